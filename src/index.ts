@@ -1,1 +1,18 @@
-export const version = "0.1.0";
+// deepts: the public API. `import * as dt from 'deepts'` gives tensors, ops, autograd, nn, optim,
+// data, training and io, named as in PyTorch (camelCase).
+export const version = '0.1.0';
+
+export { Tensor } from './tensor/tensor.js';
+export type { NestedArray } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export { DTYPES, isFloat, promoteTypes } from './tensor/dtype.js';
+export * from './tensor/creation.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/generator.js';
+export type { GeneratorState } from './tensor/generator.js';
+export * from './ops/index.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { backward } from './autograd/backward.js';
+export { gradcheck } from './autograd/gradcheck.js';
+export type { GradcheckOptions } from './autograd/gradcheck.js';
+export { getBackend, setBackend, listBackends, backendLine, registerBackend } from './backend/registry.js';
+export type { Backend, Kernels, View } from './backend/kernels.js';

@@ -1,0 +1,73 @@
+// backward(): walks the recorded graph from the output back to the leaves in reverse topological
+// order, applying each node's gradient function (the chain rule) and accumulating into .grad.
+import type { Tensor } from '../tensor/tensor.js';
+import { shapeStr, sameShape } from '../tensor/shape.js';
+import { noGrad } from './grad-mode.js';
+
+/** Adds two gradients; set by src/ops so autograd needs no op of its own. */
+let addGrads: (a: Tensor, b: Tensor) => Tensor = () => { throw new Error('autograd: ops are not loaded'); };
+let onesLikeOf: (t: Tensor) => Tensor = () => { throw new Error('autograd: ops are not loaded'); };
+
+export function setGradientArithmetic(add: (a: Tensor, b: Tensor) => Tensor, ones: (t: Tensor) => Tensor): void {
+  addGrads = add;
+  onesLikeOf = ones;
+}
+
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  // iterative DFS: deep graphs (long RNN unrolls) must not overflow the JS stack
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [t, i] = top;
+    const inputs = t.gradFn ? t.gradFn.inputs : [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const child = inputs[i]!;
+      if (child.requiresGrad && !seen.has(child)) {
+        seen.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order.reverse();
+}
+
+export function backward(root: Tensor, grad?: Tensor): void {
+  if (!root.requiresGrad) {
+    throw new Error('backward: the tensor does not require grad and has no gradFn (did you compute it inside noGrad(), or forget requiresGrad?)');
+  }
+  if (grad === undefined) {
+    if (root.numel() !== 1) {
+      throw new Error(`backward: grad can be implicitly created only for scalar outputs; the output has shape ${shapeStr(root.shape)}, pass a gradient of that shape`);
+    }
+    grad = onesLikeOf(root);
+  } else if (!sameShape(grad.shape, root.shape)) {
+    throw new RangeError(`backward: gradient shape ${shapeStr(grad.shape)} does not match the output shape ${shapeStr(root.shape)}`);
+  }
+  const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  noGrad(() => {
+    for (const t of topologicalOrder(root)) {
+      const g = grads.get(t);
+      if (!g) continue;
+      if (!t.gradFn || t.retainsGrad) t.grad = t.grad ? addGrads(t.grad, g) : g;
+      if (!t.gradFn) continue;
+      grads.delete(t);
+      const inputGrads = t.gradFn.backward(g);
+      t.gradFn.inputs.forEach((input, k) => {
+        const gi = inputGrads[k];
+        if (!gi || !input.requiresGrad) return;
+        if (!sameShape(gi.shape, input.shape)) {
+          throw new Error(`backward: ${t.gradFn!.name} produced a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
+        }
+        const prev = grads.get(input);
+        grads.set(input, prev ? addGrads(prev, gi) : gi);
+      });
+    }
+  });
+}

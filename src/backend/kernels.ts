@@ -1,0 +1,104 @@
+// The kernel list: the one place that says what a backend must implement. Every backend (js,
+// native, later wasm/webgpu) implements exactly this table and the conformance suite in
+// test/backend-conformance.test.ts runs every entry on every backend. Everything else in deepts is
+// composed from these in src/ops.
+//
+// Conventions
+// - Inputs are strided views (`View`): a typed array plus offset, shape and strides (in elements).
+//   Broadcasting is expressed by stride 0, transposes by swapped strides: kernels never need a copy.
+// - Outputs are typed arrays allocated by the caller (in JS), contiguous, row-major, of the size
+//   the kernel's contract states. Kernels write every output element.
+// - Kernels are deterministic for a given thread count.
+import type { DType, TypedArray } from '../tensor/dtype.js';
+
+export type View = {
+  data: TypedArray;
+  dtype: DType;
+  offset: number;
+  shape: readonly number[];
+  strides: readonly number[];
+};
+
+/** Unary elementwise ops. `params` carries the op's scalars where it has any. */
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal',
+  'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'floor', 'ceil', 'round', 'erf',
+  'softplus', // params [beta, threshold]: log(1 + exp(beta x)) / beta, linear above threshold
+  'silu', 'gelu', 'geluTanh',
+  'leakyRelu', // params [negativeSlope]
+  'elu', // params [alpha]
+  'powScalar', // params [exponent]
+  'clamp', // params [min, max]; NaN means unbounded on that side
+  'logicalNot',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Binary elementwise ops; comparisons and logical ops write 0/1. */
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type AdamParams = {
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+  /** true: AdamW (decay applied to the weights); false: Adam (decay added to the gradient). */
+  decoupled: boolean;
+  amsgrad: boolean;
+};
+
+export type SgdParams = { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; firstStep: boolean };
+
+export type RmspropParams = { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean };
+
+export interface Kernels {
+  /** out[i] = op(x[i]); out has x's shape and dtype `out`'s array type (comparisons: bool). */
+  unary(op: UnaryOp, x: View, out: TypedArray, params?: readonly number[]): void;
+  /** out[i] = op(a[i], b[i]); a and b have the output's shape (broadcast by stride 0). */
+  binary(op: BinaryOp, a: View, b: View, out: TypedArray): void;
+  /** out[i] = cond[i] ? a[i] : b[i]; all three have the output's shape. */
+  where(cond: View, a: View, b: View, out: TypedArray): void;
+  /** Reduces x over `axes` (sorted, distinct); out has x's shape without those axes. arg* take one axis and write int32. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void;
+  /**
+   * Batched matrix product: a is (B, M, K), b is (B, K, N), out is (B, M, N) contiguous. A stride
+   * of 0 on B broadcasts; a transposed operand is a view with swapped strides.
+   */
+  matmul(a: View, b: View, out: TypedArray): void;
+  /** Softmax (or log-softmax) over the last axis of a contiguous (rows, cols) array. */
+  softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void;
+  /** out[..., i, ...] = x[..., index[..., i, ...], ...] along `axis`; out has index's shape. */
+  gather(x: View, axis: number, index: View, out: TypedArray): void;
+  /** out (contiguous, `outShape`) [..., index[...i...], ...] += src[...i...] along `axis`. Adds into out. */
+  scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, index: View, src: View): void;
+  /** Strided copy with cast: dst view (may be strided) = src view (same shape). */
+  copy(src: View, dst: View): void;
+  /** Fills out with uniform [low, high) numbers from the counter-based stream (seed, offset). */
+  randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): void;
+  /** Fills out with normal(mean, std) numbers (Box–Muller over the stream (seed, offset)). */
+  randomNormal(out: TypedArray, mean: number, std: number, seed: number, offset: number): void;
+  /** One Adam/AdamW step over contiguous param, grad and state arrays (updated in place). */
+  adamStep(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, p: AdamParams): void;
+  /** One SGD step (momentum, dampening, nesterov, weight decay), in place; buf may be null without momentum. */
+  sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void;
+  /** One RMSProp step, in place; `gradAvg` is used when centered, `buf` with momentum. */
+  rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, gradAvg: TypedArray | null, buf: TypedArray | null, p: RmspropParams): void;
+}
+
+/** The random numbers a fill of `n` values consumes from the stream (normal uses two per pair). */
+export function randomCounterAdvance(kind: 'uniform' | 'normal', n: number, dtype: DType): number {
+  const perValue = dtype === 'float64' ? 2 : 1;
+  return kind === 'uniform' ? n * perValue : 2 * Math.ceil(n / 2) * perValue;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** One line on why this backend is active (shown by `deepts info`). */
+  readonly description: string;
+  readonly kernels: Kernels;
+}

@@ -1,0 +1,19 @@
+// The differentiable ops. Importing this module also installs them as Tensor methods.
+import './methods.js';
+import { setGradientArithmetic } from '../autograd/backward.js';
+import { add } from './elementwise.js';
+import { onesLike } from '../tensor/creation.js';
+
+setGradientArithmetic(add, (t) => onesLike(t));
+
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './view.js';
+export * from './matmul.js';
+export * from './join.js';
+export * from './indexing.js';
+export * from './softmax.js';
+export * from './activations.js';
+export * from './losses.js';
+export * from './inplace.js';
+export type { TensorLike } from './util.js';
