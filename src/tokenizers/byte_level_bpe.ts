@@ -12,7 +12,7 @@ export type ByteLevelBpeSpec = {
   /** Bytes of every ordinary token, indexed by id; special-token ids are left undefined here. */
   tokenBytes: Array<Uint8Array | undefined>;
   /** Merges in rank order: [left id, right id]; the result is the token whose bytes are the concatenation. */
-  merges: Array<readonly [number, number]>;
+  merges: ReadonlyArray<readonly [number, number]>;
   specialTokens: ReadonlyMap<string, number>;
   /** Pre-tokenization regex source, compiled with the 'u' flag. */
   pattern: string;
