@@ -1,0 +1,12 @@
+// Data: datasets, loaders, and the playground's data sets and input features.
+export type { Dataset, BatchedDataset } from './dataset.js';
+export { TensorDataset } from './tensor-dataset.js';
+export { Subset, randomSplit } from './subset.js';
+export { DataLoader } from './dataloader.js';
+export type { DataLoaderOptions } from './dataloader.js';
+export { defaultCollate } from './collate.js';
+export type { Collated } from './collate.js';
+export { makePlaygroundDataset, playgroundTask, PLAYGROUND_DATASETS } from './playground.js';
+export type { PlaygroundDataset, PlaygroundDatasetName, PlaygroundDatasetOptions, PlaygroundTask } from './playground.js';
+export { FEATURE_NAMES, FEATURE_ALIASES, featureName, parseFeatures, applyFeatures } from './features.js';
+export type { FeatureName } from './features.js';
