@@ -1,0 +1,38 @@
+// Writing a file so that readers only ever see the old file or the complete new one: write to a
+// temporary file in the same directory (same filesystem, so rename is atomic), fsync, then rename.
+// A crash or an error mid-write leaves at worst a stray temp file, never a truncated checkpoint.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** The temp path used while writing `path` (hidden, unique per writer). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Calls `write(fd)` on a temp file, then atomically replaces `path` with it. */
+export function writeFileAtomic(path: string, write: (fd: number) => void): void {
+  const tmp = tempPathFor(path);
+  let fd: number | undefined = openSync(tmp, 'wx');
+  try {
+    write(fd);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone; the original error is the one to report
+    }
+    throw err;
+  }
+}
+
+/** Writes all of `bytes` at the fd's current position (writeSync may write less than asked). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}

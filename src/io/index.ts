@@ -1,0 +1,4 @@
+// deepts io: safetensors files and training checkpoints.
+export * from './safetensors.js';
+export { halfToFloat } from './safetensors-dtypes.js';
+export type { SafetensorsDType } from './safetensors-dtypes.js';
