@@ -1,0 +1,17 @@
+// deepts.nn: layers, containers, losses, initialization and the functional forms, as torch.nn.
+import '../ops/index.js'; // installs the Tensor methods that modules use
+export { Parameter } from './parameter.js';
+export { Module } from './module.js';
+export type { StateDict, LoadStateDictResult } from './module.js';
+export { Sequential, ModuleList } from './containers.js';
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Dropout } from './dropout.js';
+export { Maxout } from './maxout.js';
+export { Identity } from './identity.js';
+export { Flatten } from './flatten.js';
+export { Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, SiLU, Softplus, Softmax, LogSoftmax } from './activations.js';
+export { MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss } from './losses.js';
+export type { NLLLossOptions, CrossEntropyLossOptions } from './losses.js';
+export * as init from './init.js';
+export * as functional from './functional.js';

@@ -1,0 +1,53 @@
+// Linear: y = x Wᵀ + b, with PyTorch's default initialization.
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Generator } from '../tensor/generator.js';
+import { linear } from '../ops/index.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { kaimingUniform_, uniform_ } from './init.js';
+
+export type LinearOptions = { bias?: boolean; dtype?: DType; generator?: Generator };
+
+function checkFeatures(op: string, what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${n}`);
+}
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter; // (out, in)
+  bias: Parameter | null; // (out,)
+
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    checkFeatures('Linear', 'inFeatures', inFeatures);
+    checkFeatures('Linear', 'outFeatures', outFeatures);
+    const dtype = opts.dtype ?? 'float32';
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.weight = new Parameter(Tensor.empty([outFeatures, inFeatures], dtype));
+    this.bias = opts.bias ?? true ? new Parameter(Tensor.empty([outFeatures], dtype)) : null;
+    this.resetParameters(opts.generator);
+  }
+
+  /**
+   * PyTorch's default: kaiming_uniform(a=√5) on the weight, which is U(−1/√in, 1/√in), and the
+   * same range for the bias.
+   */
+  resetParameters(generator?: Generator): void {
+    if (this.inFeatures > 0 && this.outFeatures > 0) kaimingUniform_(this.weight, { a: Math.sqrt(5), generator });
+    if (this.bias) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      uniform_(this.bias, -bound, bound, { generator });
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias); // (..., in) -> (..., out)
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
