@@ -1,0 +1,30 @@
+// Gradient clipping by global norm, as torch.nn.utils.clip_grad_norm_: if the norm of all
+// gradients together exceeds maxNorm, scale them all by maxNorm / (norm + 1e-6).
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { mul } from '../ops/index.js';
+
+/** Returns the total norm of the gradients (before clipping). normType may be Infinity. */
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): number {
+  if (!(maxNorm >= 0)) throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
+  if (!(normType > 0)) throw new RangeError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
+  const list = params instanceof Tensor ? [params] : [...params];
+  const withGrad = list.filter((p) => p.grad);
+  let total = 0;
+  for (const p of withGrad) {
+    const g = p.grad!.toTypedArray();
+    for (let i = 0; i < g.length; i++) {
+      const a = Math.abs(g[i]!);
+      if (normType === Infinity) total = a > total || Number.isNaN(a) ? a : total;
+      else total += normType === 2 ? a * a : Math.pow(a, normType);
+    }
+  }
+  if (normType !== Infinity) total = normType === 2 ? Math.sqrt(total) : Math.pow(total, 1 / normType);
+  if (opts.errorIfNonfinite && !Number.isFinite(total)) {
+    throw new Error(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped; pass errorIfNonfinite: false to clip anyway`);
+  }
+  const coef = maxNorm / (total + 1e-6);
+  // New gradient tensors, not in-place writes: a gradient's storage may be shared with another's.
+  if (coef < 1) noGrad(() => { for (const p of withGrad) p.grad = mul(p.grad!, coef); });
+  return total;
+}

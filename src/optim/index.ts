@@ -1,0 +1,21 @@
+// deepts.optim: optimizers, learning-rate schedules, gradient clipping and weight penalties.
+export { Optimizer } from './optimizer.js';
+export type { BaseOptions, ParamGroup, ParamGroupSpec, ParamsArg, ParamState, OptimizerStateDict } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { Adam } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { AdamW } from './adamw.js';
+export { LRScheduler } from './lr-scheduler.js';
+export type { SchedulerStateDict } from './lr-scheduler.js';
+export { StepLR } from './step-lr.js';
+export { CosineAnnealingLR } from './cosine-annealing-lr.js';
+export { LambdaLR } from './lambda-lr.js';
+export type { LrLambda } from './lambda-lr.js';
+export { cosineWithWarmup, CosineWithWarmupLR } from './cosine-with-warmup.js';
+export type { WarmupCosineOptions } from './cosine-with-warmup.js';
+export { clipGradNorm } from './clip-grad-norm.js';
+export { l1Penalty, l2Penalty } from './penalties.js';
+export type { PenaltyOptions } from './penalties.js';
