@@ -4,6 +4,7 @@
 // highest-scoring piece (leftmost on ties), then spell pieces that are not in the vocabulary as
 // their UTF-8 bytes `<0xNN>` (byte fallback) or as <unk>.
 import { TokenizerFileError } from './errors.js';
+import { PairTable } from './pair_table.js';
 import { PieceType, type SentencePieceModel } from './sentencepiece_model.js';
 import { allowedSpecialSet, splitOnSpecials, type EncodeOptions, type Tokenizer } from './tokenizer.js';
 import { utf8Decode, utf8Encode, validUtf8Length } from './utf8.js';
@@ -201,13 +202,12 @@ export class SentencePieceBpe implements Tokenizer {
   private encodeSentence(text: string, out: number[]): void {
     const norm = this.normalize(text);
     if (norm === '') return;
-    const pieces = this.bpe(norm);
     let prevUnk = false;
-    for (const w of pieces) {
-      const id = this.reserved.get(w) ?? this.mergeable.get(w) ?? this.unkId;
+    for (const w of this.bpe(norm)) {
+      const id = typeof w === 'number' ? w : this.reserved.get(w) ?? this.mergeable.get(w) ?? this.unkId;
       const isUnk = id === this.unkId;
       if (isUnk && this.byteFallback) {
-        for (const b of utf8Encode(w)) out.push(this.byteIds[b]!);
+        for (const b of utf8Encode(w as string)) out.push(this.byteIds[b]!);
       } else if (!(isUnk && prevUnk)) {
         out.push(id); // a run of unknown pieces is one <unk>, as in sentencepiece
       }
@@ -215,94 +215,107 @@ export class SentencePieceBpe implements Tokenizer {
     }
   }
 
-  /** BPE over a normalized string; returns the final pieces (before vocabulary lookup). */
-  private bpe(s: string): string[] {
+  // Merge table on piece ids: (left id, right id) -> id of the concatenation, for every way of
+  // splitting a mergeable piece into two mergeable pieces. Built on first use; it replaces a
+  // substring + hash lookup per candidate pair, which dominated encoding time.
+  private pairTable: PairTable | undefined;
+  // Single-character pieces by BMP code unit (-1: not a piece), for the initial symbols.
+  private charIds: Int32Array | undefined;
+  // Pieces that are both mergeable and reserved: sentencepiece's PieceToId prefers the reserved id.
+  private ambiguous = false;
+  // Work arrays reused across calls (allocation per sentence was a large share of the time).
+  private scratch = newScratch(256);
+  private readonly agenda = new PairAgenda(256);
+
+  private buildTables(): void {
+    const entries: Array<[number, number, number]> = [];
+    for (const [piece, id] of this.mergeable) {
+      for (let k = 1; k < piece.length; k++) {
+        const c = piece.charCodeAt(k);
+        if (c >= 0xdc00 && c <= 0xdfff) continue; // never split a surrogate pair
+        const l = this.mergeable.get(piece.slice(0, k));
+        const r = this.mergeable.get(piece.slice(k));
+        if (l !== undefined && r !== undefined) entries.push([l, r, id]);
+      }
+    }
+    const table = new PairTable(entries.length);
+    for (const [l, r, id] of entries) table.set(l, r, id, id);
+    const charIds = new Int32Array(0x10000).fill(-1);
+    for (const [piece, id] of this.mergeable) if (piece.length === 1) charIds[piece.charCodeAt(0)] = id;
+    for (const piece of this.reserved.keys()) if (this.mergeable.has(piece)) this.ambiguous = true;
+    this.charIds = charIds;
+    this.pairTable = table;
+  }
+
+  /**
+   * BPE over a normalized string. Returns the final pieces: an id for a mergeable piece, the text
+   * for anything else (unknown characters; resolved to <unk> or bytes by the caller).
+   */
+  private bpe(s: string): Array<number | string> {
+    if (!this.pairTable) this.buildTables();
+    const table = this.pairTable!;
+    const charIds = this.charIds!;
     // Initial symbols: one per code point, or a whole user-defined piece (frozen: never merged).
-    const starts: number[] = [];
-    const frozenAt: boolean[] = [];
-    for (let i = 0; i < s.length; ) {
-      starts.push(i);
-      let len = s.codePointAt(i)! > 0xffff ? 2 : 1;
-      let frozen = false;
+    if (this.scratch.start.length < s.length) this.scratch = newScratch(s.length * 2);
+    const { start, end, sym, frozen, prev, next } = this.scratch;
+    let n = 0;
+    for (let i = 0; i < s.length; n++) {
+      const c = s.charCodeAt(i);
+      let len = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+      let id = len === 1 ? charIds[c]! : this.mergeable.get(s.slice(i, i + 2)) ?? -1;
+      frozen[n] = 0;
       if (this.userDefined.size > 0) {
-        const cands = this.userDefined.get(s.slice(i, i + len));
-        const hit = cands?.find((u) => s.startsWith(u, i));
+        const hit = this.userDefined.get(s.slice(i, i + len))?.find((u) => s.startsWith(u, i));
         if (hit) {
           len = hit.length;
-          frozen = true;
+          id = this.mergeable.get(hit)!;
+          frozen[n] = 1;
         }
       }
-      frozenAt.push(frozen);
+      start[n] = i;
+      end[n] = i + len;
+      sym[n] = id;
       i += len;
     }
-    const n = starts.length;
-    const start = Int32Array.from(starts);
-    const end = new Int32Array(n);
-    const prev = new Int32Array(n);
-    const next = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      end[i] = i + 1 < n ? start[i + 1]! : s.length;
       prev[i] = i - 1;
       next[i] = i + 1 < n ? i + 1 : -1;
     }
-    const frozen = Uint8Array.from(frozenAt, (f) => (f ? 1 : 0));
 
-    // Agenda: max-heap on (score, then smaller left index), entries (score, left, right, size).
-    const hScore: number[] = [];
-    const hLeft: number[] = [];
-    const hRight: number[] = [];
-    const hSize: number[] = [];
-    const above = (a: number, b: number) => hScore[a]! > hScore[b]! || (hScore[a] === hScore[b] && hLeft[a]! < hLeft[b]!);
-    const swap = (a: number, b: number) => {
-      [hScore[a], hScore[b]] = [hScore[b]!, hScore[a]!];
-      [hLeft[a], hLeft[b]] = [hLeft[b]!, hLeft[a]!];
-      [hRight[a], hRight[b]] = [hRight[b]!, hRight[a]!];
-      [hSize[a], hSize[b]] = [hSize[b]!, hSize[a]!];
+    // The id the pair (l, r) would merge into, or -1.
+    const mergedId = (l: number, r: number): number => {
+      if (sym[l]! >= 0 && sym[r]! >= 0) {
+        const rank = table.get(sym[l]!, sym[r]!);
+        if (rank >= 0) return rank;
+        return -1;
+      }
+      // A side that is not itself a piece (e.g. a character only seen inside longer pieces).
+      return this.mergeable.get(s.slice(start[l]!, end[r]!)) ?? -1;
     };
+
+    // Agenda: max-heap on (score, then smaller left index) of pairs (left, right, size).
+    const heap = this.agenda;
+    heap.size = 0;
     const unusedSplits = new Map<string, [string, string]>();
     const addPair = (l: number, r: number) => {
       if (l < 0 || r < 0 || frozen[l] || frozen[r]) return;
-      const piece = s.slice(start[l]!, end[r]!);
-      const id = this.mergeable.get(piece);
-      if (id === undefined) return;
-      let i = hScore.length;
-      hScore.push(this.scores[id]!);
-      hLeft.push(l);
-      hRight.push(r);
-      hSize.push(piece.length);
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (!above(i, p)) break;
-        swap(i, p);
-        i = p;
-      }
-      if (this.types[id] === PieceType.UNUSED) unusedSplits.set(piece, [s.slice(start[l]!, end[l]!), s.slice(start[r]!, end[r]!)]);
-    };
-    const popTop = () => {
-      const last = hScore.length - 1;
-      swap(0, last);
-      const top = { left: hLeft.pop()!, right: hRight.pop()!, size: hSize.pop()! };
-      hScore.pop();
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= hScore.length) break;
-        const r = l + 1;
-        const c = r < hScore.length && above(r, l) ? r : l;
-        if (!above(c, i)) break;
-        swap(c, i);
-        i = c;
-      }
-      return top;
+      const id = mergedId(l, r);
+      if (id < 0) return;
+      heap.push(this.scores[id]!, l, r, end[r]! - start[l]!);
+      if (this.types[id] === PieceType.UNUSED) unusedSplits.set(this.pieceText[id]!, [s.slice(start[l]!, end[l]!), s.slice(start[r]!, end[r]!)]);
     };
 
     for (let i = 1; i < n; i++) addPair(i - 1, i);
-    while (hScore.length > 0) {
-      const { left, right, size } = popTop();
+    while (heap.size > 0) {
+      heap.pop();
+      const left = heap.left;
+      const right = heap.right;
+      const size = heap.pieceSize;
       const ll = end[left]! - start[left]!;
       const rl = end[right]! - start[right]!;
       // Stale if either side was consumed or has grown since this pair was queued.
       if (ll === 0 || rl === 0 || ll + rl !== size || next[left] !== right) continue;
+      sym[left] = mergedId(left, right);
       end[left] = end[right]!;
       start[right] = end[right]!; // empty: consumed
       next[left] = next[right]!;
@@ -311,18 +324,22 @@ export class SentencePieceBpe implements Tokenizer {
       addPair(left, next[left]!);
     }
 
-    const out: string[] = [];
+    const out: Array<number | string> = [];
     const resegment = (w: string) => {
       const id = this.mergeable.get(w);
       const split = id !== undefined && this.types[id] === PieceType.UNUSED ? unusedSplits.get(w) : undefined;
       if (!split) {
-        out.push(w);
+        out.push(id === undefined || this.ambiguous ? w : id);
         return;
       }
       resegment(split[0]);
       resegment(split[1]);
     };
-    for (let i = 0; i >= 0; i = next[i]!) resegment(s.slice(start[i]!, end[i]!));
+    for (let i = 0; i >= 0; i = next[i]!) {
+      const id = sym[i]!;
+      if (id >= 0 && !this.ambiguous && this.types[id] !== PieceType.UNUSED) out.push(id);
+      else resegment(s.slice(start[i]!, end[i]!));
+    }
     return out;
   }
 }
@@ -342,4 +359,96 @@ export function decodeBytesLikeSentencePiece(bytes: readonly number[]): string {
     }
   }
   return out;
+}
+
+function newScratch(cap: number) {
+  return {
+    start: new Int32Array(cap), end: new Int32Array(cap), sym: new Int32Array(cap),
+    frozen: new Uint8Array(cap), prev: new Int32Array(cap), next: new Int32Array(cap),
+  };
+}
+
+/** A binary max-heap of candidate merges on typed arrays; pop() leaves the top in left/right/pieceSize. */
+class PairAgenda {
+  size = 0;
+  left = 0;
+  right = 0;
+  pieceSize = 0;
+  private scores: Float64Array;
+  private lefts: Int32Array;
+  private rights: Int32Array;
+  private sizes: Int32Array;
+
+  constructor(capacity: number) {
+    const cap = Math.max(16, capacity);
+    this.scores = new Float64Array(cap);
+    this.lefts = new Int32Array(cap);
+    this.rights = new Int32Array(cap);
+    this.sizes = new Int32Array(cap);
+  }
+
+  private above(a: number, b: number): boolean {
+    const sa = this.scores[a]!;
+    const sb = this.scores[b]!;
+    return sa > sb || (sa === sb && this.lefts[a]! < this.lefts[b]!);
+  }
+
+  private move(from: number, to: number): void {
+    this.scores[to] = this.scores[from]!;
+    this.lefts[to] = this.lefts[from]!;
+    this.rights[to] = this.rights[from]!;
+    this.sizes[to] = this.sizes[from]!;
+  }
+
+  private grow(): void {
+    const cap = this.scores.length * 2;
+    const g = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.scores = g(this.scores, (k) => new Float64Array(k));
+    this.lefts = g(this.lefts, (k) => new Int32Array(k));
+    this.rights = g(this.rights, (k) => new Int32Array(k));
+    this.sizes = g(this.sizes, (k) => new Int32Array(k));
+  }
+
+  push(score: number, left: number, right: number, size: number): void {
+    if (this.size + 1 >= this.scores.length) this.grow();
+    // Sift up using the spare slot at index `size` as scratch for the new entry.
+    const tmp = this.scores.length - 1;
+    this.scores[tmp] = score;
+    this.lefts[tmp] = left;
+    this.rights[tmp] = right;
+    this.sizes[tmp] = size;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.above(tmp, p)) break;
+      this.move(p, i);
+      i = p;
+    }
+    this.move(tmp, i);
+  }
+
+  pop(): void {
+    this.left = this.lefts[0]!;
+    this.right = this.rights[0]!;
+    this.pieceSize = this.sizes[0]!;
+    const last = --this.size;
+    if (last === 0) return;
+    const tmp = this.scores.length - 1;
+    this.move(last, tmp);
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= last) break;
+      const r = l + 1;
+      const c = r < last && this.above(r, l) ? r : l;
+      if (!this.above(c, tmp)) break;
+      this.move(c, i);
+      i = c;
+    }
+    this.move(tmp, i);
+  }
 }
