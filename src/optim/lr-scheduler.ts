@@ -57,11 +57,19 @@ export abstract class LRScheduler {
     return out;
   }
 
+  /**
+   * Restores a saved schedule and re-applies its last learning rates to the optimizer, so the
+   * order of loading (optimizer or scheduler first) does not matter.
+   */
   loadStateDict(sd: SchedulerStateDict): void {
     const own = this.stateDict();
     for (const [k, v] of Object.entries(sd)) {
       if (!(k in own)) throw new RangeError(`${this.constructor.name}.loadStateDict: unexpected key '${k}' (expected ${Object.keys(own).join(', ')})`);
       (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
     }
+    if (this.lastLr.length !== this.optimizer.paramGroups.length) {
+      throw new RangeError(`${this.constructor.name}.loadStateDict: the state has ${this.lastLr.length} learning rates, the optimizer has ${this.optimizer.paramGroups.length} param groups`);
+    }
+    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.lastLr[i]!; });
   }
 }
