@@ -15,6 +15,9 @@ export function formatTick(v: number, step?: number): string {
   return String(Number(v.toFixed(decimals)));
 }
 
+/** k * step without float noise (3.3000000000000003 -> 3.3). */
+const clean = (v: number): number => (Math.abs(v) < 1e-300 ? 0 : Number(v.toPrecision(12)));
+
 /** The nice step for about `count` intervals across [lo, hi]. */
 export function niceStep(lo: number, hi: number, count = 5): number {
   const raw = (hi - lo) / Math.max(1, count);
@@ -29,7 +32,7 @@ export function linearTicks(lo: number, hi: number, count = 5): Tick[] {
   const step = niceStep(lo, hi, count);
   const ticks: Tick[] = [];
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
-    const value = Math.abs(k * step) < step * 1e-9 ? 0 : k * step;
+    const value = clean(k * step);
     ticks.push({ value, label: formatTick(value, step) });
   }
   return ticks;
@@ -42,7 +45,7 @@ export function niceDomain(lo: number, hi: number, count = 5): [number, number] 
     return niceDomain(lo - pad, hi + pad, count);
   }
   const step = niceStep(lo, hi, count);
-  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+  return [clean(Math.floor(lo / step + 1e-9) * step), clean(Math.ceil(hi / step - 1e-9) * step)];
 }
 
 /**
