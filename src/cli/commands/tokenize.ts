@@ -102,7 +102,9 @@ export async function run(argv: string[]): Promise<number> {
   if (showIds) console.log(JSON.stringify(ids));
   if (flags.pieces) console.log(JSON.stringify(ids.map((id) => tok.idToToken(id))));
   if (flags.color) {
-    const useColor = process.stdout.isTTY === true ? !process.env.NO_COLOR : process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
+    // FORCE_COLOR (non-empty, not '0') forces colour; otherwise colour only on a terminal without NO_COLOR.
+    const force = process.env.FORCE_COLOR;
+    const useColor = force ? force !== '0' : process.stdout.isTTY === true && !process.env.NO_COLOR;
     console.log(colorTokens(tok, ids, useColor));
     console.log(`Tokens: ${ids.length}  Characters: ${countCharacters(text)}`);
   }
