@@ -126,7 +126,11 @@ export function lossCurveSvg(series: readonly LossSeries[], opts: LossCurveOptio
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="13" fill="${TEXT}">`);
   out.push(`<rect width="${l.width}" height="${l.height}" fill="#ffffff"/>`);
   out.push(`<defs><clipPath id="plot-area"><rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}"/></clipPath></defs>`);
-  if (l.title) out.push(`<text x="${f(l.width / 2)}" y="30" text-anchor="middle" font-size="17" font-weight="600">${escapeXml(l.title)}</text>`);
+  if (l.title) {
+    // shrink a long title to fit (about 0.6 em per character in a sans-serif font)
+    const size = Math.max(9, Math.min(17, (l.width - 20) / (0.6 * l.title.length)));
+    out.push(`<text x="${f(l.width / 2)}" y="30" text-anchor="middle" font-size="${f(size)}" font-weight="600">${escapeXml(l.title)}</text>`);
+  }
   out.push('<g class="grid" stroke="' + GRID + '" stroke-width="1">');
   for (const t of l.yTicks) out.push(`<line x1="${f(x)}" y1="${f(t.px)}" x2="${f(x + w)}" y2="${f(t.px)}"/>`);
   for (const t of l.xTicks) out.push(`<line x1="${f(t.px)}" y1="${f(y)}" x2="${f(t.px)}" y2="${f(y + h)}"/>`);
@@ -183,7 +187,14 @@ export function lossCurveImage(series: readonly LossSeries[], opts: LossCurveOpt
     c.line(crisp(t.px), y + h, crisp(t.px), y + h + 5, axis);
     c.text(t.label, t.px, y + h + 10, text, { scale: 2, align: 'center' });
   }
-  if (l.title) c.text(l.title, l.width / 2, 14, text, { scale: 3, align: 'center' });
+  if (l.title) {
+    // the largest bitmap scale that fits, cutting the title short only if even scale 1 does not
+    const room = l.width - 20;
+    const scale = [3, 2, 1].find((k) => textWidth(l.title!, k) <= room) ?? 1;
+    const maxChars = Math.floor((room + 1) / 6);
+    const title = textWidth(l.title, scale) <= room ? l.title : l.title.slice(0, maxChars - 3) + '...';
+    c.text(title, l.width / 2, scale === 3 ? 14 : 18, text, { scale, align: 'center' });
+  }
   c.text(l.xLabel, x + w / 2, l.height - 22, text, { scale: 2, align: 'center' });
   c.text(l.yLabel, 6, y + h / 2, text, { scale: 2, align: 'center', vertical: true });
   for (const s of l.series) {
