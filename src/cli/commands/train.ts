@@ -1,0 +1,24 @@
+// `deepts train <model> [flags]`: picks the model's trainer, each in its own file, loaded on use.
+import { CliError } from '../args.js';
+
+type Trainer = { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+const trainers: Record<string, Trainer> = {
+  mlp: { summary: 'an MLP on a playground data set (spiral, xor, circle, gauss, reg-plane, reg-gauss)', load: () => import('./train-mlp.js') },
+};
+
+function usage(): string {
+  const rows = Object.entries(trainers).map(([name, t]) => `  ${name.padEnd(8)}${t.summary}`);
+  return ['usage: deepts train <model> [flags]', '', 'models:', ...rows, '', 'deepts train <model> --help shows its flags.'].join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const trainer = trainers[name];
+  if (!trainer) throw new CliError(`deepts train: unknown model '${name}', expected one of ${Object.keys(trainers).join(', ')}\n\n${usage()}`);
+  return (await trainer.load()).run(rest);
+}

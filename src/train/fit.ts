@@ -1,0 +1,173 @@
+// fit(): the Keras-style training loop for those who want one call. Each epoch: shuffle, and for
+// each batch forward, loss (+ L1/L2 penalty), backward, optional gradient clipping, optimizer
+// step; then validation, the epoch's record in History, and the callbacks.
+//
+//   const history = await fit(model, { x, y }, { epochs: 100, optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+//     loss: 'crossEntropy', metrics: ['accuracy'], validationSplit: 0.2, callbacks: [new EarlyStopping({ patience: 5 })] });
+//
+// The PyTorch kind of user writes the same loop by hand (see docs/training.md); fit() holds no
+// magic beyond it.
+import type { Tensor } from '../tensor/tensor.js';
+import type { Generator } from '../tensor/generator.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { l1Penalty, l2Penalty, clipGradNorm } from '../optim/index.js';
+import { asDataset, batchSource, splitTail, unpackBatch, type FitData } from './batches.js';
+import { resolveLoss, type LossFn, type LossName } from './losses.js';
+import { metricKey, resolveMetric, type Metric, type MetricName } from './metrics.js';
+import { evaluate } from './evaluate.js';
+import { History, type EpochLogs } from './history.js';
+import type { Callback, TrainState } from './callbacks/callback.js';
+import { LRSchedulerCallback } from './callbacks/lr-scheduler.js';
+import { JsonlLogger } from './callbacks/jsonl-logger.js';
+import { ProgressBar, type ProgressOptions } from './progress.js';
+import { currentLr, type LrScheduler, type TrainableModel, type TrainableOptimizer } from './trainable.js';
+
+export type FitOptions = {
+  epochs: number;
+  optimizer: TrainableOptimizer;
+  /** 'crossEntropy' (logits vs int32 classes), 'mse', 'l1', 'bceWithLogits', or a function. */
+  loss: LossName | LossFn;
+  /** 'accuracy', 'mse', 'mae' or {name, compute}; reported as trainAccuracy, valAccuracy, ... */
+  metrics?: (MetricName | Metric)[];
+  /** Validation data, in any of the forms fit() takes for training. */
+  validation?: FitData;
+  /** Or: hold out the last fraction of the training data (Keras' validation_split; not shuffled). */
+  validationSplit?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Reshuffle the training data every epoch (default true). */
+  shuffle?: boolean;
+  /** Generator for the shuffle order (default: the default generator). */
+  generator?: Generator;
+  callbacks?: Callback[];
+  /** Stepped once per epoch (or per batch with schedulerEvery: 'batch'). */
+  scheduler?: LrScheduler;
+  schedulerEvery?: 'epoch' | 'batch';
+  /** Add l1 · Σ|w| over the weights (parameters with 2+ dims; biases are not penalized). */
+  l1?: number;
+  /** Add l2 · Σw² over the weights, as l2Penalty does. */
+  l2?: number;
+  /** Clip the global gradient norm to this before each step. */
+  clipGradNorm?: number;
+  /** After each epoch, recompute the train loss/metrics over the whole train set in eval mode (as the playground plots it) instead of averaging the batches seen while training. */
+  evalTrain?: boolean;
+  /** true: a progress bar on a terminal, plain lines elsewhere (default); false: silent; or options. */
+  progress?: boolean | ProgressOptions;
+  /** Append each epoch's record as a JSON line to this file. */
+  log?: string;
+  /** Stop when the training loss becomes NaN or infinite (default true). */
+  stopOnNaN?: boolean;
+};
+
+function checkOptions(opts: FitOptions): void {
+  if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${opts.epochs}`);
+  if (!opts.optimizer || typeof opts.optimizer.step !== 'function') throw new TypeError('fit: optimizer is required (an object with step() and zeroGrad())');
+  const bs = opts.batchSize ?? 32;
+  if (!Number.isInteger(bs) || bs < 1) throw new RangeError(`fit: batchSize must be a positive integer, got ${opts.batchSize}`);
+  for (const k of ['l1', 'l2', 'clipGradNorm'] as const) {
+    const v = opts[k];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`fit: ${k} must be a non-negative number, got ${v}`);
+  }
+  if (opts.validation !== undefined && opts.validationSplit !== undefined) throw new RangeError('fit: pass either validation or validationSplit, not both');
+}
+
+/** Trains `model` on `data`; resolves to the per-epoch History. Leaves the model in eval mode. */
+export async function fit(model: TrainableModel, data: FitData, opts: FitOptions): Promise<History> {
+  checkOptions(opts);
+  const lossFn = resolveLoss('fit', opts.loss);
+  const metrics = (opts.metrics ?? []).map(resolveMetric);
+  const batchSize = opts.batchSize ?? 32;
+
+  let trainData: FitData = data;
+  let valData: FitData | undefined = opts.validation;
+  if (opts.validationSplit !== undefined) {
+    const ds = asDataset('fit', data);
+    if (!ds) throw new TypeError('fit: validationSplit needs {x, y} or a Dataset, not an iterable of batches');
+    [trainData, valData] = splitTail('fit', ds, opts.validationSplit);
+  }
+  const source = batchSource('fit', trainData, { batchSize, shuffle: opts.shuffle ?? true, generator: opts.generator });
+  const params = model.parameters();
+
+  const callbacks: Callback[] = [];
+  if (opts.scheduler) callbacks.push(new LRSchedulerCallback(opts.scheduler, opts.schedulerEvery ?? 'epoch'));
+  callbacks.push(...(opts.callbacks ?? []));
+  if (opts.log) callbacks.push(new JsonlLogger(opts.log));
+  const progress = opts.progress ?? true;
+  if (progress) callbacks.push(new ProgressBar(progress === true ? {} : progress));
+
+  const history = new History();
+  const state: TrainState = {
+    model, optimizer: opts.optimizer, epochs: opts.epochs, epoch: 0, step: 0,
+    batchesPerEpoch: source.perEpoch, history, stopTraining: false, stopReason: null,
+    requestStop(reason: string) {
+      this.stopTraining = true;
+      this.stopReason ??= reason;
+    },
+  };
+  const emit = async <K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> => {
+    for (const cb of callbacks) {
+      const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
+      if (fn) {
+        const r = fn.apply(cb, args);
+        if (r) await r;
+      }
+    }
+  };
+
+  await emit('onTrainBegin', state);
+  for (let epoch = 1; epoch <= opts.epochs && !state.stopTraining; epoch++) {
+    const t0 = performance.now();
+    state.epoch = epoch;
+    const lr = currentLr(opts.optimizer);
+    await emit('onEpochBegin', epoch, state);
+    model.train?.(true);
+    let n = 0, lossSum = 0, batch = 0;
+    const sums = new Map<string, number>(metrics.map((m) => [m.name, 0]));
+    for (const b of source.batches) {
+      const [x, y] = unpackBatch('fit', b);
+      batch++;
+      opts.optimizer.zeroGrad();
+      const pred = model.forward(x);
+      const dataLoss = lossFn(pred, y);
+      let total: Tensor = dataLoss;
+      if (opts.l1) total = total.add(l1Penalty(params, opts.l1));
+      if (opts.l2) total = total.add(l2Penalty(params, opts.l2));
+      total.backward();
+      if (opts.clipGradNorm) clipGradNorm(params, opts.clipGradNorm);
+      opts.optimizer.step();
+      state.step++;
+      const size = x.shape[0] ?? 1;
+      const loss = dataLoss.item();
+      lossSum += loss * size;
+      n += size;
+      if (metrics.length) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
+      await emit('onBatchEnd', { batch, size, loss }, state);
+      if ((opts.stopOnNaN ?? true) && !Number.isFinite(loss)) {
+        state.requestStop(`fit: stopped at epoch ${epoch}, batch ${batch}: the training loss is ${loss} (try a lower learning rate)`);
+        break;
+      }
+    }
+    if (n === 0) throw new RangeError('fit: the training data gave no batches (empty data set, or dropLast with fewer examples than batchSize)');
+
+    // keys in reading order: train numbers, validation numbers, then lr and time
+    const train = opts.evalTrain
+      ? evaluate(model, trainData, { loss: lossFn, metrics, batchSize: Math.max(batchSize, 1024) })
+      : { loss: lossSum / n, metrics: Object.fromEntries([...sums].map(([k, v]) => [k, v / n])) };
+    const logs = { epoch, trainLoss: train.loss } as EpochLogs;
+    for (const m of metrics) logs[metricKey('train', m.name)] = train.metrics[m.name]!;
+    if (valData !== undefined) {
+      const ev = evaluate(model, valData, { loss: lossFn, metrics, batchSize: Math.max(batchSize, 1024) });
+      logs.valLoss = ev.loss;
+      for (const m of metrics) logs[metricKey('val', m.name)] = ev.metrics[m.name]!;
+    }
+    logs.lr = lr;
+    logs.seconds = (performance.now() - t0) / 1000;
+    history.push(logs);
+    await emit('onEpochEnd', logs, state);
+  }
+  history.stopReason = state.stopReason;
+  history.steps = state.step;
+  await emit('onTrainEnd', state);
+  model.eval?.();
+  return history;
+}

@@ -1,0 +1,23 @@
+// deepts training: fit() and its callbacks, evaluate/predict, metrics and progress.
+export { fit } from './fit.js';
+export type { FitOptions } from './fit.js';
+export { evaluate, predict } from './evaluate.js';
+export type { EvaluateOptions, Evaluation } from './evaluate.js';
+export { History } from './history.js';
+export type { EpochLogs } from './history.js';
+export { accuracy, meanSquaredError, meanAbsoluteError, predictedClasses, METRIC_NAMES } from './metrics.js';
+export type { Metric, MetricName } from './metrics.js';
+export { LOSS_NAMES } from './losses.js';
+export type { LossFn, LossName } from './losses.js';
+export type { FitData, XY } from './batches.js';
+export type { TrainableModel, TrainableOptimizer, LrScheduler } from './trainable.js';
+export { ProgressBar, formatDuration } from './progress.js';
+export type { ProgressOptions } from './progress.js';
+export type { Callback, TrainState, BatchLogs } from './callbacks/callback.js';
+export { EarlyStopping } from './callbacks/early-stopping.js';
+export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { LRSchedulerCallback } from './callbacks/lr-scheduler.js';
+export { ModelCheckpoint } from './callbacks/model-checkpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { JsonlLogger } from './callbacks/jsonl-logger.js';
+export { WeightsSnapshot } from './callbacks/weights-snapshot.js';
