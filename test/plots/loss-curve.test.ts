@@ -89,3 +89,17 @@ test('writeLossCurve writes SVG or PNG by extension and rejects others', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a long title shrinks to fit: smaller SVG font, smaller or cut bitmap text in the PNG', () => {
+  const long = 'features x1, x2, x1^2, x2^2, x1x2, sin(x1), sin(x2) on spiral with noise 10';
+  const size = Number(/font-size="([\d.]+)" font-weight="600"/.exec(lossCurveSvg(series, { title: `${long}, ${long}` }))![1]);
+  assert.ok(size < 11 && size >= 9, `title font size ${size}`);
+  assert.match(lossCurveSvg(series, { title: 'short' }), /font-size="17" font-weight="600">short</);
+  for (const title of [long, long.repeat(3)]) {
+    const img = lossCurveImage(series, { title, width: 400, height: 300 });
+    // the title band's outermost columns stay white: nothing ran off the edges
+    for (let y = 10; y < 40; y++) {
+      for (const x of [0, 1, 2, 397, 398, 399]) assert.equal(img.rgba[4 * (y * 400 + x)], 255, `ink at (${x}, ${y}) for a ${title.length}-char title`);
+    }
+  }
+});
