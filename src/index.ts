@@ -16,3 +16,6 @@ export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export { getBackend, setBackend, listBackends, backendLine, registerBackend } from './backend/registry.js';
 export type { Backend, Kernels, View } from './backend/kernels.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export { Parameter } from './nn/parameter.js';
