@@ -166,7 +166,7 @@ def main():
         i = rng.randrange(len(shakespeare_lines) - 6)
         samples.append('\n'.join(shakespeare_lines[i:i + 6]))
     samples += rng.sample(chn, 60) + rng.sample(waimai, 60) + rng.sample(sst2, 60)
-    samples += [random_string(rng, 60 if i % 10 else 300) for i in range(600)]
+    samples += [random_string(rng, 200 if i % 10 == 0 else 40) for i in range(1500)]
 
     corpora = {
         'tinyshakespeare-lines': shakespeare_lines,
