@@ -21,7 +21,7 @@ export type DataLoaderOptions<T, B> = {
  * with shuffle, the epoch's order is a permutation drawn from the generator when the loop starts,
  * so a seed makes epochs reproducible and a restored generator state resumes identically.
  * Datasets that can gather a whole batch at once (TensorDataset, and Subsets of it) are batched
- * with one indexSelect per tensor instead of stacking rows, unless a collateFn is given.
+ * by gathering rows instead of stacking per-row tensors, unless a collateFn is given.
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;

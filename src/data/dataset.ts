@@ -8,7 +8,7 @@ export interface Dataset<T> {
 
 /**
  * A dataset that can also fetch many items at once, already collated (e.g. TensorDataset gathers
- * rows with one indexSelect). DataLoader uses it instead of get() + stacking when present.
+ * rows in one pass). DataLoader uses it instead of get() + stacking when present.
  */
 export interface BatchedDataset<T, B> extends Dataset<T> {
   getBatch(indices: Int32Array): B;

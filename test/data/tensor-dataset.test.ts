@@ -40,3 +40,22 @@ test('TensorDataset.get rejects out-of-range and non-integer indices', () => {
   assert.throws(() => ds.get(1.5), /TensorDataset.get: index must be an integer, got 1.5/);
   assert.throws(() => ds.getBatch(Int32Array.from([0, 5])), /TensorDataset.getBatch: index 5 is out of range/);
 });
+
+test('TensorDataset.getBatch gives the same rows for contiguous, strided, offset and grad-requiring tensors', () => {
+  const base = arange(24, undefined, 1, { dtype: 'float32' }).reshape(4, 6);
+  const idx = Int32Array.from([2, 0, 3, 2]);
+  const expected = (t: ReturnType<typeof arange>): unknown => [2, 0, 3, 2].map((i) => t.select(0, i).toArray());
+  const strided = arange(24, undefined, 1, { dtype: 'float32' }).reshape(6, 4).transpose(0, 1); // (4, 6), not contiguous
+  const offset = arange(30, undefined, 1, { dtype: 'float32' }).reshape(5, 6).slice(0, 1); // (4, 6) view at offset 6
+  const grad = base.clone().requiresGrad_();
+  const [a, b, c, d] = new TensorDataset(base, strided, offset, grad).getBatch(idx);
+  assert.deepEqual(a!.toArray(), expected(base));
+  assert.equal(strided.isContiguous(), false);
+  assert.deepEqual(b!.toArray(), expected(strided));
+  assert.equal(offset.offset, 6);
+  assert.deepEqual(c!.toArray(), expected(offset));
+  assert.deepEqual(d!.toArray(), expected(base));
+  assert.ok(d!.gradFn, 'rows of a tensor that requires grad stay on the autograd graph');
+  d!.sum().backward();
+  assert.deepEqual((grad.grad!.toArray() as number[][]).map((r) => r[0]), [1, 0, 2, 1]);
+});
