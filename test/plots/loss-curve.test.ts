@@ -103,3 +103,14 @@ test('a long title shrinks to fit: smaller SVG font, smaller or cut bitmap text 
     }
   }
 });
+
+test('the legend moves to the corner with the fewest points (top-right for a falling loss, elsewhere for a rising accuracy)', () => {
+  const legendAt = (svg: string): [number, number] => {
+    const m = /<g class="legend"><rect x="([\d.]+)" y="([\d.]+)"/.exec(svg)!;
+    return [Number(m[1]), Number(m[2])];
+  };
+  const falling = legendAt(lossCurveSvg([{ name: 'loss', points: decay(100) }]));
+  const rising = legendAt(lossCurveSvg([{ name: 'acc', points: decay(100).map(([x, y]) => [x, 1 - y]) }]));
+  assert.ok(falling[0] > 400 && falling[1] < 100, `falling: legend at ${falling}`);
+  assert.ok(!(rising[0] > 400 && rising[1] < 100), `rising: legend should leave the top-right, at ${rising}`);
+});

@@ -111,11 +111,21 @@ const AXIS = '#444444';
 const GRID = '#e6e6e6';
 const TEXT = '#222222';
 
-/** Legend box geometry, top-right inside the plot. */
+/** Legend box geometry: the inside corner of the plot that hides the fewest data points (top-right first). */
 function legendBox(l: Layout, nameWidth: (s: string) => number): { x: number; y: number; w: number; h: number; row: number } {
   const row = 20;
   const w = 44 + Math.max(0, ...l.series.map((s) => nameWidth(s.name)));
-  return { x: l.plot.x + l.plot.w - w - 10, y: l.plot.y + 10, w, h: l.series.length * row + 8, row };
+  const h = l.series.length * row + 8;
+  const { x, y, w: pw, h: ph } = l.plot;
+  const corners = [[x + pw - w - 10, y + 10], [x + pw - w - 10, y + ph - h - 10], [x + 10, y + 10], [x + 10, y + ph - h - 10]] as const;
+  const points = l.series.flatMap((s) => s.segments.flat());
+  let best: readonly [number, number] = corners[0];
+  let fewest = Infinity;
+  for (const c of corners) {
+    const hidden = points.filter(([px, py]) => px >= c[0] - 4 && px <= c[0] + w + 4 && py >= c[1] - 4 && py <= c[1] + h + 4).length;
+    if (hidden < fewest) [best, fewest] = [c, hidden];
+  }
+  return { x: best[0], y: best[1], w, h, row };
 }
 
 /** An SVG line chart of the series: axes with ticks and grid, axis labels, optional title and a legend. */
