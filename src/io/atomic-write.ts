@@ -13,7 +13,14 @@ export function tempPathFor(path: string): string {
 /** Calls `write(fd)` on a temp file, then atomically replaces `path` with it. */
 export function writeFileAtomic(path: string, write: (fd: number) => void): void {
   const tmp = tempPathFor(path);
-  let fd: number | undefined = openSync(tmp, 'wx');
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? `directory ${dirname(path)} does not exist` : e.message;
+    throw new Error(`cannot write ${path}: ${why}`, { cause: err });
+  }
   try {
     write(fd);
     fsyncSync(fd);

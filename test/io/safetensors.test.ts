@@ -106,6 +106,7 @@ test('a failure mid-write leaves the previous file intact and no temp file', () 
   // bad input is rejected before anything is written
   assert.throws(() => saveSafetensors(path, { w: [1, 2] as unknown as Tensor }), /ckpt\.safetensors: tensors\['w'\] must be a Tensor/);
   assert.deepEqual(readFileSync(path), before);
+  assert.throws(() => saveSafetensors(join(dir, 'no-such-dir', 'w.safetensors'), { w: tensor([1]) }), /cannot write .*no-such-dir\/w\.safetensors: directory .*no-such-dir does not exist/);
 });
 
 test('reads the numpy-written fixture: every value bit-for-bit as the sidecar says', () => {
