@@ -19,3 +19,6 @@ export type { Backend, Kernels, View } from './backend/kernels.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { Parameter } from './nn/parameter.js';
+export * from './data/index.js';
+export * as plots from './train/plots/index.js';
+export { writeLossCurve, lossCurveSvg, writeDecisionBoundary, decisionBoundaryImage, encodePng, writePng } from './train/plots/index.js';
