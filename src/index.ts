@@ -22,3 +22,4 @@ export { Parameter } from './nn/parameter.js';
 export * from './data/index.js';
 export * as plots from './train/plots/index.js';
 export { writeLossCurve, lossCurveSvg, writeDecisionBoundary, decisionBoundaryImage, encodePng, writePng } from './train/plots/index.js';
+export * from './io/index.js';
