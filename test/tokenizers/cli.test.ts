@@ -106,6 +106,15 @@ test('deepts tokenizer merge-sp writes the Chinese-LLaMA model byte-identical to
   }
 });
 
+test('deepts tokenize --tokenizer char and llama', (t) => {
+  if (!haveFiles(t, tokenizerFiles.tinyShakespeare(), tokenizerFiles.llama())) return;
+  assert.equal(deepts(['tokenize', '--tokenizer', 'char', 'hii there']).stdout, '[46,47,47,1,58,46,43,56,43]\n');
+  assert.equal(deepts(['tokenize', '--tokenizer', 'llama', 'Hello world']).stdout, '[15043,3186]\n');
+  const bad = deepts(['tokenize', '--tokenizer', 'char', '男']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /character "男" \(U\+7537\) at offset 0 is not in the vocabulary of 65 characters/);
+});
+
 test('CLI errors: unknown flags, missing text, bad tokenizer paths', () => {
   const unknown = deepts(['tokenize', '--bogus', 'x']);
   assert.equal(unknown.code, 2);
