@@ -6,11 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
-import { trainByteLevelBpe } from '../src/tokenizers/bpe_trainer.js';
-import { repoRoot, tokenizerFiles } from '../src/tokenizers/data_paths.js';
-import { loadGpt2 } from '../src/tokenizers/gpt2_files.js';
+import { trainByteLevelBpe } from '../src/tokenizers/bpe-trainer.js';
+import { repoRoot, tokenizerFiles } from '../src/tokenizers/data-paths.js';
+import { loadGpt2 } from '../src/tokenizers/gpt2-files.js';
 import { loadNamedTokenizer } from '../src/tokenizers/registry.js';
-import { sentimentFiles } from '../src/tokenizers/sentiment_texts.js';
+import { sentimentFiles } from '../src/tokenizers/sentiment-texts.js';
 
 const repsArg = process.argv.indexOf('--reps');
 const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 5;

@@ -1,15 +1,15 @@
 // Tokenizers by name (the CLI's --tokenizer) and by path, with format detection from the file.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CharTokenizer } from './char_tokenizer.js';
-import { tokenizerFiles } from './data_paths.js';
+import { CharTokenizer } from './char-tokenizer.js';
+import { tokenizerFiles } from './data-paths.js';
 import { TokenizerFileError } from './errors.js';
-import { loadGpt2 } from './gpt2_files.js';
-import { loadHuggingFaceTokenizer } from './huggingface_json.js';
-import { SentencePieceBpe } from './sentencepiece_bpe.js';
-import { mergeSentencePieceModels } from './sentencepiece_merge.js';
-import { loadSentencePieceModel, type SentencePieceModel } from './sentencepiece_model.js';
-import { loadTrainedBpe } from './trained_bpe_file.js';
+import { loadGpt2 } from './gpt2-files.js';
+import { loadHuggingFaceTokenizer } from './huggingface-json.js';
+import { SentencePieceBpe } from './sentencepiece-bpe.js';
+import { mergeSentencePieceModels } from './sentencepiece-merge.js';
+import { loadSentencePieceModel, type SentencePieceModel } from './sentencepiece-model.js';
+import { loadTrainedBpe } from './trained-bpe-file.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export const NAMED_TOKENIZERS = ['gpt2', 'llama', 'chinese-llama', 'chinese-llama-2', 'char'] as const;

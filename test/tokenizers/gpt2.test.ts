@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { getEncoding } from 'js-tiktoken';
-import { tokenizerFiles, dataPath } from '../../src/tokenizers/data_paths.js';
-import { loadGpt2 } from '../../src/tokenizers/gpt2_files.js';
-import { loadHuggingFaceTokenizer } from '../../src/tokenizers/huggingface_json.js';
-import type { ByteLevelBpe } from '../../src/tokenizers/byte_level_bpe.js';
+import { tokenizerFiles, dataPath } from '../../src/tokenizers/data-paths.js';
+import { loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
+import { loadHuggingFaceTokenizer } from '../../src/tokenizers/huggingface-json.js';
+import type { ByteLevelBpe } from '../../src/tokenizers/byte-level-bpe.js';
 import { LECTURE_IDS, LECTURE_PARAGRAPH, haveFiles, randomUnicodeString, seededRandom } from './helpers.js';
 
 let cached: { files: ByteLevelBpe; hf: ByteLevelBpe } | undefined;

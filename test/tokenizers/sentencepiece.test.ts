@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, tokenizerFiles } from '../../src/tokenizers/data_paths.js';
+import { repoRoot, tokenizerFiles } from '../../src/tokenizers/data-paths.js';
 import { chineseLlamaModel, loadNamedTokenizer } from '../../src/tokenizers/registry.js';
-import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece_bpe.js';
-import { loadSentencePieceModel, serializeSentencePieceModel } from '../../src/tokenizers/sentencepiece_model.js';
-import { chineseReviews, englishSentences, sentimentFiles } from '../../src/tokenizers/sentiment_texts.js';
+import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece-bpe.js';
+import { loadSentencePieceModel, serializeSentencePieceModel } from '../../src/tokenizers/sentencepiece-model.js';
+import { chineseReviews, englishSentences, sentimentFiles } from '../../src/tokenizers/sentiment-texts.js';
 import { haveFiles } from './helpers.js';
 
 // Written by scripts/tokenizer_fixtures.py from Google's sentencepiece (Debian python3-sentencepiece).

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CliError, parseFlags, helpText, type FlagSpec } from '../args.js';
 import { backendLine } from '../../backend/registry.js';
-import { dataDir, repoRoot } from '../../tokenizers/data_paths.js';
+import { dataDir, repoRoot } from '../../tokenizers/data-paths.js';
 
 const spec: Record<string, FlagSpec> = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },

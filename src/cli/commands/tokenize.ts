@@ -6,7 +6,7 @@ import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../ar
 import { NAMED_TOKENIZERS, loadNamedTokenizer, loadTokenizerFromPath, type TokenizerName } from '../../tokenizers/registry.js';
 import type { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { groupTokensByCharacters } from '../../tokenizers/utf8.js';
-import { LECTURE_VOCABULARY_TABLE, countCharacters, lectureCorpora, tokenStats } from '../../tokenizers/vocabulary_stats.js';
+import { LECTURE_VOCABULARY_TABLE, countCharacters, lectureCorpora, tokenStats } from '../../tokenizers/vocabulary-stats.js';
 
 const spec: Record<string, FlagSpec> = {
   tokenizer: { type: 'string', short: 't', default: 'gpt2', help: `${NAMED_TOKENIZERS.join('|')} or a tokenizer file/folder` },

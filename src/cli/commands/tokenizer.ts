@@ -4,11 +4,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
-import { trainByteLevelBpe } from '../../tokenizers/bpe_trainer.js';
-import { saveHuggingFaceTokenizer } from '../../tokenizers/huggingface_json.js';
-import { mergeSentencePieceModels } from '../../tokenizers/sentencepiece_merge.js';
-import { loadSentencePieceModel, saveSentencePieceModel } from '../../tokenizers/sentencepiece_model.js';
-import { saveTrainedBpe } from '../../tokenizers/trained_bpe_file.js';
+import { trainByteLevelBpe } from '../../tokenizers/bpe-trainer.js';
+import { saveHuggingFaceTokenizer } from '../../tokenizers/huggingface-json.js';
+import { mergeSentencePieceModels } from '../../tokenizers/sentencepiece-merge.js';
+import { loadSentencePieceModel, saveSentencePieceModel } from '../../tokenizers/sentencepiece-model.js';
+import { saveTrainedBpe } from '../../tokenizers/trained-bpe-file.js';
 
 const trainSpec: Record<string, FlagSpec> = {
   'vocab-size': { type: 'string', help: 'final vocabulary size (256 bytes + merges + special tokens)' },

@@ -1,11 +1,11 @@
 // Loads OpenAI's original GPT-2 tokenizer files: encoder.json (byte-level token -> id) and
 // vocab.bpe (a '#version' line, then one merge per line: two tokens separated by a space).
 import { readFileSync } from 'node:fs';
-import { ByteLevelBpe } from './byte_level_bpe.js';
-import { tokenStringToBytes } from './byte_unicode.js';
+import { ByteLevelBpe } from './byte-level-bpe.js';
+import { tokenStringToBytes } from './byte-unicode.js';
 import { TokenizerFileError, parseJsonFile } from './errors.js';
-import { GPT2_SPLIT_PATTERN } from './gpt2_pattern.js';
-import { tokenizerFiles } from './data_paths.js';
+import { GPT2_SPLIT_PATTERN } from './gpt2-pattern.js';
+import { tokenizerFiles } from './data-paths.js';
 
 export const GPT2_END_OF_TEXT = '<|endoftext|>';
 

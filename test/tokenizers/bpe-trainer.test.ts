@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainByteLevelBpe } from '../../src/tokenizers/bpe_trainer.js';
-import { tokenizerFiles } from '../../src/tokenizers/data_paths.js';
-import { GPT2_SPLIT_PATTERN } from '../../src/tokenizers/gpt2_pattern.js';
-import { byteLevelBpeFromHuggingFaceJson, saveHuggingFaceTokenizer, toHuggingFaceJson } from '../../src/tokenizers/huggingface_json.js';
+import { trainByteLevelBpe } from '../../src/tokenizers/bpe-trainer.js';
+import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { GPT2_SPLIT_PATTERN } from '../../src/tokenizers/gpt2-pattern.js';
+import { byteLevelBpeFromHuggingFaceJson, saveHuggingFaceTokenizer, toHuggingFaceJson } from '../../src/tokenizers/huggingface-json.js';
 import { loadTokenizerFromPath } from '../../src/tokenizers/registry.js';
-import { loadTrainedBpe, saveTrainedBpe, trainedBpeFromJson, trainedBpeToJson } from '../../src/tokenizers/trained_bpe_file.js';
+import { loadTrainedBpe, saveTrainedBpe, trainedBpeFromJson, trainedBpeToJson } from '../../src/tokenizers/trained-bpe-file.js';
 import { haveFiles, randomUnicodeString, seededRandom } from './helpers.js';
 
 function smallCorpus(): string {

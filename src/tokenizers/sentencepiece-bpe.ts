@@ -4,8 +4,8 @@
 // highest-scoring piece (leftmost on ties), then spell pieces that are not in the vocabulary as
 // their UTF-8 bytes `<0xNN>` (byte fallback) or as <unk>.
 import { TokenizerFileError } from './errors.js';
-import { PairTable } from './pair_table.js';
-import { PieceType, type SentencePieceModel } from './sentencepiece_model.js';
+import { PairTable } from './pair-table.js';
+import { PieceType, type SentencePieceModel } from './sentencepiece-model.js';
 import { allowedSpecialSet, splitOnSpecials, type EncodeOptions, type Tokenizer } from './tokenizer.js';
 import { utf8Decode, utf8Encode, validUtf8Length } from './utf8.js';
 

@@ -3,9 +3,9 @@
 // is full, the most frequent adjacent pair is merged. Pair counts are updated incrementally: a
 // merge revisits only the words that contain the pair, not the whole corpus. Ties go to the
 // smaller (left id, right id), so training is deterministic.
-import { ByteLevelBpe } from './byte_level_bpe.js';
-import { GPT2_SPLIT_PATTERN, compileSplitPattern } from './gpt2_pattern.js';
-import { buildTrainedBpe } from './trained_bpe_file.js';
+import { ByteLevelBpe } from './byte-level-bpe.js';
+import { GPT2_SPLIT_PATTERN, compileSplitPattern } from './gpt2-pattern.js';
+import { buildTrainedBpe } from './trained-bpe-file.js';
 import { splitOnSpecials } from './tokenizer.js';
 import { utf8Encode } from './utf8.js';
 

@@ -3,7 +3,7 @@
 // SentencePiece model) that the base lacks, in order, as a NORMAL piece with score 0. The
 // normalizer and trainer specs stay the base model's. LLaMA (32000) + chinese_sp (20000) gives
 // the 49953-piece Chinese-LLaMA vocabulary.
-import { PieceType, type ModelPiece, type SentencePieceModel } from './sentencepiece_model.js';
+import { PieceType, type ModelPiece, type SentencePieceModel } from './sentencepiece-model.js';
 
 export function mergeSentencePieceModels(base: SentencePieceModel, extra: SentencePieceModel, file = `${base.file}+${extra.file}`): SentencePieceModel {
   const have = new Set(base.pieces.map((p) => p.piece));

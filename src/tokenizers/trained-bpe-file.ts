@@ -7,9 +7,9 @@
 // Ids 0..255 are the single bytes. Each merge, in order, joins two existing ids; if the joined
 // bytes are not yet a token they become the next id. Special tokens take ids after that.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ByteLevelBpe } from './byte_level_bpe.js';
+import { ByteLevelBpe } from './byte-level-bpe.js';
 import { TokenizerFileError, parseJsonFile } from './errors.js';
-import { compileSplitPattern } from './gpt2_pattern.js';
+import { compileSplitPattern } from './gpt2-pattern.js';
 
 export type TrainedBpeSpec = {
   name: string;

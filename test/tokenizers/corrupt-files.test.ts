@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CharTokenizer } from '../../src/tokenizers/char_tokenizer.js';
-import { tokenizerFiles } from '../../src/tokenizers/data_paths.js';
+import { CharTokenizer } from '../../src/tokenizers/char-tokenizer.js';
+import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
 import { TokenizerFileError } from '../../src/tokenizers/errors.js';
-import { gpt2FromStrings, loadGpt2 } from '../../src/tokenizers/gpt2_files.js';
-import { byteLevelBpeFromHuggingFaceJson } from '../../src/tokenizers/huggingface_json.js';
+import { gpt2FromStrings, loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
+import { byteLevelBpeFromHuggingFaceJson } from '../../src/tokenizers/huggingface-json.js';
 import { ProtoWriter } from '../../src/tokenizers/protobuf.js';
 import { loadTokenizerFromPath } from '../../src/tokenizers/registry.js';
-import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece_bpe.js';
-import { loadSentencePieceModel, parseSentencePieceModel } from '../../src/tokenizers/sentencepiece_model.js';
-import { trainedBpeFromJson } from '../../src/tokenizers/trained_bpe_file.js';
-import { byteToChar } from '../../src/tokenizers/byte_unicode.js';
+import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece-bpe.js';
+import { loadSentencePieceModel, parseSentencePieceModel } from '../../src/tokenizers/sentencepiece-model.js';
+import { trainedBpeFromJson } from '../../src/tokenizers/trained-bpe-file.js';
+import { byteToChar } from '../../src/tokenizers/byte-unicode.js';
 import { haveFiles } from './helpers.js';
 
 /** A tiny valid SentencePiece BPE model, so the error tests need no shared data. */

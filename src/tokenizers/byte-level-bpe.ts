@@ -1,9 +1,9 @@
 // Byte-level BPE (GPT-2 style): text is split by a regex, each piece becomes its UTF-8 bytes, and
 // the ranked merges are applied lowest rank first, leftmost first, within each piece. GPT-2, the
 // Hugging Face loader and the deepts trainer all build one of these.
-import { bytesToTokenString } from './byte_unicode.js';
-import { compileSplitPattern } from './gpt2_pattern.js';
-import { PairTable } from './pair_table.js';
+import { bytesToTokenString } from './byte-unicode.js';
+import { compileSplitPattern } from './gpt2-pattern.js';
+import { PairTable } from './pair-table.js';
 import { allowedSpecialSet, splitOnSpecials, type EncodeOptions, type Tokenizer } from './tokenizer.js';
 import { concatBytes, utf8Decode, utf8Encode, utf8Runs } from './utf8.js';
 

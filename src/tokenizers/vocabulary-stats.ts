@@ -1,7 +1,7 @@
 // Tokens per character, the measure of the lecture's "词表和token" slide (vocabulary size vs
 // average tokens per Chinese / English character), and that slide's numbers for comparison.
 import type { Tokenizer } from './tokenizer.js';
-import { chineseReviews, englishSentences, sentimentFiles } from './sentiment_texts.js';
+import { chineseReviews, englishSentences, sentimentFiles } from './sentiment-texts.js';
 
 /** The slide's table: model, vocabulary size, average tokens per Chinese and per English character. */
 export const LECTURE_VOCABULARY_TABLE = [

@@ -2,10 +2,10 @@
 // family, and what the deepts trainer exports). Features outside that family are rejected with
 // an error naming the field, rather than silently encoding differently.
 import { writeFileSync } from 'node:fs';
-import { ByteLevelBpe } from './byte_level_bpe.js';
+import { ByteLevelBpe } from './byte-level-bpe.js';
 import { TokenizerFileError, parseJsonFile } from './errors.js';
-import { GPT2_SPLIT_PATTERN } from './gpt2_pattern.js';
-import { mergePairIds, readText, vocabToBytes } from './gpt2_files.js';
+import { GPT2_SPLIT_PATTERN } from './gpt2-pattern.js';
+import { mergePairIds, readText, vocabToBytes } from './gpt2-files.js';
 
 type Json = Record<string, unknown>;
 
