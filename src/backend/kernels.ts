@@ -88,6 +88,34 @@ export interface Kernels {
   sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void;
   /** One RMSProp step, in place; `gradAvg` is used when centered, `buf` with momentum. */
   rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, gradAvg: TypedArray | null, buf: TypedArray | null, p: RmspropParams): void;
+
+  // ---- normalization for transformers: layer/RMS norm, embeddings, GELU, attention ----
+  // Row arrays are contiguous (rows, cols); `weight`/`bias` are (cols,) or null (no affine).
+  /** out = (x − mean)·rstd·weight + bias per row, rstd = 1/√(var + eps) (biased var); also writes mean and rstd (rows,) for the backward. */
+  layerNorm(x: TypedArray, rows: number, cols: number, weight: TypedArray | null, bias: TypedArray | null, eps: number, out: TypedArray, mean: TypedArray, rstd: TypedArray): void;
+  /** The fused layer-norm backward: writes dx (rows, cols) and, when given, dweight and dbias (cols,). */
+  layerNormBackward(dy: TypedArray, x: TypedArray, rows: number, cols: number, weight: TypedArray | null, mean: TypedArray, rstd: TypedArray, dx: TypedArray, dweight: TypedArray | null, dbias: TypedArray | null): void;
+  /** out = x·rstd·weight per row, rstd = 1/√(mean(x²) + eps); also writes rstd (rows,). */
+  rmsNorm(x: TypedArray, rows: number, cols: number, weight: TypedArray | null, eps: number, out: TypedArray, rstd: TypedArray): void;
+  /** The fused RMS-norm backward: writes dx (rows, cols) and, when given, dweight (cols,). */
+  rmsNormBackward(dy: TypedArray, x: TypedArray, rows: number, cols: number, weight: TypedArray | null, rstd: TypedArray, dx: TypedArray, dweight: TypedArray | null): void;
+  /** out (n, cols) row i = weight (rows, cols) row ids[i]; ids is an int32 view of n elements. Throws on an id outside [0, rows). */
+  embedding(weight: TypedArray, rows: number, cols: number, ids: View, out: TypedArray): void;
+  /** dweight (rows, cols) row ids[i] += dy (n, cols) row i, skipping ids equal to paddingIdx (−1: none). Adds into dweight. */
+  embeddingBackward(dy: TypedArray, ids: View, rows: number, cols: number, paddingIdx: number, dweight: TypedArray): void;
+  /** out = dy · gelu'(x), exact (erf) or for the tanh approximation; x and dy have the output's shape. */
+  geluBackward(x: View, dy: View, out: TypedArray, approximate: 'none' | 'tanh'): void;
+  /**
+   * Scaled dot-product attention. q (B, H, Tq, D), k (B, H, Tk, D), v (B, H, Tk, Dv) are views (a
+   * head split of a projection is strides, not a copy); mask, when given, is an additive float view
+   * broadcast to (B, H, Tq, Tk) (0 keeps, −∞ masks). causal: query i sees keys j ≤ i + Tk − Tq
+   * (aligned bottom-right, so a KV cache's new queries see the whole past). Writes out (B, H, Tq, Dv)
+   * and probs (B, H, Tq, Tk), the softmax of scale·q·kᵀ + mask, masked entries 0; a row with every
+   * key masked gets probabilities 0 and output 0.
+   */
+  attention(q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: TypedArray, probs: TypedArray): void;
+  /** The attention backward from the forward's probs and dOut (B, H, Tq, Dv): writes dq, dk, dv (contiguous, q/k/v's shapes). */
+  attentionBackward(q: View, k: View, v: View, probs: TypedArray, dOut: View, scale: number, dq: TypedArray, dk: TypedArray, dv: TypedArray): void;
 }
 
 /** The random numbers a fill of `n` values consumes from the stream (normal uses two per pair). */
