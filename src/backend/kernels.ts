@@ -116,6 +116,50 @@ export interface Kernels {
   attention(q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: TypedArray, probs: TypedArray): void;
   /** The attention backward from the forward's probs and dOut (B, H, Tq, Dv): writes dq, dk, dv (contiguous, q/k/v's shapes). */
   attentionBackward(q: View, k: View, v: View, probs: TypedArray, dOut: View, scale: number, dq: TypedArray, dk: TypedArray, dv: TypedArray): void;
+
+  // ---- convolution, pooling, normalization (CNNs) ----
+  // Images are (N, C, H, W) views; outputs contiguous. conv1d is conv2d on (N, C, 1, L) and
+  // conv-transpose-2d is conv2dBackwardInput (forward) / conv2d / conv2dBackwardWeight, so these
+  // three kernels carry every convolution.
+  /**
+   * 2-D cross-correlation as torch's conv2d: x (N, C, H, W), weight (O, C/groups, kH, kW), bias (O,)
+   * or null; writes out (N, O, Ho, Wo) with Ho = ⌊(H + 2·padH − dilH·(kH − 1) − 1) / strideH⌋ + 1.
+   */
+  conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams, out: TypedArray): void;
+  /**
+   * conv2d's gradient with respect to its input: gradOut (N, O, Ho, Wo), weight (O, C/groups, kH, kW);
+   * writes out of shape inputShape (N, C, H, W) (H may exceed what Ho implies: conv-transpose's output padding).
+   */
+  conv2dBackwardInput(gradOut: View, weight: View, inputShape: readonly number[], p: Conv2dParams, out: TypedArray): void;
+  /** The filter gradient: x (N, C, H, W), gradOut (N, O, Ho, Wo); writes out of shape weightShape (O, C/groups, kH, kW). */
+  conv2dBackwardWeight(x: View, gradOut: View, weightShape: readonly number[], p: Conv2dParams, out: TypedArray): void;
+  /** Max pooling of x (N, C, H, W): writes out (N, C, Ho, Wo) and indices (the argmax's flat offset h·W + w in its (H, W) plane, as torch's return_indices; NaN wins). */
+  maxPool2d(x: View, p: MaxPool2dParams, out: TypedArray, indices: Int32Array): void;
+  /** Sends gradOut (N, C, Ho, Wo) to the argmax positions `indices` (int32, same shape); writes out of shape inputShape (N, C, H, W), summing where windows overlap. */
+  maxPool2dBackward(gradOut: View, indices: View, inputShape: readonly number[], out: TypedArray): void;
+  /** Average pooling of x (N, C, H, W) into out (N, C, Ho, Wo), with torch's divisor rules. */
+  avgPool2d(x: View, p: AvgPool2dParams, out: TypedArray): void;
+  /** avgPool2d's input gradient: gradOut (N, C, Ho, Wo); writes out of shape inputShape (N, C, H, W). */
+  avgPool2dBackward(gradOut: View, inputShape: readonly number[], p: AvgPool2dParams, out: TypedArray): void;
+  /** Adaptive average pooling as torch's: output cell i covers input rows ⌊i·H/Ho⌋ .. ⌈(i+1)·H/Ho⌉ − 1 (columns alike); out (N, C, Ho, Wo). */
+  adaptiveAvgPool2d(x: View, outputSize: readonly [number, number], out: TypedArray): void;
+  /** adaptiveAvgPool2d's input gradient: gradOut (N, C, Ho, Wo); writes out of shape inputShape (N, C, H, W). */
+  adaptiveAvgPool2dBackward(gradOut: View, inputShape: readonly number[], out: TypedArray): void;
+  /**
+   * Batch normalization over x (N, C, S) (S: the spatial positions, 1 for (N, C) input) per channel:
+   * out = (x − mean)·invStd·weight + bias. Training: batch mean and biased variance, written to
+   * saveMean / saveInvStd (C,) and folded into runningMean / runningVar in place (when given).
+   * Eval: the running statistics are used and written to saveMean / saveInvStd.
+   */
+  batchNorm(x: View, weight: View | null, bias: View | null, runningMean: TypedArray | null, runningVar: TypedArray | null,
+    p: BatchNormParams, out: TypedArray, saveMean: TypedArray, saveInvStd: TypedArray): void;
+  /**
+   * batchNorm's backward from gradOut and x (N, C, S) and the forward's saveMean / saveInvStd:
+   * writes whichever of gradInput (N, C, S), gradWeight and gradBias (C,) are given. training says
+   * whether the statistics were the batch's (and so depend on x).
+   */
+  batchNormBackward(gradOut: View, x: View, weight: View | null, saveMean: TypedArray, saveInvStd: TypedArray, training: boolean,
+    gradInput: TypedArray | null, gradWeight: TypedArray | null, gradBias: TypedArray | null): void;
 }
 
 /** The random numbers a fill of `n` values consumes from the stream (normal uses two per pair). */
@@ -130,3 +174,42 @@ export interface Backend {
   readonly description: string;
   readonly kernels: Kernels;
 }
+
+// ---- convolution, pooling, normalization (CNNs) ----
+
+/** Convolution geometry as (height, width) pairs, the arguments of torch's conv2d. */
+export type Conv2dParams = {
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+  groups: number;
+};
+
+/** Max pooling geometry; outputSize (Ho, Wo) is computed by the op (it depends on ceilMode). Padding is −∞. */
+export type MaxPool2dParams = {
+  kernelSize: readonly [number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+  outputSize: readonly [number, number];
+};
+
+/** Average pooling geometry, as torch's avg_pool2d; outputSize (Ho, Wo) is computed by the op. */
+export type AvgPool2dParams = {
+  kernelSize: readonly [number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  outputSize: readonly [number, number];
+  /** Count padded positions in the divisor (torch's default true). */
+  countIncludePad: boolean;
+  /** Divide every window by this instead (0: no override). */
+  divisorOverride: number;
+};
+
+export type BatchNormParams = {
+  /** true: normalize with the batch statistics and update the running ones; false: use the running ones. */
+  training: boolean;
+  /** running = (1 − momentum)·running + momentum·batch (torch's convention); the running variance takes the unbiased batch variance. */
+  momentum: number;
+  eps: number;
+};

@@ -12,12 +12,18 @@ import { layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './layern
 import { embedding, embeddingBackward } from './embedding.js';
 import { geluBackward } from './gelu.js';
 import { attention, attentionBackward } from './attention.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { batchNorm, batchNormBackward } from './batchnorm.js';
 
 export const jsKernels: Kernels = {
   unary, binary, where, reduce, matmul, softmax, gather, scatterAdd, copy,
   randomUniform, randomNormal, adamStep, sgdStep, rmspropStep,
   // normalization for transformers
   layerNorm, layerNormBackward, rmsNorm, rmsNormBackward, embedding, embeddingBackward, geluBackward, attention, attentionBackward,
+  // convolution, pooling, normalization (CNNs)
+  conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
+  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, batchNorm, batchNormBackward,
 };
 
 export const jsBackend: Backend = {
