@@ -36,6 +36,8 @@ export const MLP_DEFAULTS = {
   activation: 'tanh' as MlpActivation,
   optimizer: 'adam' as MlpOptimizerName,
   lr: 0.01,
+  /** Plain SGD needs a larger step to get anywhere in 300 epochs. */
+  sgdLr: 0.1,
   schedule: 'cosine' as (typeof LR_SCHEDULES)[number],
   batchSize: 10,
   epochs: 300,
@@ -51,7 +53,7 @@ const spec: Record<string, FlagSpec> = {
   hidden: { type: 'string', default: MLP_DEFAULTS.hidden, help: "hidden layer sizes, comma-separated ('none' for a linear model)" },
   activation: { type: 'string', default: MLP_DEFAULTS.activation, help: MLP_ACTIVATIONS.join('|') },
   optimizer: { type: 'string', default: MLP_DEFAULTS.optimizer, help: `${MLP_OPTIMIZERS.join('|')} (momentum = SGD with momentum 0.9)` },
-  lr: { type: 'string', default: String(MLP_DEFAULTS.lr), help: 'learning rate' },
+  lr: { type: 'string', help: `learning rate (default: ${MLP_DEFAULTS.lr}; ${MLP_DEFAULTS.sgdLr} for plain sgd)` },
   schedule: { type: 'string', default: MLP_DEFAULTS.schedule, help: `learning-rate schedule over the epochs: ${LR_SCHEDULES.join('|')}` },
   'batch-size': { type: 'string', default: String(MLP_DEFAULTS.batchSize), help: 'examples per step' },
   epochs: { type: 'string', default: String(MLP_DEFAULTS.epochs), help: 'passes over the training set' },
@@ -134,7 +136,8 @@ export function parseMlpConfig(argv: string[]): { config: MlpRunConfig; quiet: b
   } catch (e) {
     throw new CliError(`deepts ${COMMAND}: --features: ${(e as Error).message.replace(/^parseFeatures: /, '')}`);
   }
-  const lr = num('lr', { min: 0, max: 10 });
+  const optimizer = required(choiceFlag(COMMAND, f, 'optimizer', MLP_OPTIMIZERS), 'optimizer');
+  const lr = numberFlag(COMMAND, f, 'lr', { min: 0, max: 10 }) ?? (optimizer === 'sgd' ? MLP_DEFAULTS.sgdLr : MLP_DEFAULTS.lr);
   if (lr === 0) throw new CliError(`deepts ${COMMAND}: --lr expects a number in (0, 10], got '0'`);
   const numSamples = num('num-samples', { integer: true, min: 10, max: 1_000_000 });
   const trainRatio = num('train-ratio', { min: 0.1, max: 0.9 });
@@ -148,7 +151,7 @@ export function parseMlpConfig(argv: string[]): { config: MlpRunConfig; quiet: b
     task: dataset.startsWith('reg-') ? 'regression' : 'classification',
     hidden: parseHidden(String(f.hidden)),
     activation: required(choiceFlag(COMMAND, f, 'activation', MLP_ACTIVATIONS), 'activation'),
-    optimizer: required(choiceFlag(COMMAND, f, 'optimizer', MLP_OPTIMIZERS), 'optimizer'),
+    optimizer,
     lr,
     schedule: required(choiceFlag(COMMAND, f, 'schedule', LR_SCHEDULES), 'schedule'),
     batchSize,
@@ -286,16 +289,23 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; sa
   saveCheckpoint(join(out, 'checkpoint.safetensors'), { model, optimizer, scheduler, step: history.steps, epoch: last.epoch, config, extra: { metrics: numbersOf(result) }, generator: gen });
 
   const pct = (v: unknown): string => `${((v as number) * 100).toFixed(1)}%`;
+  const num = (v: unknown): string => formatNumber(v as number);
   if (task === 'classification') {
-    say(`train loss ${train.loss.toFixed(4)}  accuracy ${pct(result.trainAccuracy)}`);
-    say(`test  loss ${test.loss.toFixed(4)}  accuracy ${pct(result.testAccuracy)}`);
+    say(`train loss ${num(train.loss)}  accuracy ${pct(result.trainAccuracy)}`);
+    say(`test  loss ${num(test.loss)}  accuracy ${pct(result.testAccuracy)}`);
   } else {
-    say(`train MSE ${(result.trainMse as number).toFixed(5)}`);
-    say(`test  MSE ${(result.testMse as number).toFixed(5)}  (predicting the mean: ${(result.meanBaselineMse as number).toFixed(4)}, ${((result.meanBaselineMse as number) / (result.testMse as number)).toFixed(0)}× worse)`);
+    const ratio = (result.meanBaselineMse as number) / (result.testMse as number);
+    say(`train MSE ${num(result.trainMse)}`);
+    say(`test  MSE ${num(result.testMse)}  (predicting the mean: ${num(result.meanBaselineMse)}, ${ratio >= 100 ? ratio.toExponential(1) : ratio.toFixed(1)}× worse)`);
   }
   say(`${last.epoch} epochs in ${trainingSeconds.toFixed(1)} s${history.stopReason ? ` (${history.stopReason})` : ''}`);
   say(`wrote ${config.out}/{metrics.json, loss.svg, boundary.png, history.jsonl, checkpoint.safetensors, config.json}`);
   return { out, metrics: result, history };
+}
+
+/** 4 significant digits, in exponent form below 0.001 so tiny losses do not print as 0.0000. */
+function formatNumber(v: number): string {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
 }
 
 function numbersOf(o: Record<string, unknown>): Record<string, number> {
