@@ -17,3 +17,7 @@ export * from './activations.js';
 export * from './losses.js';
 export * from './inplace.js';
 export type { TensorLike } from './util.js';
+// transformers
+export * from './layernorm.js';
+export * from './embedding.js';
+export * from './attention.js';

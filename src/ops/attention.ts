@@ -1,0 +1,102 @@
+// Scaled dot-product attention, softmax(q·kᵀ·scale + mask)·v, as
+// torch.nn.functional.scaled_dot_product_attention. Two implementations with the same result:
+// - 'fused': one kernel forward and one backward over strided (B, H, T, D) views, so heads split
+//   out of a projection by view/transpose are never copied; causal rows skip the masked half.
+// - 'composed': matmul, mask, softmax, dropout, matmul from the ordinary ops (needed for dropout
+//   on the attention weights; also the readable reference the fused kernel is tested against).
+import { Tensor } from '../tensor/tensor.js';
+import { sameShape, shapeStr } from '../tensor/shape.js';
+import { defaultGenerator, type Generator } from '../tensor/generator.js';
+import { rand } from '../tensor/creation.js';
+import { record } from './record.js';
+import { broadcastView, kernels, requireFloat } from './util.js';
+import { add, lt, mul, where } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { softmax } from './softmax.js';
+import { squeeze, transpose, unsqueeze } from './view.js';
+
+export type AttentionOptions = {
+  /** bool (true = may attend, as PyTorch) or float added to the scores; broadcasts to (B, H, Tq, Tk). No gradient flows into it. */
+  attnMask?: Tensor | null;
+  /** Query i attends keys j ≤ i + Tk − Tq (bottom-right aligned: with a KV cache the new queries see all cached keys). */
+  isCausal?: boolean;
+  /** Dropout on the attention weights (uses the composed implementation). */
+  dropoutP?: number;
+  /** Default 1/√D. */
+  scale?: number;
+  generator?: Generator;
+  implementation?: 'fused' | 'composed';
+};
+
+/** The mask as an additive float tensor: bool true → 0, false → −∞. */
+function additiveMask(mask: Tensor, dtype: Tensor['dtype']): Tensor {
+  if (mask.dtype === 'bool') return where(mask, 0, -Infinity).to(dtype);
+  if (mask.dtype !== dtype) return mask.detach().to(dtype);
+  return mask.detach();
+}
+
+/** true where query i may see key j under the bottom-right causal rule: (Tq, Tk) bool. */
+export function causalMask(tq: number, tk: number): Tensor {
+  const m = Tensor.empty([tq, tk], 'bool');
+  const shift = tk - tq;
+  for (let i = 0; i < tq; i++) for (let j = 0; j < tk && j <= i + shift; j++) m.storage[i * tk + j] = 1;
+  return m;
+}
+
+function check(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): void {
+  for (const [n, t] of [['query', q], ['key', k], ['value', v]] as const) {
+    requireFloat('scaledDotProductAttention', t);
+    if (t.ndim !== 3 && t.ndim !== 4) throw new RangeError(`scaledDotProductAttention: ${n} must be (B, H, T, D) or (B, T, D), got ${shapeStr(t.shape)}`);
+  }
+  if (q.ndim !== k.ndim || q.ndim !== v.ndim) throw new RangeError(`scaledDotProductAttention: query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same number of dimensions`);
+  if (q.dtype !== k.dtype || q.dtype !== v.dtype) throw new TypeError(`scaledDotProductAttention: query, key and value must share a dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
+  const lead = q.ndim - 2;
+  if (!sameShape(q.shape.slice(0, lead), k.shape.slice(0, lead)) || !sameShape(k.shape.slice(0, lead), v.shape.slice(0, lead))) {
+    throw new RangeError(`scaledDotProductAttention: batch/head dims differ: query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)}, value ${shapeStr(v.shape)}`);
+  }
+  if (q.shape[lead + 1] !== k.shape[lead + 1]) throw new RangeError(`scaledDotProductAttention: query ${shapeStr(q.shape)} and key ${shapeStr(k.shape)} must have the same feature size D`);
+  if (k.shape[lead] !== v.shape[lead]) throw new RangeError(`scaledDotProductAttention: key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same length Tk`);
+  const p = opts.dropoutP ?? 0;
+  if (!(p >= 0 && p < 1)) throw new RangeError(`scaledDotProductAttention: dropoutP must be in [0, 1), got ${p}`);
+  if (opts.scale !== undefined && !Number.isFinite(opts.scale)) throw new RangeError(`scaledDotProductAttention: scale must be a finite number, got ${opts.scale}`);
+}
+
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
+  check(q, k, v, opts);
+  if (q.ndim === 3) return squeeze(scaledDotProductAttention(unsqueeze(q, 1), unsqueeze(k, 1), unsqueeze(v, 1), opts), 1);
+  const [B, H, Tq, D] = q.shape as [number, number, number, number];
+  const Tk = k.shape[2]!, Dv = v.shape[3]!;
+  const scale = opts.scale ?? 1 / Math.sqrt(D);
+  const causal = opts.isCausal ?? false;
+  let mask: Tensor | null = null;
+  if (opts.attnMask) {
+    mask = additiveMask(opts.attnMask, q.dtype);
+    try {
+      broadcastView(mask, [B, H, Tq, Tk]);
+    } catch {
+      throw new RangeError(`scaledDotProductAttention: attnMask ${shapeStr(opts.attnMask.shape)} does not broadcast to the scores (B, H, Tq, Tk) = ${shapeStr([B, H, Tq, Tk])}`);
+    }
+  }
+  const p = opts.dropoutP ?? 0;
+  const impl = opts.implementation ?? (p > 0 ? 'composed' : 'fused');
+  if (impl === 'composed') {
+    let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
+    if (mask) att = add(att, mask);
+    if (causal) att = where(causalMask(Tq, Tk), att, -Infinity);
+    att = softmax(att, -1);
+    if (p > 0) {
+      const keep = lt(rand(att.shape, { dtype: att.dtype, generator: opts.generator ?? defaultGenerator }), 1 - p).to(att.dtype);
+      att = mul(att, mul(keep, 1 / (1 - p)));
+    }
+    return matmul(att, v); // (B, H, Tq, Dv)
+  }
+  const out = Tensor.empty([B, H, Tq, Dv], q.dtype);
+  const probs = Tensor.empty([B, H, Tq, Tk], q.dtype).storage;
+  const maskView = mask ? broadcastView(mask, [B, H, Tq, Tk]) : null;
+  kernels().attention(q.view_(), k.view_(), v.view_(), maskView, causal, scale, out.storage, probs);
+  return record(out, 'ScaledDotProductAttention', [q, k, v], (g) => {
+    const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, k.dtype), dv = Tensor.empty(v.shape, v.dtype);
+    kernels().attentionBackward(q.view_(), k.view_(), v.view_(), probs, g.view_(), scale, dq.storage, dk.storage, dv.storage);
+    return [dq, dk, dv];
+  });
+}

@@ -1,0 +1,61 @@
+// Layer norm (Ba et al.) and RMS norm (Zhang & Sennrich) over the trailing dims, each one kernel
+// forward and one fused kernel backward, as torch.nn.functional.layer_norm / rms_norm.
+import { Tensor } from '../tensor/tensor.js';
+import { numel, sameShape, shapeStr } from '../tensor/shape.js';
+import { record } from './record.js';
+import { kernels, requireFloat } from './util.js';
+
+/** (rows, cols) for normalizing x over its trailing `normalizedShape`, with errors naming the op. */
+function rowsCols(op: string, x: Tensor, normalizedShape: number | readonly number[], params: [string, Tensor | null | undefined][]): [number, number, number[]] {
+  requireFloat(op, x);
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  if (!ns.length || ns.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`${op}: normalizedShape must be positive integers, got ${shapeStr(ns)}`);
+  const trailing = x.shape.slice(x.ndim - ns.length);
+  if (x.ndim < ns.length || !sameShape(trailing, ns)) {
+    throw new RangeError(`${op}: input ${shapeStr(x.shape)} does not end with normalizedShape ${shapeStr(ns)}`);
+  }
+  for (const [name, p] of params) {
+    if (!p) continue;
+    if (!sameShape(p.shape, ns)) throw new RangeError(`${op}: ${name} has shape ${shapeStr(p.shape)}, expected normalizedShape ${shapeStr(ns)}`);
+    if (p.dtype !== x.dtype) throw new TypeError(`${op}: ${name} is ${p.dtype} but the input is ${x.dtype}; cast one of them`);
+  }
+  const cols = numel(ns);
+  return [cols === 0 ? 0 : x.numel() / cols, cols, ns];
+}
+
+/** (x − mean)/√(var + eps)·weight + bias over the trailing normalizedShape (biased variance, as PyTorch). */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  const [rows, cols] = rowsCols('layerNorm', x, normalizedShape, [['weight', weight], ['bias', bias]]);
+  if (!(eps >= 0)) throw new RangeError(`layerNorm: eps must be >= 0, got ${eps}`);
+  const xs = x.toTypedArray();
+  const w = weight ? weight.toTypedArray() : null, b = bias ? bias.toTypedArray() : null;
+  const out = Tensor.empty(x.shape, x.dtype);
+  const mean = new Float64Array(rows), rstd = new Float64Array(rows);
+  kernels().layerNorm(xs, rows, cols, w, b, eps, out.storage, mean, rstd);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return record(out, 'LayerNorm', inputs, (g) => {
+    const dx = Tensor.empty(x.shape, x.dtype);
+    const dw = weight?.requiresGrad ? Tensor.empty(weight.shape, x.dtype) : null;
+    const db = bias?.requiresGrad ? Tensor.empty(bias.shape, x.dtype) : null;
+    kernels().layerNormBackward(g.toTypedArray(), xs, rows, cols, w, mean, rstd, dx.storage, dw?.storage ?? null, db?.storage ?? null);
+    return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
+  });
+}
+
+/** x/√(mean(x²) + eps)·weight over the trailing normalizedShape (LLaMA's norm; eps 1e-6 by default). */
+export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps = 1e-6): Tensor {
+  const [rows, cols] = rowsCols('rmsNorm', x, normalizedShape, [['weight', weight]]);
+  if (!(eps >= 0)) throw new RangeError(`rmsNorm: eps must be >= 0, got ${eps}`);
+  const xs = x.toTypedArray();
+  const w = weight ? weight.toTypedArray() : null;
+  const out = Tensor.empty(x.shape, x.dtype);
+  const rstd = new Float64Array(rows);
+  kernels().rmsNorm(xs, rows, cols, w, eps, out.storage, rstd);
+  const inputs = [x, ...(weight ? [weight] : [])];
+  return record(out, 'RmsNorm', inputs, (g) => {
+    const dx = Tensor.empty(x.shape, x.dtype);
+    const dw = weight?.requiresGrad ? Tensor.empty(weight.shape, x.dtype) : null;
+    kernels().rmsNormBackward(g.toTypedArray(), xs, rows, cols, w, rstd, dx.storage, dw?.storage ?? null);
+    return [dx, ...(weight ? [dw] : [])];
+  });
+}
