@@ -11,7 +11,7 @@ test('deepts info prints version, backend, threads, node and the data folder', (
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^deepts \d+\.\d+\.\d+/);
-  assert.match(lines[1]!, /^backend: js — /);
+  assert.match(lines[1]!, /^backend: \S+ — .+ \(.+\)$/);
   assert.equal(lines[2], `threads: ${availableParallelism()} (os.availableParallelism)`);
   assert.match(lines[3]!, new RegExp(`^node: ${process.version.replace(/\./g, '\\.')} `));
   assert.equal(lines[4], `data: ${dir} (DEEPTS_DATA) — exists`);

@@ -296,7 +296,9 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; sa
   } else {
     const ratio = (result.meanBaselineMse as number) / (result.testMse as number);
     say(`train MSE ${num(result.trainMse)}`);
-    say(`test  MSE ${num(result.testMse)}  (predicting the mean: ${num(result.meanBaselineMse)}, ${ratio >= 100 ? ratio.toExponential(1) : ratio.toFixed(1)}× worse)`);
+    const times = (r: number): string => (r >= 100 ? r.toExponential(1) : r.toFixed(1));
+    const versus = ratio >= 1 ? `${times(ratio)}× lower` : `${times(1 / ratio)}× higher`;
+    say(`test  MSE ${num(result.testMse)}  (predicting the mean: ${num(result.meanBaselineMse)}; the model's is ${versus})`);
   }
   say(`${last.epoch} epochs in ${trainingSeconds.toFixed(1)} s${history.stopReason ? ` (${history.stopReason})` : ''}`);
   say(`wrote ${config.out}/{metrics.json, loss.svg, boundary.png, history.jsonl, checkpoint.safetensors, config.json}`);

@@ -14,9 +14,13 @@ function usage(): string {
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (!name) {
+    console.error(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h') {
     console.log(usage());
-    return name ? 0 : 2;
+    return 0;
   }
   const trainer = trainers[name];
   if (!trainer) throw new CliError(`deepts train: unknown model '${name}', expected one of ${Object.keys(trainers).join(', ')}\n\n${usage()}`);
