@@ -140,7 +140,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       const loss = dataLoss.item();
       lossSum += loss * size;
       n += size;
-      if (metrics.length) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
+      if (metrics.length && !opts.evalTrain) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
       await emit('onBatchEnd', { batch, size, loss }, state);
       if ((opts.stopOnNaN ?? true) && !Number.isFinite(loss)) {
         state.requestStop(`fit: stopped at epoch ${epoch}, batch ${batch}: the training loss is ${loss} (try a lower learning rate)`);
