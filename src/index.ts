@@ -25,3 +25,6 @@ export { writeLossCurve, lossCurveSvg, writeDecisionBoundary, decisionBoundaryIm
 export * from './io/index.js';
 export * as tokenizers from './tokenizers/index.js';
 export type { Tokenizer, EncodeOptions } from './tokenizers/tokenizer.js';
+export * from './train/index.js';
+export { mlp, MLP_ACTIVATIONS } from './models/mlp.js';
+export type { MlpOptions, MlpActivation } from './models/mlp.js';
