@@ -15,3 +15,17 @@ export { MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss 
 export type { NLLLossOptions, CrossEntropyLossOptions } from './losses.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
+// transformers
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { LayerNorm } from './layernorm.js';
+export type { LayerNormOptions } from './layernorm.js';
+export { RMSNorm } from './rmsnorm.js';
+export type { RMSNormOptions } from './rmsnorm.js';
+export { MultiheadAttention, LayerKVCache } from './attention.js';
+export type { MultiheadAttentionOptions, AttentionCallOptions } from './attention.js';
+export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, RotaryEmbedding, sinusoidalTable, applyRotary } from './positional.js';
+export { FeedForward, SwiGLU, swigluHidden, geluFused } from './mlp-blocks.js';
+export type { FeedForwardActivation, FeedForwardOptions } from './mlp-blocks.js';
+export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder } from './transformer.js';
+export type { TransformerLayerOptions, EncoderCallOptions, DecoderCallOptions } from './transformer.js';

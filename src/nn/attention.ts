@@ -1,0 +1,154 @@
+// Multi-head attention, as torch.nn.MultiheadAttention with batchFirst (inputs are (B, T, E)):
+// project to queries, keys and values, split into numHeads heads of E/numHeads, attend with
+// scaled dot products in each head, concatenate the heads and project back. Masks follow
+// nn.MultiheadAttention: keyPaddingMask (B, Tk) and a bool attnMask are true where attention is
+// NOT allowed (a float attnMask is added to the scores). A LayerKVCache keeps past keys/values
+// for generation; a RotaryEmbedding rotates q and k (LLaMA-style).
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Generator } from '../tensor/generator.js';
+import { shapeStr } from '../tensor/shape.js';
+import { logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
+import { getBackend } from '../backend/registry.js';
+import { Module } from './module.js';
+import { Linear } from './linear.js';
+import type { RotaryEmbedding } from './positional.js';
+
+/**
+ * One attention layer's key/value cache for generation: (B, H, capacity, D) buffers and how many
+ * positions are filled. append() writes the new keys/values and returns views of all of them, so
+ * attending over the past costs no copy.
+ */
+export class LayerKVCache {
+  k: Tensor | null = null;
+  v: Tensor | null = null;
+  length = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LayerKVCache: capacity must be a positive integer, got ${capacity}`);
+  }
+
+  /** Appends k (B, H, T, D) and v (B, H, T, Dv); returns (B, H, length, D) views of everything cached. */
+  append(k: Tensor, v: Tensor): [Tensor, Tensor] {
+    const t = k.shape[2]!;
+    if (this.length + t > this.capacity) throw new RangeError(`LayerKVCache: appending ${t} positions to ${this.length} exceeds the capacity ${this.capacity}; reset() the cache or crop the context`);
+    if (!this.k || !this.v || this.k.shape[0] !== k.shape[0] || this.k.dtype !== k.dtype) {
+      if (this.length > 0) throw new RangeError(`LayerKVCache: keys ${shapeStr(k.shape)} do not match the cache ${shapeStr(this.k!.shape)}`);
+      this.k = Tensor.empty([k.shape[0]!, k.shape[1]!, this.capacity, k.shape[3]!], k.dtype);
+      this.v = Tensor.empty([v.shape[0]!, v.shape[1]!, this.capacity, v.shape[3]!], v.dtype);
+    }
+    const copy = getBackend().kernels.copy;
+    copy(k.view_(), this.k.narrow(2, this.length, t).view_());
+    copy(v.view_(), this.v.narrow(2, this.length, t).view_());
+    this.length += t;
+    return [this.k.narrow(2, 0, this.length), this.v.narrow(2, 0, this.length)];
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+}
+
+export type MultiheadAttentionOptions = {
+  dropout?: number;
+  bias?: boolean;
+  /** Feature sizes of the key and value inputs (default embedDim), for cross-attention. */
+  kdim?: number;
+  vdim?: number;
+  dtype?: DType;
+  generator?: Generator;
+};
+
+export type AttentionCallOptions = {
+  /** (B, Tk) bool, true at padding keys that must be ignored. */
+  keyPaddingMask?: Tensor | null;
+  /** (Tq, Tk) or (B·H, Tq, Tk)… broadcastable to (B, H, Tq, Tk): bool true = not allowed, or float added. */
+  attnMask?: Tensor | null;
+  isCausal?: boolean;
+  cache?: LayerKVCache | null;
+  rotary?: RotaryEmbedding | null;
+};
+
+export class MultiheadAttention extends Module {
+  readonly embedDim: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly dropout: number;
+  readonly generator: Generator | undefined;
+  qProj: Linear;
+  kProj: Linear;
+  vProj: Linear;
+  outProj: Linear;
+
+  constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
+    super();
+    if (!Number.isInteger(embedDim) || embedDim < 1) throw new RangeError(`MultiheadAttention: embedDim must be a positive integer, got ${embedDim}`);
+    if (!Number.isInteger(numHeads) || numHeads < 1 || embedDim % numHeads !== 0) {
+      throw new RangeError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
+    }
+    const dropout = opts.dropout ?? 0;
+    if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`MultiheadAttention: dropout must be in [0, 1), got ${dropout}`);
+    this.embedDim = embedDim;
+    this.numHeads = numHeads;
+    this.headDim = embedDim / numHeads;
+    this.dropout = dropout;
+    this.generator = opts.generator;
+    const lin = { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator };
+    this.qProj = new Linear(embedDim, embedDim, lin);
+    this.kProj = new Linear(opts.kdim ?? embedDim, embedDim, lin);
+    this.vProj = new Linear(opts.vdim ?? embedDim, embedDim, lin);
+    this.outProj = new Linear(embedDim, embedDim, lin);
+  }
+
+  /** (B, T, E) -> (B, H, T, hs): a view, no copy. */
+  private heads(x: Tensor): Tensor {
+    const [b, t] = x.shape as [number, number];
+    return x.view(b, t, this.numHeads, this.headDim).transpose(1, 2);
+  }
+
+  /** query (B, Tq, E), key (B, Tk, kdim), value (B, Tk, vdim) -> (B, Tq, E). key and value default to query (self-attention). */
+  forward(query: Tensor, key: Tensor = query, value: Tensor = key, opts: AttentionCallOptions = {}): Tensor {
+    for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) {
+      if (t.ndim !== 3) throw new RangeError(`MultiheadAttention: ${n} must be (B, T, E), got ${shapeStr(t.shape)}`);
+    }
+    const [B, Tq] = query.shape as [number, number];
+    if (query.shape[2] !== this.embedDim) throw new RangeError(`MultiheadAttention: query ${shapeStr(query.shape)} has ${query.shape[2]} features, expected embedDim ${this.embedDim}`);
+    if (key.shape[0] !== B || value.shape[0] !== B || key.shape[1] !== value.shape[1]) {
+      throw new RangeError(`MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} must share B, and key/value their length`);
+    }
+    const offset = opts.cache?.length ?? 0;
+    let q = this.heads(this.qProj.forward(query)); // (B, H, Tq, hs)
+    let k = this.heads(this.kProj.forward(key)); // (B, H, Tk, hs)
+    let v = this.heads(this.vProj.forward(value)); // (B, H, Tk, hs)
+    if (opts.rotary) {
+      q = opts.rotary.forward(q, offset);
+      k = opts.rotary.forward(k, offset);
+    }
+    if (opts.cache) [k, v] = opts.cache.append(k, v);
+    const Tk = k.shape[2]!;
+    let mask: Tensor | null = null; // additive or bool-allowed, broadcast to (B, H, Tq, Tk)
+    if (opts.attnMask) {
+      const m = opts.attnMask;
+      mask = m.dtype === 'bool' ? logicalNot(m) : m;
+    }
+    if (opts.keyPaddingMask) {
+      const kp = opts.keyPaddingMask;
+      if (kp.dtype !== 'bool' || kp.ndim !== 2 || kp.shape[0] !== B || kp.shape[1] !== Tk) {
+        throw new RangeError(`MultiheadAttention: keyPaddingMask must be a bool (B, Tk) = ${shapeStr([B, Tk])} tensor, got ${kp.dtype} ${shapeStr(kp.shape)}`);
+      }
+      const allowed = logicalNot(kp).view(B, 1, 1, Tk);
+      if (!mask) mask = allowed;
+      else if (mask.dtype === 'bool') mask = mask.logicalAnd(allowed);
+      else mask = where(allowed, mask, -Infinity);
+    }
+    const y = scaledDotProductAttention(q, k, v, {
+      attnMask: mask, isCausal: opts.isCausal ?? false,
+      dropoutP: this.training ? this.dropout : 0, generator: this.generator,
+    }); // (B, H, Tq, hs)
+    return this.outProj.forward(y.transpose(1, 2).reshape(B, Tq, this.embedDim)); // (B, Tq, E)
+  }
+
+  override extraRepr(): string {
+    return `embedDim=${this.embedDim}, numHeads=${this.numHeads}${this.dropout ? `, dropout=${this.dropout}` : ''}`;
+  }
+}

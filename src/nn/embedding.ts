@@ -1,0 +1,50 @@
+// Embedding: a lookup table of numEmbeddings vectors of size embeddingDim, as torch.nn.Embedding
+// (weights N(0, 1); the paddingIdx row starts at zero and gets no gradient).
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Generator } from '../tensor/generator.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { embedding } from '../ops/index.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { normal_ } from './init.js';
+
+export type EmbeddingOptions = { paddingIdx?: number | null; dtype?: DType; generator?: Generator };
+
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter; // (numEmbeddings, embeddingDim)
+
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+    super();
+    for (const [what, n] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!Number.isInteger(n) || n < 1) throw new RangeError(`Embedding: ${what} must be a positive integer, got ${n}`);
+    }
+    let pad = opts.paddingIdx ?? null;
+    if (pad !== null) {
+      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) throw new RangeError(`Embedding: paddingIdx ${pad} is out of range for ${numEmbeddings} embeddings`);
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.paddingIdx = pad;
+    this.weight = new Parameter(Tensor.empty([numEmbeddings, embeddingDim], opts.dtype ?? 'float32'));
+    this.resetParameters(opts.generator);
+  }
+
+  resetParameters(generator?: Generator): void {
+    normal_(this.weight, 0, 1, { generator });
+    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+  }
+
+  /** (...) int32 ids -> (..., embeddingDim) */
+  forward(ids: Tensor): Tensor {
+    return embedding(ids, this.weight, { paddingIdx: this.paddingIdx });
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ''}`;
+  }
+}

@@ -1,0 +1,90 @@
+// The position-wise feed-forward blocks of transformers:
+// - FeedForward: Linear(d, hidden) → activation (GELU, GELU-tanh or ReLU) → Linear(hidden, d) → dropout
+//   (GPT's and BERT's MLP, hidden = 4d);
+// - SwiGLU: w2(silu(w1 x) ⊙ w3 x), LLaMA's gated MLP (no biases, hidden ≈ 8d/3 rounded up).
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Generator } from '../tensor/generator.js';
+import { gelu, mul, relu, silu } from '../ops/index.js';
+import { record } from '../ops/record.js';
+import { getBackend } from '../backend/registry.js';
+import { Module } from './module.js';
+import { Linear } from './linear.js';
+import { Dropout } from './dropout.js';
+
+/**
+ * GELU with its derivative in one kernel (geluBackward) instead of the ~15 elementwise ops of the
+ * composed backward; the values are those of ops.gelu.
+ */
+export function geluFused(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  const y = gelu(x.detach(), approximate);
+  return record(y, 'Gelu', [x], (g) => {
+    const dx = Tensor.empty(x.shape, x.dtype);
+    getBackend().kernels.geluBackward(x.view_(), g.view_(), dx.storage, approximate);
+    return [dx];
+  });
+}
+
+export type FeedForwardActivation = 'gelu' | 'geluTanh' | 'relu';
+export type FeedForwardOptions = { activation?: FeedForwardActivation; dropout?: number; bias?: boolean; dtype?: DType; generator?: Generator };
+
+export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
+  switch (activation) {
+    case 'gelu': return geluFused(x);
+    case 'geluTanh': return geluFused(x, 'tanh');
+    case 'relu': return relu(x);
+    default: throw new RangeError(`FeedForward: activation must be 'gelu', 'geluTanh' or 'relu', got '${activation}'`);
+  }
+}
+
+export class FeedForward extends Module {
+  readonly activation: FeedForwardActivation;
+  fc1: Linear;
+  fc2: Linear;
+  drop: Dropout;
+
+  constructor(dModel: number, hidden = 4 * dModel, opts: FeedForwardOptions = {}) {
+    super();
+    this.activation = opts.activation ?? 'gelu';
+    activate(Tensor.empty([0]), this.activation); // validates the name
+    const lin = { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator };
+    this.fc1 = new Linear(dModel, hidden, lin);
+    this.fc2 = new Linear(hidden, dModel, lin);
+    this.drop = new Dropout(opts.dropout ?? 0, { generator: opts.generator });
+  }
+
+  /** (..., d) -> (..., d) */
+  forward(x: Tensor): Tensor {
+    return this.drop.forward(this.fc2.forward(activate(this.fc1.forward(x), this.activation)));
+  }
+
+  override extraRepr(): string {
+    return `activation=${this.activation}`;
+  }
+}
+
+/** LLaMA's hidden size: 2/3 of 4·dim, times ffnDimMultiplier if given, rounded up to a multiple of multipleOf (256). */
+export function swigluHidden(dim: number, multipleOf = 256, ffnDimMultiplier?: number): number {
+  let hidden = Math.floor((2 * 4 * dim) / 3);
+  if (ffnDimMultiplier !== undefined) hidden = Math.floor(ffnDimMultiplier * hidden);
+  return multipleOf * Math.ceil(hidden / multipleOf);
+}
+
+export class SwiGLU extends Module {
+  w1: Linear;
+  w2: Linear;
+  w3: Linear;
+
+  constructor(dim: number, hidden = swigluHidden(dim), opts: { bias?: boolean; dtype?: DType; generator?: Generator } = {}) {
+    super();
+    const lin = { bias: opts.bias ?? false, dtype: opts.dtype, generator: opts.generator };
+    this.w1 = new Linear(dim, hidden, lin);
+    this.w2 = new Linear(hidden, dim, lin);
+    this.w3 = new Linear(dim, hidden, lin);
+  }
+
+  /** (..., dim) -> (..., dim) */
+  forward(x: Tensor): Tensor {
+    return this.w2.forward(mul(silu(this.w1.forward(x)), this.w3.forward(x)));
+  }
+}

@@ -1,0 +1,31 @@
+// RMSNorm: x / √(mean(x²) + eps) · weight, LLaMA's normalization (no mean subtraction, no bias),
+// as torch.nn.RMSNorm; eps defaults to LLaMA's 1e-6.
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import { rmsNorm } from '../ops/index.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { checkNormalizedShape } from './layernorm.js';
+
+export type RMSNormOptions = { eps?: number; elementwiseAffine?: boolean; dtype?: DType };
+
+export class RMSNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  weight: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
+    super();
+    this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
+    this.eps = opts.eps ?? 1e-6;
+    this.weight = opts.elementwiseAffine ?? true ? new Parameter(Tensor.empty(this.normalizedShape, opts.dtype ?? 'float32').fill_(1)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `[${this.normalizedShape.join(', ')}], eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
+  }
+}

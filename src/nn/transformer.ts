@@ -1,0 +1,154 @@
+// Transformer layers (Vaswani et al.), as torch.nn.TransformerEncoderLayer / DecoderLayer with
+// batchFirst: (B, T, d) in and out. Post-norm (the paper, BERT) by default; normFirst: true gives
+// the pre-norm of GPT-2 and later models:
+//   post-norm: x = norm1(x + drop(selfAttn(x)));   x = norm2(x + ff(x))
+//   pre-norm:  x = x + drop(selfAttn(norm1(x)));   x = x + ff(norm2(x))
+// The decoder layer adds cross-attention over the encoder's output (memory) between the two.
+// The feed-forward block is Linear → activation → Linear → dropout (Hugging Face's BERT layout;
+// PyTorch adds one more dropout after the activation).
+import type { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import type { Generator } from '../tensor/generator.js';
+import { add } from '../ops/index.js';
+import { Module } from './module.js';
+import { ModuleList } from './containers.js';
+import { Dropout } from './dropout.js';
+import { LayerNorm } from './layernorm.js';
+import { MultiheadAttention, type LayerKVCache } from './attention.js';
+import { FeedForward, type FeedForwardActivation } from './mlp-blocks.js';
+
+export type TransformerLayerOptions = {
+  dimFeedforward?: number;
+  dropout?: number;
+  activation?: FeedForwardActivation;
+  layerNormEps?: number;
+  normFirst?: boolean;
+  bias?: boolean;
+  dtype?: DType;
+  generator?: Generator;
+};
+
+export type EncoderCallOptions = { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean };
+export type DecoderCallOptions = {
+  tgtMask?: Tensor | null; tgtKeyPaddingMask?: Tensor | null; memoryKeyPaddingMask?: Tensor | null;
+  /** Default true: a decoder attends to the past only. */
+  tgtIsCausal?: boolean;
+  cache?: LayerKVCache | null;
+};
+
+function parts(dModel: number, nhead: number, opts: TransformerLayerOptions) {
+  const dropout = opts.dropout ?? 0.1;
+  const common = { dtype: opts.dtype, generator: opts.generator };
+  return {
+    attn: () => new MultiheadAttention(dModel, nhead, { dropout, bias: opts.bias, ...common }),
+    ff: new FeedForward(dModel, opts.dimFeedforward ?? 2048, { activation: opts.activation ?? 'relu', dropout, bias: opts.bias, ...common }),
+    norm: () => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, bias: opts.bias, dtype: opts.dtype }),
+    drop: () => new Dropout(dropout, { generator: opts.generator }),
+  };
+}
+
+export class TransformerEncoderLayer extends Module {
+  readonly normFirst: boolean;
+  selfAttn: MultiheadAttention;
+  dropout1: Dropout;
+  norm1: LayerNorm;
+  ff: FeedForward;
+  norm2: LayerNorm;
+
+  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+    super();
+    const p = parts(dModel, nhead, opts);
+    this.normFirst = opts.normFirst ?? false;
+    this.selfAttn = p.attn();
+    this.dropout1 = p.drop();
+    this.norm1 = p.norm();
+    this.ff = p.ff;
+    this.norm2 = p.norm();
+  }
+
+  /** (B, T, d) -> (B, T, d) */
+  forward(x: Tensor, opts: EncoderCallOptions = {}): Tensor {
+    const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal }));
+    if (this.normFirst) {
+      x = add(x, sa(this.norm1.forward(x)));
+      return add(x, this.ff.forward(this.norm2.forward(x)));
+    }
+    x = this.norm1.forward(add(x, sa(x)));
+    return this.norm2.forward(add(x, this.ff.forward(x)));
+  }
+}
+
+export class TransformerDecoderLayer extends Module {
+  readonly normFirst: boolean;
+  selfAttn: MultiheadAttention;
+  dropout1: Dropout;
+  norm1: LayerNorm;
+  crossAttn: MultiheadAttention;
+  dropout2: Dropout;
+  norm2: LayerNorm;
+  ff: FeedForward;
+  norm3: LayerNorm;
+
+  constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
+    super();
+    const p = parts(dModel, nhead, opts);
+    this.normFirst = opts.normFirst ?? false;
+    this.selfAttn = p.attn();
+    this.dropout1 = p.drop();
+    this.norm1 = p.norm();
+    this.crossAttn = p.attn();
+    this.dropout2 = p.drop();
+    this.norm2 = p.norm();
+    this.ff = p.ff;
+    this.norm3 = p.norm();
+  }
+
+  /** x (B, T, d), memory (B, S, d) -> (B, T, d) */
+  forward(x: Tensor, memory: Tensor, opts: DecoderCallOptions = {}): Tensor {
+    const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, {
+      attnMask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, isCausal: opts.tgtIsCausal ?? true, cache: opts.cache,
+    }));
+    const ca = (h: Tensor): Tensor => this.dropout2.forward(this.crossAttn.forward(h, memory, memory, { keyPaddingMask: opts.memoryKeyPaddingMask }));
+    if (this.normFirst) {
+      x = add(x, sa(this.norm1.forward(x)));
+      x = add(x, ca(this.norm2.forward(x)));
+      return add(x, this.ff.forward(this.norm3.forward(x)));
+    }
+    x = this.norm1.forward(add(x, sa(x)));
+    x = this.norm2.forward(add(x, ca(x)));
+    return this.norm3.forward(add(x, this.ff.forward(x)));
+  }
+}
+
+/** numLayers encoder layers made by `makeLayer`, then an optional final norm (for pre-norm stacks). */
+export class TransformerEncoder extends Module {
+  layers: ModuleList;
+  norm: LayerNorm | null;
+  constructor(makeLayer: (i: number) => TransformerEncoderLayer, numLayers: number, opts: { norm?: LayerNorm | null } = {}) {
+    super();
+    if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
+    this.layers = new ModuleList(Array.from({ length: numLayers }, (_, i) => makeLayer(i)));
+    this.norm = opts.norm ?? null;
+  }
+  forward(x: Tensor, opts: EncoderCallOptions = {}): Tensor {
+    for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, opts);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+/** numLayers decoder layers made by `makeLayer`, then an optional final norm. */
+export class TransformerDecoder extends Module {
+  layers: ModuleList;
+  norm: LayerNorm | null;
+  constructor(makeLayer: (i: number) => TransformerDecoderLayer, numLayers: number, opts: { norm?: LayerNorm | null } = {}) {
+    super();
+    if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`TransformerDecoder: numLayers must be a positive integer, got ${numLayers}`);
+    this.layers = new ModuleList(Array.from({ length: numLayers }, (_, i) => makeLayer(i)));
+    this.norm = opts.norm ?? null;
+  }
+  forward(x: Tensor, memory: Tensor, opts: Omit<DecoderCallOptions, 'cache'> & { caches?: readonly LayerKVCache[] } = {}): Tensor {
+    let i = 0;
+    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, { ...opts, cache: opts.caches?.[i++] ?? null });
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
