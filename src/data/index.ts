@@ -10,3 +10,7 @@ export { makePlaygroundDataset, playgroundTask, PLAYGROUND_DATASETS } from './pl
 export type { PlaygroundDataset, PlaygroundDatasetName, PlaygroundDatasetOptions, PlaygroundTask } from './playground.js';
 export { FEATURE_NAMES, FEATURE_ALIASES, featureName, parseFeatures, applyFeatures } from './features.js';
 export type { FeatureName } from './features.js';
+// language-model batches
+export { TokenBatcher, trainValSplit, joinDocuments } from './token-batcher.js';
+export type { TokenBatcherOptions, TokenStream, LmBatch } from './token-batcher.js';
+export { readTokenFile, writeTokenFile } from './token-file.js';

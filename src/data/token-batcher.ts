@@ -1,0 +1,76 @@
+// (B, T) batches for language-model training, from one token stream (documents joined by
+// <|endoftext|>, see joinDocuments): row b is a window of T tokens, its targets the same window
+// shifted one token left, so every position predicts the next token. Windows are random (as
+// nanoGPT's get_batch: offsets uniform in [0, n − T)) or sequential (consecutive windows that
+// cover the stream in order, for evaluation passes), or at explicit offsets.
+import { Tensor } from '../tensor/tensor.js';
+import { defaultGenerator, type Generator } from '../tensor/generator.js';
+
+export type TokenStream = Int32Array | Uint16Array | Uint32Array | readonly number[];
+export type LmBatch = { x: Tensor; y: Tensor };
+export type TokenBatcherOptions = { batchSize: number; blockSize: number; mode?: 'random' | 'sequential'; generator?: Generator };
+
+export class TokenBatcher {
+  readonly tokens: TokenStream;
+  readonly batchSize: number;
+  readonly blockSize: number;
+  readonly mode: 'random' | 'sequential';
+  readonly generator: Generator;
+  /** Sequential mode: where the next window starts. */
+  position = 0;
+
+  constructor(tokens: TokenStream, opts: TokenBatcherOptions) {
+    const { batchSize: B, blockSize: T } = opts;
+    if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new RangeError(`TokenBatcher: batchSize and blockSize must be positive integers, got ${B} and ${T}`);
+    if (tokens.length < T + 1) throw new RangeError(`TokenBatcher: a block of ${T} tokens and its targets need ${T + 1} tokens, the stream has ${tokens.length}`);
+    this.tokens = tokens;
+    this.batchSize = B;
+    this.blockSize = T;
+    this.mode = opts.mode ?? 'random';
+    if (this.mode !== 'random' && this.mode !== 'sequential') throw new RangeError(`TokenBatcher: mode must be 'random' or 'sequential', got '${String(this.mode)}'`);
+    this.generator = opts.generator ?? defaultGenerator;
+  }
+
+  /** The batch whose rows start at `offsets` (each in [0, n − T − 1]). */
+  at(offsets: readonly number[]): LmBatch {
+    const T = this.blockSize, n = this.tokens.length;
+    const x = Tensor.empty([offsets.length, T], 'int32'), y = Tensor.empty([offsets.length, T], 'int32');
+    offsets.forEach((o, b) => {
+      if (!Number.isInteger(o) || o < 0 || o + T + 1 > n) throw new RangeError(`TokenBatcher: a window at offset ${o} needs tokens up to ${o + T}, the stream has ${n}`);
+      for (let t = 0; t < T; t++) {
+        x.storage[b * T + t] = this.tokens[o + t]!;
+        y.storage[b * T + t] = this.tokens[o + t + 1]!;
+      }
+    });
+    return { x, y }; // (B, T), (B, T)
+  }
+
+  /** The next batch: random windows, or the next B consecutive windows (wrapping to the start). */
+  next(): LmBatch {
+    const T = this.blockSize, n = this.tokens.length;
+    const offsets: number[] = [];
+    for (let b = 0; b < this.batchSize; b++) {
+      if (this.mode === 'random') offsets.push(this.generator.randomInt(n - T));
+      else {
+        if (this.position + T + 1 > n) this.position = 0;
+        offsets.push(this.position);
+        this.position += T;
+      }
+    }
+    return this.at(offsets);
+  }
+
+  /** How many non-overlapping windows the stream holds (one sequential pass). */
+  get windows(): number {
+    return Math.floor((this.tokens.length - 1) / this.blockSize);
+  }
+}
+
+/** The first `trainFraction` of the stream for training, the rest for validation (nanoGPT's 90/10). */
+export function trainValSplit<S extends Int32Array | Uint16Array | Uint32Array>(tokens: S, trainFraction = 0.9): { train: S; val: S } {
+  if (!(trainFraction > 0 && trainFraction < 1)) throw new RangeError(`trainValSplit: trainFraction must be in (0, 1), got ${trainFraction}`);
+  const n = Math.floor(tokens.length * trainFraction);
+  return { train: tokens.subarray(0, n) as S, val: tokens.subarray(n) as S };
+}
+
+export { joinDocuments } from '../tokenizers/token-batches.js';
