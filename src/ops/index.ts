@@ -21,3 +21,7 @@ export type { TensorLike } from './util.js';
 export * from './layernorm.js';
 export * from './embedding.js';
 export * from './attention.js';
+// CNNs: convolution, pooling, batch norm
+export * from './conv.js';
+export * from './pool.js';
+export * from './batchnorm.js';

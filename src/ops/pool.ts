@@ -1,0 +1,130 @@
+// Pooling as torch.nn.functional: maxPool2d (optionally with its argmax indices), avgPool2d and
+// adaptiveAvgPool2d on (N, C, H, W) or (C, H, W) input, each recorded with its kernel backward.
+import { Tensor } from '../tensor/tensor.js';
+import { isFloat } from '../tensor/dtype.js';
+import { shapeStr } from '../tensor/shape.js';
+import type { AvgPool2dParams, MaxPool2dParams } from '../backend/kernels.js';
+import { record } from './record.js';
+import { kernels } from './util.js';
+import { squeeze, unsqueeze } from './view.js';
+import { toPair, type Pair } from './conv.js';
+
+export type MaxPool2dOptions = {
+  /** Default: the kernel size. */
+  stride?: Pair;
+  /** Implicit −∞ padding on both sides, at most half the kernel (default 0). */
+  padding?: Pair;
+  dilation?: Pair;
+  /** Round the output size up, so a last partial window counts (default false). */
+  ceilMode?: boolean;
+};
+export type AvgPool2dOptions = {
+  stride?: Pair;
+  /** Implicit zero padding on both sides, at most half the kernel (default 0). */
+  padding?: Pair;
+  ceilMode?: boolean;
+  /** Count the padding's zeros in the divisor (default true, as torch). */
+  countIncludePad?: boolean;
+  /** Divide by this instead of the window size. */
+  divisorOverride?: number;
+};
+
+/** torch's pooling output size, with ceil mode's rule that the last window must start inside the input or its left padding. */
+export function poolOutputSize(size: number, kernel: number, stride: number, padding: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * padding - dilation * (kernel - 1) - 1;
+  let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceilMode && (out - 1) * stride >= size + padding) out--;
+  return out;
+}
+
+function checkInput(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);
+  if (x.ndim !== 4 && x.ndim !== 3) throw new RangeError(`${op}: expected input (N, C, H, W) or (C, H, W), got ${shapeStr(x.shape)}`);
+}
+
+type Geometry = { kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; dilation: [number, number]; outputSize: [number, number] };
+
+function poolGeometry(op: string, x: Tensor, kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; ceilMode?: boolean }, dilationOpt?: Pair): Geometry {
+  const k = toPair(op, 'kernelSize', kernelSize, 1, 1);
+  const stride = opts.stride === undefined ? k : toPair(op, 'stride', opts.stride, 1, 1);
+  const padding = toPair(op, 'padding', opts.padding, 0, 0);
+  const dilation = toPair(op, 'dilation', dilationOpt, 1, 1);
+  if (padding[0] > k[0] / 2 || padding[1] > k[1] / 2) {
+    throw new RangeError(`${op}: padding ${padding.join('×')} must be at most half the kernel size ${k.join('×')}`);
+  }
+  const [H, W] = [x.shape[2]!, x.shape[3]!];
+  const ceil = opts.ceilMode ?? false;
+  const outputSize: [number, number] = [
+    poolOutputSize(H, k[0], stride[0], padding[0], dilation[0], ceil),
+    poolOutputSize(W, k[1], stride[1], padding[1], dilation[1], ceil),
+  ];
+  if (outputSize[0] < 1 || outputSize[1] < 1) {
+    throw new RangeError(`${op}: input ${shapeStr(x.shape)} is too small for kernel ${k.join('×')} (padding ${padding.join('×')}, dilation ${dilation.join('×')}): output ${outputSize.join('×')}`);
+  }
+  return { kernelSize: k, stride, padding, dilation, outputSize };
+}
+
+/** Max pooling and the argmax of each window (its flat offset h·W + w in the input plane, int32). */
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): [Tensor, Tensor] {
+  checkInput('maxPool2d', x);
+  if (x.ndim === 3) {
+    const [y, i] = maxPool2dWithIndices(unsqueeze(x, 0), kernelSize, opts);
+    return [squeeze(y, 0), squeeze(i, 0)];
+  }
+  const g = poolGeometry('maxPool2d', x, kernelSize, opts, opts.dilation);
+  const p: MaxPool2dParams = g;
+  const outShape = [x.shape[0]!, x.shape[1]!, ...g.outputSize];
+  const out = Tensor.empty(outShape, x.dtype);
+  const indices = Tensor.empty(outShape, 'int32');
+  kernels().maxPool2d(x.view_(), p, out.storage, indices.storage as Int32Array);
+  record(out, 'MaxPool2d', [x], (grad) => {
+    const dx = Tensor.empty(x.shape, grad.dtype);
+    kernels().maxPool2dBackward(grad.view_(), indices.view_(), x.shape, dx.storage);
+    return [dx];
+  });
+  return [out, indices];
+}
+
+/** Max pooling as torch.nn.functional.max_pool2d: (N, C, H, W) → (N, C, Ho, Wo). */
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor {
+  return maxPool2dWithIndices(x, kernelSize, opts)[0];
+}
+
+/** Average pooling as torch.nn.functional.avg_pool2d. */
+export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
+  checkInput('avgPool2d', x);
+  if (x.ndim === 3) return squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, opts), 0);
+  const d = opts.divisorOverride ?? 0;
+  if (opts.divisorOverride !== undefined && !(Number.isFinite(d) && d !== 0)) throw new RangeError(`avgPool2d: divisorOverride must be a non-zero number, got ${opts.divisorOverride}`);
+  const g = poolGeometry('avgPool2d', x, kernelSize, opts);
+  const p: AvgPool2dParams = { kernelSize: g.kernelSize, stride: g.stride, padding: g.padding, outputSize: g.outputSize, countIncludePad: opts.countIncludePad ?? true, divisorOverride: d };
+  const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...g.outputSize], x.dtype);
+  kernels().avgPool2d(x.view_(), p, out.storage);
+  return record(out, 'AvgPool2d', [x], (grad) => {
+    const dx = Tensor.empty(x.shape, grad.dtype);
+    kernels().avgPool2dBackward(grad.view_(), x.shape, p, dx.storage);
+    return [dx];
+  });
+}
+
+/**
+ * Adaptive average pooling as torch.nn.functional.adaptive_avg_pool2d: any (H, W) to outputSize
+ * (a number, a pair; null in a pair keeps that axis). adaptiveAvgPool2d(x, 1) is global average pooling.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  checkInput('adaptiveAvgPool2d', x);
+  if (x.ndim === 3) return squeeze(adaptiveAvgPool2d(unsqueeze(x, 0), outputSize), 0);
+  const [H, W] = [x.shape[2]!, x.shape[3]!];
+  const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (!Array.isArray(raw) || raw.length !== 2) throw new RangeError(`adaptiveAvgPool2d: outputSize must be a number or a pair, got ${JSON.stringify(outputSize)}`);
+  const size: [number, number] = [raw[0] ?? H, raw[1] ?? W];
+  if (!size.every((s) => Number.isInteger(s) && s >= 1)) throw new RangeError(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
+  if (H < 1 || W < 1) throw new RangeError(`adaptiveAvgPool2d: input ${shapeStr(x.shape)} has an empty plane`);
+  const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...size], x.dtype);
+  kernels().adaptiveAvgPool2d(x.view_(), size, out.storage);
+  return record(out, 'AdaptiveAvgPool2d', [x], (grad) => {
+    const dx = Tensor.empty(x.shape, grad.dtype);
+    kernels().adaptiveAvgPool2dBackward(grad.view_(), x.shape, dx.storage);
+    return [dx];
+  });
+}
