@@ -5,6 +5,7 @@ type Trainer = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 const trainers: Record<string, Trainer> = {
   mlp: { summary: 'an MLP on a playground data set (spiral, xor, circle, gauss, reg-plane, reg-gauss)', load: () => import('./train-mlp.js') },
+  gpt: { summary: 'a GPT language model on Tiny Shakespeare (nanoGPT: --preset shakespeare-char | shakespeare-char-baby)', load: () => import('./train-gpt.js') },
 };
 
 function usage(): string {
