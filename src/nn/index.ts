@@ -29,3 +29,10 @@ export { FeedForward, SwiGLU, swigluHidden, geluFused } from './mlp-blocks.js';
 export type { FeedForwardActivation, FeedForwardOptions } from './mlp-blocks.js';
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder } from './transformer.js';
 export type { TransformerLayerOptions, EncoderCallOptions, DecoderCallOptions } from './transformer.js';
+// CNNs: convolution, pooling, batch norm, channel dropout
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
+export type { ConvOptions, Conv1dOptions, ConvTranspose2dOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pool.js';
+export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+export type { BatchNormOptions } from './batchnorm.js';
+export { Dropout2d, dropout2d } from './dropout2d.js';
