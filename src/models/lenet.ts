@@ -61,9 +61,14 @@ export class LeNet5 extends nn.Module {
     return this.act(this.conv1.forward(x));
   }
 
+  /** pool(act(z)); for max pooling the same as act(pool(z)) (both activations are increasing), on a quarter of the values. */
+  private actPool(z: Tensor): Tensor {
+    return this.pool === 'max' ? this.act(this.subsample(z)) : this.subsample(this.act(z));
+  }
+
   forward(x: Tensor): Tensor {
-    let h = this.subsample(this.featureMaps(x)); // (N, 6, 14, 14)
-    h = this.subsample(this.act(this.conv2.forward(h))); // (N, 16, 5, 5)
+    let h = this.actPool(this.conv1.forward(x)); // (N, 6, 14, 14)
+    h = this.actPool(this.conv2.forward(h)); // (N, 16, 5, 5)
     h = h.flatten(1); // (N, 400)
     h = this.act(this.fc1.forward(h));
     h = this.act(this.fc2.forward(h));

@@ -1,38 +1,148 @@
-// Convolution for the js backend: conv2d forward, its input gradient and its filter gradient, each
-// as a matrix product over im2col panels. The image patches are written straight into the 4-wide
-// panel layout the 4×4 register-blocked micro-kernel reads (so there is no separate im2col matrix
-// and no packing pass), one sample and one group at a time, in float64 (exact for float64 tensors,
-// one rounding at the end for float32).
+// Convolution for the js backend: conv2d forward, its input gradient and its filter gradient, as
+// register-blocked matrix products read straight from a zero-padded copy of each sample (a
+// "frame"), so there is no im2col matrix and no bounds check in the inner loops. One sample and
+// one group at a time, in float64 (exact for float64 tensors, one rounding at the end for float32).
 //
-//   forward        out[o, p]  = Σ_k W[o, k] · col[k, p]        (k = (c, ky, kx), p = (oy, ox))
-//   filter grad    dW[o, k]  += Σ_p dY[o, p] · col[k, p]       summed over the samples
-//   input grad     dcol[k, p] = Σ_o W[o, k] · dY[o, p]         scattered back into dx (col2im)
+// With k = (c, ky, kx) a filter tap and p = (oy, ox) an output position, the input value tap k sees
+// at p sits at frame[kOff[k] + pOff[p]], kOff[k] = c·Hp·Wp + ky·dilH·Wp + kx·dilW and
+// pOff[p] = oy·strideH·Wp + ox·strideW (Hp, Wp: the padded size). Then
 //
-// For stride 1 the input gradient is instead the forward convolution of the padded dY with the
-// flipped, transposed filters (no scatter), which is what LeNet's and ResNet's 3×3 layers use.
+//   forward        out[o, p]  = Σ_k W[o, k] · frame[kOff[k] + pOff[p]]     tiles of 4 filters × 4 columns
+//   filter grad    dW[o, k]  += Σ_p dY[o, p] · frame[kOff[k] + pOff[p]]    tiles of 4 filters × 4 taps
+//   input grad     dframe[kOff[k] + pOff[p]] += Σ_o W[o, k] · dY[o, p]      tiles of 4 taps × 4 positions
+//
+// (The input gradient as a forward convolution of dY with flipped filters would need no scatter,
+// but multiplies the padding's zeros too: on LeNet's second layer it measured 1.7× slower.)
 import type { Conv2dParams, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 
-/** Rows and columns of the micro-kernel's register block. */
-const MR = 4, NR = 4;
-
-/** Scratch buffers, grown on demand and reused, so a training step allocates no panels. */
-const scratch: Record<'a' | 'b' | 'acc' | 'sum', Float64Array> = {
-  a: new Float64Array(0), b: new Float64Array(0), acc: new Float64Array(16), sum: new Float64Array(0),
-};
-function buffer(name: 'a' | 'b' | 'sum', n: number): Float64Array {
+/** Scratch buffers, grown on demand and reused, so a training step allocates no panels or frames. */
+const scratch: Record<'panel' | 'frame' | 'sum', Float64Array> = { panel: new Float64Array(0), frame: new Float64Array(0), sum: new Float64Array(0) };
+function buffer(name: 'panel' | 'frame' | 'sum', n: number): Float64Array {
   if (scratch[name].length < n) scratch[name] = new Float64Array(Math.max(n, Math.ceil(scratch[name].length * 1.5)));
   return scratch[name];
 }
+const acc = new Float64Array(16);
+
+/** The output size of a convolution along one axis (torch's formula). */
+export function convOutputSize(size: number, kernel: number, stride: number, padding: number, dilation: number): number {
+  return Math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+function checkGroups(op: string, C: number, O: number, groups: number): void {
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || O % groups !== 0) {
+    throw new RangeError(`${op}: ${C} input and ${O} output channels are not divisible by groups=${groups}`);
+  }
+}
+
+/** The frame geometry of one conv call: padded sizes, tap offsets and output-position offsets. */
+type Frame = {
+  Hp: number; Wp: number; size: number;
+  /** frame offset of tap k relative to a window's corner */
+  kOff: Int32Array;
+  /** frame offset of output position p's window corner */
+  pOff: Int32Array;
+};
+
+function frameGeometry(cg: number, kH: number, kW: number, H: number, W: number, Ho: number, Wo: number, p: Conv2dParams, tileSlack: number): Frame {
+  const [strideH, strideW] = p.stride, [padH, padW] = p.padding, [dilH, dilW] = p.dilation;
+  const Hp = H + 2 * padH, Wp = W + 2 * padW;
+  const K = cg * kH * kW;
+  const kOff = new Int32Array(K);
+  for (let c = 0, k = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++, k++) kOff[k] = c * Hp * Wp + ky * dilH * Wp + kx * dilW;
+  const pOff = new Int32Array(Ho * Wo);
+  for (let oy = 0, q = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++, q++) pOff[q] = oy * strideH * Wp + ox * strideW;
+  // the forward's last tile of a row may read up to 3 columns past Wo (its results are dropped)
+  const lastRead = (K ? kOff[K - 1]! : 0) + (Ho - 1) * strideH * Wp + (Wo - 1 + tileSlack) * strideW;
+  return { Hp, Wp, size: Math.max(cg * Hp * Wp, lastRead + 1), kOff, pOff };
+}
+
+/** Copies channels [c0, c0 + cg) of sample n into `frame`, zero-padded. */
+function fillFrame(x: View, n: number, c0: number, cg: number, H: number, W: number, padH: number, padW: number, f: Frame, frame: Float64Array): void {
+  const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
+  const X = x.data, { Hp, Wp } = f;
+  frame.fill(0, 0, f.size);
+  for (let c = 0; c < cg; c++) {
+    const src0 = x.offset + n * sn + (c0 + c) * sc;
+    for (let y = 0; y < H; y++) {
+      let src = src0 + y * sh, dst = c * Hp * Wp + (y + padH) * Wp + padW;
+      if (sw === 1) for (let i = 0; i < W; i++) frame[dst++] = X[src++]!;
+      else for (let i = 0; i < W; i++, src += sw) frame[dst++] = X[src]!;
+    }
+  }
+}
+
+/** Packs a (rows, cols) strided matrix into 4-row panels: panel[(r/4·cols + j)·4 + r%4] (zero rows pad the last panel). */
+function packRows(M: ArrayLike<number>, base: number, rowStride: number, colStride: number, rows: number, cols: number, panel: Float64Array, at = 0): void {
+  panel.fill(0, at, at + Math.ceil(rows / 4) * 4 * cols);
+  for (let r = 0; r < rows; r++) {
+    let src = base + r * rowStride;
+    let dst = at + (r >> 2) * cols * 4 + (r & 3);
+    for (let j = 0; j < cols; j++, src += colStride, dst += 4) panel[dst] = M[src]!;
+  }
+}
+
+/** The filters (O, cg, kH, kW) of every group as 4-row panels over k: group g's panels start at g·oBlocks·K·4. */
+function filterPanels(weight: View, G: number, og: number, K: number): Float64Array {
+  const [, cg, kH, kW] = weight.shape as [number, number, number, number];
+  const [wo, wc, wh, ww] = weight.strides as [number, number, number, number];
+  const oBlocks = Math.ceil(og / 4);
+  const panels = new Float64Array(G * oBlocks * K * 4);
+  const rows = new Float64Array(og * K);
+  for (let grp = 0; grp < G; grp++) {
+    for (let o = 0, i = 0; o < og; o++) {
+      for (let c = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
+        rows[i++] = weight.data[weight.offset + (grp * og + o) * wo + c * wc + ky * wh + kx * ww]!;
+      }
+    }
+    packRows(rows, 0, K, 1, og, K, panels, grp * oBlocks * K * 4);
+  }
+  return panels;
+}
 
 /**
- * acc (4×4, row-major) = Σ_i A[pa + 4i + r] · B[pb + 4i + c] over i < n: the register-blocked
- * inner loop every conv product runs (16 accumulators in locals).
+ * Forward tile: acc[r·4 + c] = Σ_k A[pa + 4k + r] · F[base + kOff[k] + c·s], 4 filters (a panel of
+ * A) by 4 output columns s apart in one output row.
  */
-function microKernel(A: Float64Array, pa: number, B: Float64Array, pb: number, n: number, acc: Float64Array): void {
+function forwardTile(A: Float64Array, pa: number, F: Float64Array, base: number, kOff: Int32Array, K: number, s: number): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let i = 0; i < n; i++, pa += MR, pb += NR) {
+  const s2 = 2 * s, s3 = 3 * s;
+  for (let k = 0; k < K; k++, pa += 4) {
+    const q = base + kOff[k]!;
+    const a0 = A[pa]!, a1 = A[pa + 1]!, a2 = A[pa + 2]!, a3 = A[pa + 3]!;
+    const b0 = F[q]!, b1 = F[q + s]!, b2 = F[q + s2]!, b3 = F[q + s3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03; acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
+  acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23; acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
+}
+
+/** Filter-gradient tile: acc[r·4 + c] = Σ_p A[pa + 4p + r] · F[pOff[p] + o_c], 4 filters by the 4 taps at frame offsets o0..o3. */
+function weightTile(A: Float64Array, pa: number, F: Float64Array, pOff: Int32Array, P: number, o0: number, o1: number, o2: number, o3: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let i = 0; i < P; i++, pa += 4) {
+    const q = pOff[i]!;
+    const a0 = A[pa]!, a1 = A[pa + 1]!, a2 = A[pa + 2]!, a3 = A[pa + 3]!;
+    const b0 = F[q + o0]!, b1 = F[q + o1]!, b2 = F[q + o2]!, b3 = F[q + o3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03; acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
+  acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23; acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
+}
+
+/** Packed-panel tile: acc[r·4 + c] = Σ_i A[pa + 4i + r] · B[pb + 4i + c] over i < n. */
+function panelTile(A: Float64Array, pa: number, B: Float64Array, pb: number, n: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let i = 0; i < n; i++, pa += 4, pb += 4) {
     const a0 = A[pa]!, a1 = A[pa + 1]!, a2 = A[pa + 2]!, a3 = A[pa + 3]!;
     const b0 = B[pb]!, b1 = B[pb + 1]!, b2 = B[pb + 2]!, b3 = B[pb + 3]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
@@ -40,96 +150,8 @@ function microKernel(A: Float64Array, pa: number, B: Float64Array, pb: number, n
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
     c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
   }
-  acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03;
-  acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
-  acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23;
-  acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
-}
-
-/** The output size of a convolution along one axis (torch's formula). */
-export function convOutputSize(size: number, kernel: number, stride: number, padding: number, dilation: number): number {
-  return Math.floor((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1;
-}
-
-/** Per-call geometry: the patch offsets of every k = (c, ky, kx) and every output position p. */
-type Geometry = {
-  K: number; P: number; H: number; W: number; Ho: number; Wo: number;
-  /** input row / column offset of k's tap relative to the window's corner */
-  kDy: Int32Array; kDx: Int32Array;
-  /** element offset of k's tap in x (channel within the group, ky, kx) relative to the window's corner */
-  kOff: Float64Array;
-  /** top row / left column of p's window (may be negative: padding) */
-  pIy: Int32Array; pIx: Int32Array;
-};
-
-function geometry(cg: number, kH: number, kW: number, H: number, W: number, Ho: number, Wo: number, p: Conv2dParams, sc: number, sh: number, sw: number): Geometry {
-  const K = cg * kH * kW, P = Ho * Wo;
-  const [strideH, strideW] = p.stride, [padH, padW] = p.padding, [dilH, dilW] = p.dilation;
-  const kDy = new Int32Array(K), kDx = new Int32Array(K), kOff = new Float64Array(K);
-  for (let c = 0, k = 0; c < cg; c++) {
-    for (let ky = 0; ky < kH; ky++) {
-      for (let kx = 0; kx < kW; kx++, k++) {
-        kDy[k] = ky * dilH; kDx[k] = kx * dilW;
-        kOff[k] = c * sc + ky * dilH * sh + kx * dilW * sw;
-      }
-    }
-  }
-  const pIy = new Int32Array(P), pIx = new Int32Array(P);
-  for (let oy = 0, q = 0; oy < Ho; oy++) {
-    for (let ox = 0; ox < Wo; ox++, q++) { pIy[q] = oy * strideH - padH; pIx[q] = ox * strideW - padW; }
-  }
-  return { K, P, H, W, Ho, Wo, kDy, kDx, kOff, pIy, pIx };
-}
-
-/**
- * Writes sample n's patches into `panel` in the micro-kernel's layout. kMajor: panels of 4 output
- * positions, panel[(p/4·K + k)·4 + p%4] (the forward's B operand); else panels of 4 taps,
- * panel[(k/4·P + p)·4 + k%4] (the filter gradient's B operand). Taps in the padding read 0; the
- * tail of the last panel is zero.
- */
-function im2col(X: TypedArray, base: number, sh: number, sw: number, g: Geometry, panel: Float64Array, kMajor: boolean): void {
-  const { K, P, H, W, Ho, Wo, kDy, kDx, kOff, pIy, pIx } = g;
-  const blocks = kMajor ? Math.ceil(P / 4) : Math.ceil(K / 4);
-  const len = blocks * 4 * (kMajor ? K : P);
-  panel.fill(0, 0, len);
-  for (let k = 0; k < K; k++) {
-    const dy = kDy[k]!, dx = kDx[k]!, kb = base + kOff[k]!;
-    for (let oy = 0; oy < Ho; oy++) {
-      const q0 = oy * Wo;
-      const iy = pIy[q0]! + dy;
-      if (iy < 0 || iy >= H) continue; // the whole output row reads padding
-      const rowBase = kb + pIy[q0]! * sh;
-      if (kMajor) {
-        for (let ox = 0; ox < Wo; ox++) {
-          const q = q0 + ox, ix = pIx[q]! + dx;
-          if (ix >= 0 && ix < W) panel[((q >> 2) * K + k) * 4 + (q & 3)] = X[rowBase + pIx[q]! * sw]!;
-        }
-      } else {
-        const dst = (k >> 2) * P * 4 + (k & 3);
-        for (let ox = 0; ox < Wo; ox++) {
-          const q = q0 + ox, ix = pIx[q]! + dx;
-          if (ix >= 0 && ix < W) panel[dst + q * 4] = X[rowBase + pIx[q]! * sw]!;
-        }
-      }
-    }
-  }
-}
-
-/** Packs rows r0..r0+rows-1 of a (rows, cols) strided matrix into 4-row panels: panel[(r/4·cols + j)·4 + r%4]. */
-function packRows(M: TypedArray, base: number, rowStride: number, colStride: number, rows: number, cols: number, panel: Float64Array): void {
-  const blocks = Math.ceil(rows / 4);
-  panel.fill(0, 0, blocks * 4 * cols);
-  for (let r = 0; r < rows; r++) {
-    let src = base + r * rowStride;
-    let dst = (r >> 2) * cols * 4 + (r & 3);
-    for (let j = 0; j < cols; j++, src += colStride, dst += 4) panel[dst] = M[src]!;
-  }
-}
-
-function checkGroups(op: string, C: number, O: number, groups: number): void {
-  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || O % groups !== 0) {
-    throw new RangeError(`${op}: ${C} input and ${O} output channels are not divisible by groups=${groups}`);
-  }
+  acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03; acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
+  acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23; acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
 }
 
 export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams, out: TypedArray): void {
@@ -139,42 +161,31 @@ export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams
   checkGroups('conv2d', C, O, G);
   const Ho = convOutputSize(H, kH, p.stride[0], p.padding[0], p.dilation[0]);
   const Wo = convOutputSize(W, kW, p.stride[1], p.padding[1], p.dilation[1]);
-  const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-  const [wo, wc, wh, ww] = weight.strides as [number, number, number, number];
-  const og = O / G, P = Ho * Wo;
+  const og = O / G, P = Ho * Wo, K = cg * kH * kW;
   if (N * O * P === 0) return;
-  const g = geometry(cg, kH, kW, H, W, Ho, Wo, p, sc, sh, sw);
-  const K = g.K;
-  const oBlocks = Math.ceil(og / MR), pBlocks = Math.ceil(P / NR);
-  const acc = scratch.acc;
+  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 3);
+  const oBlocks = Math.ceil(og / 4), tiles = Math.ceil(Wo / 4), s = p.stride[1];
   const biasValues = new Float64Array(O);
   if (bias) for (let o = 0; o < O; o++) biasValues[o] = bias.data[bias.offset + o * bias.strides[0]!]!;
-  // the filters of all groups, packed once: (og, K) row-major per group, viewed as (og, K) with K = (c, ky, kx)
-  const wPanels = new Float64Array(G * oBlocks * K * MR);
-  const wGroup = new Float64Array(og * K);
-  for (let grp = 0; grp < G; grp++) {
-    for (let o = 0, i = 0; o < og; o++) {
-      for (let c = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
-        wGroup[i++] = weight.data[weight.offset + (grp * og + o) * wo + c * wc + ky * wh + kx * ww]!;
-      }
-    }
-    packRows(wGroup, 0, K, 1, og, K, wPanels.subarray(grp * oBlocks * K * MR));
-  }
-  const colPanel = buffer('b', pBlocks * K * NR);
+  const panels = filterPanels(weight, G, og, K);
+  const frame = buffer('frame', f.size);
+  const rowStep = p.stride[0] * f.Wp;
   for (let n = 0; n < N; n++) {
     for (let grp = 0; grp < G; grp++) {
-      im2col(x.data, x.offset + n * sn + grp * cg * sc, sh, sw, g, colPanel, true);
-      const wBase = grp * oBlocks * K * MR;
-      const outBase = (n * O + grp * og) * P;
-      for (let pb = 0; pb < pBlocks; pb++) {
-        const cols = Math.min(NR, P - pb * NR);
-        for (let ob = 0; ob < oBlocks; ob++) {
-          microKernel(wPanels, wBase + ob * K * MR, colPanel, pb * K * NR, K, acc);
-          const rows = Math.min(MR, og - ob * MR);
-          for (let r = 0; r < rows; r++) {
-            const o = ob * MR + r, b = biasValues[grp * og + o]!;
-            const dst = outBase + o * P + pb * NR;
-            for (let c = 0; c < cols; c++) out[dst + c] = acc[r * 4 + c]! + b;
+      fillFrame(x, n, grp * cg, cg, H, W, p.padding[0], p.padding[1], f, frame);
+      const pBase = grp * oBlocks * K * 4, outBase = (n * O + grp * og) * P;
+      for (let oy = 0; oy < Ho; oy++) {
+        for (let t = 0; t < tiles; t++) {
+          const ox0 = t * 4, cols = Math.min(4, Wo - ox0);
+          const base = oy * rowStep + ox0 * s;
+          for (let ob = 0; ob < oBlocks; ob++) {
+            forwardTile(panels, pBase + ob * K * 4, frame, base, f.kOff, K, s);
+            const rows = Math.min(4, og - ob * 4);
+            for (let r = 0; r < rows; r++) {
+              const o = ob * 4 + r, b = biasValues[grp * og + o]!;
+              const dst = outBase + o * P + oy * Wo + ox0;
+              for (let c = 0; c < cols; c++) out[dst + c] = acc[r * 4 + c]! + b;
+            }
           }
         }
       }
@@ -188,38 +199,38 @@ export function conv2dBackwardWeight(x: View, gradOut: View, weightShape: readon
   const G = p.groups;
   checkGroups('conv2dBackwardWeight', C, O, G);
   const [, , Ho, Wo] = gradOut.shape as [number, number, number, number];
-  const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
   const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
-  const og = O / G, P = Ho * Wo;
-  const g = geometry(cg, kH, kW, H, W, Ho, Wo, p, sc, sh, sw);
-  const K = g.K;
+  const og = O / G, P = Ho * Wo, K = cg * kH * kW;
   const sum = buffer('sum', O * K);
   sum.fill(0, 0, O * K);
-  const oBlocks = Math.ceil(og / MR), kBlocks = Math.ceil(K / NR);
-  const acc = scratch.acc;
-  const dyPanel = buffer('a', oBlocks * P * MR);
-  const colPanel = buffer('b', kBlocks * P * NR);
-  const dyRows = new Float64Array(og * P);
   if (P > 0 && K > 0) {
+    const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 0);
+    const { kOff, pOff } = f;
+    const oBlocks = Math.ceil(og / 4), kBlocks = Math.ceil(K / 4);
+    const dyPanel = buffer('panel', oBlocks * P * 4);
+    const frame = buffer('frame', f.size);
+    const G0 = gradOut.data;
     for (let n = 0; n < N; n++) {
       for (let grp = 0; grp < G; grp++) {
-        // dY rows of this group as (og, P), packed in 4-row panels over p
-        const gBase = gradOut.offset + n * gn + grp * og * gc;
-        for (let o = 0, i = 0; o < og; o++) {
+        fillFrame(x, n, grp * cg, cg, H, W, p.padding[0], p.padding[1], f, frame);
+        // dY of this group, (og, P), in 4-row panels over p
+        dyPanel.fill(0, 0, oBlocks * P * 4);
+        for (let o = 0; o < og; o++) {
+          const src0 = gradOut.offset + n * gn + (grp * og + o) * gc;
+          let dst = (o >> 2) * P * 4 + (o & 3);
           for (let oy = 0; oy < Ho; oy++) {
-            let src = gBase + o * gc + oy * gh;
-            for (let ox = 0; ox < Wo; ox++, src += gw) dyRows[i++] = gradOut.data[src]!;
+            let src = src0 + oy * gh;
+            for (let ox = 0; ox < Wo; ox++, src += gw, dst += 4) dyPanel[dst] = G0[src]!;
           }
         }
-        packRows(dyRows, 0, P, 1, og, P, dyPanel);
-        im2col(x.data, x.offset + n * sn + grp * cg * sc, sh, sw, g, colPanel, false);
         for (let ob = 0; ob < oBlocks; ob++) {
-          const rows = Math.min(MR, og - ob * MR);
+          const rows = Math.min(4, og - ob * 4);
           for (let kb = 0; kb < kBlocks; kb++) {
-            microKernel(dyPanel, ob * P * MR, colPanel, kb * P * NR, P, acc);
-            const cols = Math.min(NR, K - kb * NR);
+            const k0 = kb * 4, cols = Math.min(4, K - k0);
+            // taps past K read tap k0's values; their results are dropped
+            weightTile(dyPanel, ob * P * 4, frame, pOff, P, kOff[k0]!, kOff[k0 + (cols > 1 ? 1 : 0)]!, kOff[k0 + (cols > 2 ? 2 : 0)]!, kOff[k0 + (cols > 3 ? 3 : 0)]!);
             for (let r = 0; r < rows; r++) {
-              const dst = (grp * og + ob * MR + r) * K + kb * NR;
+              const dst = (grp * og + ob * 4 + r) * K + k0;
               for (let c = 0; c < cols; c++) sum[dst + c]! += acc[r * 4 + c]!;
             }
           }
@@ -236,107 +247,59 @@ export function conv2dBackwardInput(gradOut: View, weight: View, inputShape: rea
   const G = p.groups;
   checkGroups('conv2dBackwardInput', C, O, G);
   const [, , Ho, Wo] = gradOut.shape as [number, number, number, number];
-  if (p.stride[0] === 1 && p.stride[1] === 1) {
-    backwardInputStride1(gradOut, weight, inputShape, p, out);
-    return;
-  }
   const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
   const [wo, wc, wh, ww] = weight.strides as [number, number, number, number];
-  const og = O / G, P = Ho * Wo, HW = H * W;
-  // offsets in the contiguous dx: sc = HW, sh = W, sw = 1
-  const g = geometry(cg, kH, kW, H, W, Ho, Wo, p, HW, W, 1);
-  const { K, kDy, kDx, kOff, pIy, pIx } = g;
-  const kBlocks = Math.ceil(K / MR), pBlocks = Math.ceil(P / NR);
-  const acc = scratch.acc;
+  const og = O / G, P = Ho * Wo, K = cg * kH * kW, HW = H * W;
+  out.fill(0, 0, N * C * HW);
+  if (P === 0 || K === 0 || og === 0) return;
+  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 0);
+  const { kOff, pOff, Hp, Wp } = f;
+  const [padH, padW] = p.padding;
+  const kBlocks = Math.ceil(K / 4), pBlocks = Math.ceil(P / 4);
   // Wᵀ per group: rows k, reduction over o
-  const wtPanels = new Float64Array(G * kBlocks * og * MR);
+  const wtPanels = new Float64Array(G * kBlocks * og * 4);
   const wt = new Float64Array(K * og);
   for (let grp = 0; grp < G; grp++) {
     for (let c = 0, k = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++, k++) {
       for (let o = 0; o < og; o++) wt[k * og + o] = weight.data[weight.offset + (grp * og + o) * wo + c * wc + ky * wh + kx * ww]!;
     }
-    packRows(wt, 0, og, 1, K, og, wtPanels.subarray(grp * kBlocks * og * MR));
+    packRows(wt, 0, og, 1, K, og, wtPanels, grp * kBlocks * og * 4);
   }
-  const dyPanel = buffer('b', pBlocks * og * NR);
-  const dx = buffer('sum', C * HW);
-  const dyT = new Float64Array(P * og);
+  const dyPanel = buffer('panel', pBlocks * og * 4);
+  const dframe = buffer('frame', f.size);
+  const G0 = gradOut.data;
   for (let n = 0; n < N; n++) {
-    dx.fill(0, 0, C * HW);
     for (let grp = 0; grp < G; grp++) {
-      // dYᵀ (P, og) packed in 4-row panels over o
-      const gBase = gradOut.offset + n * gn + grp * og * gc;
+      // dYᵀ (P, og) in 4-row panels over o
+      dyPanel.fill(0, 0, pBlocks * og * 4);
       for (let o = 0; o < og; o++) {
+        const src0 = gradOut.offset + n * gn + (grp * og + o) * gc;
         for (let oy = 0, q = 0; oy < Ho; oy++) {
-          let src = gBase + o * gc + oy * gh;
-          for (let ox = 0; ox < Wo; ox++, q++, src += gw) dyT[q * og + o] = gradOut.data[src]!;
+          let src = src0 + oy * gh;
+          for (let ox = 0; ox < Wo; ox++, q++, src += gw) dyPanel[(q >> 2) * og * 4 + o * 4 + (q & 3)] = G0[src]!;
         }
       }
-      packRows(dyT, 0, og, 1, P, og, dyPanel);
-      const dxBase = grp * cg * HW;
+      dframe.fill(0, 0, f.size);
+      const wBase = grp * kBlocks * og * 4;
       for (let kb = 0; kb < kBlocks; kb++) {
-        const rows = Math.min(MR, K - kb * MR);
+        const rows = Math.min(4, K - kb * 4);
         for (let pb = 0; pb < pBlocks; pb++) {
-          microKernel(wtPanels, grp * kBlocks * og * MR + kb * og * MR, dyPanel, pb * og * NR, og, acc);
-          const cols = Math.min(NR, P - pb * NR);
+          panelTile(wtPanels, wBase + kb * og * 4, dyPanel, pb * og * 4, og);
+          const cols = Math.min(4, P - pb * 4);
           for (let r = 0; r < rows; r++) {
-            const k = kb * MR + r, dy = kDy[k]!, dxk = kDx[k]!, off = dxBase + kOff[k]!;
-            for (let c = 0; c < cols; c++) {
-              const q = pb * NR + c, iy = pIy[q]! + dy, ix = pIx[q]! + dxk;
-              if (iy >= 0 && iy < H && ix >= 0 && ix < W) dx[off + pIy[q]! * W + pIx[q]!]! += acc[r * 4 + c]!;
-            }
+            const ko = kOff[kb * 4 + r]!;
+            for (let c = 0; c < cols; c++) dframe[ko + pOff[pb * 4 + c]!]! += acc[r * 4 + c]!;
           }
         }
       }
-    }
-    const base = n * C * HW;
-    for (let i = 0; i < C * HW; i++) out[base + i] = dx[i]!;
-  }
-}
-
-/**
- * The stride-1 input gradient as a forward convolution: dx[c, iy, ix] = Σ_{o, ky, kx} dY[o, iy + padH − ky·dilH,
- * ix + padW − kx·dilW] · W[o, c, ky, kx], i.e. conv2d of dY with the filters transposed (c ↔ o) and
- * flipped, padding dil·(k − 1) − pad. Padding larger than the taps' reach (pad > dil·(k − 1)) makes the
- * equivalent padding negative, which the window offsets below express directly.
- */
-function backwardInputStride1(gradOut: View, weight: View, inputShape: readonly number[], p: Conv2dParams, out: TypedArray): void {
-  const [N, C, H, W] = inputShape as [number, number, number, number];
-  const [O, cg, kH, kW] = weight.shape as [number, number, number, number];
-  const [, , Ho, Wo] = gradOut.shape as [number, number, number, number];
-  const G = p.groups, og = O / G;
-  const [dilH, dilW] = p.dilation;
-  const padH = dilH * (kH - 1) - p.padding[0], padW = dilW * (kW - 1) - p.padding[1];
-  // flipped transposed filters (C, og, kH, kW) per group, as a contiguous view the forward reads
-  const flipped = new Float64Array(C * og * kH * kW);
-  const [wo, wc, wh, ww] = weight.strides as [number, number, number, number];
-  for (let grp = 0; grp < G; grp++) {
-    for (let c = 0; c < cg; c++) for (let o = 0; o < og; o++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
-      flipped[(((grp * cg + c) * og + o) * kH + ky) * kW + kx] =
-        weight.data[weight.offset + (grp * og + o) * wo + c * wc + (kH - 1 - ky) * wh + (kW - 1 - kx) * ww]!;
-    }
-  }
-  const fview: View = { data: flipped, dtype: 'float64', offset: 0, shape: [C, og, kH, kW], strides: [og * kH * kW, kH * kW, kW, 1] };
-  if (padH >= 0 && padW >= 0 && convOutputSize(Ho, kH, 1, padH, dilH) === H && convOutputSize(Wo, kW, 1, padW, dilW) === W) {
-    conv2d(gradOut, fview, null, { stride: [1, 1], padding: [padH, padW], dilation: [dilH, dilW], groups: G }, out);
-    return;
-  }
-  // negative equivalent padding or an input taller than the output implies (output padding):
-  // run the forward on a zero-padded copy of dY that makes the geometry exact
-  // frame[fy] = dY[fy − padH]: dx[iy] = Σ_ky frame[iy + ky·dilH] · flipped[ky], an unpadded convolution of output size H
-  const frameH = H + dilH * (kH - 1), frameW = W + dilW * (kW - 1);
-  const frame = new Float64Array(N * O * frameH * frameW);
-  const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
-  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) {
-    for (let oy = 0; oy < Ho; oy++) {
-      const fy = oy + padH;
-      if (fy < 0 || fy >= frameH) continue;
-      for (let ox = 0; ox < Wo; ox++) {
-        const fx = ox + padW;
-        if (fx < 0 || fx >= frameW) continue;
-        frame[((n * O + o) * frameH + fy) * frameW + fx] = gradOut.data[gradOut.offset + n * gn + o * gc + oy * gh + ox * gw]!;
+      // the frame's interior is dx; the padding's gradient is dropped
+      for (let c = 0; c < cg; c++) {
+        const dst0 = (n * C + grp * cg + c) * HW;
+        for (let y = 0; y < H; y++) {
+          let src = c * Hp * Wp + (y + padH) * Wp + padW, dst = dst0 + y * W;
+          for (let i = 0; i < W; i++) out[dst++] = dframe[src++]!;
+        }
       }
     }
   }
-  const frameView: View = { data: frame, dtype: 'float64', offset: 0, shape: [N, O, frameH, frameW], strides: [O * frameH * frameW, frameH * frameW, frameW, 1] };
-  conv2d(frameView, fview, null, { stride: [1, 1], padding: [0, 0], dilation: [dilH, dilW], groups: G }, out);
 }
