@@ -11,8 +11,8 @@ export type { PlaygroundDataset, PlaygroundDatasetName, PlaygroundDatasetOptions
 export { FEATURE_NAMES, FEATURE_ALIASES, featureName, parseFeatures, applyFeatures } from './features.js';
 export type { FeatureName } from './features.js';
 // language-model batches
-export { TokenBatcher, trainValSplit, joinDocuments } from './token-batcher.js';
-export type { TokenBatcherOptions, TokenStream, LmBatch } from './token-batcher.js';
+export { TokenBatcher, trainValSplit, joinDocuments, maskTokens } from './token-batcher.js';
+export type { TokenBatcherOptions, TokenStream, LmBatch, MlmMaskOptions } from './token-batcher.js';
 export { readTokenFile, writeTokenFile } from './token-file.js';
 // images: the IDX format, MNIST / Fashion-MNIST, augmentation
 export { parseIdx, readIdx, encodeIdx, IdxError, IDX_TYPES } from './idx.js';

@@ -74,3 +74,35 @@ export function trainValSplit<S extends Int32Array | Uint16Array | Uint32Array>(
 }
 
 export { joinDocuments } from '../tokenizers/token-batches.js';
+
+export type MlmMaskOptions = { maskId: number; vocabSize: number; prob?: number; generator?: Generator };
+
+/**
+ * BERT's masking for masked-language-model training: each position is chosen with probability
+ * `prob` (15%); a chosen token becomes maskId 80% of the time, a random token 10%, and stays 10%.
+ * labels hold the original id at chosen positions and −100 (ignored by the loss) elsewhere; at
+ * least one position per batch is chosen, so the loss is always defined.
+ */
+export function maskTokens(ids: Tensor, opts: MlmMaskOptions): { input: Tensor; labels: Tensor } {
+  const prob = opts.prob ?? 0.15;
+  if (!(prob > 0 && prob <= 1)) throw new RangeError(`maskTokens: prob must be in (0, 1], got ${prob}`);
+  if (ids.dtype !== 'int32') throw new TypeError(`maskTokens: ids must be int32, got ${ids.dtype}`);
+  if (!Number.isInteger(opts.maskId) || opts.maskId < 0 || opts.maskId >= opts.vocabSize) throw new RangeError(`maskTokens: maskId ${opts.maskId} is not an id of a vocabulary of ${opts.vocabSize}`);
+  const gen = opts.generator ?? defaultGenerator;
+  const src = ids.toTypedArray();
+  const input = Tensor.empty(ids.shape, 'int32'), labels = Tensor.empty(ids.shape, 'int32');
+  let chosen = 0;
+  const u = (): number => gen.nextUint32() / 4294967296;
+  for (let i = 0; i < src.length; i++) {
+    const id = src[i]!;
+    input.storage[i] = id;
+    labels.storage[i] = -100;
+    if (u() >= prob && !(i === src.length - 1 && chosen === 0)) continue;
+    chosen++;
+    labels.storage[i] = id;
+    const r = u();
+    if (r < 0.8) input.storage[i] = opts.maskId;
+    else if (r < 0.9) input.storage[i] = gen.randomInt(opts.vocabSize);
+  }
+  return { input, labels };
+}
