@@ -7,7 +7,7 @@
 // at p sits at frame[kOff[k] + pOff[p]], kOff[k] = c·Hp·Wp + ky·dilH·Wp + kx·dilW and
 // pOff[p] = oy·strideH·Wp + ox·strideW (Hp, Wp: the padded size). Then
 //
-//   forward        out[o, p]  = Σ_k W[o, k] · frame[kOff[k] + pOff[p]]     tiles of 4 filters × 4 columns
+//   forward        out[o, p]  = Σ_k W[o, k] · frame[kOff[k] + pOff[p]]     tiles of 4 filters × 4 positions
 //   filter grad    dW[o, k]  += Σ_p dY[o, p] · frame[kOff[k] + pOff[p]]    tiles of 4 filters × 4 taps
 //   input grad     dframe[kOff[k] + pOff[p]] += Σ_o W[o, k] · dY[o, p]      tiles of 4 taps × 4 positions
 //
@@ -44,7 +44,7 @@ type Frame = {
   pOff: Int32Array;
 };
 
-function frameGeometry(cg: number, kH: number, kW: number, H: number, W: number, Ho: number, Wo: number, p: Conv2dParams, tileSlack: number): Frame {
+function frameGeometry(cg: number, kH: number, kW: number, H: number, W: number, Ho: number, Wo: number, p: Conv2dParams): Frame {
   const [strideH, strideW] = p.stride, [padH, padW] = p.padding, [dilH, dilW] = p.dilation;
   const Hp = H + 2 * padH, Wp = W + 2 * padW;
   const K = cg * kH * kW;
@@ -52,9 +52,7 @@ function frameGeometry(cg: number, kH: number, kW: number, H: number, W: number,
   for (let c = 0, k = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++, k++) kOff[k] = c * Hp * Wp + ky * dilH * Wp + kx * dilW;
   const pOff = new Int32Array(Ho * Wo);
   for (let oy = 0, q = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++, q++) pOff[q] = oy * strideH * Wp + ox * strideW;
-  // the forward's last tile of a row may read up to 3 columns past Wo (its results are dropped)
-  const lastRead = (K ? kOff[K - 1]! : 0) + (Ho - 1) * strideH * Wp + (Wo - 1 + tileSlack) * strideW;
-  return { Hp, Wp, size: Math.max(cg * Hp * Wp, lastRead + 1), kOff, pOff };
+  return { Hp, Wp, size: cg * Hp * Wp, kOff, pOff };
 }
 
 /** Copies channels [c0, c0 + cg) of sample n into `frame`, zero-padded. */
@@ -101,32 +99,16 @@ function filterPanels(weight: View, G: number, og: number, K: number): Float64Ar
 }
 
 /**
- * Forward tile: acc[r·4 + c] = Σ_k A[pa + 4k + r] · F[base + kOff[k] + c·s], 4 filters (a panel of
- * A) by 4 output columns s apart in one output row.
+ * The tile both the forward and the filter gradient run: acc[r·4 + c] = Σ_i A[pa + 4i + r] · F[idx[i] + o_c]
+ * over i < n, i.e. 4 rows of a packed panel against 4 gathered columns of the frame. Forward: i runs
+ * over the taps (idx = kOff) and o_c are 4 output positions' offsets; filter gradient: i runs over
+ * the output positions (idx = pOff) and o_c are 4 taps' offsets.
  */
-function forwardTile(A: Float64Array, pa: number, F: Float64Array, base: number, kOff: Int32Array, K: number, s: number): void {
+function gatherTile(A: Float64Array, pa: number, F: Float64Array, idx: Int32Array, n: number, o0: number, o1: number, o2: number, o3: number): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  const s2 = 2 * s, s3 = 3 * s;
-  for (let k = 0; k < K; k++, pa += 4) {
-    const q = base + kOff[k]!;
-    const a0 = A[pa]!, a1 = A[pa + 1]!, a2 = A[pa + 2]!, a3 = A[pa + 3]!;
-    const b0 = F[q]!, b1 = F[q + s]!, b2 = F[q + s2]!, b3 = F[q + s3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-  }
-  acc[0] = c00; acc[1] = c01; acc[2] = c02; acc[3] = c03; acc[4] = c10; acc[5] = c11; acc[6] = c12; acc[7] = c13;
-  acc[8] = c20; acc[9] = c21; acc[10] = c22; acc[11] = c23; acc[12] = c30; acc[13] = c31; acc[14] = c32; acc[15] = c33;
-}
-
-/** Filter-gradient tile: acc[r·4 + c] = Σ_p A[pa + 4p + r] · F[pOff[p] + o_c], 4 filters by the 4 taps at frame offsets o0..o3. */
-function weightTile(A: Float64Array, pa: number, F: Float64Array, pOff: Int32Array, P: number, o0: number, o1: number, o2: number, o3: number): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let i = 0; i < P; i++, pa += 4) {
-    const q = pOff[i]!;
+  for (let i = 0; i < n; i++, pa += 4) {
+    const q = idx[i]!;
     const a0 = A[pa]!, a1 = A[pa + 1]!, a2 = A[pa + 2]!, a3 = A[pa + 3]!;
     const b0 = F[q + o0]!, b1 = F[q + o1]!, b2 = F[q + o2]!, b3 = F[q + o3]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
@@ -163,29 +145,28 @@ export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams
   const Wo = convOutputSize(W, kW, p.stride[1], p.padding[1], p.dilation[1]);
   const og = O / G, P = Ho * Wo, K = cg * kH * kW;
   if (N * O * P === 0) return;
-  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 3);
-  const oBlocks = Math.ceil(og / 4), tiles = Math.ceil(Wo / 4), s = p.stride[1];
+  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p);
+  const { kOff, pOff } = f;
+  const oBlocks = Math.ceil(og / 4), pBlocks = Math.ceil(P / 4);
   const biasValues = new Float64Array(O);
   if (bias) for (let o = 0; o < O; o++) biasValues[o] = bias.data[bias.offset + o * bias.strides[0]!]!;
   const panels = filterPanels(weight, G, og, K);
   const frame = buffer('frame', f.size);
-  const rowStep = p.stride[0] * f.Wp;
   for (let n = 0; n < N; n++) {
     for (let grp = 0; grp < G; grp++) {
       fillFrame(x, n, grp * cg, cg, H, W, p.padding[0], p.padding[1], f, frame);
       const pBase = grp * oBlocks * K * 4, outBase = (n * O + grp * og) * P;
-      for (let oy = 0; oy < Ho; oy++) {
-        for (let t = 0; t < tiles; t++) {
-          const ox0 = t * 4, cols = Math.min(4, Wo - ox0);
-          const base = oy * rowStep + ox0 * s;
-          for (let ob = 0; ob < oBlocks; ob++) {
-            forwardTile(panels, pBase + ob * K * 4, frame, base, f.kOff, K, s);
-            const rows = Math.min(4, og - ob * 4);
-            for (let r = 0; r < rows; r++) {
-              const o = ob * 4 + r, b = biasValues[grp * og + o]!;
-              const dst = outBase + o * P + oy * Wo + ox0;
-              for (let c = 0; c < cols; c++) out[dst + c] = acc[r * 4 + c]! + b;
-            }
+      for (let pb = 0; pb < pBlocks; pb++) {
+        // 4 consecutive output positions (across row ends too); positions past P repeat the first
+        const p0 = pb * 4, cols = Math.min(4, P - p0);
+        const q0 = pOff[p0]!, q1 = pOff[p0 + (cols > 1 ? 1 : 0)]!, q2 = pOff[p0 + (cols > 2 ? 2 : 0)]!, q3 = pOff[p0 + (cols > 3 ? 3 : 0)]!;
+        for (let ob = 0; ob < oBlocks; ob++) {
+          gatherTile(panels, pBase + ob * K * 4, frame, kOff, K, q0, q1, q2, q3);
+          const rows = Math.min(4, og - ob * 4);
+          for (let r = 0; r < rows; r++) {
+            const o = ob * 4 + r, b = biasValues[grp * og + o]!;
+            const dst = outBase + o * P + p0;
+            for (let c = 0; c < cols; c++) out[dst + c] = acc[r * 4 + c]! + b;
           }
         }
       }
@@ -204,7 +185,7 @@ export function conv2dBackwardWeight(x: View, gradOut: View, weightShape: readon
   const sum = buffer('sum', O * K);
   sum.fill(0, 0, O * K);
   if (P > 0 && K > 0) {
-    const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 0);
+    const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p);
     const { kOff, pOff } = f;
     const oBlocks = Math.ceil(og / 4), kBlocks = Math.ceil(K / 4);
     const dyPanel = buffer('panel', oBlocks * P * 4);
@@ -228,7 +209,7 @@ export function conv2dBackwardWeight(x: View, gradOut: View, weightShape: readon
           for (let kb = 0; kb < kBlocks; kb++) {
             const k0 = kb * 4, cols = Math.min(4, K - k0);
             // taps past K read tap k0's values; their results are dropped
-            weightTile(dyPanel, ob * P * 4, frame, pOff, P, kOff[k0]!, kOff[k0 + (cols > 1 ? 1 : 0)]!, kOff[k0 + (cols > 2 ? 2 : 0)]!, kOff[k0 + (cols > 3 ? 3 : 0)]!);
+            gatherTile(dyPanel, ob * P * 4, frame, pOff, P, kOff[k0]!, kOff[k0 + (cols > 1 ? 1 : 0)]!, kOff[k0 + (cols > 2 ? 2 : 0)]!, kOff[k0 + (cols > 3 ? 3 : 0)]!);
             for (let r = 0; r < rows; r++) {
               const dst = (grp * og + ob * 4 + r) * K + k0;
               for (let c = 0; c < cols; c++) sum[dst + c]! += acc[r * 4 + c]!;
@@ -252,7 +233,7 @@ export function conv2dBackwardInput(gradOut: View, weight: View, inputShape: rea
   const og = O / G, P = Ho * Wo, K = cg * kH * kW, HW = H * W;
   out.fill(0, 0, N * C * HW);
   if (P === 0 || K === 0 || og === 0) return;
-  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p, 0);
+  const f = frameGeometry(cg, kH, kW, H, W, Ho, Wo, p);
   const { kOff, pOff, Hp, Wp } = f;
   const [padH, padW] = p.padding;
   const kBlocks = Math.ceil(K / 4), pBlocks = Math.ceil(P / 4);
