@@ -11,6 +11,8 @@ export type Tile = {
   caption?: string;
   /** Caption colour (default dark grey). */
   captionColor?: RGB;
+  /** This tile's colour scale, instead of the grid's. */
+  colors?: 'ink' | 'gray' | 'signed';
 };
 
 export type GridOptions = {
@@ -68,12 +70,13 @@ export function imageGrid(tiles: readonly Tile[], opts: GridOptions): Canvas {
     const x0 = gap + (i % cols) * (cellW + gap), y0 = titleH + gap + Math.floor(i / cols) * (captionH + cellH + gap);
     if (tile.caption) canvas.text(tile.caption, x0 + cellW / 2, y0, tile.captionColor ?? TEXT, { align: 'center' });
     const [lo, hi] = shared ?? rangeOf(tile.values);
+    const tileColors = tile.colors ?? colors;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const v = tile.values[y * w + x]!;
-        canvas.fillRect(x0 + x * scale, y0 + captionH + y * scale, scale, scale, colorOf(v, lo, hi, colors));
+        canvas.fillRect(x0 + x * scale, y0 + captionH + y * scale, scale, scale, colorOf(v, lo, hi, tileColors));
         if (opts.showValues) {
-          const c = colorOf(v, lo, hi, colors);
+          const c = colorOf(v, lo, hi, tileColors);
           const ink: RGB = c[0] + c[1] + c[2] > 380 ? [0, 0, 0] : [255, 255, 255];
           const label = Number.isInteger(v) ? String(v) : v.toFixed(1);
           canvas.text(label, x0 + x * scale + scale / 2, y0 + captionH + y * scale + scale / 2 - 3, ink, { align: 'center' });
