@@ -9,28 +9,42 @@ function dims4(v: View): [number, number, number, number] {
   return [v.strides[0]!, v.strides[1]!, v.strides[2]!, v.strides[3]!];
 }
 
+/** Copies the (T, D) matrix of head (b, h) of a (B, H, T, D) view into a contiguous float64 tile. */
+function packHead(v: View, b: number, h: number, rows: number, cols: number, tile: Float64Array): void {
+  const [sb, sh, st, sd] = dims4(v);
+  const src = v.data;
+  let o = 0;
+  for (let t = 0, base = v.offset + b * sb + h * sh; t < rows; t++, base += st) {
+    if (sd === 1) for (let d = 0; d < cols; d++) tile[o++] = src[base + d]!;
+    else for (let d = 0, i = base; d < cols; d++, i += sd) tile[o++] = src[i]!;
+  }
+}
+
 export function attention(q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: TypedArray, probs: TypedArray): void {
   const [B, H, Tq, D] = q.shape as [number, number, number, number];
   const Tk = k.shape[2]!, Dv = v.shape[3]!;
-  const [qb, qh, qt, qd] = dims4(q), [kb, kh, kt, kd] = dims4(k), [vb, vh, vt, vd] = dims4(v);
   const [mb, mh, mt, mk] = mask ? dims4(mask) : [0, 0, 0, 0];
-  const Q = q.data, K = k.data, V = v.data, M = mask ? mask.data : null;
+  const M = mask ? mask.data : null;
+  // per head: q, k, v packed into contiguous float64 tiles, so the inner loops run with unit stride
+  const Qt = new Float64Array(Tq * D), Kt = new Float64Array(Tk * D), Vt = new Float64Array(Tk * Dv);
   const row = new Float64Array(Tk);
   const acc = new Float64Array(Dv);
   const shift = Tk - Tq;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
-      const qBase = q.offset + b * qb + h * qh, kBase = k.offset + b * kb + h * kh, vBase = v.offset + b * vb + h * vh;
+      packHead(q, b, h, Tq, D, Qt);
+      packHead(k, b, h, Tk, D, Kt);
+      packHead(v, b, h, Tk, Dv, Vt);
       const mBase = mask ? mask.offset + b * mb + h * mh : 0;
       const bh = b * H + h;
       for (let i = 0; i < Tq; i++) {
         const jmax = causal ? Math.max(0, Math.min(Tk, i + shift + 1)) : Tk;
-        const qo = qBase + i * qt;
+        const qo = i * D;
         let max = -Infinity;
         for (let j = 0; j < jmax; j++) {
-          const ko = kBase + j * kt;
+          const ko = j * D;
           let s = 0;
-          for (let d = 0; d < D; d++) s += Q[qo + d * qd]! * K[ko + d * kd]!;
+          for (let d = 0; d < D; d++) s += Qt[qo + d]! * Kt[ko + d]!;
           s *= scale;
           if (M) s += M[mBase + i * mt + j * mk]!;
           row[j] = s;
@@ -51,8 +65,8 @@ export function attention(q: View, k: View, v: View, mask: View | null, causal: 
           const p = row[j]! * inv;
           probs[pBase + j] = p;
           if (p === 0) continue;
-          const vo = vBase + j * vt;
-          for (let e = 0; e < Dv; e++) acc[e] += p * V[vo + e * vd]!;
+          const vo = j * Dv;
+          for (let e = 0; e < Dv; e++) acc[e] += p * Vt[vo + e]!;
         }
         for (let j = jmax; j < Tk; j++) probs[pBase + j] = 0;
         for (let e = 0; e < Dv; e++) out[oBase + e] = acc[e]!;
@@ -64,21 +78,22 @@ export function attention(q: View, k: View, v: View, mask: View | null, causal: 
 export function attentionBackward(q: View, k: View, v: View, probs: TypedArray, dOut: View, scale: number, dq: TypedArray, dk: TypedArray, dv: TypedArray): void {
   const [B, H, Tq, D] = q.shape as [number, number, number, number];
   const Tk = k.shape[2]!, Dv = v.shape[3]!;
-  const [qb, qh, qt, qd] = dims4(q), [kb, kh, kt, kd] = dims4(k), [vb, vh, vt, vd] = dims4(v), [ob, oh, ot, od] = dims4(dOut);
-  const Q = q.data, K = k.data, V = v.data, O = dOut.data;
+  const Qt = new Float64Array(Tq * D), Kt = new Float64Array(Tk * D), Vt = new Float64Array(Tk * Dv), Ot = new Float64Array(Tq * Dv);
   const dP = new Float64Array(Tk);
   const dqRow = new Float64Array(D);
   const dkAcc = new Float64Array(Tk * D), dvAcc = new Float64Array(Tk * Dv);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
-      const qBase = q.offset + b * qb + h * qh, kBase = k.offset + b * kb + h * kh, vBase = v.offset + b * vb + h * vh;
-      const oBase = dOut.offset + b * ob + h * oh;
+      packHead(q, b, h, Tq, D, Qt);
+      packHead(k, b, h, Tk, D, Kt);
+      packHead(v, b, h, Tk, Dv, Vt);
+      packHead(dOut, b, h, Tq, Dv, Ot);
       const bh = b * H + h;
       dkAcc.fill(0);
       dvAcc.fill(0);
       for (let i = 0; i < Tq; i++) {
         const pBase = (bh * Tq + i) * Tk;
-        const oo = oBase + i * ot;
+        const oo = i * Dv;
         // the last key with a non-zero probability bounds the row (causal rows end early)
         let jmax = Tk;
         while (jmax > 0 && probs[pBase + jmax - 1] === 0) jmax--;
@@ -86,26 +101,26 @@ export function attentionBackward(q: View, k: View, v: View, probs: TypedArray, 
         for (let j = 0; j < jmax; j++) {
           const p = probs[pBase + j]!;
           if (p === 0) { dP[j] = 0; continue; }
-          const vo = vBase + j * vt;
+          const vo = j * Dv;
           let s = 0;
           for (let e = 0; e < Dv; e++) {
-            const g = O[oo + e * od]!;
-            s += g * V[vo + e * vd]!;
-            dvAcc[j * Dv + e] += p * g;
+            const g = Ot[oo + e]!;
+            s += g * Vt[vo + e]!;
+            dvAcc[vo + e] += p * g;
           }
           dP[j] = s;
           rowDot += p * s;
         }
         dqRow.fill(0);
-        const qo = qBase + i * qt;
+        const qo = i * D;
         for (let j = 0; j < jmax; j++) {
           const p = probs[pBase + j]!;
           if (p === 0) continue;
           const ds = p * (dP[j]! - rowDot) * scale;
-          const ko = kBase + j * kt;
+          const ko = j * D;
           for (let d = 0; d < D; d++) {
-            dqRow[d] += ds * K[ko + d * kd]!;
-            dkAcc[j * D + d] += ds * Q[qo + d * qd]!;
+            dqRow[d] += ds * Kt[ko + d]!;
+            dkAcc[ko + d] += ds * Qt[qo + d]!;
           }
         }
         const dqo = (bh * Tq + i) * D;
