@@ -43,6 +43,10 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
+/** Activations the fused bias+activation kernel applies (the epilogue of a Linear layer). */
+export const ACTIVATIONS = ['identity', 'relu', 'gelu', 'geluTanh', 'silu', 'tanh', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
 export type AdamParams = {
   lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
   /** 1-based step count, for bias correction. */
@@ -88,6 +92,19 @@ export interface Kernels {
   sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | null, p: SgdParams): void;
   /** One RMSProp step, in place; `gradAvg` is used when centered, `buf` with momentum. */
   rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, gradAvg: TypedArray | null, buf: TypedArray | null, p: RmspropParams): void;
+
+  // ---- fused training kernels: cross-entropy, a Linear layer's epilogue ----
+  /**
+   * Fused log-softmax + NLL (cross-entropy) over contiguous (rows, cols) logits and one int32
+   * class per row: lse[r] = logsumexp(x[r]) and losses[r] = lse[r] − x[r, target[r]], or 0 where
+   * target[r] is ignoreIndex. losses and lse have the logits' dtype; lse is what the backward needs.
+   * An out-of-range target throws a RangeError naming its position.
+   */
+  crossEntropyForward(logits: TypedArray, target: Int32Array, rows: number, cols: number, ignoreIndex: number, losses: TypedArray, lse: TypedArray): void;
+  /** grad[r, c] = scale[r] · (exp(x[r, c] − lse[r]) − [c = target[r]]), and 0 on rows whose target is ignoreIndex. */
+  crossEntropyBackward(logits: TypedArray, target: Int32Array, lse: TypedArray, scale: TypedArray, rows: number, cols: number, ignoreIndex: number, grad: TypedArray): void;
+  /** out[r, c] = act(x[r, c] + bias[c]) over a contiguous (rows, cols) array; bias may be null; out may be x itself. */
+  biasActivation(x: TypedArray, bias: TypedArray | null, rows: number, cols: number, activation: Activation, out: TypedArray): void;
 
   // ---- normalization for transformers: layer/RMS norm, embeddings, GELU, attention ----
   // Row arrays are contiguous (rows, cols); `weight`/`bias` are (cols,) or null (no affine).

@@ -4,10 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listBackends, setBackend, getBackend } from '../../src/index.js';
-import { UNARY_OPS, BINARY_OPS, REDUCE_OPS, type Kernels, type View, type UnaryOp } from '../../src/backend/kernels.js';
+import { UNARY_OPS, BINARY_OPS, REDUCE_OPS, ACTIVATIONS, type Kernels, type View, type UnaryOp } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import { allocate, type DType, type TypedArray } from '../../src/tensor/dtype.js';
 import { Generator } from '../../src/tensor/generator.js';
+import { NATIVE_THRESHOLDS, setNativeThresholds } from '../../src/backend/native/index.js';
+
+// Every size goes to the native addon here (tiny tensors normally stay on js): the odd sizes below are the point.
+setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((k) => [k, 0])));
 
 const gen = new Generator(7);
 const rnd = () => gen.nextUint32() / 4294967296;
@@ -341,4 +345,60 @@ for (const name of listBackends()) {
       assertArrays(o1, o2, 1e-5, 'matmul vs js');
     }));
   }
+}
+
+// ---- fused training kernels: cross-entropy (log-softmax + NLL) and bias + activation ----
+for (const name of listBackends()) {
+  const k = (): Kernels => getBackend().kernels;
+  const withBackend = (fn: () => void) => () => { const prev = getBackend().name; setBackend(name); try { fn(); } finally { setBackend(prev); } };
+
+  test(`[${name}] crossEntropyForward/Backward: loss, lse and gradient of log-softmax + NLL, ignoreIndex, bad targets`, withBackend(() => {
+    for (const dtype of ['float32', 'float64'] as const) for (const [rows, cols] of [[1, 1], [5, 3], [7, 33], [0, 4], [130, 10]] as const) {
+      const x = randomView([rows, cols], dtype, 'contiguous', () => rnd() * 20 - 10).data;
+      const target = Int32Array.from({ length: rows }, (_, r) => (r % 4 === 3 ? -100 : Math.floor(rnd() * cols)));
+      const losses = allocate(dtype, rows), lse = allocate(dtype, rows);
+      k().crossEntropyForward(x, target, rows, cols, -100, losses, lse);
+      const scale = allocate(dtype, rows);
+      for (let r = 0; r < rows; r++) scale[r] = rnd() * 2 - 1;
+      const grad = allocate(dtype, rows * cols).fill(7);
+      k().crossEntropyBackward(x, target, lse, scale, rows, cols, -100, grad);
+      const eLoss: number[] = [], eLse: number[] = [], eGrad: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+        const m = Math.max(...row), l = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+        const t = target[r]!;
+        eLse.push(l); eLoss.push(t === -100 ? 0 : l - row[t]!);
+        for (let c = 0; c < cols; c++) eGrad.push(t === -100 ? 0 : scale[r]! * (Math.exp(row[c]! - l) - (c === t ? 1 : 0)));
+      }
+      const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+      assertArrays(losses, eLoss, tol, `crossEntropy loss ${rows}x${cols} ${dtype}`);
+      assertArrays(lse, eLse, tol, `crossEntropy lse ${rows}x${cols} ${dtype}`);
+      assertArrays(grad, eGrad, tol, `crossEntropy grad ${rows}x${cols} ${dtype}`);
+    }
+    const x = new Float32Array(6);
+    assert.throws(() => k().crossEntropyForward(x, Int32Array.from([1, 3]), 2, 3, -100, new Float32Array(2), new Float32Array(2)),
+      /crossEntropy: target 3 at position 1 is out of range for 3 classes/);
+  }));
+
+  test(`[${name}] biasActivation: every activation, with and without bias, in place`, withBackend(() => {
+    const act: Record<string, (v: number) => number> = {
+      identity: (v) => v, relu: (v) => Math.max(0, v), gelu: (v) => 0.5 * v * (1 + erfRef(v / Math.SQRT2)),
+      geluTanh: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), silu: (v) => v * sig(v),
+      tanh: Math.tanh, sigmoid: sig,
+    };
+    for (const activation of ACTIVATIONS) for (const dtype of ['float32', 'float64'] as const) for (const [rows, cols] of [[1, 1], [3, 17], [0, 5], [40, 33]] as const) {
+      const x = randomView([rows, cols], dtype, 'contiguous').data;
+      const bias = randomView([cols], dtype, 'contiguous').data;
+      for (const withBias of [true, false]) {
+        const round = dtype === 'float32' ? round32 : (v: number) => v;
+        const expected = Array.from({ length: rows * cols }, (_, i) => round(act[activation]!(withBias ? round(x[i]! + bias[i % cols]!) : x[i]!)));
+        const out = allocate(dtype, rows * cols);
+        k().biasActivation(x, withBias ? bias : null, rows, cols, activation, out);
+        assertArrays(out, expected, tolFor(dtype) * 4, `biasActivation ${activation} ${dtype} ${rows}x${cols} bias=${withBias}`);
+        const inPlace = x.slice();
+        k().biasActivation(inPlace, withBias ? bias : null, rows, cols, activation, inPlace);
+        assertArrays(inPlace, expected, tolFor(dtype) * 4, `biasActivation in place ${activation}`);
+      }
+    }
+  }));
 }

@@ -8,6 +8,8 @@ import { gather, scatterAdd } from './gather.js';
 import { copy } from './copy.js';
 import { randomNormal, randomUniform } from './random.js';
 import { adamStep, rmspropStep, sgdStep } from './optimizers.js';
+import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
+import { biasActivation } from './bias-activation.js';
 import { layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './layernorm.js';
 import { embedding, embeddingBackward } from './embedding.js';
 import { geluBackward } from './gelu.js';
@@ -19,6 +21,8 @@ import { batchNorm, batchNormBackward } from './batchnorm.js';
 export const jsKernels: Kernels = {
   unary, binary, where, reduce, matmul, softmax, gather, scatterAdd, copy,
   randomUniform, randomNormal, adamStep, sgdStep, rmspropStep,
+  // fused training kernels
+  crossEntropyForward, crossEntropyBackward, biasActivation,
   // normalization for transformers
   layerNorm, layerNormBackward, rmsNorm, rmsNormBackward, embedding, embeddingBackward, geluBackward, attention, attentionBackward,
   // convolution, pooling, normalization (CNNs)

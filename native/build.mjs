@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Builds the native backend (native/build/Release/deepts_native.node) with node-gyp. Run by
+// `npm install` (the package's install script) and by hand: `node native/build.mjs`.
+//
+// It never fails the install: without a compiler, make, Python or Node's headers it prints one
+// line saying the js backend will be used and why, records the reason in native/build/status.json
+// (which `deepts info` reports), and exits 0. The full compiler output goes to native/build.log.
+//
+// Offline: node-gyp is pointed at Node's own headers (--nodedir: npm's `nodedir` setting, or the
+// prefix of this node binary when it ships include/node), so it never downloads anything.
+// DEEPTS_SKIP_NATIVE=1 skips the build; DEEPTS_NATIVE_JOBS sets make's parallelism (default 2).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const buildDir = join(here, 'build');
+const logPath = join(here, 'build.log');
+
+function record(ok, reason) {
+  try {
+    mkdirSync(buildDir, { recursive: true });
+    writeFileSync(join(buildDir, 'status.json'), JSON.stringify({ ok, reason, node: process.version, date: new Date().toISOString() }) + '\n');
+  } catch {
+    // a read-only install directory: the runtime message is then the generic one
+  }
+}
+
+function fallback(reason) {
+  record(false, reason);
+  console.log(`deepts: native backend not built (${reason}); the js backend will be used`);
+  process.exit(0);
+}
+
+/** node-gyp's entry script: npm's bundled copy during `npm install`, else the one next to npm. */
+function findNodeGyp() {
+  const candidates = [];
+  if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
+  const prefix = dirname(dirname(process.execPath));
+  candidates.push(join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  try {
+    candidates.push(createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js'));
+  } catch {
+    // not installed as a package: fine
+  }
+  return candidates.find((c) => c && existsSync(c)) ?? null;
+}
+
+/** A directory with include/node/node_api.h for this Node, so node-gyp needs no download. */
+function findNodeDir() {
+  const configured = process.env.npm_config_nodedir;
+  if (configured && existsSync(join(configured, 'include', 'node', 'node_api.h'))) return configured;
+  const prefix = dirname(dirname(process.execPath));
+  if (existsSync(join(prefix, 'include', 'node', 'node_api.h'))) return prefix;
+  return null;
+}
+
+function firstErrorLine(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const hit = lines.find((l) => /(\berror\b|not found|No such file|command not found|ENOENT)/i.test(l) && !/^gyp (info|ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok))/.test(l));
+  return (hit ?? lines.filter((l) => !l.startsWith('gyp info')).slice(-1)[0] ?? 'node-gyp failed').replace(/^gyp ERR! /, '').slice(0, 200);
+}
+
+if (process.env.DEEPTS_SKIP_NATIVE === '1') fallback('DEEPTS_SKIP_NATIVE=1');
+
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) fallback('node-gyp was not found');
+const nodeDir = findNodeDir();
+const jobs = process.env.DEEPTS_NATIVE_JOBS || '2';
+const args = [nodeGyp, 'rebuild', `--jobs=${jobs}`];
+if (nodeDir) args.push(`--nodedir=${nodeDir}`);
+
+rmSync(join(buildDir, 'status.json'), { force: true });
+const started = Date.now();
+const result = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', env: process.env, maxBuffer: 64 * 1024 * 1024 });
+const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+try {
+  writeFileSync(logPath, `$ node ${args.join(' ')}\n${output}`);
+} catch {
+  // ignore: the log is a convenience
+}
+if (result.error) fallback(`node-gyp could not run: ${result.error.message}`);
+if (result.status !== 0) fallback(`${firstErrorLine(output)} — see native/build.log`);
+
+const addonPath = join(buildDir, 'Release', 'deepts_native.node');
+if (!existsSync(addonPath)) fallback('node-gyp finished but produced no addon — see native/build.log');
+// a build that does not load (wrong headers, missing symbols) is a failed build too
+try {
+  createRequire(import.meta.url)(addonPath);
+} catch (e) {
+  rmSync(addonPath, { force: true });
+  fallback(`the built addon does not load: ${String(e?.message ?? e).split('\n')[0]}`);
+}
+record(true, null);
+console.log(`deepts: native backend built in ${((Date.now() - started) / 1000).toFixed(0)} s (native/build/Release/deepts_native.node)`);

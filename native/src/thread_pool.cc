@@ -1,0 +1,192 @@
+#include "thread_pool.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
+#include "simd.h"
+
+namespace deepts {
+
+namespace {
+
+inline void cpuRelax() {
+#if DEEPTS_X86
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// How long an idle worker keeps polling before it sleeps: long enough to bridge the JS between
+// the kernels of one training step, short enough not to burn a shared core for long.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+thread_local bool tlsInside = false;
+std::atomic<int> cachedSize{0};
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int n) { start(n); }
+  ~ThreadPool() { stop(); }
+
+  int size() const { return size_; }
+
+  void resize(int n) {
+    std::lock_guard<std::mutex> hold(dispatch_);
+    stop();
+    start(n);
+  }
+
+  void run(int tasks, void (*fn)(void*, int), void* ctx) {
+    std::unique_lock<std::mutex> hold(dispatch_, std::try_to_lock);
+    if (!hold.owns_lock() || tasks > size_) {
+      // another JS thread has the pool: run here, serially, rather than add threads
+      runSerially(tasks, fn, ctx);
+      return;
+    }
+    fn_ = fn;
+    ctx_ = ctx;
+    tasks_ = tasks;
+    // every worker acknowledges every job, so none can lag into the next one's parameters
+    remaining_.store(size_ - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard<std::mutex> lock(sleep_);
+      wake_.notify_all();
+    }
+    tlsInside = true;
+    fn(ctx, 0);
+    tlsInside = false;
+    int spins = 0;
+    while (remaining_.load(std::memory_order_acquire) != 0) {
+      cpuRelax();
+      if (++spins > 4096) std::this_thread::yield();  // a worker was descheduled: let it run
+    }
+  }
+
+ private:
+  static void runSerially(int tasks, void (*fn)(void*, int), void* ctx) {
+    bool was = tlsInside;
+    tlsInside = true;
+    for (int t = 0; t < tasks; t++) fn(ctx, t);
+    tlsInside = was;
+  }
+
+  void start(int n) {
+    size_ = n < 1 ? 1 : n;
+    cachedSize.store(size_, std::memory_order_relaxed);
+    stopping_.store(false);
+    // workers start from the current generation: a job (or stop) posted before one of them first
+    // runs is still seen as new
+    const uint64_t g0 = generation_.load(std::memory_order_seq_cst);
+    for (int i = 1; i < size_; i++) workers_.emplace_back([this, i, g0] { work(i, g0); });
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(sleep_);
+      stopping_.store(true, std::memory_order_seq_cst);
+      generation_.fetch_add(1, std::memory_order_seq_cst);
+      wake_.notify_all();
+    }
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  void work(int index, uint64_t seen) {
+    tlsInside = true;
+    for (;;) {
+      uint64_t g = waitForJob(seen);
+      seen = g;
+      if (stopping_.load(std::memory_order_acquire)) return;
+      if (index < tasks_) fn_(ctx_, index);
+      remaining_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  uint64_t waitForJob(uint64_t seen) {
+    auto until = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 0;; i++) {
+      uint64_t g = generation_.load(std::memory_order_acquire);
+      if (g != seen) return g;
+      cpuRelax();
+      if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+    }
+    std::unique_lock<std::mutex> lock(sleep_);
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    uint64_t g;
+    while ((g = generation_.load(std::memory_order_seq_cst)) == seen) wake_.wait(lock);
+    sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+    return g;
+  }
+
+  int size_ = 1;
+  std::vector<std::thread> workers_;
+  std::mutex dispatch_;  // one parallel region at a time
+  std::mutex sleep_;
+  std::condition_variable wake_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> remaining_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stopping_{false};
+  void (*fn_)(void*, int) = nullptr;
+  void* ctx_ = nullptr;
+  int tasks_ = 0;
+};
+
+ThreadPool* pool = nullptr;
+std::mutex poolCreation;
+
+ThreadPool& thePool() {
+  std::lock_guard<std::mutex> lock(poolCreation);
+  if (!pool) pool = new ThreadPool(availableCores());  // never destroyed: workers outlive module unload order
+  return *pool;
+}
+
+}  // namespace
+
+int availableCores() {
+#if defined(__linux__)
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+#endif
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
+int numThreads() {
+  int n = cachedSize.load(std::memory_order_relaxed);
+  return n ? n : thePool().size();
+}
+
+void setNumThreads(int n) {
+  ThreadPool& p = thePool();
+  if (n != p.size()) p.resize(n);
+}
+
+void runTasks(int tasks, void (*fn)(void*, int), void* ctx) {
+  if (tasks <= 1 || tlsInside) {
+    bool was = tlsInside;
+    tlsInside = true;
+    for (int t = 0; t < tasks; t++) fn(ctx, t);
+    tlsInside = was;
+    return;
+  }
+  thePool().run(tasks, fn, ctx);
+}
+
+bool insideParallelRegion() { return tlsInside; }
+
+}  // namespace deepts
