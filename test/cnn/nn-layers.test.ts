@@ -54,6 +54,8 @@ test('gradchecks through Conv1d, Conv2d, ConvTranspose2d, the pools, BatchNorm1d
   checkModule(new nn.BatchNorm1d(4, f64), leaf([5, 4]));
   checkModule(new nn.BatchNorm1d(2, f64).eval(), leaf([3, 2, 4]));
   checkModule(new nn.Sequential(new nn.Conv2d(1, 2, 3, f64), new nn.Flatten(), new nn.Linear(2 * 3 * 3, 2, f64)), leaf([2, 1, 5, 5]));
+  // Dropout2d with the same mask on every call (a fresh generator of one seed)
+  dt.gradcheck((x) => nn.dropout2d(x, 0.5, true, { generator: new dt.Generator(7) }), [leaf([2, 3, 2, 2])]);
 });
 
 test('BatchNorm: running statistics (momentum, cumulative), eval uses them, trackRunningStats false, state dict names', () => {
