@@ -17,8 +17,11 @@ import type { Conv2dParams, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 
 /** Scratch buffers, grown on demand and reused, so a training step allocates no panels or frames. */
-const scratch: Record<'panel' | 'frame' | 'sum', Float64Array> = { panel: new Float64Array(0), frame: new Float64Array(0), sum: new Float64Array(0) };
-function buffer(name: 'panel' | 'frame' | 'sum', n: number): Float64Array {
+type Scratch = 'panel' | 'frame' | 'sum' | 'filters' | 'rows';
+const scratch: Record<Scratch, Float64Array> = {
+  panel: new Float64Array(0), frame: new Float64Array(0), sum: new Float64Array(0), filters: new Float64Array(0), rows: new Float64Array(0),
+};
+function buffer(name: Scratch, n: number): Float64Array {
   if (scratch[name].length < n) scratch[name] = new Float64Array(Math.max(n, Math.ceil(scratch[name].length * 1.5)));
   return scratch[name];
 }
@@ -85,8 +88,8 @@ function filterPanels(weight: View, G: number, og: number, K: number): Float64Ar
   const [, cg, kH, kW] = weight.shape as [number, number, number, number];
   const [wo, wc, wh, ww] = weight.strides as [number, number, number, number];
   const oBlocks = Math.ceil(og / 4);
-  const panels = new Float64Array(G * oBlocks * K * 4);
-  const rows = new Float64Array(og * K);
+  const panels = buffer('filters', G * oBlocks * K * 4);
+  const rows = buffer('rows', og * K);
   for (let grp = 0; grp < G; grp++) {
     for (let o = 0, i = 0; o < og; o++) {
       for (let c = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++) {
@@ -238,8 +241,8 @@ export function conv2dBackwardInput(gradOut: View, weight: View, inputShape: rea
   const [padH, padW] = p.padding;
   const kBlocks = Math.ceil(K / 4), pBlocks = Math.ceil(P / 4);
   // Wᵀ per group: rows k, reduction over o
-  const wtPanels = new Float64Array(G * kBlocks * og * 4);
-  const wt = new Float64Array(K * og);
+  const wtPanels = buffer('filters', G * kBlocks * og * 4);
+  const wt = buffer('rows', K * og);
   for (let grp = 0; grp < G; grp++) {
     for (let c = 0, k = 0; c < cg; c++) for (let ky = 0; ky < kH; ky++) for (let kx = 0; kx < kW; kx++, k++) {
       for (let o = 0; o < og; o++) wt[k * og + o] = weight.data[weight.offset + (grp * og + o) * wo + c * wc + ky * wh + kx * ww]!;
