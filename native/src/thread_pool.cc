@@ -32,6 +32,9 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 thread_local bool tlsInside = false;
 std::atomic<int> cachedSize{0};
 
+// Tasks are claimed from one atomic word holding (generation << 32 | next task): the caller and any
+// awake worker take tasks until none is left, so a worker that is asleep or descheduled (a shared
+// machine) delays nothing, and which thread runs a task never changes what the task computes.
 class ThreadPool {
  public:
   explicit ThreadPool(int n) { start(n); }
@@ -47,7 +50,7 @@ class ThreadPool {
 
   void run(int tasks, void (*fn)(void*, int), void* ctx) {
     std::unique_lock<std::mutex> hold(dispatch_, std::try_to_lock);
-    if (!hold.owns_lock() || tasks > size_) {
+    if (!hold.owns_lock() || size_ == 1) {
       // another JS thread has the pool: run here, serially, rather than add threads
       runSerially(tasks, fn, ctx);
       return;
@@ -55,20 +58,23 @@ class ThreadPool {
     fn_ = fn;
     ctx_ = ctx;
     tasks_ = tasks;
-    // every worker acknowledges every job, so none can lag into the next one's parameters
-    remaining_.store(size_ - 1, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_seq_cst);
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t gen = ++generation_;
+    claim_.store(gen << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, tasks_
     if (sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(sleep_);
       wake_.notify_all();
     }
     tlsInside = true;
-    fn(ctx, 0);
+    for (int t; (t = claim(gen)) >= 0;) {
+      fn(ctx, t);
+      done_.fetch_add(1, std::memory_order_release);
+    }
     tlsInside = false;
     int spins = 0;
-    while (remaining_.load(std::memory_order_acquire) != 0) {
+    while (done_.load(std::memory_order_acquire) != tasks) {
       cpuRelax();
-      if (++spins > 4096) std::this_thread::yield();  // a worker was descheduled: let it run
+      if (++spins > 2048) std::this_thread::yield();  // the worker holding a task was descheduled
     }
   }
 
@@ -80,50 +86,61 @@ class ThreadPool {
     tlsInside = was;
   }
 
+  /** The next task of job `gen`, or -1 when it has none left (or a newer job replaced it). */
+  int claim(uint64_t gen) {
+    uint64_t cur = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((cur >> 32) != gen || static_cast<int>(cur & 0xFFFFFFFFu) >= tasks_) return -1;
+      if (claim_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+        return static_cast<int>(cur & 0xFFFFFFFFu);
+    }
+  }
+
   void start(int n) {
     size_ = n < 1 ? 1 : n;
     cachedSize.store(size_, std::memory_order_relaxed);
     stopping_.store(false);
-    // workers start from the current generation: a job (or stop) posted before one of them first
-    // runs is still seen as new
-    const uint64_t g0 = generation_.load(std::memory_order_seq_cst);
-    for (int i = 1; i < size_; i++) workers_.emplace_back([this, i, g0] { work(i, g0); });
+    for (int i = 1; i < size_; i++) workers_.emplace_back([this] { work(); });
   }
 
   void stop() {
     {
       std::lock_guard<std::mutex> lock(sleep_);
       stopping_.store(true, std::memory_order_seq_cst);
-      generation_.fetch_add(1, std::memory_order_seq_cst);
       wake_.notify_all();
     }
     for (auto& w : workers_) w.join();
     workers_.clear();
   }
 
-  void work(int index, uint64_t seen) {
+  void work() {
     tlsInside = true;
+    uint64_t seen = claim_.load(std::memory_order_acquire) >> 32;
     for (;;) {
-      uint64_t g = waitForJob(seen);
-      seen = g;
+      const uint64_t gen = waitForJob(seen);
       if (stopping_.load(std::memory_order_acquire)) return;
-      if (index < tasks_) fn_(ctx_, index);
-      remaining_.fetch_sub(1, std::memory_order_release);
+      seen = gen;
+      for (int t; (t = claim(gen)) >= 0;) {
+        fn_(ctx_, t);
+        done_.fetch_add(1, std::memory_order_release);
+      }
     }
   }
 
+  /** Waits (spinning, then sleeping) for a job newer than `seen` or for stop; returns its generation. */
   uint64_t waitForJob(uint64_t seen) {
     auto until = std::chrono::steady_clock::now() + kSpin;
     for (int i = 0;; i++) {
-      uint64_t g = generation_.load(std::memory_order_acquire);
-      if (g != seen) return g;
+      const uint64_t g = claim_.load(std::memory_order_acquire) >> 32;
+      if (g != seen || stopping_.load(std::memory_order_relaxed)) return g;
       cpuRelax();
       if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
     }
     std::unique_lock<std::mutex> lock(sleep_);
     sleepers_.fetch_add(1, std::memory_order_seq_cst);
     uint64_t g;
-    while ((g = generation_.load(std::memory_order_seq_cst)) == seen) wake_.wait(lock);
+    while ((g = claim_.load(std::memory_order_seq_cst) >> 32) == seen && !stopping_.load(std::memory_order_seq_cst))
+      wake_.wait(lock);
     sleepers_.fetch_sub(1, std::memory_order_seq_cst);
     return g;
   }
@@ -133,8 +150,9 @@ class ThreadPool {
   std::mutex dispatch_;  // one parallel region at a time
   std::mutex sleep_;
   std::condition_variable wake_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> remaining_{0};
+  uint64_t generation_ = 0;         // written under dispatch_ only
+  std::atomic<uint64_t> claim_{0};  // generation << 32 | next unclaimed task
+  std::atomic<int> done_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stopping_{false};
   void (*fn_)(void*, int) = nullptr;

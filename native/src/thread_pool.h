@@ -1,6 +1,8 @@
-// The one thread pool every kernel runs on. It holds numThreads() - 1 workers; the calling thread
-// does task 0 itself, so a kernel never has more threads running than numThreads(). Work is split
-// statically (task t always gets the same chunk), so results depend only on the thread count.
+// The one thread pool every kernel runs on. It holds numThreads() - 1 workers and the calling
+// thread works too, so a kernel never has more threads running than numThreads(). Work is split
+// statically (chunk t is always the same range), so results depend only on the thread count;
+// chunks are claimed by whichever thread is free, so a worker that is descheduled on a busy
+// machine never holds the others up.
 //
 // Workers spin briefly after each job (back-to-back kernels of a training step find them awake)
 // and then sleep on a condition variable. A parallel region entered from inside a task, or while
@@ -21,7 +23,7 @@ int numThreads();
 /** Resizes the pool to n threads (n >= 1); joins the old workers first. */
 void setNumThreads(int n);
 
-/** Runs fn(ctx, t) for t in [0, tasks), tasks <= numThreads(): task 0 on the caller. */
+/** Runs fn(ctx, t) for every t in [0, tasks) on the pool (the caller included). */
 void runTasks(int tasks, void (*fn)(void* ctx, int task), void* ctx);
 
 /** True while this thread is running a pool task (nested regions run serially). */

@@ -2,7 +2,9 @@
 // 'mean' | 'sum' | 'none' as in PyTorch.
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
-import { requireDType, requireFloat } from './util.js';
+import { kernels, requireDType, requireFloat } from './util.js';
+import { record } from './record.js';
+import { scalar } from '../tensor/creation.js';
 import { abs, add, clamp, exp, log, mul, neg, sub, where, ne, maximum } from './elementwise.js';
 import { mean, sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
@@ -100,7 +102,31 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const smoothing = opts.labelSmoothing ?? 0;
   if (smoothing < 0 || smoothing > 1) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
   const [x, t] = flattenClasses('crossEntropy', logits, target);
+  if (smoothing === 0 && !opts.weight) return crossEntropyFused(x, t, logits, target, opts.reduction ?? 'mean', opts.ignoreIndex ?? -100);
   return nllFlat(logSoftmax(x, 1), t, logits, target, opts, smoothing);
+}
+
+/** Cross-entropy of (M, C) logits as one node on the fused log-softmax + NLL kernels. */
+function crossEntropyFused(x: Tensor, t: Tensor, input: Tensor, target: Tensor, reduction: Reduction, ignore: number): Tensor {
+  const [rows, cols] = x.shape as [number, number];
+  const xs = x.toTypedArray();
+  const ts = t.toTypedArray() as Int32Array;
+  const losses = Tensor.empty([rows], x.dtype);
+  const lse = Tensor.empty([rows], x.dtype).storage;
+  const k = kernels();
+  k.crossEntropyForward(xs, ts, rows, cols, ignore, losses.storage, lse);
+  let count = 0, total = 0;
+  for (let r = 0; r < rows; r++) if (ts[r] !== ignore) { count++; total += losses.storage[r]!; }
+  const out = reduction === 'none' ? (input.ndim === 1 ? reshape(losses) : reshape(losses, ...target.shape))
+    : scalar(reduction === 'mean' ? total / count : total, x.dtype);
+  return record(out, 'CrossEntropy', [x], (g) => {
+    const scale = Tensor.empty([rows], x.dtype).storage;
+    if (reduction === 'none') scale.set(g.toTypedArray());
+    else scale.fill(reduction === 'mean' ? g.item() / count : g.item());
+    const grad = Tensor.empty([rows, cols], x.dtype);
+    k.crossEntropyBackward(xs, ts, lse, scale, rows, cols, ignore, grad.storage);
+    return [grad];
+  });
 }
 
 /** Binary cross-entropy of probabilities; logs are clamped at −100 as in PyTorch. */

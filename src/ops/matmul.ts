@@ -5,8 +5,9 @@ import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import type { View } from '../backend/kernels.js';
 import { record } from './record.js';
 import { kernels } from './util.js';
-import { sumTo } from './reduce.js';
-import { transpose, unsqueeze, squeeze, contiguous } from './view.js';
+import { sum, sumTo } from './reduce.js';
+import { gt, where } from './elementwise.js';
+import { transpose, unsqueeze, squeeze, contiguous, reshape } from './view.js';
 import { isFloat, promoteTypes } from '../tensor/dtype.js';
 
 /** A (B, R, C) kernel view of t broadcast to batch shape `batch` (t has >= 2 dims). */
@@ -83,13 +84,43 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
-/** y = x W^T + b, as torch.nn.functional.linear (W is (out, in)). */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+/**
+ * y = act(x Wᵀ + b), as torch.nn.functional.linear (W is (out, in)) followed by `activation`
+ * ('identity' by default, or 'relu'). One autograd node: the forward is one matmul kernel (Wᵀ is
+ * strides, not a copy) and one fused bias+activation pass; the backward gives dW = gᵀx directly
+ * in W's (out, in) layout, so optimizers see a contiguous gradient.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation: 'identity' | 'relu' = 'identity'): Tensor {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D (out, in), got ${shapeStr(weight.shape)}`);
   if (x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new RangeError(`linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features, the weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`);
   }
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias ? y.add(bias) : y;
+  if (activation !== 'identity' && activation !== 'relu') throw new RangeError(`linear: activation must be 'identity' or 'relu', got '${activation}'`);
+  const [out, inF] = weight.shape as [number, number];
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== out)) throw new RangeError(`linear: bias must have shape (${out},), got ${shapeStr(bias.shape)}`);
+  if (!isFloat(x.dtype) || x.dtype !== weight.dtype || (bias && bias.dtype !== x.dtype) || x.ndim === 0) {
+    const y = matmul(x, transpose(weight, 0, 1));
+    const z = bias ? y.add(bias) : y;
+    return activation === 'relu' ? z.relu() : z;
+  }
+  const rows = x.numel() / inF;
+  const x2 = reshape(x, rows, inF);
+  const y = Tensor.empty([...x.shape.slice(0, -1), out], x.dtype);
+  const k = kernels();
+  k.matmul(
+    { data: x2.storage, dtype: x2.dtype, offset: x2.offset, shape: [1, rows, inF], strides: [0, x2.strides[0]!, x2.strides[1]!] },
+    { data: weight.storage, dtype: weight.dtype, offset: weight.offset, shape: [1, inF, out], strides: [0, weight.strides[1]!, weight.strides[0]!] },
+    y.storage,
+  );
+  if (bias || activation !== 'identity') k.biasActivation(y.storage, bias ? bias.toTypedArray() : null, rows, out, activation, y.storage);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record(y, 'Linear', inputs, (g) => {
+    let gz = reshape(g, rows, out);
+    if (activation === 'relu') gz = where(gt(reshape(y, rows, out), 0), gz, 0);
+    return [
+      x.requiresGrad ? reshape(matmul(gz, weight), ...x.shape) : null,
+      weight.requiresGrad ? matmul(transpose(gz, 0, 1), x2) : null,
+      bias?.requiresGrad ? sum(gz, 0) : null,
+    ];
+  });
 }
-

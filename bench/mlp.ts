@@ -1,0 +1,139 @@
+// One training step of an MLP (784-1024-1024-10, ReLU, batch 128, cross-entropy, Adam): deepts on
+// native (and on js), against PyTorch CPU (2 threads, OPENBLAS_NUM_THREADS=1) and TensorFlow.js
+// (cpu backend). samples/s = batch / median step time; the best step is reported alongside.
+import { nn, optim, crossEntropy, randn, randint, manualSeed, setBackend, getBackend } from '../src/index.js';
+import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
+import { isUnavailable, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
+import { load1 } from './timing.js';
+
+export type MlpOptions = { threads: number; batch: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
+
+export type MlpResult = { name: string; threads: string; medianMs: number; bestMs: number; samplesPerS: number; bestSamplesPerS: number; steps: number; load: number };
+export type MlpRow = MlpResult | (Unavailable & { name: string });
+
+export type MlpReport = { rows: MlpRow[]; batch: number; commands: string[] };
+
+const LAYERS = [784, 1024, 1024, 10] as const;
+
+function summarize(name: string, threads: string, times: number[], batch: number): MlpResult {
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!, best = sorted[0]!;
+  return { name, threads, medianMs: median, bestMs: best, samplesPerS: (batch * 1000) / median, bestSamplesPerS: (batch * 1000) / best, steps: times.length, load: load1() };
+}
+
+function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): MlpResult {
+  const prevBackend = getBackend().name, prevThreads = getNumThreads();
+  setBackend(backend);
+  if (backend === 'native') setNumThreads(threads);
+  try {
+    manualSeed(0);
+    const model = new nn.Sequential(
+      new nn.Linear(LAYERS[0], LAYERS[1]), new nn.ReLU(),
+      new nn.Linear(LAYERS[1], LAYERS[2]), new nn.ReLU(),
+      new nn.Linear(LAYERS[2], LAYERS[3]),
+    );
+    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = randn([batch, LAYERS[0]]);
+    const y = randint(0, LAYERS[3], [batch]);
+    const step = () => {
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(x), y);
+      loss.backward();
+      opt.step();
+    };
+    for (let i = 0; i < warmup; i++) step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      step();
+      times.push(performance.now() - t0);
+    }
+    return summarize(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', times, batch);
+  } finally {
+    setBackend(prevBackend);
+    if (backend === 'native') setNumThreads(prevThreads);
+  }
+}
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<MlpResult | Unavailable> {
+  let tf: Tf;
+  try {
+    tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+  } catch {
+    return { error: '@tensorflow/tfjs-core / @tensorflow/tfjs-backend-cpu not installed (npm install)' };
+  }
+  await tf.setBackend('cpu');
+  const dense = (i: number, o: number) => [tf.variable(tf.randomUniform([i, o], -1 / Math.sqrt(i), 1 / Math.sqrt(i))), tf.variable(tf.zeros([o]))] as const;
+  const [w1, b1] = dense(LAYERS[0], LAYERS[1]);
+  const [w2, b2] = dense(LAYERS[1], LAYERS[2]);
+  const [w3, b3] = dense(LAYERS[2], LAYERS[3]);
+  const x = tf.randomNormal([batch, LAYERS[0]]);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, LAYERS[3], 'int32') as import('@tensorflow/tfjs-core').Tensor1D, LAYERS[3]);
+  const opt = tf.train.adam(1e-3);
+  const step = () => {
+    const cost = opt.minimize(() => {
+      const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+      const logits = tf.add(tf.matMul(h2, w3), b3);
+      return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs-core').Scalar;
+    }, true);
+    cost?.dataSync();
+    cost?.dispose();
+  };
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return summarize(`TensorFlow.js ${tf.version_core} (cpu backend)`, '1', times, batch);
+}
+
+type TorchResult = { tool: string; threads: number; best_step_ms: number; median_step_ms: number; samples_per_s: number; best_samples_per_s: number; steps: number };
+
+export async function runMlpBench(opts: MlpOptions, log: (line: string) => void = () => {}): Promise<MlpReport> {
+  const rows: MlpRow[] = [];
+  const commands: string[] = [];
+  const add = (row: MlpRow) => { rows.push(row); log(formatRow(row, null)); };
+  if (nativeBackend) add(deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
+  else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
+  if (opts.reference) {
+    const args = ['mlp', '--threads', String(opts.threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--warmup', String(opts.warmup)];
+    const env = { OPENBLAS_NUM_THREADS: '1' };
+    commands.push(pythonCommand(args, env));
+    const r = runPythonReference<TorchResult>(args, env);
+    if (isUnavailable(r)) add({ name: 'PyTorch CPU', error: r.error });
+    else add({ name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, samplesPerS: r.samples_per_s, bestSamplesPerS: r.best_samples_per_s, steps: r.steps, load: load1() });
+  }
+  if (nativeBackend && opts.threads !== 1) add(deeptsMlp('native', 1, opts.batch, opts.steps, opts.warmup));
+  if (opts.tfjs) {
+    const r = await tfjsMlp(opts.batch, Math.min(opts.steps, 3), 1);
+    add(isUnavailable(r) ? { name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
+  }
+  if (opts.js) add(deeptsMlp('js', 1, opts.batch, Math.min(opts.steps, 3), 1));
+  return { rows, batch: opts.batch, commands };
+}
+
+const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+
+function formatRow(r: MlpRow, base: MlpResult | null): string {
+  if ('error' in r) return `| ${r.name} | — | — | — | — | — (${r.error}) |`;
+  const vs = base ? `${(r.samplesPerS / base.samplesPerS).toFixed(2)}×` : '';
+  return `| ${r.name} | ${r.threads} | ${r.medianMs.toFixed(1)} / ${r.bestMs.toFixed(1)} | ${f0(r.samplesPerS)} / ${f0(r.bestSamplesPerS)} | ${r.steps} | ${vs} (load ${r.load}) |`;
+}
+
+export function mlpMarkdown(report: MlpReport): string {
+  const torch = report.rows.find((r) => !('error' in r) && r.name.startsWith('PyTorch')) as MlpResult | undefined;
+  return [
+    `MLP training step: 784-1024-1024-10 (ReLU), batch ${report.batch}, cross-entropy, Adam; step time and samples/s as median / best.`,
+    '',
+    '| run | threads | step ms | samples/s | steps | vs PyTorch |',
+    '|---|---:|---:|---:|---:|---|',
+    ...report.rows.map((r) => formatRow(r, torch ?? null)),
+    ...(report.commands.length ? ['', 'Reference command:', '', ...report.commands.map((c) => `    ${c}`)] : []),
+  ].join('\n');
+}

@@ -1,0 +1,14 @@
+// Writes a bench's markdown table and JSON to bench/results/ (overwritten by each run).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+
+export function writeResults(name: string, markdown: string, json: unknown, dir = RESULTS_DIR): string[] {
+  mkdirSync(dir, { recursive: true });
+  const md = join(dir, `${name}.md`), js = join(dir, `${name}.json`);
+  writeFileSync(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  writeFileSync(js, `${JSON.stringify(json, null, 2)}\n`);
+  return [md, js];
+}

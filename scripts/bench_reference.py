@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""The reference side of `npm run bench` (bench/run.ts runs this, once per configuration):
+
+  bench_reference.py gemm --sizes 128,256 --seconds 1     numpy (OpenBLAS) sgemm, C = A @ B, float32
+  bench_reference.py mlp --threads 2 --steps 30           PyTorch CPU training step of the MLP bench
+
+Prints one JSON object on stdout. Threads come from the caller: OPENBLAS_NUM_THREADS for numpy,
+torch.set_num_threads(--threads) with OPENBLAS_NUM_THREADS=1 for PyTorch. The caller also unsets
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this command alone, so OpenBLAS picks its own kernel.
+Timing mirrors the deepts side: wall clock per repetition, best and median reported.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def timed_reps(fn, seconds, min_reps=3, max_reps=1000):
+    fn()  # warm up: first-touch, thread start-up
+    times = []
+    start = time.perf_counter()
+    while (time.perf_counter() - start < seconds or len(times) < min_reps) and len(times) < max_reps:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times), len(times)
+
+
+def bench_gemm(args):
+    import numpy as np
+
+    rows = []
+    rng = np.random.default_rng(0)
+    for n in [int(s) for s in args.sizes.split(",")]:
+        a = rng.standard_normal((n, n), dtype=np.float32)
+        b = rng.standard_normal((n, n), dtype=np.float32)
+        c = np.empty((n, n), dtype=np.float32)
+        best, median, reps = timed_reps(lambda: np.matmul(a, b, out=c), args.seconds)
+        flops = 2.0 * n * n * n
+        rows.append({"n": n, "best_gflops": flops / best / 1e9, "median_gflops": flops / median / 1e9, "reps": reps})
+    print(json.dumps({
+        "tool": f"numpy {np.__version__}",
+        "blas": blas_name(np),
+        "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "rows": rows,
+    }))
+
+
+def blas_name(np):
+    """The BLAS library numpy actually loaded (from this process's memory map)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
+        names = sorted(os.path.basename(p) for p in libs)
+        return ", ".join(names) if names else "unknown"
+    except OSError:
+        return "unknown"
+
+
+def bench_mlp(args):
+    import torch
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 1024), torch.nn.ReLU(),
+        torch.nn.Linear(1024, 1024), torch.nn.ReLU(),
+        torch.nn.Linear(1024, 10),
+    )
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(args.batch, 784)
+    y = torch.randint(0, 10, (args.batch,))
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(args.warmup):
+        step()
+    times = []
+    for _ in range(args.steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    best, median = min(times), statistics.median(times)
+    print(json.dumps({
+        "tool": f"PyTorch {torch.__version__} CPU",
+        "threads": torch.get_num_threads(),
+        "best_step_ms": best * 1e3,
+        "median_step_ms": median * 1e3,
+        "samples_per_s": args.batch / median,
+        "best_samples_per_s": args.batch / best,
+        "steps": args.steps,
+    }))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("gemm")
+    g.add_argument("--sizes", default="128,256,512,1024,2048")
+    g.add_argument("--seconds", type=float, default=1.0)
+    m = sub.add_parser("mlp")
+    m.add_argument("--threads", type=int, default=2)
+    m.add_argument("--batch", type=int, default=128)
+    m.add_argument("--steps", type=int, default=30)
+    m.add_argument("--warmup", type=int, default=5)
+    args = p.parse_args()
+    try:
+        bench_gemm(args) if args.cmd == "gemm" else bench_mlp(args)
+    except ImportError as e:
+        print(json.dumps({"error": f"{e.name or e} is not installed"}))
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
