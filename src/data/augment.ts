@@ -113,8 +113,9 @@ export type AugmentedLoaderOptions = {
  * contiguous storage (no per-item tensors).
  */
 export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
-  readonly x: Tensor;
-  readonly y: Tensor;
+  // not named x and y: fit() would take an object with both for {x, y} data and skip the augmentation
+  readonly inputs: Tensor;
+  readonly targets: Tensor;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly generator: Generator;
@@ -123,8 +124,8 @@ export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
   constructor(x: Tensor, y: Tensor, opts: AugmentedLoaderOptions) {
     if (x.ndim < 1 || y.ndim < 1 || x.shape[0] !== y.shape[0]) throw new RangeError(`AugmentedLoader: x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)} must have the same number of rows`);
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`AugmentedLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
-    this.x = x.isContiguous() ? x : x.contiguous();
-    this.y = y.isContiguous() ? y : y.contiguous();
+    this.inputs = x.isContiguous() ? x : x.contiguous();
+    this.targets = y.isContiguous() ? y : y.contiguous();
     this.batchSize = opts.batchSize;
     this.shuffle = opts.shuffle ?? true;
     this.generator = opts.generator ?? defaultGenerator;
@@ -133,17 +134,18 @@ export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
 
   /** Batches per epoch. */
   get length(): number {
-    return Math.ceil(this.x.shape[0]! / this.batchSize);
+    return Math.ceil(this.inputs.shape[0]! / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
-    const n = this.x.shape[0]!;
+    const x = this.inputs, y = this.targets;
+    const n = x.shape[0]!;
     const order = this.shuffle ? this.generator.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    const xRow = n ? this.x.numel() / n : 0, yRow = n ? this.y.numel() / n : 0;
-    const xs = this.x.storage, ys = this.y.storage, xo = this.x.offset, yo = this.y.offset;
+    const xRow = n ? x.numel() / n : 0, yRow = n ? y.numel() / n : 0;
+    const xs = x.storage, ys = y.storage, xo = x.offset, yo = y.offset;
     for (let start = 0; start < n; start += this.batchSize) {
       const m = Math.min(this.batchSize, n - start);
-      const xb = Tensor.empty([m, ...this.x.shape.slice(1)], this.x.dtype), yb = Tensor.empty([m, ...this.y.shape.slice(1)], this.y.dtype);
+      const xb = Tensor.empty([m, ...x.shape.slice(1)], x.dtype), yb = Tensor.empty([m, ...y.shape.slice(1)], y.dtype);
       for (let i = 0; i < m; i++) {
         const r = order[start + i]!;
         xb.storage.set(xs.subarray(xo + r * xRow, xo + (r + 1) * xRow), i * xRow);

@@ -147,3 +147,13 @@ test('AugmentedLoader: every row once per epoch, reshuffled, labels follow their
   assert.notEqual(orders[0], orders[1]);
   assert.throws(() => new dt.AugmentedLoader(x, dt.arange(0, 3), { batchSize: 2 }), /AugmentedLoader: x \(10,1,1,1\) and y \(3,\) must have the same number of rows/);
 });
+
+test('fit() trains on the AugmentedLoader\'s augmented batches (it is an iterable of batches, not {x, y} data)', async () => {
+  let calls = 0;
+  const y = dt.tensor([0, 1, 0, 1, 0, 1, 0, 1, 0, 1], { dtype: 'int32' });
+  const loader = new dt.AugmentedLoader(dt.randn([10, 1, 2, 2]), y, { batchSize: 4, generator: new dt.Generator(1), augment: (b) => { calls++; return b; } });
+  const model = new dt.nn.Sequential(new dt.nn.Flatten(), new dt.nn.Linear(4, 2));
+  const history = await dt.fit(model, loader, { epochs: 2, optimizer: new dt.optim.SGD(model.parameters(), { lr: 0.1 }), loss: 'crossEntropy', progress: false });
+  assert.equal(calls, 6, 'augment ran on every batch of both epochs');
+  assert.equal(history.steps, 6);
+});
