@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +58,30 @@ function findNodeDir() {
   return null;
 }
 
+/** Whether `cmd` (a name or path) resolves on PATH. */
+function onPath(cmd) {
+  if (!cmd) return false;
+  if (cmd.includes('/')) return existsSync(cmd);
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, cmd)));
+}
+
+/** What node-gyp will miss, named before running it (POSIX: make, a C++ compiler, Python). */
+function missingTool() {
+  if (process.platform === 'win32') return null;
+  const cxx = (process.env.CXX ?? '').split(' ')[0];
+  if (cxx ? !onPath(cxx) : !['c++', 'g++', 'clang++'].some(onPath)) return cxx ? `the C++ compiler CXX=${cxx} was not found` : 'no C++ compiler (c++, g++ or clang++) on PATH';
+  if (!['make', 'gmake'].some(onPath)) return 'make was not found on PATH';
+  if (!process.env.PYTHON && !process.env.npm_config_python && !['python3', 'python'].some(onPath)) return 'Python (needed by node-gyp) was not found on PATH';
+  return null;
+}
+
 function firstErrorLine(text) {
+  if (/gyp ERR! find Python/.test(text)) return 'node-gyp could not find a working Python';
+  const failedObject = /obj\.target\/deepts_native\/(\S+)\.o\] Error/.exec(text);
+  if (failedObject) {
+    const diagnostic = text.split('\n').find((l) => /\berror\b/.test(l) && !l.startsWith('make') && !l.startsWith('gyp'));
+    return `compiling native/${failedObject[1]}.cc failed${diagnostic ? `: ${diagnostic.trim().slice(0, 160)}` : ''}`;
+  }
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const hit = lines.find((l) => /(\berror\b|not found|No such file|command not found|ENOENT)/i.test(l) && !/^gyp (info|ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok))/.test(l));
   return (hit ?? lines.filter((l) => !l.startsWith('gyp info')).slice(-1)[0] ?? 'node-gyp failed').replace(/^gyp ERR! /, '').slice(0, 200);
@@ -66,6 +89,8 @@ function firstErrorLine(text) {
 
 if (process.env.DEEPTS_SKIP_NATIVE === '1') fallback('DEEPTS_SKIP_NATIVE=1');
 
+const missing = missingTool();
+if (missing) fallback(missing);
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) fallback('node-gyp was not found');
 const nodeDir = findNodeDir();
