@@ -42,6 +42,7 @@ thread_local Scratch packedB;
 constexpr int64_t kFlopsPerThread = int64_t(1) << 21;
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 template <class T>
 void gemmDriver(const GemmKernel<T>& kern, int64_t M, int64_t N, int64_t K, const T* A, int64_t sam, int64_t sak,
@@ -52,7 +53,8 @@ void gemmDriver(const GemmKernel<T>& kern, int64_t M, int64_t N, int64_t K, cons
     return;
   }
   const int64_t MR = kern.mr, NR = kern.nr;
-  const int64_t MC = kern.mc, KC = kern.kc, NC = kern.nc;
+  // the kernel's block sizes are maxima: split K (and below, each thread's rows) into even blocks
+  const int64_t KC = roundUp(ceilDiv(K, ceilDiv(K, kern.kc)), 8), NC = kern.nc;
   const int threads = tasksFor(2 * M * N * K, kFlopsPerThread);
 
   // The thread grid tm×tn with the fewest tiles on the busiest thread (ties: split M).
@@ -85,6 +87,7 @@ void gemmDriver(const GemmKernel<T>& kern, int64_t M, int64_t N, int64_t K, cons
         const int64_t m0 = std::min(M, mPanels * ti / tm * MR), m1 = std::min(M, mPanels * (ti + 1) / tm * MR);
         const int64_t q0 = nPanels * tj / tn, q1 = nPanels * (tj + 1) / tn;
         if (m0 >= m1 || q0 >= q1) return;
+        const int64_t MC = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, kern.mc)), MR);
         T* Ap = static_cast<T*>(packedA.get(sizeof(T) * (MC + MR) * kc + 64 * sizeof(T)));
         if (!Ap) std::abort();
         for (int64_t ic = m0; ic < m1; ic += MC) {

@@ -208,11 +208,13 @@ void dgemmPackB(int64_t kc, int64_t nc, const double* b, int64_t sbk, int64_t sb
   packBGeneric<double, kNrF64>(kc, nc, b, sbk, sbn, dst);
 }
 
-// Blocking for Zen 4/5 and Skylake-X class cores: KC·NR·4 = 32 KiB of B in L1 (48 KiB), MC·KC·4
-// = 224 KiB of A in L2 (1 MiB), KC·NC·4 = 8 MiB of B in L3.
-const GemmKernel<float> kSgemm = {"avx512 14x32", kMrF32, kNrF32, 14 * 16, 256, 8192,
+// Blocking (measured on Zen 5 with native/tools/gemm_bench.cc): a deep KC halves the passes over C,
+// which cost more than keeping the B micro-panel in L1 (it streams from L2 at 13 B/cycle);
+// MC·KC·4 = 448 KiB of A stays in L2, KC·NC·4 <= 16 MiB of B in L3. The driver evens KC and MC out
+// over the blocks a dimension needs (K = 784 is one block of 784, not 768 + 16).
+const GemmKernel<float> kSgemm = {"avx512 14x32", kMrF32, kNrF32, 14 * 8, 1024, 4096,
                                   &sgemmUkernel<kMrF32>, &sgemmPackA, &sgemmPackB};
-const GemmKernel<double> kDgemm = {"avx512 14x16", kMrF64, kNrF64, 14 * 8, 256, 4096,
+const GemmKernel<double> kDgemm = {"avx512 14x16", kMrF64, kNrF64, 14 * 4, 1024, 2048,
                                    &dgemmUkernel<kMrF64>, &dgemmPackA, &dgemmPackB};
 
 }  // namespace
