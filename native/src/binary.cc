@@ -6,6 +6,7 @@
 
 #include "kernels.h"
 #include "math_ops.h"
+#include "multiversion.h"
 #include "thread_pool.h"
 
 namespace deepts {
@@ -39,26 +40,31 @@ struct CompareAdapter {
   }
 };
 
+/** One run of n elements: contiguous, scalar-broadcast or strided, vectorized per level. */
+template <class T, class R, class Op>
+DEEPTS_INLINE void zipRowBody(const Op& op, const T* DEEPTS_RESTRICT x, int64_t sa, const T* DEEPTS_RESTRICT y, int64_t sb,
+                              R* DEEPTS_RESTRICT dst, int64_t n) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j], y[j]);
+  } else if (sa == 1 && sb == 0) {
+    const T y0 = y[0];
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j], y0);
+  } else if (sa == 0 && sb == 1) {
+    const T x0 = x[0];
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x0, y[j]);
+  } else {
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j * sa], y[j * sb]);
+  }
+}
+DEEPTS_MULTIVERSION_TEMPLATE(class T DEEPTS_COMMA class R DEEPTS_COMMA class Op, zipRow, (zipRowBody<T, R, Op>),
+                             (const Op& op, const T* x, int64_t sa, const T* y, int64_t sb, R* dst, int64_t n),
+                             (op, x, sa, y, sb, dst, n))
+
 template <class T, class R, class Op>
 void zipRun(const Op& op, const StridedIter<2>& it, const T* a, const T* b, R* o) {
   const int64_t sa = it.innerStride(0), sb = it.innerStride(1);
   parallelFor(it.total(), kCheapGrain, [&](int64_t begin, int64_t end) {
-    it.run(begin, end, [&](int64_t pos, const int64_t* off, int64_t n) {
-      const T* x = a + off[0];
-      const T* y = b + off[1];
-      R* dst = o + pos;
-      if (sa == 1 && sb == 1) {
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j], y[j]);
-      } else if (sa == 1 && sb == 0) {
-        const T y0 = y[0];
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j], y0);
-      } else if (sa == 0 && sb == 1) {
-        const T x0 = x[0];
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x0, y[j]);
-      } else {
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<T, R>(x[j * sa], y[j * sb]);
-      }
-    });
+    it.run(begin, end, [&](int64_t pos, const int64_t* off, int64_t n) { zipRow<T, R, Op>(op, a + off[0], sa, b + off[1], sb, o + pos, n); });
   });
 }
 

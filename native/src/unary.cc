@@ -7,6 +7,7 @@
 
 #include "kernels.h"
 #include "math_ops.h"
+#include "multiversion.h"
 #include "thread_pool.h"
 
 namespace deepts {
@@ -23,19 +24,23 @@ namespace {
 constexpr int64_t kCheapGrain = 1 << 15;
 constexpr int64_t kCostlyGrain = 1 << 11;
 
+/** One run of n elements (stride s) through op: the loop the compiler vectorizes per level. */
+template <class Tin, class Tout, class Op>
+DEEPTS_INLINE void mapRowBody(const Op& op, const Tin* DEEPTS_RESTRICT src, int64_t s, Tout* DEEPTS_RESTRICT dst, int64_t n) {
+  if (s == 1)
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<Tin, Tout>(src[j]);
+  else
+    for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<Tin, Tout>(src[j * s]);
+}
+DEEPTS_MULTIVERSION_TEMPLATE(class Tin DEEPTS_COMMA class Tout DEEPTS_COMMA class Op, mapRow, (mapRowBody<Tin, Tout, Op>),
+                             (const Op& op, const Tin* src, int64_t s, Tout* dst, int64_t n), (op, src, s, dst, n))
+
 /** Runs `op` (a functor with a templated operator()) over x into out for one (in, out) dtype pair. */
 template <class Tin, class Tout, class Op>
 void mapRun(const Op& op, const StridedIter<1>& it, const Tin* x, Tout* o, int64_t grain) {
   const int64_t s = it.innerStride(0);
   parallelFor(it.total(), grain, [&](int64_t b, int64_t e) {
-    it.run(b, e, [&](int64_t pos, const int64_t* off, int64_t n) {
-      const Tin* src = x + off[0];
-      Tout* dst = o + pos;
-      if (s == 1)
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<Tin, Tout>(src[j]);
-      else
-        for (int64_t j = 0; j < n; j++) dst[j] = op.template apply<Tin, Tout>(src[j * s]);
-    });
+    it.run(b, e, [&](int64_t pos, const int64_t* off, int64_t n) { mapRow<Tin, Tout, Op>(op, x + off[0], s, o + pos, n); });
   });
 }
 

@@ -1,23 +1,23 @@
 // Below these sizes a kernel stays on the js backend: an N-API call costs about 0.1 µs plus the
 // metadata writes, which the JIT-compiled js loop beats on a few dozen elements. Measured with
-// bench/thresholds.ts (the js and native time per call crossing over), rounded down to be safe.
+// bench/thresholds.ts (where the js and native times per call cross) on the 2-core Zen 5 machine.
 export const NATIVE_THRESHOLDS = {
-  /** elements: unary/binary/where/copy of cheap ops (add, mul, relu, compare, copy) */
-  elementwise: 128,
-  /** elements: unary ops that cost a libm call in js too (exp, tanh, erf, ...) */
-  elementwiseCostly: 32,
-  /** elements read by a reduction */
-  reduce: 128,
-  /** multiply-adds (B·M·N·K) of a matmul */
-  matmul: 2048,
-  /** rows·cols of softmax / cross-entropy / bias+activation */
-  rows: 256,
+  /** elements: unary/binary/where/copy of cheap ops (add, mul, relu, compare, select, copy) — crossovers 32..128 */
+  elementwise: 64,
+  /** elements: unary ops that cost a libm call in js too (exp, tanh, erf, ...) — crossover 16 */
+  elementwiseCostly: 16,
+  /** elements read by a reduction — native wins from 8 */
+  reduce: 16,
+  /** multiply-adds (B·M·N·K) of a matmul — native wins from 4×4×4 */
+  matmul: 64,
+  /** rows·cols of softmax / cross-entropy / bias+activation — crossover 128 */
+  rows: 128,
   /** elements gathered or scattered */
-  gather: 256,
+  gather: 64,
   /** elements of a random fill */
   random: 256,
-  /** parameters updated by an optimizer step */
-  optimizer: 256,
+  /** parameters updated by an optimizer step — crossover 64 */
+  optimizer: 64,
 };
 
 export type NativeThresholds = typeof NATIVE_THRESHOLDS;
