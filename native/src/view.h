@@ -126,6 +126,8 @@ class StridedIter {
   int64_t total() const { return total_; }
   int ndim() const { return nd_; }
   int64_t innerSize() const { return shape_[nd_ - 1]; }
+  int64_t size(int d) const { return shape_[d]; }
+  int64_t stride(int k, int d) const { return strides_[k][d]; }
   int64_t innerStride(int k) const { return strides_[k][nd_ - 1]; }
 
   /** f(index, offsets[N], n): a run of n elements starting at linear index `index`. */
