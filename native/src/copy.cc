@@ -20,12 +20,12 @@ DEEPTS_INLINE D convert(S v) {
 
 /**
  * A transpose (the source walks its last axis with a stride, its second-to-last contiguously): in
- * 32×32 tiles, reading source columns and writing destination rows within a tile, so neither side
- * touches more than 32 cache lines at a time.
+ * small tiles, reading source columns and writing destination rows within a tile, so both sides
+ * stay in L1.
  */
 template <class S, class D>
 void copyTransposed(const StridedIter<2>& it, const S* s, D* d) {
-  constexpr int64_t kTile = 32;
+  constexpr int64_t kTile = 8;  // 8 lines per side: power-of-two strides map a tile's lines to one L1 set
   const int nd = it.ndim();
   const int64_t R = it.size(nd - 2), C = it.size(nd - 1);
   const int64_t sc = it.stride(0, nd - 1), dr = it.stride(1, nd - 2);
