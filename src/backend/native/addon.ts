@@ -1,10 +1,8 @@
 // Loading the compiled addon (native/build/Release/deepts_native.node, built by `npm install`
 // through native/build.mjs). A missing or broken build is not an error: the caller falls back to
-// the js backend and reports why.
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// the js backend and reports why. Node's modules come from process.getBuiltinModule, not static
+// imports, so the tensor core (which imports the registry, which imports this) still bundles for
+// a browser, where there is simply no native backend.
 import type { TypedArray } from '../../tensor/dtype.js';
 
 /** The functions the addon exports (native/src/addon.cc). Views travel in the metadata buffer. */
@@ -41,20 +39,36 @@ export interface NativeAddon {
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };
 
+type NodeModules = {
+  createRequire: typeof import('node:module').createRequire;
+  existsSync: typeof import('node:fs').existsSync;
+  readFileSync: typeof import('node:fs').readFileSync;
+  fileURLToPath: typeof import('node:url').fileURLToPath;
+  path: typeof import('node:path');
+};
+
+function nodeModules(): NodeModules | null {
+  const get = typeof process !== 'undefined' ? process.getBuiltinModule : undefined;
+  if (typeof get !== 'function') return null;
+  const fs = get('node:fs'), mod = get('node:module'), url = get('node:url'), path = get('node:path');
+  return { createRequire: mod.createRequire, existsSync: fs.existsSync, readFileSync: fs.readFileSync, fileURLToPath: url.fileURLToPath, path };
+}
+
 /** The package root: this file is dist/src/backend/native/addon.js (or src/... under a TS runner). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
+function packageRoot(m: NodeModules): string {
+  const here = m.path.dirname(m.fileURLToPath(import.meta.url));
+  let dir = here;
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
-    dir = dirname(dir);
+    if (m.existsSync(m.path.join(dir, 'package.json')) && m.existsSync(m.path.join(dir, 'native'))) return dir;
+    dir = m.path.dirname(dir);
   }
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+  return m.path.join(here, '..', '..', '..', '..');
 }
 
 /** Why the last install did not build the addon, as native/build.mjs recorded it. */
-function buildFailure(root: string): string | null {
+function buildFailure(m: NodeModules, root: string): string | null {
   try {
-    const status = JSON.parse(readFileSync(join(root, 'native', 'build', 'status.json'), 'utf8')) as { ok?: boolean; reason?: string };
+    const status = JSON.parse(m.readFileSync(m.path.join(root, 'native', 'build', 'status.json'), 'utf8')) as { ok?: boolean; reason?: string };
     return status.ok === false && status.reason ? status.reason : null;
   } catch {
     return null;
@@ -63,15 +77,16 @@ function buildFailure(root: string): string | null {
 
 export function loadAddon(): AddonLoad {
   if (typeof process === 'undefined' || !process.versions?.node) return { addon: null, reason: 'not running on Node' };
-  const root = packageRoot();
-  const path = process.env.DEEPTS_NATIVE_ADDON || join(root, 'native', 'build', 'Release', 'deepts_native.node');
-  if (!existsSync(path)) {
-    const failure = buildFailure(root);
+  const m = nodeModules();
+  if (!m) return { addon: null, reason: `the native backend needs Node >= 20.16 (process.getBuiltinModule), this is ${process.version}` };
+  const root = packageRoot(m);
+  const path = process.env.DEEPTS_NATIVE_ADDON || m.path.join(root, 'native', 'build', 'Release', 'deepts_native.node');
+  if (!m.existsSync(path)) {
+    const failure = buildFailure(m, root);
     return { addon: null, reason: failure ? `the native addon was not built: ${failure}` : 'the native addon is not built (run `npm install`, or `node native/build.mjs`)' };
   }
   try {
-    const require = createRequire(import.meta.url);
-    return { addon: require(path) as NativeAddon, path };
+    return { addon: m.createRequire(import.meta.url)(path) as NativeAddon, path };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     return { addon: null, reason: `the native addon failed to load: ${msg}` };
