@@ -2,6 +2,8 @@
 // straight from the packed panel) and an MR×16 double one, plus packers that transpose 16×16
 // tiles in registers so row-major A and column-major B pack at memory speed.
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "../simd.h"
 #include "gemm_kernel.h"
@@ -22,24 +24,29 @@ DEEPTS_TARGET_AVX512 DEEPTS_INLINE __mmask16 tailMask(int64_t n) {
   return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1);
 }
 
-template <int MR>
-DEEPTS_TARGET_AVX512 void sgemmUkernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int mr,
-                                       int nr, bool accumulate) {
-  __m512 acc0[MR], acc1[MR];
+/**
+ * ROWS rows (<= MR) of an MR×32 tile from an A panel packed MR wide: the full kernel is ROWS = MR;
+ * the others finish the last rows of a matrix without multiplying the panel's zero padding
+ * (M = 128 is 9 panels of 14 and one of 2, not 10 panels of 14).
+ */
+template <int MR, int ROWS>
+DEEPTS_TARGET_AVX512 void sgemmRows(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int nr,
+                                    bool accumulate) {
+  __m512 acc0[ROWS], acc1[ROWS];
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) {
+  for (int i = 0; i < ROWS; i++) {
     acc0[i] = _mm512_setzero_ps();
     acc1[i] = _mm512_setzero_ps();
   }
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+  for (int i = 0; i < ROWS; i++) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; k++) {
     const __m512 b0 = _mm512_load_ps(b);
     const __m512 b1 = _mm512_load_ps(b + 16);
     _mm_prefetch(reinterpret_cast<const char*>(a + 8 * MR), _MM_HINT_T0);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
       const __m512 ai = _mm512_set1_ps(a[i]);
       acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
       acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
@@ -47,9 +54,9 @@ DEEPTS_TARGET_AVX512 void sgemmUkernel(int64_t kc, const float* a, const float* 
     a += MR;
     b += 32;
   }
-  if (mr == MR && nr == 32) {
+  if (nr == 32) {
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
       float* ci = c + i * ldc;
       __m512 v0 = acc0[i], v1 = acc1[i];
       if (accumulate) {
@@ -63,18 +70,32 @@ DEEPTS_TARGET_AVX512 void sgemmUkernel(int64_t kc, const float* a, const float* 
   }
   const __mmask16 m0 = tailMask(nr), m1 = tailMask(nr - 16 > 0 ? nr - 16 : 0);
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) {
-    if (i < mr) {
-      float* ci = c + i * ldc;
-      __m512 v0 = acc0[i], v1 = acc1[i];
-      if (accumulate) {
-        v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, ci));
-        v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, ci + 16));
-      }
-      _mm512_mask_storeu_ps(ci, m0, v0);
-      _mm512_mask_storeu_ps(ci + 16, m1, v1);
+  for (int i = 0; i < ROWS; i++) {
+    float* ci = c + i * ldc;
+    __m512 v0 = acc0[i], v1 = acc1[i];
+    if (accumulate) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, ci));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, ci + 16));
     }
+    _mm512_mask_storeu_ps(ci, m0, v0);
+    _mm512_mask_storeu_ps(ci + 16, m1, v1);
   }
+}
+
+using SgemmRowsFn = void (*)(int64_t, const float*, const float*, float*, int64_t, int, bool);
+
+template <int MR, int... R>
+constexpr std::array<SgemmRowsFn, sizeof...(R)> rowKernels(std::integer_sequence<int, R...>) {
+  return {&sgemmRows<MR, R + 1>...};
+}
+
+/** The MR×32 micro-kernel: full panels run sgemmRows<MR, MR>, the last one its real row count. */
+template <int MR>
+DEEPTS_TARGET_AVX512 void sgemmUkernel(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int mr,
+                                       int nr, bool accumulate) {
+  static constexpr std::array<SgemmRowsFn, MR> kRows = rowKernels<MR>(std::make_integer_sequence<int, MR>{});
+  if (mr == MR) sgemmRows<MR, MR>(kc, a, b, c, ldc, nr, accumulate);
+  else kRows[mr - 1](kc, a, b, c, ldc, nr, accumulate);
 }
 
 template <int MR>
