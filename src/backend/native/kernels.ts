@@ -79,8 +79,7 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
     },
 
     matmul(a: View, b: View, out: TypedArray): void {
-      const [B, M, K] = a.shape as [number, number, number];
-      if (B * M * K * b.shape[2]! < T.matmul) {
+      if (a.shape[2]! * b.shape[2]! < T.matmul) {
         js.matmul(a, b, out);
         return;
       }

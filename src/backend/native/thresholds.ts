@@ -8,7 +8,11 @@ export const NATIVE_THRESHOLDS = {
   elementwiseCostly: 16,
   /** elements read by a reduction — native wins from 8 */
   reduce: 16,
-  /** multiply-adds (B·M·N·K) of a matmul — native wins from 4×4×4 */
+  /**
+   * multiply-adds per output row (K·N) of a matmul — native wins from 4×4×4. Per row, not per
+   * call: a layer then runs on one backend whatever the batch size, so predicting in batches gives
+   * the same numbers as one big batch (js and native sum in different orders).
+   */
   matmul: 64,
   /** rows·cols of softmax / cross-entropy / bias+activation — crossover 128 */
   rows: 128,
