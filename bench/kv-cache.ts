@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { Generator } from '../src/tensor/generator.js';
 import { GPT } from '../src/models/gpt.js';
 import { generate } from '../src/generate/generate.js';
+import { getBackend } from '../src/backend/registry.js';
 
 const tokens = Number(process.argv[2] ?? 255);
 const model = new GPT({ blockSize: 256, vocabSize: 65, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false }, { generator: new Generator(1) });
@@ -18,7 +19,7 @@ t = performance.now();
 const full = generate(model, [0], { ...opts, useCache: false });
 const without = tokens / ((performance.now() - t) / 1000);
 const same = cached.length === full.length && cached.every((id, i) => id === full[i]);
-console.log('| context | tokens | no cache tok/s | KV cache tok/s | speed-up | identical tokens | load (1 min) |');
-console.log('|---|---|---|---|---|---|---|');
-console.log(`| 256 | ${tokens} | ${without.toFixed(1)} | ${withCache.toFixed(1)} | ${(withCache / without).toFixed(1)}× | ${same ? 'yes' : 'NO'} | ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores |`);
+console.log('| backend | context | tokens | no cache tok/s | KV cache tok/s | speed-up | identical tokens | load (1 min) |');
+console.log('|---|---|---|---|---|---|---|---|');
+console.log(`| ${getBackend().name} | 256 | ${tokens} | ${without.toFixed(1)} | ${withCache.toFixed(1)} | ${(withCache / without).toFixed(1)}× | ${same ? 'yes' : 'NO'} | ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores |`);
 if (!same) process.exitCode = 1;
