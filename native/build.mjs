@@ -10,7 +10,7 @@
 // prefix of this node binary when it ships include/node), so it never downloads anything.
 // DEEPTS_SKIP_NATIVE=1 skips the build; DEEPTS_NATIVE_JOBS sets make's parallelism (default 2).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,44 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const buildDir = join(here, 'build');
 const logPath = join(here, 'build.log');
+// one build at a time in this folder (two node-gyp runs in one build/ break each other); the
+// name ends in .log so git ignores it
+const lockPath = join(here, 'build-lock.log');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** Waits (up to 15 minutes) for another build of this folder to finish, then holds the lock. */
+function acquireLock() {
+  const deadline = Date.now() + 15 * 60 * 1000;
+  let said = false;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx'));
+      writeFileSync(lockPath, String(process.pid));
+      process.on('exit', () => rmSync(lockPath, { force: true }));
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') return; // a read-only folder: build without a lock
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(lockPath, 'utf8').trim() || '0');
+    } catch {
+      continue; // released meanwhile
+    }
+    if (holder && !alive(holder)) { rmSync(lockPath, { force: true }); continue; }
+    if (Date.now() > deadline) fallback(`another build (pid ${holder}) of native/ did not finish in 15 minutes`);
+    if (!said) { console.log(`deepts: waiting for another build of the native addon (pid ${holder})`); said = true; }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
 
 function record(ok, reason) {
   try {
@@ -98,6 +136,7 @@ const jobs = process.env.DEEPTS_NATIVE_JOBS || '2';
 const args = [nodeGyp, 'rebuild', `--jobs=${jobs}`];
 if (nodeDir) args.push(`--nodedir=${nodeDir}`);
 
+acquireLock();
 rmSync(join(buildDir, 'status.json'), { force: true });
 const started = Date.now();
 const result = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', env: process.env, maxBuffer: 64 * 1024 * 1024 });

@@ -57,13 +57,15 @@ void gemmDriver(const GemmKernel<T>& kern, int64_t M, int64_t N, int64_t K, cons
   const int64_t KC = roundUp(ceilDiv(K, ceilDiv(K, kern.kc)), 8), NC = kern.nc;
   const int threads = tasksFor(2 * M * N * K, kFlopsPerThread);
 
-  // The thread grid tm×tn with the fewest tiles on the busiest thread (ties: split M).
+  // The thread grid tm×tn with the least work (rows × columns) on the busiest thread; ties split
+  // M, where each thread packs only its own rows of A. M = 128 on 2 threads splits N: 70 + 58 rows
+  // (whole 14-row panels) would leave one thread idle a sixth of the time.
   const int64_t mPanels = ceilDiv(M, MR), nPanelsMax = ceilDiv(std::min(N, NC), NR);
   int tm = 1, tn = 1;
   int64_t best = INT64_MAX;
   for (int a = threads; a >= 1; a--) {
     const int b = threads / a;
-    const int64_t cost = ceilDiv(mPanels, a) * ceilDiv(nPanelsMax, b);
+    const int64_t cost = std::min(M, ceilDiv(mPanels, a) * MR) * std::min(std::min(N, NC), ceilDiv(nPanelsMax, b) * NR);
     if (cost < best) best = cost, tm = a, tn = b;
   }
 
