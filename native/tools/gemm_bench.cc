@@ -6,6 +6,7 @@
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
   setNumThreads(th ? std::atoi(th) : 1);
   const char* tr = std::getenv("TRANS");  // "nn", "nt", "tn"
   std::string mode = tr ? tr : "nn";
-  std::printf("kernel %s, %d threads, %s\n", sgemmKernelName(), numThreads(), mode.c_str());
+  std::printf("%d threads, %s\n", numThreads(), mode.c_str());
   for (int ai = 1; ai < argc; ai++) {
     const int64_t n = std::atoll(argv[ai]);
     std::vector<float> a(n * n), b(n * n), c(n * n);
@@ -41,7 +42,11 @@ int main(int argc, char** argv) {
     if (mode[0] == 't') sam = 1, sak = n;
     if (mode[1] == 't') sbk = 1, sbn = n;
     // check a few entries
-    GemmKernel<float> kern = *sgemmKernelAvx512();  // blocking overridable for tuning: MC, KC, NC
+    const char* which = std::getenv("KERNEL");  // avx512 (default), avx2, generic
+    GemmKernel<float> kern = which && !std::strcmp(which, "avx2") ? *sgemmKernelAvx2()
+                             : which && !std::strcmp(which, "generic") ? *sgemmKernelGeneric()
+                                                                      : *sgemmKernelAvx512();
+    // blocking overridable for tuning: MC, KC, NC
     if (const char* v = std::getenv("MC")) kern.mc = std::atoll(v);
     if (const char* v = std::getenv("KC")) kern.kc = std::atoll(v);
     if (const char* v = std::getenv("NC")) kern.nc = std::atoll(v);

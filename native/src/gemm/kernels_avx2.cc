@@ -100,10 +100,10 @@ DEEPTS_TARGET_AVX2 void dgemmUkernel(int64_t kc, const double* a, const double* 
   }
 }
 
-// KC·NR·4 = 16 KiB of B in L1, MC·KC·4 = 144 KiB of A in L2.
-const GemmKernel<float> kSgemm = {"avx2 6x16", kMr, kNrF32, 6 * 24, 256, 4096,
+// Blocking as the AVX-512 kernel's (a deep KC, fewer passes over C): MC·KC·4 = 384 KiB of A in L2.
+const GemmKernel<float> kSgemm = {"avx2 6x16", kMr, kNrF32, 6 * 16, 1024, 4096,
                                   &sgemmUkernel, &packAGeneric<float, kMr>, &packBGeneric<float, kNrF32>};
-const GemmKernel<double> kDgemm = {"avx2 6x8", kMr, kNrF64, 6 * 12, 256, 4096,
+const GemmKernel<double> kDgemm = {"avx2 6x8", kMr, kNrF64, 6 * 8, 1024, 2048,
                                    &dgemmUkernel, &packAGeneric<double, kMr>, &packBGeneric<double, kNrF64>};
 
 }  // namespace
