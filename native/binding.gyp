@@ -20,6 +20,8 @@
         "src/thread_pool.cc",
         "src/unary.cc",
         "src/where.cc",
+        "src/cnn.cc",
+        "src/cnn_addon.cc",
         "src/gemm/gemm.cc",
         "src/gemm/kernels_avx2.cc",
         "src/gemm/kernels_avx512.cc",

@@ -14,6 +14,9 @@
 
 namespace deepts {
 
+/** The CNN kernels' N-API functions (cnn_addon.cc). */
+void registerCnnKernels(napi_env env, napi_value exports);
+
 namespace {
 
 /** Per-module-instance state (one per JS thread that loads the addon). */
@@ -427,6 +430,7 @@ napi_value Init_(napi_env env, napi_value exports) {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  registerCnnKernels(env, exports);
   return exports;
 }
 

@@ -7,6 +7,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import type { NativeAddon } from './addon.js';
 import { MetaWriter } from './meta.js';
 import { NATIVE_THRESHOLDS as T } from './thresholds.js';
+import { createNativeCnnKernels } from './cnn.js';
 
 const MAX_DIMS = 16;
 
@@ -35,6 +36,8 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
 
   return {
     ...js,
+    // convolution, pooling, batch norm: native/src/cnn.cc
+    ...createNativeCnnKernels(addon, js),
 
     unary(op: UnaryOp, x: View, out: TypedArray, params: readonly number[] = []): void {
       const code = unaryCode[op];

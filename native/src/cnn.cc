@@ -1,0 +1,706 @@
+// Convolution, pooling and batch norm for the native backend (see cnn.h).
+//
+// conv2d runs per sample and group as out (og × P) = W (og × K) · col (K × P), col the sample's
+// im2col matrix (K = C/g·kH·kW filter taps, P = Ho·Wo output positions); the filter gradient is
+// dW += dY (og × P) · colᵀ per sample, summed in a fixed order; the input gradient is
+// dcol (K × P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads its
+// input as col directly. Samples are spread over the pool's threads when there are at least as
+// many as threads (each gemm then runs on its thread); fewer samples let gemm thread inside.
+// Pooling is threaded over the (n, c) planes and batch norm over the channels; both accumulate in
+// double.
+#include "cnn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "gemm/gemm.h"
+#include "thread_pool.h"
+
+namespace deepts {
+
+namespace {
+
+template <class T>
+void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t sam, int64_t sak, const T* B, int64_t sbk, int64_t sbn, T* C,
+          int64_t ldc);
+template <>
+void gemm<float>(int64_t M, int64_t N, int64_t K, const float* A, int64_t sam, int64_t sak, const float* B, int64_t sbk,
+                 int64_t sbn, float* C, int64_t ldc) {
+  sgemm(M, N, K, A, sam, sak, B, sbk, sbn, C, ldc);
+}
+template <>
+void gemm<double>(int64_t M, int64_t N, int64_t K, const double* A, int64_t sam, int64_t sak, const double* B, int64_t sbk,
+                  int64_t sbn, double* C, int64_t ldc) {
+  dgemm(M, N, K, A, sam, sak, B, sbk, sbn, C, ldc);
+}
+
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+int64_t convOut(int64_t size, int64_t k, int64_t stride, int64_t pad, int64_t dil) {
+  return floorDiv(size + 2 * pad - dil * (k - 1) - 1, stride) + 1;
+}
+
+void require(bool ok, const char* msg) {
+  if (!ok) throw KernelError(KernelError::Range, msg);
+}
+
+/** The sizes every conv kernel shares, checked once. */
+struct ConvDims {
+  int64_t N, C, H, W, O, cg, kH, kW, G, og, K, Ho, Wo, P;
+};
+
+ConvDims convDims(const char* op, int64_t N, int64_t C, int64_t H, int64_t W, int64_t O, int64_t cg, int64_t kH, int64_t kW,
+                  const ConvGeometry& g) {
+  ConvDims d{N, C, H, W, O, cg, kH, kW, g.groups, 0, 0, 0, 0, 0};
+  if (g.groups < 1 || O % g.groups != 0 || cg * g.groups != C || g.strideH < 1 || g.strideW < 1 || g.dilH < 1 || g.dilW < 1 ||
+      g.padH < 0 || g.padW < 0)
+    throw KernelError(KernelError::Range, std::string(op) + ": inconsistent channels, groups or geometry");
+  d.og = O / g.groups;
+  d.K = cg * kH * kW;
+  d.Ho = convOut(H, kH, g.strideH, g.padH, g.dilH);
+  d.Wo = convOut(W, kW, g.strideW, g.padW, g.dilW);
+  if (d.Ho < 0) d.Ho = 0;
+  if (d.Wo < 0) d.Wo = 0;
+  d.P = d.Ho * d.Wo;
+  return d;
+}
+
+/** The columns [oxLo, oxHi) whose tap at offset `dx` lands inside a row of width W. */
+inline void validColumns(int64_t Wo, int64_t W, int64_t strideW, int64_t padW, int64_t dx, int64_t* lo, int64_t* hi) {
+  // 0 <= ox·strideW − padW + dx < W
+  int64_t a = padW - dx;
+  *lo = a <= 0 ? 0 : (a + strideW - 1) / strideW;
+  int64_t b = W - 1 + padW - dx;
+  *hi = b < 0 ? 0 : std::min(Wo, b / strideW + 1);
+  if (*lo > *hi) *lo = *hi;
+}
+
+/** col (K × P) of sample n, channels [c0, c0 + cg) of x. */
+template <class T>
+void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* col) {
+  const T* X = x.ptr<T>() + n * x.strides[0];
+  const int64_t sc = x.strides[1], sh = x.strides[2], sw = x.strides[3];
+  int64_t k = 0;
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        T* row = col + k * d.P;
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          T* r = row + oy * d.Wo;
+          const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
+          if (iy < 0 || iy >= d.H) {
+            std::fill(r, r + d.Wo, T(0));
+            continue;
+          }
+          const T* src = X + (c0 + c) * sc + iy * sh + (lo * g.strideW - g.padW + kx * g.dilW) * sw;
+          std::fill(r, r + lo, T(0));
+          const int64_t step = g.strideW * sw;
+          for (int64_t ox = lo; ox < hi; ox++, src += step) r[ox] = *src;
+          std::fill(r + hi, r + d.Wo, T(0));
+        }
+      }
+}
+
+/** dx[c0 + c, iy, ix] += dcol[k, p] over every tap inside the image (dx: one sample, contiguous (C, H, W)). */
+template <class T>
+void col2im(const T* dcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+  int64_t k = 0;
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        const T* row = dcol + k * d.P;
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
+          if (iy < 0 || iy >= d.H) continue;
+          T* dst = dx + ((c0 + c) * d.H + iy) * d.W + (lo * g.strideW - g.padW + kx * g.dilW);
+          const T* r = row + oy * d.Wo;
+          for (int64_t ox = lo; ox < hi; ox++, dst += g.strideW) *dst += r[ox];
+        }
+      }
+}
+
+/** The filters as a contiguous (O, K) matrix. */
+template <class T>
+std::vector<T> packFilters(const View& w, const ConvDims& d) {
+  std::vector<T> out(static_cast<size_t>(d.O * d.K));
+  const T* Wp = w.ptr<T>();
+  int64_t i = 0;
+  for (int64_t o = 0; o < d.O; o++)
+    for (int64_t c = 0; c < d.cg; c++)
+      for (int64_t ky = 0; ky < d.kH; ky++)
+        for (int64_t kx = 0; kx < d.kW; kx++)
+          out[i++] = Wp[o * w.strides[0] + c * w.strides[1] + ky * w.strides[2] + kx * w.strides[3]];
+  return out;
+}
+
+/** Whether a 1×1 stride-1 unpadded conv can read x's (H, W) plane as one row of P elements. */
+bool directColumns(const View& x, const ConvDims& d, const ConvGeometry& g) {
+  return d.kH == 1 && d.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padH == 0 && g.padW == 0 &&
+         (d.H == 1 || x.strides[2] == d.W * x.strides[3]);
+}
+
+/** Runs body(n, scratch) for every sample: across threads when there are enough samples, else serially (gemm threads). */
+template <class T, class F>
+void forSamples(int64_t N, size_t scratchSize, F&& body) {
+  if (N >= numThreads() && numThreads() > 1) {
+    parallelFor(N, 1, [&](int64_t b, int64_t e) {
+      std::vector<T> scratch(scratchSize);
+      for (int64_t n = b; n < e; n++) body(n, scratch.data());
+    });
+  } else {
+    std::vector<T> scratch(scratchSize);
+    for (int64_t n = 0; n < N; n++) body(n, scratch.data());
+  }
+}
+
+template <class T>
+void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry& g, const ConvDims& d, T* out) {
+  const std::vector<T> Wc = packFilters<T>(w, d);
+  const bool direct = directColumns(x, d, g);
+  forSamples<T>(d.N, direct ? 0 : static_cast<size_t>(d.K * d.P), [&](int64_t n, T* col) {
+    for (int64_t grp = 0; grp < d.G; grp++) {
+      T* o = out + (n * d.O + grp * d.og) * d.P;
+      if (direct) {
+        const T* B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
+      } else {
+        im2col<T>(x, n, grp * d.cg, d, g, col);
+        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, col, d.P, 1, o, d.P);
+      }
+      if (bias) {
+        const T* b = bias->ptr<T>();
+        for (int64_t oc = 0; oc < d.og; oc++) {
+          const T v = b[(grp * d.og + oc) * bias->strides[0]];
+          T* row = o + oc * d.P;
+          for (int64_t p = 0; p < d.P; p++) row[p] += v;
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, const ConvDims& d, T* out) {
+  const std::vector<T> Wc = packFilters<T>(w, d);
+  const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
+  const size_t dcolSize = static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
+  forSamples<T>(d.N, dcolSize + dySize, [&](int64_t n, T* scratch) {
+    T* dcol = scratch;
+    T* dx = out + n * d.C * d.H * d.W;
+    std::fill(dx, dx + d.C * d.H * d.W, T(0));
+    for (int64_t grp = 0; grp < d.G; grp++) {
+      const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+      int64_t sbk = gy.strides[1], sbn = gy.strides[3];
+      if (!gyRows) {
+        T* packed = scratch + dcolSize;
+        for (int64_t o = 0; o < d.og; o++)
+          for (int64_t oy = 0; oy < d.Ho; oy++)
+            for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
+        dy = packed;
+        sbk = d.P;
+        sbn = 1;
+      }
+      // dcol (K × P) = Wᵀ (K × og) · dY (og × P)
+      gemm<T>(d.K, d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, d.P);
+      col2im<T>(dcol, grp * d.cg, d, g, dx);
+    }
+  });
+}
+
+template <class T>
+void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d, T* out) {
+  const int64_t OK = d.O * d.K;
+  const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
+  const bool direct = directColumns(x, d, g);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
+  const size_t tmpSize = static_cast<size_t>(d.og * d.K);
+  // one partial sum per task, added in task order: the result depends only on the thread count
+  const int tasks = d.N >= numThreads() && numThreads() > 1 ? tasksFor(d.N, 1) : 1;
+  std::vector<std::vector<T>> partial(static_cast<size_t>(tasks), std::vector<T>(static_cast<size_t>(OK), T(0)));
+  auto run = [&](int t) {
+    const int64_t b = d.N * t / tasks, e = d.N * (t + 1) / tasks;
+    std::vector<T> scratch(colSize + dySize + tmpSize);
+    T* col = scratch.data();
+    T* packed = col + colSize;
+    T* tmp = packed + dySize;
+    T* acc = partial[static_cast<size_t>(t)].data();
+    for (int64_t n = b; n < e; n++) {
+      for (int64_t grp = 0; grp < d.G; grp++) {
+        const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+        int64_t sam = gy.strides[1], sak = gy.strides[3];
+        if (!gyRows) {
+          for (int64_t o = 0; o < d.og; o++)
+            for (int64_t oy = 0; oy < d.Ho; oy++)
+              for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
+          dy = packed;
+          sam = d.P;
+          sak = 1;
+        }
+        const T* B;
+        int64_t sbk, sbn;
+        if (direct) {
+          B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+          sbk = x.strides[3];
+          sbn = x.strides[1];
+        } else {
+          im2col<T>(x, n, grp * d.cg, d, g, col);
+          B = col;
+          sbk = 1;
+          sbn = d.P;
+        }
+        // tmp (og × K) = dY (og × P) · colᵀ (P × K)
+        gemm<T>(d.og, d.K, d.P, dy, sam, sak, B, sbk, sbn, tmp, d.K);
+        T* dst = acc + grp * d.og * d.K;
+        for (int64_t i = 0; i < d.og * d.K; i++) dst[i] += tmp[i];
+      }
+    }
+  };
+  if (tasks > 1) parallelTasks(tasks, run);
+  else run(0);
+  for (int64_t i = 0; i < OK; i++) out[i] = partial[0][static_cast<size_t>(i)];
+  for (int t = 1; t < tasks; t++)
+    for (int64_t i = 0; i < OK; i++) out[i] += partial[static_cast<size_t>(t)][static_cast<size_t>(i)];
+}
+
+bool floatTypes(DType a, DType b, DType out) { return a == b && a == out && (a == DType::F32 || a == DType::F64); }
+
+}  // namespace
+
+bool conv2d(const View& x, const View& w, const View* bias, const ConvGeometry& g, const Out& out) {
+  if (x.ndim != 4 || w.ndim != 4 || !floatTypes(x.dtype, w.dtype, out.dtype) || (bias && (bias->dtype != x.dtype || bias->ndim != 1))) return false;
+  const ConvDims d = convDims("conv2d", x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[1], w.shape[2], w.shape[3], g);
+  require(out.length >= d.N * d.O * d.P, "conv2d: output too small");
+  require(!bias || bias->shape[0] == d.O, "conv2d: bias does not match the filters");
+  if (d.N * d.O * d.P == 0) return true;
+  if (x.dtype == DType::F32) conv2dT<float>(x, w, bias, g, d, out.as<float>());
+  else conv2dT<double>(x, w, bias, g, d, out.as<double>());
+  return true;
+}
+
+bool conv2dBackwardInput(const View& gy, const View& w, const int64_t* s, const ConvGeometry& g, const Out& out) {
+  if (gy.ndim != 4 || w.ndim != 4 || !floatTypes(gy.dtype, w.dtype, out.dtype)) return false;
+  const ConvDims d = convDims("conv2dBackwardInput", s[0], s[1], s[2], s[3], w.shape[0], w.shape[1], w.shape[2], w.shape[3], g);
+  require(out.length >= d.N * d.C * d.H * d.W, "conv2dBackwardInput: output too small");
+  // the output size comes from gy (an input taller than it implies is conv-transpose's output padding)
+  ConvDims e = d;
+  e.Ho = gy.shape[2];
+  e.Wo = gy.shape[3];
+  e.P = e.Ho * e.Wo;
+  require(gy.shape[0] == d.N && gy.shape[1] == d.O && e.Ho <= std::max<int64_t>(d.Ho, 0) && e.Wo <= std::max<int64_t>(d.Wo, 0),
+          "conv2dBackwardInput: gradient shape does not match the input and filters");
+  if (d.N * d.C * d.H * d.W == 0) return true;
+  if (gy.dtype == DType::F32) conv2dBackwardInputT<float>(gy, w, g, e, out.as<float>());
+  else conv2dBackwardInputT<double>(gy, w, g, e, out.as<double>());
+  return true;
+}
+
+bool conv2dBackwardWeight(const View& x, const View& gy, const int64_t* s, const ConvGeometry& g, const Out& out) {
+  if (x.ndim != 4 || gy.ndim != 4 || !floatTypes(x.dtype, gy.dtype, out.dtype)) return false;
+  const ConvDims d = convDims("conv2dBackwardWeight", x.shape[0], x.shape[1], x.shape[2], x.shape[3], s[0], s[1], s[2], s[3], g);
+  require(out.length >= d.O * d.K, "conv2dBackwardWeight: output too small");
+  require(gy.shape[0] == d.N && gy.shape[1] == d.O && gy.shape[2] == d.Ho && gy.shape[3] == d.Wo,
+          "conv2dBackwardWeight: gradient shape does not match the input and filters");
+  if (d.O * d.K == 0) return true;
+  if (d.N * d.P == 0) {
+    if (x.dtype == DType::F32) std::fill(out.as<float>(), out.as<float>() + d.O * d.K, 0.0f);
+    else std::fill(out.as<double>(), out.as<double>() + d.O * d.K, 0.0);
+    return true;
+  }
+  if (x.dtype == DType::F32) conv2dBackwardWeightT<float>(x, gy, g, d, out.as<float>());
+  else conv2dBackwardWeightT<double>(x, gy, g, d, out.as<double>());
+  return true;
+}
+
+// ---- pooling ----
+
+namespace {
+
+/** Runs f(plane) for every (n, c) plane, threaded when the work is large enough. */
+template <class F>
+void forPlanes(int64_t planes, int64_t workPerPlane, F&& f) {
+  const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, workPerPlane));
+  parallelFor(planes, grain, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; i++) f(i);
+  });
+}
+
+/** Whether v replaces the running maximum: larger, or a NaN (the last NaN wins, as torch's kernel). */
+template <class T>
+inline bool beats(T v, T best) {
+  return v > best || v != v;
+}
+
+template <class T>
+void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  const int64_t sn = x.strides[0], sc = x.strides[1], sh = x.strides[2], sw = x.strides[3];
+  const int64_t kH = p.kH, kW = p.kW, strideH = p.strideH, strideW = p.strideW, padH = p.padH, padW = p.padW, dilH = p.dilH, dilW = p.dilW;
+  const int64_t Ho = p.outH, Wo = p.outW, P = Ho * Wo;
+  const T* X0 = x.ptr<T>();
+  // LeNet's and VGG's 2×2 windows at stride 2 without padding
+  const bool twoByTwo = kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
+                        2 * Ho <= H && 2 * Wo <= W;
+  forPlanes(x.shape[0] * C, P * kH * kW, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    const T* X = X0 + n * sn + c * sc;
+    T* o = out + plane * P;
+    int32_t* ix = idx + plane * P;
+    if (twoByTwo) {
+      for (int64_t oy = 0; oy < Ho; oy++) {
+        const T* r0 = X + 2 * oy * sh;
+        const T* r1 = r0 + sh;
+        const int32_t base = static_cast<int32_t>(2 * oy * W);
+        for (int64_t ox = 0; ox < Wo; ox++) {
+          const int64_t j = 2 * ox * sw;
+          T best = r0[j];
+          int32_t at = base + static_cast<int32_t>(2 * ox);
+          const T v1 = r0[j + sw], v2 = r1[j], v3 = r1[j + sw];
+          if (beats(v1, best)) { best = v1; at = base + static_cast<int32_t>(2 * ox + 1); }
+          if (beats(v2, best)) { best = v2; at = base + static_cast<int32_t>(W + 2 * ox); }
+          if (beats(v3, best)) { best = v3; at = base + static_cast<int32_t>(W + 2 * ox + 1); }
+          o[oy * Wo + ox] = best;
+          ix[oy * Wo + ox] = at;
+        }
+      }
+      return;
+    }
+    for (int64_t oy = 0; oy < Ho; oy++)
+      for (int64_t ox = 0; ox < Wo; ox++) {
+        const int64_t y0 = oy * strideH - padH, x0 = ox * strideW - padW;
+        T best = -std::numeric_limits<T>::infinity();
+        int64_t at = -1;
+        for (int64_t ky = 0; ky < kH; ky++) {
+          const int64_t iy = y0 + ky * dilH;
+          if (iy < 0 || iy >= H) continue;
+          for (int64_t kx = 0; kx < kW; kx++) {
+            const int64_t jx = x0 + kx * dilW;
+            if (jx < 0 || jx >= W) continue;
+            const T v = X[iy * sh + jx * sw];
+            if (at < 0 || beats(v, best)) {
+              best = v;
+              at = iy * W + jx;
+            }
+          }
+        }
+        o[oy * Wo + ox] = best;
+        ix[oy * Wo + ox] = static_cast<int32_t>(at);
+      }
+  });
+}
+
+template <class T>
+void maxPoolBackwardT(const View& gy, const View& idx, const int64_t* s, T* out) {
+  const int64_t C = s[1], HW = s[2] * s[3], Ho = gy.shape[2], Wo = gy.shape[3];
+  forPlanes(s[0] * C, Ho * Wo, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    T* dx = out + plane * HW;
+    std::fill(dx, dx + HW, T(0));
+    const T* G = gy.ptr<T>() + n * gy.strides[0] + c * gy.strides[1];
+    const int32_t* I = idx.ptr<int32_t>() + n * idx.strides[0] + c * idx.strides[1];
+    for (int64_t oy = 0; oy < Ho; oy++)
+      for (int64_t ox = 0; ox < Wo; ox++) {
+        const int32_t at = I[oy * idx.strides[2] + ox * idx.strides[3]];
+        if (at >= 0 && at < HW) dx[at] += G[oy * gy.strides[2] + ox * gy.strides[3]];
+      }
+  });
+}
+
+/** torch's average-pool window along one axis: [start, end) clipped to the input, and the size clipped to input + padding. */
+inline void avgWindow(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t size, int64_t* s, int64_t* e, int64_t* padded) {
+  int64_t start = o * stride - pad;
+  int64_t end = std::min(start + k, size + pad);
+  *padded = end - start;
+  *s = std::max<int64_t>(start, 0);
+  *e = std::min(end, size);
+}
+
+inline double avgDivisor(const PoolGeometry& p, int64_t hs, int64_t he, int64_t hp, int64_t ws, int64_t we, int64_t wp) {
+  if (p.divisorOverride != 0) return p.divisorOverride;
+  return p.countIncludePad ? static_cast<double>(hp * wp) : static_cast<double>((he - hs) * (we - ws));
+}
+
+template <class T>
+void avgPoolT(const View& x, const PoolGeometry& p, T* out) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], P = p.outH * p.outW;
+  forPlanes(x.shape[0] * C, P * p.kH * p.kW, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    const T* X = x.ptr<T>() + n * x.strides[0] + c * x.strides[1];
+    T* o = out + plane * P;
+    for (int64_t oy = 0; oy < p.outH; oy++) {
+      int64_t hs, he, hp;
+      avgWindow(oy, p.strideH, p.padH, p.kH, H, &hs, &he, &hp);
+      for (int64_t ox = 0; ox < p.outW; ox++) {
+        int64_t ws, we, wp;
+        avgWindow(ox, p.strideW, p.padW, p.kW, W, &ws, &we, &wp);
+        double sum = 0;
+        for (int64_t iy = hs; iy < he; iy++)
+          for (int64_t jx = ws; jx < we; jx++) sum += static_cast<double>(X[iy * x.strides[2] + jx * x.strides[3]]);
+        o[oy * p.outW + ox] = static_cast<T>(sum / avgDivisor(p, hs, he, hp, ws, we, wp));
+      }
+    }
+  });
+}
+
+template <class T>
+void avgPoolBackwardT(const View& gy, const int64_t* s, const PoolGeometry& p, T* out) {
+  const int64_t C = s[1], H = s[2], W = s[3];
+  forPlanes(s[0] * C, p.outH * p.outW * p.kH * p.kW, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    T* dx = out + plane * H * W;
+    std::fill(dx, dx + H * W, T(0));
+    const T* G = gy.ptr<T>() + n * gy.strides[0] + c * gy.strides[1];
+    for (int64_t oy = 0; oy < p.outH; oy++) {
+      int64_t hs, he, hp;
+      avgWindow(oy, p.strideH, p.padH, p.kH, H, &hs, &he, &hp);
+      for (int64_t ox = 0; ox < p.outW; ox++) {
+        int64_t ws, we, wp;
+        avgWindow(ox, p.strideW, p.padW, p.kW, W, &ws, &we, &wp);
+        const T v = static_cast<T>(static_cast<double>(G[oy * gy.strides[2] + ox * gy.strides[3]]) / avgDivisor(p, hs, he, hp, ws, we, wp));
+        for (int64_t iy = hs; iy < he; iy++)
+          for (int64_t jx = ws; jx < we; jx++) dx[iy * W + jx] += v;
+      }
+    }
+  });
+}
+
+inline int64_t adaptiveStart(int64_t i, int64_t out, int64_t in) { return (i * in) / out; }
+inline int64_t adaptiveEnd(int64_t i, int64_t out, int64_t in) { return ((i + 1) * in + out - 1) / out; }
+
+template <class T>
+void adaptiveT(const View& x, int64_t Ho, int64_t Wo, T* out) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  forPlanes(x.shape[0] * C, H * W, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    const T* X = x.ptr<T>() + n * x.strides[0] + c * x.strides[1];
+    T* o = out + plane * Ho * Wo;
+    for (int64_t oy = 0; oy < Ho; oy++) {
+      const int64_t hs = adaptiveStart(oy, Ho, H), he = adaptiveEnd(oy, Ho, H);
+      for (int64_t ox = 0; ox < Wo; ox++) {
+        const int64_t ws = adaptiveStart(ox, Wo, W), we = adaptiveEnd(ox, Wo, W);
+        double sum = 0;
+        for (int64_t iy = hs; iy < he; iy++)
+          for (int64_t jx = ws; jx < we; jx++) sum += static_cast<double>(X[iy * x.strides[2] + jx * x.strides[3]]);
+        o[oy * Wo + ox] = static_cast<T>(sum / static_cast<double>((he - hs) * (we - ws)));
+      }
+    }
+  });
+}
+
+template <class T>
+void adaptiveBackwardT(const View& gy, const int64_t* s, T* out) {
+  const int64_t C = s[1], H = s[2], W = s[3], Ho = gy.shape[2], Wo = gy.shape[3];
+  forPlanes(s[0] * C, H * W, [&](int64_t plane) {
+    const int64_t n = plane / C, c = plane % C;
+    T* dx = out + plane * H * W;
+    std::fill(dx, dx + H * W, T(0));
+    const T* G = gy.ptr<T>() + n * gy.strides[0] + c * gy.strides[1];
+    for (int64_t oy = 0; oy < Ho; oy++) {
+      const int64_t hs = adaptiveStart(oy, Ho, H), he = adaptiveEnd(oy, Ho, H);
+      for (int64_t ox = 0; ox < Wo; ox++) {
+        const int64_t ws = adaptiveStart(ox, Wo, W), we = adaptiveEnd(ox, Wo, W);
+        const T v = static_cast<T>(static_cast<double>(G[oy * gy.strides[2] + ox * gy.strides[3]]) / static_cast<double>((he - hs) * (we - ws)));
+        for (int64_t iy = hs; iy < he; iy++)
+          for (int64_t jx = ws; jx < we; jx++) dx[iy * W + jx] += v;
+      }
+    }
+  });
+}
+
+bool isFloat(DType t) { return t == DType::F32 || t == DType::F64; }
+
+}  // namespace
+
+bool maxPool2d(const View& x, const PoolGeometry& p, const Out& out, const Out& indices) {
+  if (x.ndim != 4 || !isFloat(x.dtype) || out.dtype != x.dtype || indices.dtype != DType::I32) return false;
+  const int64_t n = x.shape[0] * x.shape[1] * p.outH * p.outW;
+  require(out.length >= n && indices.length >= n, "maxPool2d: output too small");
+  if (x.dtype == DType::F32) maxPoolT<float>(x, p, out.as<float>(), indices.as<int32_t>());
+  else maxPoolT<double>(x, p, out.as<double>(), indices.as<int32_t>());
+  return true;
+}
+
+bool maxPool2dBackward(const View& gy, const View& indices, const int64_t* s, const Out& out) {
+  if (gy.ndim != 4 || indices.ndim != 4 || !isFloat(gy.dtype) || out.dtype != gy.dtype || indices.dtype != DType::I32) return false;
+  require(out.length >= s[0] * s[1] * s[2] * s[3], "maxPool2dBackward: output too small");
+  require(gy.shape[0] == s[0] && gy.shape[1] == s[1], "maxPool2dBackward: gradient does not match the input");
+  for (int d = 0; d < 4; d++) require(indices.shape[d] == gy.shape[d], "maxPool2dBackward: indices do not match the gradient");
+  if (gy.dtype == DType::F32) maxPoolBackwardT<float>(gy, indices, s, out.as<float>());
+  else maxPoolBackwardT<double>(gy, indices, s, out.as<double>());
+  return true;
+}
+
+bool avgPool2d(const View& x, const PoolGeometry& p, const Out& out) {
+  if (x.ndim != 4 || !isFloat(x.dtype) || out.dtype != x.dtype) return false;
+  require(out.length >= x.shape[0] * x.shape[1] * p.outH * p.outW, "avgPool2d: output too small");
+  if (x.dtype == DType::F32) avgPoolT<float>(x, p, out.as<float>());
+  else avgPoolT<double>(x, p, out.as<double>());
+  return true;
+}
+
+bool avgPool2dBackward(const View& gy, const int64_t* s, const PoolGeometry& p, const Out& out) {
+  if (gy.ndim != 4 || !isFloat(gy.dtype) || out.dtype != gy.dtype) return false;
+  require(out.length >= s[0] * s[1] * s[2] * s[3], "avgPool2dBackward: output too small");
+  require(gy.shape[0] == s[0] && gy.shape[1] == s[1] && gy.shape[2] == p.outH && gy.shape[3] == p.outW, "avgPool2dBackward: gradient does not match");
+  if (gy.dtype == DType::F32) avgPoolBackwardT<float>(gy, s, p, out.as<float>());
+  else avgPoolBackwardT<double>(gy, s, p, out.as<double>());
+  return true;
+}
+
+bool adaptiveAvgPool2d(const View& x, int64_t outH, int64_t outW, const Out& out) {
+  if (x.ndim != 4 || !isFloat(x.dtype) || out.dtype != x.dtype) return false;
+  require(outH >= 1 && outW >= 1 && x.shape[2] >= 1 && x.shape[3] >= 1, "adaptiveAvgPool2d: empty plane or output");
+  require(out.length >= x.shape[0] * x.shape[1] * outH * outW, "adaptiveAvgPool2d: output too small");
+  if (x.dtype == DType::F32) adaptiveT<float>(x, outH, outW, out.as<float>());
+  else adaptiveT<double>(x, outH, outW, out.as<double>());
+  return true;
+}
+
+bool adaptiveAvgPool2dBackward(const View& gy, const int64_t* s, const Out& out) {
+  if (gy.ndim != 4 || !isFloat(gy.dtype) || out.dtype != gy.dtype) return false;
+  require(out.length >= s[0] * s[1] * s[2] * s[3], "adaptiveAvgPool2dBackward: output too small");
+  require(gy.shape[0] == s[0] && gy.shape[1] == s[1] && gy.shape[2] >= 1 && gy.shape[3] >= 1, "adaptiveAvgPool2dBackward: gradient does not match");
+  if (gy.dtype == DType::F32) adaptiveBackwardT<float>(gy, s, out.as<float>());
+  else adaptiveBackwardT<double>(gy, s, out.as<double>());
+  return true;
+}
+
+// ---- batch norm ----
+
+namespace {
+
+template <class T>
+double channelValue(const View* v, int64_t c, double fallback) {
+  return v ? static_cast<double>(v->ptr<T>()[c * v->strides[0]]) : fallback;
+}
+
+template <class T>
+void batchNormT(const View& x, const View* weight, const View* bias, T* rm, T* rv, bool training, double momentum, double eps, T* out,
+                T* saveMean, T* saveInvStd) {
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.shape[2], M = N * S;
+  const int64_t sn = x.strides[0], sc = x.strides[1], ss = x.strides[2];
+  const T* X = x.ptr<T>();
+  parallelFor(C, std::max<int64_t>(1, 32768 / std::max<int64_t>(1, M)), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+      double mean, invStd;
+      if (training) {
+        double sum = 0;
+        for (int64_t n = 0; n < N; n++) {
+          const T* p = X + n * sn + c * sc;
+          for (int64_t s = 0; s < S; s++) sum += static_cast<double>(p[s * ss]);
+        }
+        mean = M > 0 ? sum / static_cast<double>(M) : 0;
+        double sq = 0;
+        for (int64_t n = 0; n < N; n++) {
+          const T* p = X + n * sn + c * sc;
+          for (int64_t s = 0; s < S; s++) {
+            const double dv = static_cast<double>(p[s * ss]) - mean;
+            sq += dv * dv;
+          }
+        }
+        const double variance = M > 0 ? sq / static_cast<double>(M) : 0;
+        invStd = 1 / std::sqrt(variance + eps);
+        if (rm) rm[c] = static_cast<T>((1 - momentum) * static_cast<double>(rm[c]) + momentum * mean);
+        if (rv) rv[c] = static_cast<T>((1 - momentum) * static_cast<double>(rv[c]) + momentum * (M > 1 ? sq / static_cast<double>(M - 1) : variance));
+      } else {
+        mean = static_cast<double>(rm[c]);
+        invStd = 1 / std::sqrt(static_cast<double>(rv[c]) + eps);
+      }
+      saveMean[c] = static_cast<T>(mean);
+      saveInvStd[c] = static_cast<T>(invStd);
+      const double scale = channelValue<T>(weight, c, 1) * invStd, shift = channelValue<T>(bias, c, 0) - mean * scale;
+      for (int64_t n = 0; n < N; n++) {
+        const T* p = X + n * sn + c * sc;
+        T* o = out + (n * C + c) * S;
+        for (int64_t s = 0; s < S; s++) o[s] = static_cast<T>(static_cast<double>(p[s * ss]) * scale + shift);
+      }
+    }
+  });
+}
+
+template <class T>
+void batchNormBackwardT(const View& gy, const View& x, const View* weight, const T* saveMean, const T* saveInvStd, bool training, T* gi,
+                        T* gw, T* gb) {
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.shape[2], M = N * S;
+  const T* X = x.ptr<T>();
+  const T* G = gy.ptr<T>();
+  parallelFor(C, std::max<int64_t>(1, 32768 / std::max<int64_t>(1, M)), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+      const double mean = static_cast<double>(saveMean[c]), invStd = static_cast<double>(saveInvStd[c]);
+      double sumG = 0, sumGX = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const T* p = X + n * x.strides[0] + c * x.strides[1];
+        const T* q = G + n * gy.strides[0] + c * gy.strides[1];
+        for (int64_t s = 0; s < S; s++) {
+          const double g = static_cast<double>(q[s * gy.strides[2]]);
+          sumG += g;
+          sumGX += g * (static_cast<double>(p[s * x.strides[2]]) - mean) * invStd;
+        }
+      }
+      if (gw) gw[c] = static_cast<T>(sumGX);
+      if (gb) gb[c] = static_cast<T>(sumG);
+      if (!gi) continue;
+      const double k = channelValue<T>(weight, c, 1) * invStd;
+      const double meanG = M > 0 ? sumG / static_cast<double>(M) : 0, meanGX = M > 0 ? sumGX / static_cast<double>(M) : 0;
+      for (int64_t n = 0; n < N; n++) {
+        const T* p = X + n * x.strides[0] + c * x.strides[1];
+        const T* q = G + n * gy.strides[0] + c * gy.strides[1];
+        T* o = gi + (n * C + c) * S;
+        for (int64_t s = 0; s < S; s++) {
+          const double g = static_cast<double>(q[s * gy.strides[2]]);
+          o[s] = static_cast<T>(training ? k * (g - meanG - (static_cast<double>(p[s * x.strides[2]]) - mean) * invStd * meanGX) : k * g);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+bool batchNorm(const View& x, const View* weight, const View* bias, const Out* runningMean, const Out* runningVar, bool training,
+               double momentum, double eps, const Out& out, const Out& saveMean, const Out& saveInvStd) {
+  if (x.ndim != 3 || !isFloat(x.dtype) || out.dtype != x.dtype || saveMean.dtype != x.dtype || saveInvStd.dtype != x.dtype) return false;
+  for (const View* v : {weight, bias})
+    if (v && (v->dtype != x.dtype || v->ndim != 1)) return false;
+  for (const Out* o : {runningMean, runningVar})
+    if (o && o->dtype != x.dtype) return false;
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.shape[2];
+  require(out.length >= N * C * S && saveMean.length >= C && saveInvStd.length >= C, "batchNorm: output too small");
+  require((!runningMean || runningMean->length >= C) && (!runningVar || runningVar->length >= C), "batchNorm: running statistics too short");
+  require(training || (runningMean && runningVar), "batchNorm: eval mode needs the running statistics");
+  for (const View* v : {weight, bias}) require(!v || v->shape[0] == C, "batchNorm: weight/bias do not match the channels");
+  if (x.dtype == DType::F32)
+    batchNormT<float>(x, weight, bias, runningMean ? runningMean->as<float>() : nullptr, runningVar ? runningVar->as<float>() : nullptr, training,
+                      momentum, eps, out.as<float>(), saveMean.as<float>(), saveInvStd.as<float>());
+  else
+    batchNormT<double>(x, weight, bias, runningMean ? runningMean->as<double>() : nullptr, runningVar ? runningVar->as<double>() : nullptr, training,
+                       momentum, eps, out.as<double>(), saveMean.as<double>(), saveInvStd.as<double>());
+  return true;
+}
+
+bool batchNormBackward(const View& gy, const View& x, const View* weight, const Out& saveMean, const Out& saveInvStd, bool training,
+                       const Out* gradInput, const Out* gradWeight, const Out* gradBias) {
+  if (x.ndim != 3 || gy.ndim != 3 || !isFloat(x.dtype) || gy.dtype != x.dtype || saveMean.dtype != x.dtype || saveInvStd.dtype != x.dtype) return false;
+  if (weight && (weight->dtype != x.dtype || weight->ndim != 1)) return false;
+  for (const Out* o : {gradInput, gradWeight, gradBias})
+    if (o && o->dtype != x.dtype) return false;
+  const int64_t N = x.shape[0], C = x.shape[1], S = x.shape[2];
+  for (int d = 0; d < 3; d++) require(gy.shape[d] == x.shape[d], "batchNormBackward: gradient does not match the input");
+  require(saveMean.length >= C && saveInvStd.length >= C, "batchNormBackward: statistics too short");
+  require(!gradInput || gradInput->length >= N * C * S, "batchNormBackward: gradInput too small");
+  require((!gradWeight || gradWeight->length >= C) && (!gradBias || gradBias->length >= C), "batchNormBackward: gradWeight/gradBias too small");
+  if (x.dtype == DType::F32)
+    batchNormBackwardT<float>(gy, x, weight, saveMean.as<float>(), saveInvStd.as<float>(), training, gradInput ? gradInput->as<float>() : nullptr,
+                              gradWeight ? gradWeight->as<float>() : nullptr, gradBias ? gradBias->as<float>() : nullptr);
+  else
+    batchNormBackwardT<double>(gy, x, weight, saveMean.as<double>(), saveInvStd.as<double>(), training, gradInput ? gradInput->as<double>() : nullptr,
+                               gradWeight ? gradWeight->as<double>() : nullptr, gradBias ? gradBias->as<double>() : nullptr);
+  return true;
+}
+
+}  // namespace deepts

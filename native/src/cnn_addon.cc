@@ -1,0 +1,317 @@
+// The N-API layer of the CNN kernels (cnn.h), registered on the addon's exports by addon.cc.
+// Each function takes its typed arrays and one Float64Array `geom` holding, in order, its views
+// (offset, shape..., strides...) and its numbers, as src/backend/native/cnn.ts writes them; every
+// view is bounds-checked against its array before a kernel reads it. A kernel returns false for a
+// dtype it has no loop for, and the JS side then runs the js kernel.
+#include <node_api.h>
+
+#include <string>
+
+#include "cnn.h"
+
+namespace deepts {
+
+namespace {
+
+struct CnnArgs {
+  napi_env env;
+  napi_value argv[12];
+  size_t argc = 12;
+
+  CnnArgs(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr); }
+
+  bool isNull(size_t i) const {
+    if (i >= argc) return true;
+    napi_valuetype t;
+    napi_typeof(env, argv[i], &t);
+    return t == napi_null || t == napi_undefined;
+  }
+
+  Out array(size_t i) const {
+    napi_typedarray_type type;
+    size_t length;
+    void* data;
+    if (i >= argc || napi_get_typedarray_info(env, argv[i], &type, &length, &data, nullptr, nullptr) != napi_ok)
+      throw KernelError(KernelError::Type, "native backend: argument " + std::to_string(i) + " is not a typed array");
+    DType d;
+    switch (type) {
+      case napi_float32_array: d = DType::F32; break;
+      case napi_float64_array: d = DType::F64; break;
+      case napi_int32_array: d = DType::I32; break;
+      case napi_uint8_array: d = DType::U8; break;
+      default: throw KernelError(KernelError::Type, "native backend: unsupported typed array type");
+    }
+    return Out{data, d, static_cast<int64_t>(length)};
+  }
+};
+
+/** Reads the numbers of `geom` in order. */
+class Geom {
+ public:
+  explicit Geom(const Out& g) {
+    if (g.dtype != DType::F64) throw KernelError(KernelError::Type, "native cnn: geometry must be a Float64Array");
+    p_ = g.as<double>();
+    n_ = g.length;
+  }
+  double next() {
+    if (i_ >= n_) throw KernelError(KernelError::Range, "native cnn: geometry buffer overrun");
+    return p_[i_++];
+  }
+  int64_t integer() { return static_cast<int64_t>(next()); }
+  /** A view of `arr`: offset, ndim sizes, ndim strides. */
+  View view(const Out& arr, int ndim, const char* what) {
+    View v;
+    v.data = arr.data;
+    v.dtype = arr.dtype;
+    v.length = arr.length;
+    v.ndim = ndim;
+    v.offset = integer();
+    for (int d = 0; d < ndim; d++) v.shape[d] = integer();
+    for (int d = 0; d < ndim; d++) v.strides[d] = integer();
+    MetaReader::checkBounds(v, what);
+    return v;
+  }
+  /** A (C,) view with its offset and stride. */
+  View vector(const Out& arr, int64_t C, const char* what) {
+    View v;
+    v.data = arr.data;
+    v.dtype = arr.dtype;
+    v.length = arr.length;
+    v.ndim = 1;
+    v.offset = integer();
+    v.shape[0] = C;
+    v.strides[0] = integer();
+    MetaReader::checkBounds(v, what);
+    return v;
+  }
+  ConvGeometry conv() {
+    ConvGeometry g;
+    g.strideH = integer(); g.strideW = integer(); g.padH = integer(); g.padW = integer();
+    g.dilH = integer(); g.dilW = integer(); g.groups = integer();
+    return g;
+  }
+
+ private:
+  const double* p_ = nullptr;
+  int64_t n_ = 0, i_ = 0;
+};
+
+napi_value boolean(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+template <class F>
+napi_value guarded(napi_env env, F&& body) {
+  try {
+    return boolean(env, body());
+  } catch (const KernelError& e) {
+    if (e.kind == KernelError::Range) napi_throw_range_error(env, nullptr, e.what());
+    else napi_throw_type_error(env, nullptr, e.what());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
+#define CNN_FN(name) napi_value name(napi_env env, napi_callback_info info)
+
+/** conv2d(x, w, bias | null, out, geom[x view, w view, bias offset, bias stride, geometry]) */
+CNN_FN(Conv2d) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(4));
+    View x = g.view(a.array(0), 4, "conv2d x");
+    View w = g.view(a.array(1), 4, "conv2d weight");
+    const bool hasBias = !a.isNull(2);
+    View b;
+    if (hasBias) b = g.vector(a.array(2), w.shape[0], "conv2d bias");
+    else { g.next(); g.next(); }
+    const ConvGeometry geo = g.conv();
+    return conv2d(x, w, hasBias ? &b : nullptr, geo, a.array(3));
+  });
+}
+
+/** conv2dBackwardInput(gy, w, out, geom[gy view, w view, N, C, H, W, geometry]) */
+CNN_FN(Conv2dBackwardInput) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(3));
+    View gy = g.view(a.array(0), 4, "conv2dBackwardInput gradOut");
+    View w = g.view(a.array(1), 4, "conv2dBackwardInput weight");
+    int64_t shape[4];
+    for (auto& s : shape) s = g.integer();
+    const ConvGeometry geo = g.conv();
+    return conv2dBackwardInput(gy, w, shape, geo, a.array(2));
+  });
+}
+
+/** conv2dBackwardWeight(x, gy, out, geom[x view, gy view, O, C/g, kH, kW, geometry]) */
+CNN_FN(Conv2dBackwardWeight) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(3));
+    View x = g.view(a.array(0), 4, "conv2dBackwardWeight x");
+    View gy = g.view(a.array(1), 4, "conv2dBackwardWeight gradOut");
+    int64_t shape[4];
+    for (auto& s : shape) s = g.integer();
+    const ConvGeometry geo = g.conv();
+    return conv2dBackwardWeight(x, gy, shape, geo, a.array(2));
+  });
+}
+
+PoolGeometry poolGeometry(Geom& g, bool dilation, bool average) {
+  PoolGeometry p{};
+  p.kH = g.integer(); p.kW = g.integer(); p.strideH = g.integer(); p.strideW = g.integer();
+  p.padH = g.integer(); p.padW = g.integer();
+  p.dilH = dilation ? g.integer() : 1;
+  p.dilW = dilation ? g.integer() : 1;
+  p.outH = g.integer(); p.outW = g.integer();
+  if (average) {
+    p.countIncludePad = g.next() != 0;
+    p.divisorOverride = g.next();
+  }
+  if (p.kH < 1 || p.kW < 1 || p.strideH < 1 || p.strideW < 1 || p.dilH < 1 || p.dilW < 1 || p.padH < 0 || p.padW < 0 || p.outH < 0 || p.outW < 0)
+    throw KernelError(KernelError::Range, "native pooling: bad geometry");
+  return p;
+}
+
+/** maxPool2d(x, out, indices, geom[x view, kH, kW, sH, sW, pH, pW, dH, dW, Ho, Wo]) */
+CNN_FN(MaxPool2d) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(3));
+    View x = g.view(a.array(0), 4, "maxPool2d x");
+    const PoolGeometry p = poolGeometry(g, true, false);
+    return maxPool2d(x, p, a.array(1), a.array(2));
+  });
+}
+
+/** maxPool2dBackward(gy, indices, out, geom[gy view, indices view, N, C, H, W]) */
+CNN_FN(MaxPool2dBackward) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(3));
+    View gy = g.view(a.array(0), 4, "maxPool2dBackward gradOut");
+    View idx = g.view(a.array(1), 4, "maxPool2dBackward indices");
+    int64_t shape[4];
+    for (auto& s : shape) s = g.integer();
+    return maxPool2dBackward(gy, idx, shape, a.array(2));
+  });
+}
+
+/** avgPool2d(x, out, geom[x view, kH, kW, sH, sW, pH, pW, Ho, Wo, countIncludePad, divisorOverride]) */
+CNN_FN(AvgPool2d) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(2));
+    View x = g.view(a.array(0), 4, "avgPool2d x");
+    const PoolGeometry p = poolGeometry(g, false, true);
+    return avgPool2d(x, p, a.array(1));
+  });
+}
+
+/** avgPool2dBackward(gy, out, geom[gy view, N, C, H, W, kH, kW, sH, sW, pH, pW, Ho, Wo, countIncludePad, divisorOverride]) */
+CNN_FN(AvgPool2dBackward) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(2));
+    View gy = g.view(a.array(0), 4, "avgPool2dBackward gradOut");
+    int64_t shape[4];
+    for (auto& s : shape) s = g.integer();
+    const PoolGeometry p = poolGeometry(g, false, true);
+    return avgPool2dBackward(gy, shape, p, a.array(1));
+  });
+}
+
+/** adaptiveAvgPool2d(x, out, geom[x view, Ho, Wo]) */
+CNN_FN(AdaptiveAvgPool2d) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(2));
+    View x = g.view(a.array(0), 4, "adaptiveAvgPool2d x");
+    const int64_t Ho = g.integer(), Wo = g.integer();
+    return adaptiveAvgPool2d(x, Ho, Wo, a.array(1));
+  });
+}
+
+/** adaptiveAvgPool2dBackward(gy, out, geom[gy view, N, C, H, W]) */
+CNN_FN(AdaptiveAvgPool2dBackward) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(2));
+    View gy = g.view(a.array(0), 4, "adaptiveAvgPool2dBackward gradOut");
+    int64_t shape[4];
+    for (auto& s : shape) s = g.integer();
+    return adaptiveAvgPool2dBackward(gy, shape, a.array(1));
+  });
+}
+
+/** batchNorm(x, w | null, b | null, rm | null, rv | null, out, saveMean, saveInvStd, geom[x view (3-d), w offset, w stride, b offset, b stride, training, momentum, eps]) */
+CNN_FN(BatchNorm) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(8));
+    View x = g.view(a.array(0), 3, "batchNorm x");
+    const int64_t C = x.shape[1];
+    View w, b;
+    const bool hasW = !a.isNull(1), hasB = !a.isNull(2);
+    if (hasW) w = g.vector(a.array(1), C, "batchNorm weight");
+    else { g.next(); g.next(); }
+    if (hasB) b = g.vector(a.array(2), C, "batchNorm bias");
+    else { g.next(); g.next(); }
+    const bool training = g.next() != 0;
+    const double momentum = g.next(), eps = g.next();
+    Out rm, rv;
+    const bool hasRm = !a.isNull(3), hasRv = !a.isNull(4);
+    if (hasRm) rm = a.array(3);
+    if (hasRv) rv = a.array(4);
+    return batchNorm(x, hasW ? &w : nullptr, hasB ? &b : nullptr, hasRm ? &rm : nullptr, hasRv ? &rv : nullptr, training, momentum, eps,
+                     a.array(5), a.array(6), a.array(7));
+  });
+}
+
+/** batchNormBackward(gy, x, w | null, saveMean, saveInvStd, gi | null, gw | null, gb | null, geom[gy view, x view, w offset, w stride, training]) */
+CNN_FN(BatchNormBackward) {
+  return guarded(env, [&] {
+    CnnArgs a(env, info);
+    Geom g(a.array(8));
+    View gy = g.view(a.array(0), 3, "batchNormBackward gradOut");
+    View x = g.view(a.array(1), 3, "batchNormBackward x");
+    View w;
+    const bool hasW = !a.isNull(2);
+    if (hasW) w = g.vector(a.array(2), x.shape[1], "batchNormBackward weight");
+    else { g.next(); g.next(); }
+    const bool training = g.next() != 0;
+    Out gi, gw, gb;
+    const bool hasGi = !a.isNull(5), hasGw = !a.isNull(6), hasGb = !a.isNull(7);
+    if (hasGi) gi = a.array(5);
+    if (hasGw) gw = a.array(6);
+    if (hasGb) gb = a.array(7);
+    return batchNormBackward(gy, x, hasW ? &w : nullptr, a.array(3), a.array(4), training, hasGi ? &gi : nullptr, hasGw ? &gw : nullptr,
+                             hasGb ? &gb : nullptr);
+  });
+}
+
+}  // namespace
+
+/** Adds the CNN kernels to the addon's exports (called from addon.cc's module init). */
+void registerCnnKernels(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardInput", nullptr, Conv2dBackwardInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardWeight", nullptr, Conv2dBackwardWeight, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool2d", nullptr, MaxPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool2dBackward", nullptr, MaxPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool2d", nullptr, AvgPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool2dBackward", nullptr, AvgPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adaptiveAvgPool2d", nullptr, AdaptiveAvgPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adaptiveAvgPool2dBackward", nullptr, AdaptiveAvgPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}
+
+}  // namespace deepts
