@@ -28,3 +28,5 @@ export type { Tokenizer, EncodeOptions } from './tokenizers/tokenizer.js';
 export * from './train/index.js';
 export { mlp, MLP_ACTIVATIONS } from './models/mlp.js';
 export type { MlpOptions, MlpActivation } from './models/mlp.js';
+export * as models from './models/index.js';
+export type { ModelEntry, BuildOptions } from './models/index.js';

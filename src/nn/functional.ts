@@ -10,3 +10,5 @@ export {
 } from '../ops/losses.js';
 export { oneHot } from '../ops/indexing.js';
 export type { Reduction, NllOptions, CrossEntropyOptions } from '../ops/losses.js';
+export { conv1d, conv2d, convTranspose2d, maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, batchNorm } from '../ops/index.js';
+export { dropout2d } from './dropout2d.js';
