@@ -55,15 +55,15 @@ function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, ste
   }
 }
 
-type Tf = typeof import('@tensorflow/tfjs-core');
+type Tf = typeof import('@tensorflow/tfjs');
 
 async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<MlpResult | Unavailable> {
   let tf: Tf;
   try {
-    tf = await import('@tensorflow/tfjs-core');
-    await import('@tensorflow/tfjs-backend-cpu');
+    const mod = (await import('@tensorflow/tfjs')) as Tf & { default?: Tf };
+    tf = mod.default ?? mod;
   } catch {
-    return { error: '@tensorflow/tfjs-core / @tensorflow/tfjs-backend-cpu not installed (npm install)' };
+    return { error: '@tensorflow/tfjs is not installed (npm install)' };
   }
   await tf.setBackend('cpu');
   const dense = (i: number, o: number) => [tf.variable(tf.randomUniform([i, o], -1 / Math.sqrt(i), 1 / Math.sqrt(i))), tf.variable(tf.zeros([o]))] as const;
@@ -71,14 +71,14 @@ async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<Ml
   const [w2, b2] = dense(LAYERS[1], LAYERS[2]);
   const [w3, b3] = dense(LAYERS[2], LAYERS[3]);
   const x = tf.randomNormal([batch, LAYERS[0]]);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, LAYERS[3], 'int32') as import('@tensorflow/tfjs-core').Tensor1D, LAYERS[3]);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, LAYERS[3], 'int32') as import('@tensorflow/tfjs').Tensor1D, LAYERS[3]);
   const opt = tf.train.adam(1e-3);
   const step = () => {
     const cost = opt.minimize(() => {
       const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
       const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
       const logits = tf.add(tf.matMul(h2, w3), b3);
-      return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs-core').Scalar;
+      return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs').Scalar;
     }, true);
     cost?.dataSync();
     cost?.dispose();
