@@ -1,6 +1,7 @@
 // One training step of an MLP (784-1024-1024-10, ReLU, batch 128, cross-entropy, Adam): deepts on
-// native (and on js), against PyTorch CPU (2 threads, OPENBLAS_NUM_THREADS=1) and TensorFlow.js
-// (cpu backend). samples/s = batch / median step time; the best step is reported alongside.
+// native (and on js), against PyTorch CPU (torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1) and
+// TensorFlow.js (cpu backend); deepts and PyTorch again on 1 thread, since on a shared machine the
+// second core may not be free. samples/s = batch / median step time; the best step alongside.
 import { nn, optim, crossEntropy, randn, randint, manualSeed, setBackend, getBackend } from '../src/index.js';
 import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
 import { isUnavailable, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
@@ -101,15 +102,18 @@ export async function runMlpBench(opts: MlpOptions, log: (line: string) => void 
   const add = (row: MlpRow) => { rows.push(row); log(formatRow(row, null)); };
   if (nativeBackend) add(deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
   else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
-  if (opts.reference) {
-    const args = ['mlp', '--threads', String(opts.threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--warmup', String(opts.warmup)];
+  const torch = (threads: number) => {
+    const args = ['mlp', '--threads', String(threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--warmup', String(opts.warmup)];
     const env = { OPENBLAS_NUM_THREADS: '1' };
     commands.push(pythonCommand(args, env));
     const r = runPythonReference<TorchResult>(args, env);
     if (isUnavailable(r)) add({ name: 'PyTorch CPU', error: r.error });
     else add({ name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, samplesPerS: r.samples_per_s, bestSamplesPerS: r.best_samples_per_s, steps: r.steps, load: load1() });
-  }
+  };
+  if (opts.reference) torch(opts.threads);
+  // the same on one thread, both sides: on a shared machine the second core may not be free
   if (nativeBackend && opts.threads !== 1) add(deeptsMlp('native', 1, opts.batch, opts.steps, opts.warmup));
+  if (opts.reference && opts.threads !== 1) torch(1);
   if (opts.tfjs) {
     const r = await tfjsMlp(opts.batch, Math.min(opts.steps, 3), 1);
     add(isUnavailable(r) ? { name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
@@ -127,13 +131,14 @@ function formatRow(r: MlpRow, base: MlpResult | null): string {
 }
 
 export function mlpMarkdown(report: MlpReport): string {
-  const torch = report.rows.find((r) => !('error' in r) && r.name.startsWith('PyTorch')) as MlpResult | undefined;
+  // each row against PyTorch at the same thread count
+  const torchAt = (threads: string) => report.rows.find((r) => !('error' in r) && r.name.startsWith('PyTorch') && r.threads === threads) as MlpResult | undefined;
   return [
     `MLP training step: 784-1024-1024-10 (ReLU), batch ${report.batch}, cross-entropy, Adam; step time and samples/s as median / best.`,
     '',
-    '| run | threads | step ms | samples/s | steps | vs PyTorch |',
+    '| run | threads | step ms | samples/s | steps | vs PyTorch (same threads, median) |',
     '|---|---:|---:|---:|---:|---|',
-    ...report.rows.map((r) => formatRow(r, torch ?? null)),
+    ...report.rows.map((r) => formatRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : torchAt(r.threads) ?? null)),
     ...(report.commands.length ? ['', 'Reference command:', '', ...report.commands.map((c) => `    ${c}`)] : []),
   ].join('\n');
 }
