@@ -55,9 +55,9 @@ class ThreadPool {
       runSerially(tasks, fn, ctx);
       return;
     }
-    fn_ = fn;
-    ctx_ = ctx;
-    tasks_ = tasks;
+    fn_.store(fn, std::memory_order_relaxed);
+    ctx_.store(ctx, std::memory_order_relaxed);
+    tasks_.store(tasks, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
     const uint64_t gen = ++generation_;
     claim_.store(gen << 32, std::memory_order_seq_cst);  // publishes fn_, ctx_, tasks_
@@ -90,7 +90,7 @@ class ThreadPool {
   int claim(uint64_t gen) {
     uint64_t cur = claim_.load(std::memory_order_acquire);
     for (;;) {
-      if ((cur >> 32) != gen || static_cast<int>(cur & 0xFFFFFFFFu) >= tasks_) return -1;
+      if ((cur >> 32) != gen || static_cast<int>(cur & 0xFFFFFFFFu) >= tasks_.load(std::memory_order_relaxed)) return -1;
       if (claim_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel, std::memory_order_acquire))
         return static_cast<int>(cur & 0xFFFFFFFFu);
     }
@@ -121,7 +121,8 @@ class ThreadPool {
       if (stopping_.load(std::memory_order_acquire)) return;
       seen = gen;
       for (int t; (t = claim(gen)) >= 0;) {
-        fn_(ctx_, t);
+        // a claimed task pins its job: the caller waits for it before posting the next one
+        fn_.load(std::memory_order_relaxed)(ctx_.load(std::memory_order_relaxed), t);
         done_.fetch_add(1, std::memory_order_release);
       }
     }
@@ -155,9 +156,10 @@ class ThreadPool {
   std::atomic<int> done_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stopping_{false};
-  void (*fn_)(void*, int) = nullptr;
-  void* ctx_ = nullptr;
-  int tasks_ = 0;
+  // the job; atomics only so that a worker reading a stale job (its claim then fails) is no data race
+  std::atomic<void (*)(void*, int)> fn_{nullptr};
+  std::atomic<void*> ctx_{nullptr};
+  std::atomic<int> tasks_{0};
 };
 
 ThreadPool* pool = nullptr;
