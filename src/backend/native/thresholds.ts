@@ -6,15 +6,15 @@ export const NATIVE_THRESHOLDS = {
   elementwise: 64,
   /** elements: unary ops that cost a libm call in js too (exp, tanh, erf, ...) — crossover 16 */
   elementwiseCostly: 16,
-  /** elements read by a reduction — native wins from 8 */
-  reduce: 16,
+  /** elements read by a reduction — crossover 32 */
+  reduce: 32,
   /**
    * multiply-adds per output row (K·N) of a matmul — native wins from 4×4×4. Per row, not per
    * call: a layer then runs on one backend whatever the batch size, so predicting in batches gives
    * the same numbers as one big batch (js and native sum in different orders).
    */
   matmul: 64,
-  /** rows·cols of softmax / cross-entropy / bias+activation — crossover 128 */
+  /** rows·cols of softmax / cross-entropy / bias+activation — crossover 64-128 */
   rows: 128,
   /** elements gathered or scattered */
   gather: 64,
