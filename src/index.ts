@@ -30,3 +30,6 @@ export { mlp, MLP_ACTIVATIONS } from './models/mlp.js';
 export type { MlpOptions, MlpActivation } from './models/mlp.js';
 export * as models from './models/index.js';
 export type { ModelEntry, BuildOptions } from './models/index.js';
+export { setNumThreads, getNumThreads, nativeUnavailable, setNativeThresholds, NATIVE_THRESHOLDS } from './backend/native/index.js';
+export { ACTIVATIONS } from './backend/kernels.js';
+export type { Activation } from './backend/kernels.js';

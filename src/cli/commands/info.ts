@@ -1,9 +1,9 @@
 // `deepts info`: what this installation runs on — version, backend, threads, Node, data folder.
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CliError, parseFlags, helpText, type FlagSpec } from '../args.js';
 import { backendLine } from '../../backend/registry.js';
+import { getNumThreads } from '../../backend/native/index.js';
 import { dataDir, repoRoot } from '../../tokenizers/data-paths.js';
 
 const spec: Record<string, FlagSpec> = {
@@ -25,7 +25,7 @@ export function infoLines(): string[] {
   return [
     `deepts ${packageVersion()}`,
     backendLine(),
-    `threads: ${availableParallelism()} (os.availableParallelism)`,
+    `threads: ${getNumThreads()} (native pool; DEEPTS_NUM_THREADS)`,
     `node: ${process.version} (${process.platform}-${process.arch})`,
     `data: ${data} (${source}) — ${existsSync(data) ? 'exists' : 'does not exist'}`,
   ];
