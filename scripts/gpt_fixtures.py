@@ -12,6 +12,10 @@ Writes, deterministically:
                                     h.N.attn.bias, float32), written with a ~15-line numpy writer;
   fixtures/gpt/tiny-gpt2.json       its config, input ids and the logits of Hugging Face's GPT-2
                                     math (Conv1D x·W + b, gelu_new), computed in float64.
+  fixtures/gpt/train-steps.json     nanoGPT's training loop for 30 steps on a short text (float32):
+                                    initial weights, batch offsets, and the loss and gradient norm
+                                    of every step (AdamW on nanoGPT's groups, β2 0.99, weight decay
+                                    0.1, clipping at 1.0, warmup + cosine learning rate).
 """
 import json
 import math
@@ -185,6 +189,43 @@ def tiny_gpt2():
     write_json('tiny-gpt2.json', {'config': cfg, 'ids': ids.reshape(-1).tolist(), 'B': B, 'T': T, 'logits': flat(logits)})
 
 
+TRAIN_TEXT = ("First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\n"
+              "First Citizen:\nYou are all resolved rather to die than to famish?\n\nAll:\nResolved. resolved.\n")
+
+
+def train_steps():
+    chars = sorted(set(TRAIN_TEXT))
+    data = torch.tensor([chars.index(c) for c in TRAIN_TEXT])
+    cfg = {'vocabSize': len(chars), 'blockSize': 16, 'nLayer': 2, 'nHead': 2, 'nEmbd': 16, 'bias': False}
+    gen = torch.Generator().manual_seed(3)
+    p = make_params(cfg, gen)
+    p = {k: v.detach().to(torch.float32).requires_grad_(True) for k, v in p.items()}
+    init = {k: flat(v) for k, v in p.items()}
+    decay = [v for v in p.values() if v.dim() >= 2]
+    no_decay = [v for v in p.values() if v.dim() < 2]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}], lr=1e-3, betas=(0.9, 0.99))
+    B, T, steps, warm, decay_iters = 4, 16, 30, 5, 30
+    offsets = [torch.randint(len(data) - T, (B,), generator=gen).tolist() for _ in range(steps)]
+    losses, norms, lrs = [], [], []
+    for it in range(steps):
+        lr = 1e-3 * (it + 1) / (warm + 1) if it < warm else 1e-4 + 0.5 * (1 + math.cos(math.pi * (it - warm) / (decay_iters - warm))) * (1e-3 - 1e-4)
+        for g in opt.param_groups:
+            g['lr'] = lr
+        x = torch.stack([data[i:i + T] for i in offsets[it]])
+        y = torch.stack([data[i + 1:i + 1 + T] for i in offsets[it]])
+        logits = gpt_forward(p, cfg, x)
+        loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norms.append(torch.nn.utils.clip_grad_norm_(list(p.values()), 1.0).item())
+        opt.step()
+        losses.append(loss.item())
+        lrs.append(lr)
+    write_json('train-steps.json', {'config': cfg, 'text': TRAIN_TEXT, 'chars': chars, 'B': B, 'T': T, 'warmup': warm, 'decayIters': decay_iters,
+                                    'init': init, 'offsets': offsets, 'losses': losses, 'gradNorms': norms, 'lrs': lrs,
+                                    'final': {k: flat(v) for k, v in p.items()}})
+
+
 if __name__ == '__main__':
     torch.manual_seed(0)
     cases = [
@@ -193,3 +234,4 @@ if __name__ == '__main__':
     ]
     write_json('tiny-gpt.json', {'torch': torch.__version__, 'cases': cases})
     tiny_gpt2()
+    train_steps()
