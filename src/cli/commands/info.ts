@@ -2,9 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, parseFlags, helpText, type FlagSpec } from '../args.js';
-import { backendLine } from '../../backend/registry.js';
+import { backendLine, getBackend } from '../../backend/registry.js';
 import { getNumThreads } from '../../backend/native/index.js';
 import { dataDir, repoRoot } from '../../tokenizers/data-paths.js';
+
+/** The js backend runs on the main thread; the native pool's size is set by DEEPTS_NUM_THREADS. */
+function threadsLine(): string {
+  return getBackend().name === 'native' ? `threads: ${getNumThreads()} (native pool; DEEPTS_NUM_THREADS)` : 'threads: 1 (js backend, main thread)';
+}
 
 const spec: Record<string, FlagSpec> = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -25,7 +30,7 @@ export function infoLines(): string[] {
   return [
     `deepts ${packageVersion()}`,
     backendLine(),
-    `threads: ${getNumThreads()} (native pool; DEEPTS_NUM_THREADS)`,
+    threadsLine(),
     `node: ${process.version} (${process.platform}-${process.arch})`,
     `data: ${data} (${source}) — ${existsSync(data) ? 'exists' : 'does not exist'}`,
   ];
