@@ -33,3 +33,4 @@ export type { ModelEntry, BuildOptions } from './models/index.js';
 export { setNumThreads, getNumThreads, nativeUnavailable, setNativeThresholds, NATIVE_THRESHOLDS } from './backend/native/index.js';
 export { ACTIVATIONS } from './backend/kernels.js';
 export type { Activation } from './backend/kernels.js';
+export * as generation from './generate/index.js';

@@ -115,3 +115,16 @@ export { SqueezeExcitation, seResnet50 } from './senet.js';
 export type { SeResNetOptions } from './senet.js';
 export { AlphaGoPolicy, alphaGoPolicy, GO_BOARD, GO_FEATURE_PLANES } from './alphago.js';
 export type { AlphaGoPolicyOptions } from './alphago.js';
+// Transformers (nanoGPT-style GPT, BERT, ALBERT, LLaMA) and the lecture's size tables.
+export { GPT, GPT2_CONFIG, checkGPTConfig } from './gpt.js';
+export type { GPTConfig, GPTOutput } from './gpt.js';
+export { BertModel, BertForMaskedLM, BERT_BASE, mlmLoss } from './bert.js';
+export type { BertConfig, MlmOutput } from './bert.js';
+export { AlbertModel, AlbertForMaskedLM, ALBERT_BASE } from './albert.js';
+export type { AlbertConfig } from './albert.js';
+export { Llama } from './llama.js';
+export type { LlamaConfig } from './llama.js';
+export { gptParamCount, llamaParamCount, bertParamCount, albertParamCount, gpt3Config, llamaConfig, bertConfig, albertConfig, transformerPresets, transformerParamTable } from './presets.js';
+export type { TransformerPreset } from './presets.js';
+export { loadGpt2Weights, gpt2StateDict } from './gpt2-weights.js';
+export type { Gpt2LoadOptions } from './gpt2-weights.js';
