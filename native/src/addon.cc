@@ -10,6 +10,7 @@
 #include "cpu_features.h"
 #include "gemm/gemm.h"
 #include "kernels.h"
+#include "napi_args.h"
 #include "thread_pool.h"
 
 namespace deepts {
@@ -26,58 +27,13 @@ struct Instance {
   int64_t metaLength = 0;
 };
 
-struct Args {
-  napi_env env;
-  napi_value argv[16];
-  size_t argc = 16;
+struct Args : CallArgs {
   Instance* inst = nullptr;
 
-  Args(napi_env e, napi_callback_info info) : env(e) {
-    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args(napi_env e, napi_callback_info info) : CallArgs(e, info) {
     void* data = nullptr;
     napi_get_instance_data(env, &data);
     inst = static_cast<Instance*>(data);
-  }
-
-  napi_value at(size_t i) const {
-    if (i >= argc) throw KernelError(KernelError::Type, "native backend: missing argument " + std::to_string(i));
-    return argv[i];
-  }
-
-  bool isNull(size_t i) const {
-    napi_valuetype t;
-    napi_typeof(env, at(i), &t);
-    return t == napi_null || t == napi_undefined;
-  }
-
-  Out array(size_t i) const {
-    napi_typedarray_type type;
-    size_t length;
-    void* data;
-    if (napi_get_typedarray_info(env, at(i), &type, &length, &data, nullptr, nullptr) != napi_ok)
-      throw KernelError(KernelError::Type, "native backend: argument " + std::to_string(i) + " is not a typed array");
-    DType d;
-    switch (type) {
-      case napi_float32_array: d = DType::F32; break;
-      case napi_float64_array: d = DType::F64; break;
-      case napi_int32_array: d = DType::I32; break;
-      case napi_uint8_array: d = DType::U8; break;
-      default: throw KernelError(KernelError::Type, "native backend: unsupported typed array type");
-    }
-    return Out{data, d, static_cast<int64_t>(length)};
-  }
-
-  double number(size_t i) const {
-    double v;
-    if (napi_get_value_double(env, at(i), &v) != napi_ok)
-      throw KernelError(KernelError::Type, "native backend: argument " + std::to_string(i) + " is not a number");
-    return v;
-  }
-  int64_t integer(size_t i) const { return static_cast<int64_t>(number(i)); }
-  bool boolean(size_t i) const {
-    bool b = false;
-    if (napi_get_value_bool(env, at(i), &b) != napi_ok) return number(i) != 0;
-    return b;
   }
 
   MetaReader meta() const {

@@ -8,42 +8,13 @@
 #include <string>
 
 #include "cnn.h"
+#include "napi_args.h"
 
 namespace deepts {
 
 namespace {
 
-struct CnnArgs {
-  napi_env env;
-  napi_value argv[12];
-  size_t argc = 12;
-
-  CnnArgs(napi_env e, napi_callback_info info) : env(e) { napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr); }
-
-  bool isNull(size_t i) const {
-    if (i >= argc) return true;
-    napi_valuetype t;
-    napi_typeof(env, argv[i], &t);
-    return t == napi_null || t == napi_undefined;
-  }
-
-  Out array(size_t i) const {
-    napi_typedarray_type type;
-    size_t length;
-    void* data;
-    if (i >= argc || napi_get_typedarray_info(env, argv[i], &type, &length, &data, nullptr, nullptr) != napi_ok)
-      throw KernelError(KernelError::Type, "native backend: argument " + std::to_string(i) + " is not a typed array");
-    DType d;
-    switch (type) {
-      case napi_float32_array: d = DType::F32; break;
-      case napi_float64_array: d = DType::F64; break;
-      case napi_int32_array: d = DType::I32; break;
-      case napi_uint8_array: d = DType::U8; break;
-      default: throw KernelError(KernelError::Type, "native backend: unsupported typed array type");
-    }
-    return Out{data, d, static_cast<int64_t>(length)};
-  }
-};
+using CnnArgs = CallArgs;
 
 /** Reads the numbers of `geom` in order. */
 class Geom {
