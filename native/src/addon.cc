@@ -66,20 +66,6 @@ napi_value stringValue(napi_env env, const char* s) {
   return v;
 }
 
-/** Runs body, converting C++ errors into pending JS exceptions. */
-template <class F>
-napi_value guarded(napi_env env, F&& body) {
-  try {
-    return body();
-  } catch (const KernelError& e) {
-    if (e.kind == KernelError::Range) napi_throw_range_error(env, nullptr, e.what());
-    else napi_throw_type_error(env, nullptr, e.what());
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, e.what());
-  }
-  return nullptr;
-}
-
 #define DEEPTS_FN(name) napi_value name(napi_env env, napi_callback_info info)
 
 void finalizeInstance(napi_env env, void* data, void*) {

@@ -73,24 +73,17 @@ napi_value boolean(napi_env env, bool b) {
   return v;
 }
 
+/** Runs a kernel that reports whether it had a loop for the dtypes; errors become JS exceptions. */
 template <class F>
-napi_value guarded(napi_env env, F&& body) {
-  try {
-    return boolean(env, body());
-  } catch (const KernelError& e) {
-    if (e.kind == KernelError::Range) napi_throw_range_error(env, nullptr, e.what());
-    else napi_throw_type_error(env, nullptr, e.what());
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, e.what());
-  }
-  return nullptr;
+napi_value guardedKernel(napi_env env, F&& body) {
+  return guarded(env, [&] { return boolean(env, body()); });
 }
 
 #define CNN_FN(name) napi_value name(napi_env env, napi_callback_info info)
 
 /** conv2d(x, w, bias | null, out, geom[x view, w view, bias offset, bias stride, geometry]) */
 CNN_FN(Conv2d) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(4));
     View x = g.view(a.array(0), 4, "conv2d x");
@@ -106,7 +99,7 @@ CNN_FN(Conv2d) {
 
 /** conv2dBackwardInput(gy, w, out, geom[gy view, w view, N, C, H, W, geometry]) */
 CNN_FN(Conv2dBackwardInput) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(3));
     View gy = g.view(a.array(0), 4, "conv2dBackwardInput gradOut");
@@ -120,7 +113,7 @@ CNN_FN(Conv2dBackwardInput) {
 
 /** conv2dBackwardWeight(x, gy, out, geom[x view, gy view, O, C/g, kH, kW, geometry]) */
 CNN_FN(Conv2dBackwardWeight) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(3));
     View x = g.view(a.array(0), 4, "conv2dBackwardWeight x");
@@ -150,7 +143,7 @@ PoolGeometry poolGeometry(Geom& g, bool dilation, bool average) {
 
 /** maxPool2d(x, out, indices, geom[x view, kH, kW, sH, sW, pH, pW, dH, dW, Ho, Wo]) */
 CNN_FN(MaxPool2d) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(3));
     View x = g.view(a.array(0), 4, "maxPool2d x");
@@ -161,7 +154,7 @@ CNN_FN(MaxPool2d) {
 
 /** maxPool2dBackward(gy, indices, out, geom[gy view, indices view, N, C, H, W]) */
 CNN_FN(MaxPool2dBackward) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(3));
     View gy = g.view(a.array(0), 4, "maxPool2dBackward gradOut");
@@ -174,7 +167,7 @@ CNN_FN(MaxPool2dBackward) {
 
 /** avgPool2d(x, out, geom[x view, kH, kW, sH, sW, pH, pW, Ho, Wo, countIncludePad, divisorOverride]) */
 CNN_FN(AvgPool2d) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(2));
     View x = g.view(a.array(0), 4, "avgPool2d x");
@@ -185,7 +178,7 @@ CNN_FN(AvgPool2d) {
 
 /** avgPool2dBackward(gy, out, geom[gy view, N, C, H, W, kH, kW, sH, sW, pH, pW, Ho, Wo, countIncludePad, divisorOverride]) */
 CNN_FN(AvgPool2dBackward) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(2));
     View gy = g.view(a.array(0), 4, "avgPool2dBackward gradOut");
@@ -198,7 +191,7 @@ CNN_FN(AvgPool2dBackward) {
 
 /** adaptiveAvgPool2d(x, out, geom[x view, Ho, Wo]) */
 CNN_FN(AdaptiveAvgPool2d) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(2));
     View x = g.view(a.array(0), 4, "adaptiveAvgPool2d x");
@@ -209,7 +202,7 @@ CNN_FN(AdaptiveAvgPool2d) {
 
 /** adaptiveAvgPool2dBackward(gy, out, geom[gy view, N, C, H, W]) */
 CNN_FN(AdaptiveAvgPool2dBackward) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(2));
     View gy = g.view(a.array(0), 4, "adaptiveAvgPool2dBackward gradOut");
@@ -221,7 +214,7 @@ CNN_FN(AdaptiveAvgPool2dBackward) {
 
 /** batchNorm(x, w | null, b | null, rm | null, rv | null, out, saveMean, saveInvStd, geom[x view (3-d), w offset, w stride, b offset, b stride, training, momentum, eps]) */
 CNN_FN(BatchNorm) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(8));
     View x = g.view(a.array(0), 3, "batchNorm x");
@@ -245,7 +238,7 @@ CNN_FN(BatchNorm) {
 
 /** batchNormBackward(gy, x, w | null, saveMean, saveInvStd, gi | null, gw | null, gb | null, geom[gy view, x view, w offset, w stride, training]) */
 CNN_FN(BatchNormBackward) {
-  return guarded(env, [&] {
+  return guardedKernel(env, [&] {
     CnnArgs a(env, info);
     Geom g(a.array(8));
     View gy = g.view(a.array(0), 3, "batchNormBackward gradOut");

@@ -4,6 +4,7 @@
 
 #include <node_api.h>
 
+#include <exception>
 #include <string>
 
 #include "kernels.h"
@@ -60,5 +61,19 @@ struct CallArgs {
     return b;
   }
 };
+
+/** Runs body (returning a napi_value), converting C++ errors into pending JS exceptions. */
+template <class F>
+napi_value guarded(napi_env env, F&& body) {
+  try {
+    return body();
+  } catch (const KernelError& e) {
+    if (e.kind == KernelError::Range) napi_throw_range_error(env, nullptr, e.what());
+    else napi_throw_type_error(env, nullptr, e.what());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
 
 }  // namespace deepts
