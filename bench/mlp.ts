@@ -5,24 +5,15 @@
 import { nn, optim, crossEntropy, randn, randint, manualSeed, setBackend, getBackend } from '../src/index.js';
 import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
 import { isUnavailable, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
-import { load1 } from './timing.js';
+import { stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 
 export type MlpOptions = { threads: number; batch: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
 
-export type MlpResult = { name: string; threads: string; medianMs: number; bestMs: number; samplesPerS: number; bestSamplesPerS: number; steps: number; load: number };
-export type MlpRow = MlpResult | (Unavailable & { name: string });
-
-export type MlpReport = { rows: MlpRow[]; batch: number; commands: string[] };
+export type MlpReport = { rows: StepRow[]; batch: number; commands: string[] };
 
 const LAYERS = [784, 1024, 1024, 10] as const;
 
-function summarize(name: string, threads: string, times: number[], batch: number): MlpResult {
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!, best = sorted[0]!;
-  return { name, threads, medianMs: median, bestMs: best, samplesPerS: (batch * 1000) / median, bestSamplesPerS: (batch * 1000) / best, steps: times.length, load: load1() };
-}
-
-function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): MlpResult {
+function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): StepResult {
   const prevBackend = getBackend().name, prevThreads = getNumThreads();
   setBackend(backend);
   if (backend === 'native') setNumThreads(threads);
@@ -42,14 +33,7 @@ function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, ste
       loss.backward();
       opt.step();
     };
-    for (let i = 0; i < warmup; i++) step();
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      step();
-      times.push(performance.now() - t0);
-    }
-    return summarize(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', times, batch);
+    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', timeSteps(step, steps, warmup), batch);
   } finally {
     setBackend(prevBackend);
     if (backend === 'native') setNumThreads(prevThreads);
@@ -58,7 +42,7 @@ function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, ste
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<MlpResult | Unavailable> {
+async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<StepResult | Unavailable> {
   let tf: Tf;
   try {
     const mod = (await import('@tensorflow/tfjs')) as Tf & { default?: Tf };
@@ -84,31 +68,22 @@ async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<Ml
     cost?.dataSync();
     cost?.dispose();
   };
-  for (let i = 0; i < warmup; i++) step();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    step();
-    times.push(performance.now() - t0);
-  }
-  return summarize(`TensorFlow.js ${tf.version_core} (cpu backend)`, '1', times, batch);
+  return summarizeSteps(`TensorFlow.js ${tf.version_core} (cpu backend)`, '1', timeSteps(step, steps, warmup), batch);
 }
 
-type TorchResult = { tool: string; threads: number; best_step_ms: number; median_step_ms: number; samples_per_s: number; best_samples_per_s: number; steps: number };
-
 export async function runMlpBench(opts: MlpOptions, log: (line: string) => void = () => {}): Promise<MlpReport> {
-  const rows: MlpRow[] = [];
+  const rows: StepRow[] = [];
   const commands: string[] = [];
-  const add = (row: MlpRow) => { rows.push(row); log(formatRow(row, null)); };
+  const add = (row: StepRow) => { rows.push(row); log(stepTable([row], 'samples/s', []).split('\n')[2]!); };
   if (nativeBackend) add(deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
   else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
   const torch = (threads: number) => {
     const args = ['mlp', '--threads', String(threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--warmup', String(opts.warmup)];
     const env = { OPENBLAS_NUM_THREADS: '1' };
     commands.push(pythonCommand(args, env));
-    const r = runPythonReference<TorchResult>(args, env);
+    const r = runPythonReference<TorchStepResult>(args, env);
     if (isUnavailable(r)) add({ name: 'PyTorch CPU', error: r.error });
-    else add({ name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, samplesPerS: r.samples_per_s, bestSamplesPerS: r.best_samples_per_s, steps: r.steps, load: load1() });
+    else add(torchRow(r, opts.batch));
   };
   if (opts.reference) torch(opts.threads);
   // the same on one thread, both sides: on a shared machine the second core may not be free
@@ -122,23 +97,10 @@ export async function runMlpBench(opts: MlpOptions, log: (line: string) => void 
   return { rows, batch: opts.batch, commands };
 }
 
-const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
-
-function formatRow(r: MlpRow, base: MlpResult | null): string {
-  if ('error' in r) return `| ${r.name} | — | — | — | — | — (${r.error}) |`;
-  const vs = base ? `${(r.samplesPerS / base.samplesPerS).toFixed(2)}×` : '';
-  return `| ${r.name} | ${r.threads} | ${r.medianMs.toFixed(1)} / ${r.bestMs.toFixed(1)} | ${f0(r.samplesPerS)} / ${f0(r.bestSamplesPerS)} | ${r.steps} | ${vs} (load ${r.load}) |`;
-}
-
 export function mlpMarkdown(report: MlpReport): string {
-  // each row against PyTorch at the same thread count
-  const torchAt = (threads: string) => report.rows.find((r) => !('error' in r) && r.name.startsWith('PyTorch') && r.threads === threads) as MlpResult | undefined;
   return [
     `MLP training step: 784-1024-1024-10 (ReLU), batch ${report.batch}, cross-entropy, Adam; step time and samples/s as median / best.`,
     '',
-    '| run | threads | step ms | samples/s | steps | vs PyTorch (same threads, median) |',
-    '|---|---:|---:|---:|---:|---|',
-    ...report.rows.map((r) => formatRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : torchAt(r.threads) ?? null)),
-    ...(report.commands.length ? ['', 'Reference command:', '', ...report.commands.map((c) => `    ${c}`)] : []),
+    stepTable(report.rows, 'samples/s', report.commands),
   ].join('\n');
 }

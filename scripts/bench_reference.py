@@ -3,6 +3,7 @@
 
   bench_reference.py gemm --sizes 128,256 --seconds 1     numpy (OpenBLAS) sgemm, C = A @ B, float32
   bench_reference.py mlp --threads 2 --steps 30           PyTorch CPU training step of the MLP bench
+  bench_reference.py gpt --threads 2 --steps 20           PyTorch CPU training step of nanoGPT's CPU char model
 
 Prints one JSON object on stdout. Threads come from the caller: OPENBLAS_NUM_THREADS for numpy,
 torch.set_num_threads(--threads) with OPENBLAS_NUM_THREADS=1 for PyTorch. The caller also unsets
@@ -81,6 +82,82 @@ def bench_mlp(args):
         opt.step()
         return loss
 
+    report_steps(torch, args, step)
+
+
+def bench_gpt(args):
+    """nanoGPT's shakespeare-char CPU model (vocab 65, 4 layers, 4 heads, 128 wide, block 64, bias
+    False, dropout 0) and its step: random (B, T) windows of a token stream, forward, backward, clip
+    1.0, AdamW (decay on >= 2-D parameters, betas 0.9/0.99). Torch 1.13 has no fused attention, so
+    attention is nanoGPT's manual path, as nanoGPT itself runs on it."""
+    import math
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    V, T, L, H, C, B = 65, args.block, 4, 4, 128, args.batch
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1 = nn.Parameter(torch.ones(C))
+            self.attn = nn.Linear(C, 3 * C, bias=False)
+            self.proj = nn.Linear(C, C, bias=False)
+            self.ln2 = nn.Parameter(torch.ones(C))
+            self.fc = nn.Linear(C, 4 * C, bias=False)
+            self.fc2 = nn.Linear(4 * C, C, bias=False)
+            self.register_buffer("mask", torch.tril(torch.ones(T, T)).view(1, 1, T, T))
+
+        def forward(self, x):
+            q, k, v = self.attn(F.layer_norm(x, (C,), self.ln1)).split(C, dim=2)
+            q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // H))
+            att = att.masked_fill(self.mask == 0, float("-inf")).softmax(dim=-1)
+            y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
+            x = x + self.proj(y)
+            return x + self.fc2(F.gelu(self.fc(F.layer_norm(x, (C,), self.ln2))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Embedding(V, C)
+            self.wpe = nn.Embedding(T, C)
+            self.blocks = nn.ModuleList([Block() for _ in range(L)])
+            self.lnf = nn.Parameter(torch.ones(C))
+            self.head = nn.Linear(C, V, bias=False)
+            self.wte.weight = self.head.weight  # weight tying
+
+        def forward(self, idx, tgt):
+            x = self.wte(idx) + self.wpe(torch.arange(T))
+            for b in self.blocks:
+                x = b(x)
+            logits = self.head(F.layer_norm(x, (C,), self.lnf))
+            return F.cross_entropy(logits.view(-1, V), tgt.view(-1))
+
+    model = GPT()
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    nodecay = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": nodecay, "weight_decay": 0.0}], lr=1e-3, betas=(0.9, 0.99))
+    data = torch.randint(0, V, (200000,))
+
+    def step():
+        ix = torch.randint(len(data) - T - 1, (B,))
+        x = torch.stack([data[i:i + T] for i in ix])
+        y = torch.stack([data[i + 1:i + 1 + T] for i in ix])
+        loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss.item()
+
+    report_steps(torch, args, step)
+
+
+def report_steps(torch, args, step):
+    """Warm up, time args.steps calls of step, print the JSON the step benches read."""
     for _ in range(args.warmup):
         step()
     times = []
@@ -88,14 +165,11 @@ def bench_mlp(args):
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    best, median = min(times), statistics.median(times)
     print(json.dumps({
         "tool": f"PyTorch {torch.__version__} CPU",
         "threads": torch.get_num_threads(),
-        "best_step_ms": best * 1e3,
-        "median_step_ms": median * 1e3,
-        "samples_per_s": args.batch / median,
-        "best_samples_per_s": args.batch / best,
+        "best_step_ms": min(times) * 1e3,
+        "median_step_ms": statistics.median(times) * 1e3,
         "steps": args.steps,
     }))
 
@@ -111,9 +185,15 @@ def main():
     m.add_argument("--batch", type=int, default=128)
     m.add_argument("--steps", type=int, default=30)
     m.add_argument("--warmup", type=int, default=5)
+    t = sub.add_parser("gpt")
+    t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--batch", type=int, default=12)
+    t.add_argument("--block", type=int, default=64)
+    t.add_argument("--steps", type=int, default=20)
+    t.add_argument("--warmup", type=int, default=5)
     args = p.parse_args()
     try:
-        bench_gemm(args) if args.cmd == "gemm" else bench_mlp(args)
+        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt}[args.cmd](args)
     except ImportError as e:
         print(json.dumps({"error": f"{e.name or e} is not installed"}))
         sys.exit(3)
