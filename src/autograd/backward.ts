@@ -3,14 +3,24 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { noGrad } from './grad-mode.js';
+import { RegionGrad } from './node.js';
 
-/** Adds two gradients; set by src/ops so autograd needs no op of its own. */
-let addGrads: (a: Tensor, b: Tensor) => Tensor = () => { throw new Error('autograd: ops are not loaded'); };
-let onesLikeOf: (t: Tensor) => Tensor = () => { throw new Error('autograd: ops are not loaded'); };
+/** How gradients are summed; set by src/ops so autograd needs no op of its own. */
+export type GradientArithmetic = {
+  /** a + b, a new tensor. */
+  add(a: Tensor, b: Tensor): Tensor;
+  ones(t: Tensor): Tensor;
+  /** A region gradient as a full (new, contiguous) tensor. */
+  materialize(r: RegionGrad): Tensor;
+  /** acc += g in place (acc contiguous and the engine's own); false when it cannot. */
+  addInto(acc: Tensor, g: Tensor | RegionGrad): boolean;
+};
 
-export function setGradientArithmetic(add: (a: Tensor, b: Tensor) => Tensor, ones: (t: Tensor) => Tensor): void {
-  addGrads = add;
-  onesLikeOf = ones;
+const notLoaded = (): never => { throw new Error('autograd: ops are not loaded'); };
+let arithmetic: GradientArithmetic = { add: notLoaded, ones: notLoaded, materialize: notLoaded, addInto: notLoaded };
+
+export function setGradientArithmetic(a: GradientArithmetic): void {
+  arithmetic = a;
 }
 
 function topologicalOrder(root: Tensor): Tensor[] {
@@ -46,18 +56,41 @@ export function backward(root: Tensor, grad?: Tensor): void {
     if (root.numel() !== 1) {
       throw new Error(`backward: grad can be implicitly created only for scalar outputs; the output has shape ${shapeStr(root.shape)}, pass a gradient of that shape`);
     }
-    grad = onesLikeOf(root);
+    grad = arithmetic.ones(root);
   } else if (!sameShape(grad.shape, root.shape)) {
     throw new RangeError(`backward: gradient shape ${shapeStr(grad.shape)} does not match the output shape ${shapeStr(root.shape)}`);
   }
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  // sums the engine made itself: nothing else can see them until their tensor's turn, so the
+  // gradients that arrive later are added into them in place
+  const owned = new Set<Tensor>();
+  const accumulate = (input: Tensor, gi: Tensor | RegionGrad): void => {
+    const prev = grads.get(input);
+    if (!prev) {
+      if (gi instanceof RegionGrad) {
+        const full = arithmetic.materialize(gi);
+        owned.add(full);
+        grads.set(input, full);
+      } else grads.set(input, gi);
+      return;
+    }
+    if (owned.has(prev) && arithmetic.addInto(prev, gi)) return;
+    let sum: Tensor;
+    if (gi instanceof RegionGrad) {
+      sum = arithmetic.materialize(gi);
+      if (!arithmetic.addInto(sum, prev)) sum = arithmetic.add(prev, sum);
+    } else sum = arithmetic.add(prev, gi);
+    owned.add(sum);
+    grads.set(input, sum);
+  };
   noGrad(() => {
     for (const t of topologicalOrder(root)) {
       const g = grads.get(t);
       if (!g) continue;
-      if (!t.gradFn || t.retainsGrad) t.grad = t.grad ? addGrads(t.grad, g) : g;
+      if (!t.gradFn || t.retainsGrad) t.grad = t.grad ? arithmetic.add(t.grad, g) : g;
       if (!t.gradFn) continue;
       grads.delete(t);
+      owned.delete(g);
       const inputGrads = t.gradFn.backward(g);
       t.gradFn.inputs.forEach((input, k) => {
         const gi = inputGrads[k];
@@ -65,8 +98,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
         if (!sameShape(gi.shape, input.shape)) {
           throw new Error(`backward: ${t.gradFn!.name} produced a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
         }
-        const prev = grads.get(input);
-        grads.set(input, prev ? addGrads(prev, gi) : gi);
+        accumulate(input, gi);
       });
     }
   });

@@ -2,10 +2,25 @@
 // back to them. Ops build these next to their forward code (see src/ops/record.ts).
 import type { Tensor } from '../tensor/tensor.js';
 
+/**
+ * A gradient that is zero except on one strided region: `value` sits at (strides, offset) of a
+ * contiguous tensor of `shape`. A slice's backward returns one, so that the slices of one tensor
+ * (q, k and v of a fused projection; the chunks of a split) are written into one buffer by the
+ * engine instead of each becoming a full tensor of zeros that is then summed.
+ */
+export class RegionGrad {
+  constructor(
+    readonly value: Tensor,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    readonly offset: number,
+  ) {}
+}
+
 export interface GradNode {
   /** The op's name, shown when printing a tensor (e.g. `gradFn=<MatmulBackward>`). */
   readonly name: string;
   readonly inputs: readonly Tensor[];
   /** Given d(output), returns d(input) for each input (null where an input needs no gradient). */
-  backward(grad: Tensor): readonly (Tensor | null | undefined)[];
+  backward(grad: Tensor): readonly (Tensor | RegionGrad | null | undefined)[];
 }

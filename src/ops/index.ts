@@ -3,8 +3,9 @@ import './methods.js';
 import { setGradientArithmetic } from '../autograd/backward.js';
 import { add } from './elementwise.js';
 import { onesLike } from '../tensor/creation.js';
+import { addInto, materializeRegion } from './grad-accumulate.js';
 
-setGradientArithmetic(add, (t) => onesLike(t));
+setGradientArithmetic({ add, ones: (t) => onesLike(t), materialize: materializeRegion, addInto });
 
 export * from './elementwise.js';
 export * from './reduce.js';

@@ -3,9 +3,9 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { checkShape, contiguousStrides, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
+import { RegionGrad } from '../autograd/node.js';
 import { kernels } from './util.js';
 import { sumTo } from './reduce.js';
-import { zeros } from '../tensor/creation.js';
 
 /** A raw view sharing t's storage (no autograd). */
 function rawView(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
@@ -166,10 +166,9 @@ export function slice(t: Tensor, dim: number, start = 0, end?: number, step = 1)
   strides[d] = t.strides[d]! * step;
   const out = rawView(t, shape, strides, t.offset + s * t.strides[d]!);
   return record(out, 'Slice', [t], (g) => {
-    const full = zeros(t.shape, { dtype: g.dtype });
-    const target = new Tensor(full.storage, full.dtype, shape, shape.map((_, i) => full.strides[i]! * (i === d ? step : 1)), s * full.strides[d]!);
-    kernels().copy(g.view_(), target.view_());
-    return [full];
+    // g at the slice's place in a contiguous tensor of t's shape, zero elsewhere (the engine writes it)
+    const full = contiguousStrides(t.shape);
+    return [new RegionGrad(g, t.shape, full.map((st, i) => st * (i === d ? step : 1)), s * full[d]!)];
   });
 }
 

@@ -85,3 +85,34 @@ test('a deep graph (10,000 ops) does not overflow the stack', () => {
   y.sum().backward();
   assertClose(x.grad!, [Math.pow(1.0001, 10000)], 1e-9);
 });
+
+test('slices of one tensor send their gradients into one buffer: select, split, strided slices, and a full use too', () => {
+  const w = dt.arange(0, 24, 1, { dtype: 'float64' }).reshape(2, 3, 4);
+  const check = (f: (x: dt.Tensor) => dt.Tensor) => {
+    // the summed region gradients equal the gradient computed through a dense (matmul-free) path
+    const x = dt.randn([2, 3, 4], { dtype: 'float64', requiresGrad: true });
+    f(x).backward();
+    const got = x.grad!.toArray();
+    const y = x.detach().clone().requiresGrad_();
+    dt.gradcheck((t) => f(t), [y]);
+    return got;
+  };
+  // q, k, v style: three selects of one tensor, each weighted differently
+  const g1 = check((x) => x.select(1, 0).mul(2).sum().add(x.select(1, 1).mul(w.select(1, 1)).sum()).add(x.select(1, 2).pow(2).sum()));
+  assert.equal((g1 as number[][][]).length, 2);
+  // a full use first (not the engine's buffer), then slices added in
+  check((x) => x.mul(w).sum().add(x.narrow(2, 1, 2).sum()).add(x.slice(2, 0, 4, 2).mul(3).sum()));
+  // split pieces and an overlapping slice
+  check((x) => { const [a, b] = x.split(2, 2); return a.mul(b).sum().add(x.narrow(2, 1, 2).pow(2).sum()); });
+});
+
+test('a retained gradient is not changed by later accumulation', () => {
+  const x = dt.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const h = x.mul(2);
+  h.retainGrad();
+  const r0 = h.select(0, 0), r1 = h.select(0, 1);
+  const loss = r0.sum().add(r1.mul(3).sum()).add(h.sum());
+  loss.backward();
+  assert.deepEqual(h.grad!.toArray(), [[2, 2], [4, 4]]);
+  assert.deepEqual(x.grad!.toArray(), [[4, 4], [8, 8]]);
+});
