@@ -13,11 +13,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   let total = 0;
   for (const p of withGrad) {
     const g = p.grad!.toTypedArray();
-    for (let i = 0; i < g.length; i++) {
-      const a = Math.abs(g[i]!);
-      if (normType === Infinity) total = a > total || Number.isNaN(a) ? a : total;
-      else total += normType === 2 ? a * a : Math.pow(a, normType);
-    }
+    total = normType === Infinity ? maxAbs(g, total) : total + powerSum(g, normType);
   }
   if (normType !== Infinity) total = normType === 2 ? Math.sqrt(total) : Math.pow(total, 1 / normType);
   if (opts.errorIfNonfinite && !Number.isFinite(total)) {
@@ -27,4 +23,19 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
   // New gradient tensors, not in-place writes: a gradient's storage may be shared with another's.
   if (coef < 1) noGrad(() => { for (const p of withGrad) p.grad = mul(p.grad!, coef); });
   return total;
+}
+
+/** max(start, max |g|), NaN winning. */
+function maxAbs(g: ArrayLike<number>, start: number): number {
+  let m = start;
+  for (let i = 0; i < g.length; i++) { const a = Math.abs(g[i]!); if (a > m || Number.isNaN(a)) m = a; }
+  return m;
+}
+
+/** Σ |g|^p, with a tight loop for p = 2. */
+function powerSum(g: ArrayLike<number>, p: number): number {
+  let s = 0;
+  if (p === 2) for (let i = 0; i < g.length; i++) { const v = g[i]!; s += v * v; }
+  else for (let i = 0; i < g.length; i++) s += Math.pow(Math.abs(g[i]!), p);
+  return s;
 }
