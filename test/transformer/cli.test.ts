@@ -40,7 +40,8 @@ test('deepts train gpt: run folder with evals, samples at 0/6/12, metrics, loss 
     assert.ok(existsSync(join(straight, f)), `${f} is written`);
   }
   const m = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
-  for (const k of ['valLoss', 'trainLoss', 'iterations', 'tokensPerSecond', 'seconds']) assert.ok(k in m, `metrics.${k}`);
+  for (const k of ['valLoss', 'valLossFull', 'trainLoss', 'iterations', 'tokensPerSecond', 'seconds']) assert.ok(k in m, `metrics.${k}`);
+  assert.ok(Math.abs(m.valLossFull - m.valLoss) < 0.5, `whole-split val loss ${m.valLossFull} near the estimate ${m.valLoss}`);
   assert.equal(m.iterations, 12);
   assert.ok(m.valLoss < m.evals[0].valLoss, `val loss falls: ${m.evals[0].valLoss} → ${m.valLoss}`);
   assert.match(readFileSync(join(straight, 'samples.md'), 'utf8'), /## Sample after 0 iterations[\s\S]*## Sample after 12 iterations/);

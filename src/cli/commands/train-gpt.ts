@@ -7,6 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
 import { Generator } from '../../tensor/generator.js';
+import { tensor } from '../../tensor/creation.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { GPT, type GPTConfig } from '../../models/gpt.js';
 import { cosineWithWarmup } from '../../optim/cosine-with-warmup.js';
@@ -262,6 +263,26 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
     return res;
   };
 
+  /** The mean loss over a whole split, in consecutive non-overlapping windows of blockSize tokens (every token predicted once). */
+  const fullSplitLoss = (stream: Int32Array): number => {
+    const T = config.blockSize, windows = Math.floor((stream.length - 1) / T);
+    model.eval();
+    let total = 0;
+    noGrad(() => {
+      for (let w0 = 0; w0 < windows; w0 += config.batchSize) {
+        const b = Math.min(config.batchSize, windows - w0);
+        const x = new Int32Array(b * T), y = new Int32Array(b * T);
+        for (let i = 0; i < b; i++) {
+          x.set(stream.subarray((w0 + i) * T, (w0 + i + 1) * T), i * T);
+          y.set(stream.subarray((w0 + i) * T + 1, (w0 + i + 1) * T + 1), i * T);
+        }
+        total += model.forward(tensor(x, { dtype: 'int32' }).view(b, T), tensor(y, { dtype: 'int32' }).view(b, T)).loss!.item() * b;
+      }
+    });
+    model.train();
+    return total / windows;
+  };
+
   const startIds = tokenizer.encode('\n');
   const sample = (at: number): string => {
     if (config.sampleTokens === 0) return '';
@@ -339,11 +360,14 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   if (config.maxIters === 0 || (log.length && log[log.length - 1]!.iter !== iter)) { evaluate(iter, lr); checkpoint(iter); }
   writeCurve();
 
+  const valLossFull = fullSplitLoss(val);
+  say(`val loss over the whole validation split (${Math.floor((val.length - 1) / config.blockSize).toLocaleString('en-US')} windows of ${config.blockSize}): ${valLossFull.toFixed(4)}`);
   const seconds = (performance.now() - t0) / 1000;
   const last = log[log.length - 1]!;
   const metrics: Record<string, unknown> = {
     preset: config.preset,
     valLoss: Number(last.valLoss.toFixed(4)),
+    valLossFull: Number(valLossFull.toFixed(4)),
     trainLoss: Number(last.trainLoss.toFixed(4)),
     bestValLoss: Number(Math.min(...log.map((e) => e.valLoss)).toFixed(4)),
     iterations: iter,
