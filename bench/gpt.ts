@@ -6,7 +6,7 @@
 import { randint, manualSeed, setBackend, getBackend, Generator, TokenBatcher, models } from '../src/index.js';
 import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
 import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
-import { isUnavailable, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
+import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 
 export type GptBenchOptions = { threads: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
@@ -42,22 +42,14 @@ function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, war
   }
 }
 
-type Tf = typeof import('@tensorflow/tfjs');
-
 /**
  * The same model in TensorFlow.js layers-free ops: tied embeddings, pre-norm blocks, causal
  * attention by masking, GELU (tanh form: tfjs has no erf-GELU op), Adam with nanoGPT's betas
  * (tfjs has no AdamW; the decay is a few elementwise ops, immaterial to the timing), clip 1.0.
  */
 async function tfjsGpt(steps: number, warmup: number): Promise<StepResult | Unavailable> {
-  let tf: Tf;
-  try {
-    const mod = (await import('@tensorflow/tfjs')) as Tf & { default?: Tf };
-    tf = mod.default ?? mod;
-  } catch {
-    return { error: '@tensorflow/tfjs is not installed (npm install)' };
-  }
-  await tf.setBackend('cpu');
+  const tf = await loadTfjsCpu();
+  if (isUnavailable(tf)) return tf;
   const C = WIDTH, hs = WIDTH / HEADS;
   const w = (shape: number[], std = 0.02) => tf.variable(tf.randomNormal(shape, 0, std));
   const wte = w([VOCAB, C]), wpe = w([BLOCK, C]), lnf = tf.variable(tf.ones([C]));

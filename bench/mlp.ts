@@ -4,7 +4,7 @@
 // second core may not be free. samples/s = batch / median step time; the best step alongside.
 import { nn, optim, crossEntropy, randn, randint, manualSeed, setBackend, getBackend } from '../src/index.js';
 import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
-import { isUnavailable, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
+import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 
 export type MlpOptions = { threads: number; batch: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
@@ -40,17 +40,9 @@ function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, ste
   }
 }
 
-type Tf = typeof import('@tensorflow/tfjs');
-
 async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<StepResult | Unavailable> {
-  let tf: Tf;
-  try {
-    const mod = (await import('@tensorflow/tfjs')) as Tf & { default?: Tf };
-    tf = mod.default ?? mod;
-  } catch {
-    return { error: '@tensorflow/tfjs is not installed (npm install)' };
-  }
-  await tf.setBackend('cpu');
+  const tf = await loadTfjsCpu();
+  if (isUnavailable(tf)) return tf;
   const dense = (i: number, o: number) => [tf.variable(tf.randomUniform([i, o], -1 / Math.sqrt(i), 1 / Math.sqrt(i))), tf.variable(tf.zeros([o]))] as const;
   const [w1, b1] = dense(LAYERS[0], LAYERS[1]);
   const [w2, b2] = dense(LAYERS[1], LAYERS[2]);

@@ -50,3 +50,18 @@ export function pythonCommand(args: string[], extraEnv: Record<string, string>):
 export function isUnavailable(x: unknown): x is Unavailable {
   return typeof x === 'object' && x !== null && 'error' in x;
 }
+
+export type Tf = typeof import('@tensorflow/tfjs');
+
+/** TensorFlow.js on its cpu backend (the pure-JS one, as in a browser without WebGL), or why not. */
+export async function loadTfjsCpu(): Promise<Tf | Unavailable> {
+  let tf: Tf;
+  try {
+    const mod = (await import('@tensorflow/tfjs')) as Tf & { default?: Tf };
+    tf = mod.default ?? mod;
+  } catch {
+    return { error: '@tensorflow/tfjs is not installed (npm install)' };
+  }
+  await tf.setBackend('cpu');
+  return tf;
+}
