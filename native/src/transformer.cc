@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -426,19 +427,33 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/√(2π)
 struct ErfForm { static constexpr bool tanh = false; };
 struct TanhForm { static constexpr bool tanh = true; };
 
-/** gelu'(x)·dy; float32 through the vectorizable double erf/exp/tanh, float64 through libm (as js). */
+/**
+ * gelu'(x)·dy: float64 in double through libm, as js; float32 in float through the vectorizable
+ * phiApprox / gaussApprox / sigmoidApprox (math_ops.h; a few ulp, as the float32 forward ops).
+ */
 template <class T, class Form>
 DEEPTS_INLINE T geluGrad(T xt, T dt) {
-  const double v = static_cast<double>(xt), d = static_cast<double>(dt);
-  if constexpr (Form::tanh) {
-    const double v2 = v * v;
-    const double u = kGeluC * (v + 0.044715 * v2 * v);
-    const double t = std::is_same<T, float>::value ? mathops::tanhApproxD(u) : std::tanh(u);
-    return static_cast<T>(d * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * kGeluC * (1 + 0.134145 * v2)));
+  if constexpr (std::is_same<T, float>::value) {
+    const float v = xt, d = dt;
+    if constexpr (Form::tanh) {
+      // 1 + tanh u = 2σ(2u) and 1 − tanh² u = 4σ(2u)σ(−2u): no cancellation where tanh u → −1
+      const float v2 = v * v;
+      const float c = static_cast<float>(kGeluC);
+      const float u2 = 2.0f * (c * (v + 0.044715f * v2 * v));
+      const float sp = mathops::sigmoidApprox(u2), sm = mathops::sigmoidApprox(-u2);
+      return d * (sp + 2.0f * v * (sp * sm) * c * (1.0f + 0.134145f * v2));
+    } else {
+      return d * (mathops::phiApprox(v) + v * mathops::gaussApprox(v) * static_cast<float>(kInvSqrt2Pi));
+    }
   } else {
-    const double e = std::is_same<T, float>::value ? mathops::erfApproxD(v * 0.70710678118654752440) : std::erf(v * 0.70710678118654752440);
-    const double p = std::is_same<T, float>::value ? mathops::expApproxD(-0.5 * v * v) : std::exp(-0.5 * v * v);
-    return static_cast<T>(d * (0.5 * (1 + e) + v * p * kInvSqrt2Pi));
+    const double v = static_cast<double>(xt), d = static_cast<double>(dt);
+    if constexpr (Form::tanh) {
+      const double v2 = v * v;
+      const double t = std::tanh(kGeluC * (v + 0.044715 * v2 * v));
+      return static_cast<T>(d * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * kGeluC * (1 + 0.134145 * v2)));
+    } else {
+      return static_cast<T>(d * (0.5 * (1 + std::erf(v * 0.70710678118654752440)) + v * std::exp(-0.5 * v * v) * kInvSqrt2Pi));
+    }
   }
 }
 
@@ -490,7 +505,7 @@ struct AttnDims {
 
 /** Head (b, h) of a (B, H, T, C) view as a contiguous double tile, tile[t·C + c]. */
 template <class T>
-void packRows(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, double* tile) {
+DEEPTS_INLINE void packRows(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, double* tile) {
   const T* base = v.ptr<T>() + b * v.strides[0] + h * v.strides[1];
   const int64_t st = v.strides[2], sc = v.strides[3];
   for (int64_t t = 0; t < rows; t++) {
@@ -505,7 +520,7 @@ void packRows(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, d
 
 /** The same head transposed: tile[c·rows + t]. */
 template <class T>
-void packCols(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, double* tile) {
+DEEPTS_INLINE void packCols(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, double* tile) {
   const T* base = v.ptr<T>() + b * v.strides[0] + h * v.strides[1];
   const int64_t st = v.strides[2], sc = v.strides[3];
   for (int64_t t = 0; t < rows; t++) {
@@ -515,7 +530,7 @@ void packCols(const View& v, int64_t b, int64_t h, int64_t rows, int64_t cols, d
 }
 
 /** Row i of head (b, h) of the mask, added to scores[0, n). */
-void addMaskRow(const View& m, int64_t b, int64_t h, int64_t i, int64_t n, double* scores) {
+DEEPTS_INLINE void addMaskRow(const View& m, int64_t b, int64_t h, int64_t i, int64_t n, double* scores) {
   const int64_t o = m.offset + b * m.strides[0] + h * m.strides[1] + i * m.strides[2], sk = m.strides[3];
   if (m.dtype == DType::F32) {
     const float* p = static_cast<const float*>(m.data) + o;
@@ -526,57 +541,85 @@ void addMaskRow(const View& m, int64_t b, int64_t h, int64_t i, int64_t n, doubl
   }
 }
 
-/** The vector loops of one query row (multiversioned). */
-DEEPTS_INLINE void scoresBody(const double* DEEPTS_RESTRICT q, const double* DEEPTS_RESTRICT kT, int64_t D, int64_t Tk, int64_t n,
-                              double* DEEPTS_RESTRICT s) {
-  for (int64_t j = 0; j < n; j++) s[j] = 0;
-  for (int64_t d = 0; d < D; d++) {
-    const double qd = q[d];
-    const double* kr = kT + d * Tk;
-    for (int64_t j = 0; j < n; j++) s[j] += qd * kr[j];
+// The vector loops of a query row, inlined into the per-head functions (compiled per SIMD level).
+
+/** Eight doubles as one value (GCC/Clang vector extension): one zmm, two ymm or four xmm registers. */
+typedef double Vec8 __attribute__((vector_size(64)));
+
+/**
+ * y[c] = Σ_r a[j_r]·X[j_r·ldx + c] for c in [0, 8·NV), j_r = idx[r] (or r when idx is null),
+ * summed from 0 in r order. The sums stay in registers across the rows (summing into y in memory
+ * would chain every row through a store and a reload).
+ */
+template <int NV>
+DEEPTS_INLINE void combineBlock(const double* DEEPTS_RESTRICT a, const int32_t* DEEPTS_RESTRICT idx, int64_t m, const double* DEEPTS_RESTRICT X,
+                                int64_t ldx, double* DEEPTS_RESTRICT y) {
+  Vec8 acc[NV];
+  for (int v = 0; v < NV; v++) acc[v] = Vec8{};
+  for (int64_t r = 0; r < m; r++) {
+    const int64_t j = idx ? idx[r] : r;
+    const double s = a[j];
+    const double* x = X + j * ldx;
+    for (int v = 0; v < NV; v++) {
+      Vec8 xv;
+      std::memcpy(&xv, x + 8 * v, sizeof xv);
+      acc[v] += s * xv;
+    }
   }
+  for (int v = 0; v < NV; v++) std::memcpy(y + 8 * v, &acc[v], sizeof acc[v]);
 }
-DEEPTS_MULTIVERSION(scoresRow, scoresBody, (const double* q, const double* kT, int64_t D, int64_t Tk, int64_t n, double* s),
-                    (q, kT, D, Tk, n, s))
+
+/** One column of the same. */
+DEEPTS_INLINE double combineColumn(const double* a, const int32_t* idx, int64_t m, const double* X, int64_t ldx) {
+  double acc = 0;
+  for (int64_t r = 0; r < m; r++) {
+    const int64_t j = idx ? idx[r] : r;
+    acc += a[j] * X[j * ldx];
+  }
+  return acc;
+}
+
+/** y[0, n) = Σ_r a[j_r]·X row j_r (a row combination: vᵀ·X), in column blocks of 32, 16, 8 and 1. */
+DEEPTS_INLINE void combineRows(const double* a, const int32_t* idx, int64_t m, const double* X, int64_t ldx, int64_t n, double* y) {
+  int64_t c = 0;
+  for (; c + 32 <= n; c += 32) combineBlock<4>(a, idx, m, X + c, ldx, y + c);
+  if (c + 16 <= n) {
+    combineBlock<2>(a, idx, m, X + c, ldx, y + c);
+    c += 16;
+  }
+  if (c + 8 <= n) {
+    combineBlock<1>(a, idx, m, X + c, ldx, y + c);
+    c += 8;
+  }
+  for (; c < n; c++) y[c] = combineColumn(a, idx, m, X + c, ldx);
+}
 
 DEEPTS_INLINE void expShiftBody(double* DEEPTS_RESTRICT s, int64_t n, double max) {
   for (int64_t j = 0; j < n; j++) s[j] = mathops::expApproxD(s[j] - max);
 }
-DEEPTS_MULTIVERSION(expShiftRow, expShiftBody, (double* s, int64_t n, double max), (s, n, max))
 
 /** y[0, n) += a·x[0, n) */
 DEEPTS_INLINE void axpyBody(double* DEEPTS_RESTRICT y, double a, const double* DEEPTS_RESTRICT x, int64_t n) {
   for (int64_t c = 0; c < n; c++) y[c] += a * x[c];
 }
-DEEPTS_MULTIVERSION(axpy, axpyBody, (double* y, double a, const double* x, int64_t n), (y, a, x, n))
-
-/** dq row += ds·k row and dk row += ds·q row, one pass. */
-DEEPTS_INLINE void axpy2Body(double* DEEPTS_RESTRICT y1, const double* DEEPTS_RESTRICT x1, double* DEEPTS_RESTRICT y2,
-                             const double* DEEPTS_RESTRICT x2, double a, int64_t n) {
-  for (int64_t c = 0; c < n; c++) {
-    y1[c] += a * x1[c];
-    y2[c] += a * x2[c];
-  }
-}
-DEEPTS_MULTIVERSION(axpy2, axpy2Body, (double* y1, const double* x1, double* y2, const double* x2, double a, int64_t n),
-                    (y1, x1, y2, x2, a, n))
 
 template <class T>
-void attentionHead(const View& q, const View& k, const View& v, const View* mask, bool causal, double scale, const AttnDims& a, int64_t bh,
-                   double* scratch, T* out, T* probs) {
+DEEPTS_INLINE void attentionHeadBody(const View& q, const View& k, const View& v, const View* mask, bool causal, double scale, const AttnDims& a,
+                                     int64_t bh, double* scratch, T* out, T* probs) {
   const int64_t b = bh / a.H, h = bh % a.H, Tq = a.Tq, Tk = a.Tk, D = a.D, Dv = a.Dv;
   double* Q = scratch;           // Tq × D
   double* KT = Q + Tq * D;       // D × Tk
   double* V = KT + D * Tk;       // Tk × Dv
   double* row = V + Tk * Dv;     // Tk
   double* acc = row + Tk;        // Dv
+  int32_t* nz = reinterpret_cast<int32_t*>(acc + Dv);  // Tk: the keys with a non-zero probability
   packRows<T>(q, b, h, Tq, D, Q);
   packCols<T>(k, b, h, Tk, D, KT);
   packRows<T>(v, b, h, Tk, Dv, V);
   const int64_t shift = Tk - Tq;
   for (int64_t i = 0; i < Tq; i++) {
     const int64_t jmax = causal ? std::max<int64_t>(0, std::min<int64_t>(Tk, i + shift + 1)) : Tk;
-    scoresRow(Q + i * D, KT, D, Tk, jmax, row);
+    combineRows(Q + i * D, nullptr, D, KT, Tk, jmax, row);  // row[j] = Σ_d q[i, d]·k[j, d]
     for (int64_t j = 0; j < jmax; j++) row[j] *= scale;
     if (mask) addMaskRow(*mask, b, h, i, jmax, row);
     double max = -INFINITY;
@@ -589,25 +632,26 @@ void attentionHead(const View& q, const View& k, const View& v, const View* mask
       std::fill(o, o + Dv, T(0));
       continue;
     }
-    expShiftRow(row, jmax, max);
+    expShiftBody(row, jmax, max);
     double sum = 0;
     for (int64_t j = 0; j < jmax; j++) sum += row[j];
     const double inv = 1 / sum;
-    std::fill(acc, acc + Dv, 0.0);
+    int64_t count = 0;
     for (int64_t j = 0; j < jmax; j++) {
       const double pj = row[j] * inv;
+      row[j] = pj;
       p[j] = static_cast<T>(pj);
-      if (pj == 0) continue;
-      axpy(acc, pj, V + j * Dv, Dv);
+      if (pj != 0) nz[count++] = static_cast<int32_t>(j);
     }
+    combineRows(row, nz, count, V, Dv, Dv, acc);  // acc = Σ_j p_j·v[j]
     std::fill(p + jmax, p + Tk, T(0));
     for (int64_t e = 0; e < Dv; e++) o[e] = static_cast<T>(acc[e]);
   }
 }
 
 template <class T>
-void attentionBackwardHead(const View& q, const View& k, const View& v, const T* probs, const View& dOut, double scale, const AttnDims& a,
-                           int64_t bh, double* scratch, T* dq, T* dk, T* dv) {
+DEEPTS_INLINE void attentionBackwardHeadBody(const View& q, const View& k, const View& v, const T* probs, const View& dOut, double scale,
+                                             const AttnDims& a, int64_t bh, double* scratch, T* dq, T* dk, T* dv) {
   const int64_t b = bh / a.H, h = bh % a.H, Tq = a.Tq, Tk = a.Tk, D = a.D, Dv = a.Dv;
   double* Q = scratch;          // Tq × D
   double* K = Q + Tq * D;       // Tk × D
@@ -618,6 +662,8 @@ void attentionBackwardHead(const View& q, const View& k, const View& v, const T*
   double* dqRow = dP + Tk;      // D
   double* dkAcc = dqRow + D;    // Tk × D
   double* dvAcc = dkAcc + Tk * D;  // Tk × Dv
+  double* dS = dvAcc + Tk * Dv;    // Tk
+  int32_t* nz = reinterpret_cast<int32_t*>(dS + Tk);  // Tk
   packRows<T>(q, b, h, Tq, D, Q);
   packRows<T>(k, b, h, Tk, D, K);
   packCols<T>(v, b, h, Tk, Dv, VT);
@@ -631,20 +677,22 @@ void attentionBackwardHead(const View& q, const View& k, const View& v, const T*
     while (jmax > 0 && pr[jmax - 1] == 0) jmax--;
     for (int64_t j = 0; j < jmax; j++) P[j] = static_cast<double>(pr[j]);
     const double* Oi = O + i * Dv;
-    scoresRow(Oi, VT, Dv, Tk, jmax, dP);  // dP[j] = Σ_e dO[i, e]·V[j, e]
+    combineRows(Oi, nullptr, Dv, VT, Tk, jmax, dP);  // dP[j] = Σ_e dO[i, e]·v[j, e]
     double rowDot = 0;
+    int64_t count = 0;
     for (int64_t j = 0; j < jmax; j++) {
       if (P[j] == 0) continue;
-      axpy(dvAcc + j * Dv, P[j], Oi, Dv);
+      nz[count++] = static_cast<int32_t>(j);
+      axpyBody(dvAcc + j * Dv, P[j], Oi, Dv);
       rowDot += P[j] * dP[j];
     }
-    std::fill(dqRow, dqRow + D, 0.0);
     const double* Qi = Q + i * D;
-    for (int64_t j = 0; j < jmax; j++) {
-      if (P[j] == 0) continue;
-      const double ds = P[j] * (dP[j] - rowDot) * scale;
-      axpy2(dqRow, K + j * D, dkAcc + j * D, Qi, ds, D);
+    for (int64_t r = 0; r < count; r++) {
+      const int64_t j = nz[r];
+      dS[j] = P[j] * (dP[j] - rowDot) * scale;
+      axpyBody(dkAcc + j * D, dS[j], Qi, D);
     }
+    combineRows(dS, nz, count, K, D, D, dqRow);  // dq[i] = Σ_j dS_j·k[j]
     T* dqo = dq + (bh * Tq + i) * D;
     for (int64_t d = 0; d < D; d++) dqo[d] = static_cast<T>(dqRow[d]);
   }
@@ -653,6 +701,15 @@ void attentionBackwardHead(const View& q, const View& k, const View& v, const T*
   for (int64_t x = 0; x < Tk * D; x++) dko[x] = static_cast<T>(dkAcc[x]);
   for (int64_t x = 0; x < Tk * Dv; x++) dvo[x] = static_cast<T>(dvAcc[x]);
 }
+
+DEEPTS_MULTIVERSION_TEMPLATE(class T, attentionHead, (attentionHeadBody<T>),
+                             (const View& q, const View& k, const View& v, const View* mask, bool causal, double scale, const AttnDims& a,
+                              int64_t bh, double* scratch, T* out, T* probs),
+                             (q, k, v, mask, causal, scale, a, bh, scratch, out, probs))
+DEEPTS_MULTIVERSION_TEMPLATE(class T, attentionBackwardHead, (attentionBackwardHeadBody<T>),
+                             (const View& q, const View& k, const View& v, const T* probs, const View& dOut, double scale, const AttnDims& a,
+                              int64_t bh, double* scratch, T* dq, T* dk, T* dv),
+                             (q, k, v, probs, dOut, scale, a, bh, scratch, dq, dk, dv))
 
 AttnDims attnDims(const char* op, const View& q, const View& k, const View& v) {
   require(q.ndim == 4 && k.ndim == 4 && v.ndim == 4, std::string(op) + ": q, k, v must be 4-d views");
@@ -679,12 +736,12 @@ bool attention(const View& q, const View& k, const View& v, const View* mask, bo
     for (int d = 0; d < 4; d++) require(mask->shape[d] == (d == 0 ? a.B : d == 1 ? a.H : d == 2 ? a.Tq : a.Tk), "attention: mask shape");
   requireLength(&out, a.B * a.H * a.Tq * a.Dv, "attention: out");
   requireLength(&probs, a.B * a.H * a.Tq * a.Tk, "attention: probs");
-  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.D * a.Tk + a.Tk * a.Dv + a.Tk + a.Dv);
+  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.D * a.Tk + a.Tk * a.Dv + a.Tk + a.Dv + a.Tk);
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {
-      if (t == DType::F32) attentionHead<float>(q, k, v, mask, causal, scale, a, bh, s.data(), out.as<float>(), probs.as<float>());
-      else attentionHead<double>(q, k, v, mask, causal, scale, a, bh, s.data(), out.as<double>(), probs.as<double>());
+      if (t == DType::F32) attentionHead(q, k, v, mask, causal, scale, a, bh, s.data(), out.as<float>(), probs.as<float>());
+      else attentionHead(q, k, v, mask, causal, scale, a, bh, s.data(), out.as<double>(), probs.as<double>());
     }
   });
   return true;
@@ -702,14 +759,14 @@ bool attentionBackward(const View& q, const View& k, const View& v, const Out& p
   requireLength(&dq, a.B * a.H * a.Tq * a.D, "attentionBackward: dq");
   requireLength(&dk, a.B * a.H * a.Tk * a.D, "attentionBackward: dk");
   requireLength(&dv, a.B * a.H * a.Tk * a.Dv, "attentionBackward: dv");
-  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.Tk * a.D + a.Dv * a.Tk + a.Tq * a.Dv + 2 * a.Tk + a.D + a.Tk * a.D + a.Tk * a.Dv);
+  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.Tk * a.D + a.Dv * a.Tk + a.Tq * a.Dv + 2 * a.Tk + a.D + a.Tk * a.D + a.Tk * a.Dv + 2 * a.Tk);
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {
       if (t == DType::F32)
-        attentionBackwardHead<float>(q, k, v, probs.as<float>(), dOut, scale, a, bh, s.data(), dq.as<float>(), dk.as<float>(), dv.as<float>());
+        attentionBackwardHead(q, k, v, probs.as<float>(), dOut, scale, a, bh, s.data(), dq.as<float>(), dk.as<float>(), dv.as<float>());
       else
-        attentionBackwardHead<double>(q, k, v, probs.as<double>(), dOut, scale, a, bh, s.data(), dq.as<double>(), dk.as<double>(),
+        attentionBackwardHead(q, k, v, probs.as<double>(), dOut, scale, a, bh, s.data(), dq.as<double>(), dk.as<double>(),
                                       dv.as<double>());
     }
   });
