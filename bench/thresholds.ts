@@ -33,6 +33,19 @@ const cases: Case[] = [
   { name: 'copy', sizes: elementSizes, run: (k, n) => { const a = vec(n), d = vec(n); return () => k.copy(a, d); } },
   { name: 'adamStep', sizes: elementSizes, run: (k, n) => { const p = vec(n).data as Float32Array, g = vec(n).data as Float32Array, m = new Float32Array(n), v = new Float32Array(n); return () => k.adamStep(p, g, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1, decoupled: false, amsgrad: false }); } },
   { name: 'softmax (rows of 64)', sizes: [64, 128, 256, 512, 1024, 4096, 65536], run: (k, n) => { const x = vec(n).data, o = new Float32Array(n); return () => k.softmax(x, n / 64, 64, o, false); } },
+  { name: 'layerNorm (rows of 64)', sizes: [16, 32, 64, 128, 256, 1024, 16384, 98304], run: (k, n) => { const x = vec(n).data, w = vec(64).data, o = new Float32Array(n), m = new Float64Array(n / 64 || 1), r = new Float64Array(n / 64 || 1); return () => k.layerNorm(x, Math.max(1, n / 64), Math.min(n, 64), w, null, 1e-5, o, m, r); } },
+  { name: 'layerNormBackward (rows of 64)', sizes: [16, 32, 64, 128, 256, 1024, 16384, 98304], run: (k, n) => { const x = vec(n).data, w = vec(64).data, o = new Float32Array(n), dw = new Float32Array(64), m = new Float64Array(n / 64 || 1), r = new Float64Array(n / 64 || 1).fill(1); return () => k.layerNormBackward(x, x, Math.max(1, n / 64), Math.min(n, 64), w, m, r, o, dw, null); } },
+  { name: 'geluBackward', sizes: elementSizes, run: (k, n) => { const a = vec(n), o = new Float32Array(n); return () => k.geluBackward(a, a, o, 'none'); } },
+  { name: 'embedding (rows of 16)', sizes: [16, 32, 64, 128, 256, 1024, 16384], run: (k, n) => { const w = vec(160).data, o = new Float32Array(n); const ids: View = { data: Int32Array.from({ length: n / 16 }, (_, i) => i % 10), dtype: 'int32', offset: 0, shape: [n / 16], strides: [1] }; return () => k.embedding(w, 10, 16, ids, o); } },
+  {
+    name: 'attention (causal, one head, T²·D with D = 16)', sizes: [16, 64, 256, 1024, 4096, 65536],
+    run: (k, n) => {
+      const t = Math.max(1, Math.round(Math.sqrt(n / 16)));
+      const q: View = { ...vec(t * 16), shape: [1, 1, t, 16], strides: [t * 16, t * 16, 16, 1] };
+      const o = new Float32Array(t * 16), p = new Float32Array(t * t);
+      return () => k.attention(q, q, q, null, true, 0.25, o, p);
+    },
+  },
   {
     name: 'matmul (m³ multiply-adds)', sizes: [64, 512, 1728, 4096, 8000, 32768, 262144],
     run: (k, n) => {
