@@ -544,21 +544,22 @@ DEEPTS_INLINE void addMaskRow(const View& m, int64_t b, int64_t h, int64_t i, in
 // The vector loops of a query row, inlined into the per-head functions (compiled per SIMD level).
 
 /** Eight doubles as one value (GCC/Clang vector extension): one zmm, two ymm or four xmm registers. */
+constexpr int64_t kTilePad = 8;
 typedef double Vec8 __attribute__((vector_size(64)));
 
 /**
- * y[c] = Σ_r a[j_r]·X[j_r·ldx + c] for c in [0, 8·NV), j_r = idx[r] (or r when idx is null),
+ * y[c] = Σ_r a[j_r·sa]·X[j_r·ldx + c] for c in [0, 8·NV), j_r = idx[r] (or r when idx is null),
  * summed from 0 in r order. The sums stay in registers across the rows (summing into y in memory
  * would chain every row through a store and a reload).
  */
 template <int NV>
-DEEPTS_INLINE void combineBlock(const double* DEEPTS_RESTRICT a, const int32_t* DEEPTS_RESTRICT idx, int64_t m, const double* DEEPTS_RESTRICT X,
-                                int64_t ldx, double* DEEPTS_RESTRICT y) {
+DEEPTS_INLINE void combineBlock(const double* DEEPTS_RESTRICT a, int64_t sa, const int32_t* DEEPTS_RESTRICT idx, int64_t m,
+                                const double* DEEPTS_RESTRICT X, int64_t ldx, double* DEEPTS_RESTRICT y) {
   Vec8 acc[NV];
   for (int v = 0; v < NV; v++) acc[v] = Vec8{};
   for (int64_t r = 0; r < m; r++) {
     const int64_t j = idx ? idx[r] : r;
-    const double s = a[j];
+    const double s = a[j * sa];
     const double* x = X + j * ldx;
     for (int v = 0; v < NV; v++) {
       Vec8 xv;
@@ -569,39 +570,34 @@ DEEPTS_INLINE void combineBlock(const double* DEEPTS_RESTRICT a, const int32_t* 
   for (int v = 0; v < NV; v++) std::memcpy(y + 8 * v, &acc[v], sizeof acc[v]);
 }
 
-/** One column of the same. */
-DEEPTS_INLINE double combineColumn(const double* a, const int32_t* idx, int64_t m, const double* X, int64_t ldx) {
-  double acc = 0;
-  for (int64_t r = 0; r < m; r++) {
-    const int64_t j = idx ? idx[r] : r;
-    acc += a[j] * X[j * ldx];
-  }
-  return acc;
-}
-
-/** y[0, n) = Σ_r a[j_r]·X row j_r (a row combination: vᵀ·X), in column blocks of 32, 16, 8 and 1. */
-DEEPTS_INLINE void combineRows(const double* a, const int32_t* idx, int64_t m, const double* X, int64_t ldx, int64_t n, double* y) {
+/**
+ * y[0, n) = Σ_r a[j_r·sa]·X row j_r (a row combination: vᵀ·X), in column blocks of 32, 16 and 8; the
+ * last n mod 8 columns as one more block of 8, so X's rows must be readable 7 doubles past column
+ * n (the scratch tiles are followed by kTilePad doubles; the extra lanes are dropped).
+ */
+DEEPTS_INLINE void combineRows(const double* a, int64_t sa, const int32_t* idx, int64_t m, const double* X, int64_t ldx, int64_t n,
+                               double* y) {
   int64_t c = 0;
-  for (; c + 32 <= n; c += 32) combineBlock<4>(a, idx, m, X + c, ldx, y + c);
+  for (; c + 32 <= n; c += 32) combineBlock<4>(a, sa, idx, m, X + c, ldx, y + c);
   if (c + 16 <= n) {
-    combineBlock<2>(a, idx, m, X + c, ldx, y + c);
+    combineBlock<2>(a, sa, idx, m, X + c, ldx, y + c);
     c += 16;
   }
   if (c + 8 <= n) {
-    combineBlock<1>(a, idx, m, X + c, ldx, y + c);
+    combineBlock<1>(a, sa, idx, m, X + c, ldx, y + c);
     c += 8;
   }
-  for (; c < n; c++) y[c] = combineColumn(a, idx, m, X + c, ldx);
+  if (c < n) {
+    double last[8];
+    combineBlock<1>(a, sa, idx, m, X + c, ldx, last);
+    for (int64_t l = 0; c + l < n; l++) y[c + l] = last[l];
+  }
 }
 
 DEEPTS_INLINE void expShiftBody(double* DEEPTS_RESTRICT s, int64_t n, double max) {
   for (int64_t j = 0; j < n; j++) s[j] = mathops::expApproxD(s[j] - max);
 }
 
-/** y[0, n) += a·x[0, n) */
-DEEPTS_INLINE void axpyBody(double* DEEPTS_RESTRICT y, double a, const double* DEEPTS_RESTRICT x, int64_t n) {
-  for (int64_t c = 0; c < n; c++) y[c] += a * x[c];
-}
 
 template <class T>
 DEEPTS_INLINE void attentionHeadBody(const View& q, const View& k, const View& v, const View* mask, bool causal, double scale, const AttnDims& a,
@@ -619,7 +615,7 @@ DEEPTS_INLINE void attentionHeadBody(const View& q, const View& k, const View& v
   const int64_t shift = Tk - Tq;
   for (int64_t i = 0; i < Tq; i++) {
     const int64_t jmax = causal ? std::max<int64_t>(0, std::min<int64_t>(Tk, i + shift + 1)) : Tk;
-    combineRows(Q + i * D, nullptr, D, KT, Tk, jmax, row);  // row[j] = Σ_d q[i, d]·k[j, d]
+    combineRows(Q + i * D, 1, nullptr, D, KT, Tk, jmax, row);  // row[j] = Σ_d q[i, d]·k[j, d]
     for (int64_t j = 0; j < jmax; j++) row[j] *= scale;
     if (mask) addMaskRow(*mask, b, h, i, jmax, row);
     double max = -INFINITY;
@@ -643,7 +639,7 @@ DEEPTS_INLINE void attentionHeadBody(const View& q, const View& k, const View& v
       p[j] = static_cast<T>(pj);
       if (pj != 0) nz[count++] = static_cast<int32_t>(j);
     }
-    combineRows(row, nz, count, V, Dv, Dv, acc);  // acc = Σ_j p_j·v[j]
+    combineRows(row, 1, nz, count, V, Dv, Dv, acc);  // acc = Σ_j p_j·v[j]
     std::fill(p + jmax, p + Tk, T(0));
     for (int64_t e = 0; e < Dv; e++) o[e] = static_cast<T>(acc[e]);
   }
@@ -657,49 +653,56 @@ DEEPTS_INLINE void attentionBackwardHeadBody(const View& q, const View& k, const
   double* K = Q + Tq * D;       // Tk × D
   double* VT = K + Tk * D;      // Dv × Tk
   double* O = VT + Dv * Tk;     // Tq × Dv
-  double* P = O + Tq * Dv;      // Tk
-  double* dP = P + Tk;          // Tk
-  double* dqRow = dP + Tk;      // D
-  double* dkAcc = dqRow + D;    // Tk × D
-  double* dvAcc = dkAcc + Tk * D;  // Tk × Dv
-  double* dS = dvAcc + Tk * Dv;    // Tk
-  int32_t* nz = reinterpret_cast<int32_t*>(dS + Tk);  // Tk
+  double* Pt = O + Tq * Dv;     // Tq × Tk: the probabilities
+  double* dSt = Pt + Tq * Tk;   // Tq × Tk: the score gradients (where P ≠ 0)
+  double* dP = dSt + Tq * Tk;   // Tk
+  double* row = dP + Tk;        // max(D, Dv)
+  int32_t* nz = reinterpret_cast<int32_t*>(row + std::max(D, Dv));  // max(Tq, Tk)
   packRows<T>(q, b, h, Tq, D, Q);
   packRows<T>(k, b, h, Tk, D, K);
   packCols<T>(v, b, h, Tk, Dv, VT);
   packRows<T>(dOut, b, h, Tq, Dv, O);
-  std::fill(dkAcc, dkAcc + Tk * D, 0.0);
-  std::fill(dvAcc, dvAcc + Tk * Dv, 0.0);
+  // per query row: dP = dO·vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP))·scale, dq = dS·k
   for (int64_t i = 0; i < Tq; i++) {
     const T* pr = probs + (bh * Tq + i) * Tk;
+    double* P = Pt + i * Tk;
+    double* dS = dSt + i * Tk;
     // the last key with a non-zero probability bounds the row (causal rows end early)
-    int64_t jmax = Tk;
-    while (jmax > 0 && pr[jmax - 1] == 0) jmax--;
-    for (int64_t j = 0; j < jmax; j++) P[j] = static_cast<double>(pr[j]);
+    int64_t jmax = 0;
+    for (int64_t j = 0; j < Tk; j++) {
+      P[j] = static_cast<double>(pr[j]);
+      if (P[j] != 0) jmax = j + 1;
+    }
     const double* Oi = O + i * Dv;
-    combineRows(Oi, nullptr, Dv, VT, Tk, jmax, dP);  // dP[j] = Σ_e dO[i, e]·v[j, e]
+    combineRows(Oi, 1, nullptr, Dv, VT, Tk, jmax, dP);  // dP[j] = Σ_e dO[i, e]·v[j, e]
     double rowDot = 0;
     int64_t count = 0;
     for (int64_t j = 0; j < jmax; j++) {
       if (P[j] == 0) continue;
       nz[count++] = static_cast<int32_t>(j);
-      axpyBody(dvAcc + j * Dv, P[j], Oi, Dv);
       rowDot += P[j] * dP[j];
     }
-    const double* Qi = Q + i * D;
     for (int64_t r = 0; r < count; r++) {
       const int64_t j = nz[r];
       dS[j] = P[j] * (dP[j] - rowDot) * scale;
-      axpyBody(dkAcc + j * D, dS[j], Qi, D);
     }
-    combineRows(dS, nz, count, K, D, D, dqRow);  // dq[i] = Σ_j dS_j·k[j]
+    combineRows(dS, 1, nz, count, K, D, D, row);  // dq[i] = Σ_j dS_j·k[j]
     T* dqo = dq + (bh * Tq + i) * D;
-    for (int64_t d = 0; d < D; d++) dqo[d] = static_cast<T>(dqRow[d]);
+    for (int64_t d = 0; d < D; d++) dqo[d] = static_cast<T>(row[d]);
   }
-  T* dko = dk + bh * Tk * D;
-  T* dvo = dv + bh * Tk * Dv;
-  for (int64_t x = 0; x < Tk * D; x++) dko[x] = static_cast<T>(dkAcc[x]);
-  for (int64_t x = 0; x < Tk * Dv; x++) dvo[x] = static_cast<T>(dvAcc[x]);
+  // per key (a column of P and dS): dv[j] = Σ_i P_ij·dO[i] and dk[j] = Σ_i dS_ij·q[i] over the
+  // queries that saw it, in query order
+  for (int64_t j = 0; j < Tk; j++) {
+    int64_t count = 0;
+    for (int64_t i = 0; i < Tq; i++)
+      if (Pt[i * Tk + j] != 0) nz[count++] = static_cast<int32_t>(i);
+    combineRows(Pt + j, Tk, nz, count, O, Dv, Dv, row);
+    T* dvo = dv + (bh * Tk + j) * Dv;
+    for (int64_t e = 0; e < Dv; e++) dvo[e] = static_cast<T>(row[e]);
+    combineRows(dSt + j, Tk, nz, count, Q, D, D, row);
+    T* dko = dk + (bh * Tk + j) * D;
+    for (int64_t d = 0; d < D; d++) dko[d] = static_cast<T>(row[d]);
+  }
 }
 
 DEEPTS_MULTIVERSION_TEMPLATE(class T, attentionHead, (attentionHeadBody<T>),
@@ -736,7 +739,7 @@ bool attention(const View& q, const View& k, const View& v, const View* mask, bo
     for (int d = 0; d < 4; d++) require(mask->shape[d] == (d == 0 ? a.B : d == 1 ? a.H : d == 2 ? a.Tq : a.Tk), "attention: mask shape");
   requireLength(&out, a.B * a.H * a.Tq * a.Dv, "attention: out");
   requireLength(&probs, a.B * a.H * a.Tq * a.Tk, "attention: probs");
-  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.D * a.Tk + a.Tk * a.Dv + a.Tk + a.Dv + a.Tk);
+  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.D * a.Tk + a.Tk * a.Dv + a.Tk + a.Dv + a.Tk + kTilePad);
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {
@@ -759,7 +762,8 @@ bool attentionBackward(const View& q, const View& k, const View& v, const Out& p
   requireLength(&dq, a.B * a.H * a.Tq * a.D, "attentionBackward: dq");
   requireLength(&dk, a.B * a.H * a.Tk * a.D, "attentionBackward: dk");
   requireLength(&dv, a.B * a.H * a.Tk * a.Dv, "attentionBackward: dv");
-  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.Tk * a.D + a.Dv * a.Tk + a.Tq * a.Dv + 2 * a.Tk + a.D + a.Tk * a.D + a.Tk * a.Dv + 2 * a.Tk);
+  const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.Tk * a.D + a.Dv * a.Tk + a.Tq * a.Dv + 2 * a.Tk * a.Tq + a.Tk +
+                                             std::max(a.D, a.Dv) + std::max(a.Tq, a.Tk) + kTilePad);
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {
