@@ -6,7 +6,8 @@
 // on the thread count. Embedding gathers/scatters rows (the scatter is split by columns, so
 // repeated ids add in id order whatever the threads). Attention runs one (batch, head) at a time
 // per thread on double tiles of q, k, v (k and v transposed where a loop runs over keys), in the
-// same summation order as src/backend/js/attention.ts; only exp differs (a vectorized one).
+// same summation order as src/backend/js/attention.ts (each output row a combination of tile rows
+// summed in registers); only exp differs (a vectorized one).
 #include "transformer.h"
 
 #include <algorithm>
@@ -543,8 +544,10 @@ DEEPTS_INLINE void addMaskRow(const View& m, int64_t b, int64_t h, int64_t i, in
 
 // The vector loops of a query row, inlined into the per-head functions (compiled per SIMD level).
 
-/** Eight doubles as one value (GCC/Clang vector extension): one zmm, two ymm or four xmm registers. */
+/** Doubles of slack after the scratch tiles, for combineRows' last block. */
 constexpr int64_t kTilePad = 8;
+
+/** Eight doubles as one value (GCC/Clang vector extension): one zmm, two ymm or four xmm registers. */
 typedef double Vec8 __attribute__((vector_size(64)));
 
 /**
