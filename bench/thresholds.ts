@@ -1,7 +1,7 @@
 // Where the native backend starts to beat js, per kernel: time per call of the js kernel and of the
 // native one (size thresholds off) over sizes, and of native on 1 against all threads (where
 // threading starts to pay). The crossovers set src/backend/native/thresholds.ts and the grains in
-// native/src. Run: node dist/bench/thresholds.js (on a quiet machine; it prints the load).
+// native/src. Run: node dist/bench/thresholds.js [name filter...] (on a quiet machine; it prints the load).
 import type { Kernels, View } from '../src/backend/kernels.js';
 import { jsKernels } from '../src/backend/js/index.js';
 import { nativeBackend, nativeUnavailable, setNativeThresholds, NATIVE_THRESHOLDS, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
@@ -33,6 +33,19 @@ const cases: Case[] = [
   { name: 'copy', sizes: elementSizes, run: (k, n) => { const a = vec(n), d = vec(n); return () => k.copy(a, d); } },
   { name: 'adamStep', sizes: elementSizes, run: (k, n) => { const p = vec(n).data as Float32Array, g = vec(n).data as Float32Array, m = new Float32Array(n), v = new Float32Array(n); return () => k.adamStep(p, g, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1, decoupled: false, amsgrad: false }); } },
   { name: 'softmax (rows of 64)', sizes: [64, 128, 256, 512, 1024, 4096, 65536], run: (k, n) => { const x = vec(n).data, o = new Float32Array(n); return () => k.softmax(x, n / 64, 64, o, false); } },
+  { name: 'layerNorm (rows of 64)', sizes: [16, 32, 64, 128, 256, 1024, 16384, 98304], run: (k, n) => { const x = vec(n).data, w = vec(64).data, o = new Float32Array(n), m = new Float64Array(Math.ceil(n / 64)), r = new Float64Array(Math.ceil(n / 64)); return () => k.layerNorm(x, Math.max(1, n / 64), Math.min(n, 64), w, null, 1e-5, o, m, r); } },
+  { name: 'layerNormBackward (rows of 64)', sizes: [16, 32, 64, 128, 256, 1024, 16384, 98304], run: (k, n) => { const x = vec(n).data, w = vec(64).data, o = new Float32Array(n), dw = new Float32Array(64), m = new Float64Array(Math.ceil(n / 64)), r = new Float64Array(Math.ceil(n / 64)).fill(1); return () => k.layerNormBackward(x, x, Math.max(1, n / 64), Math.min(n, 64), w, m, r, o, dw, null); } },
+  { name: 'geluBackward', sizes: elementSizes, run: (k, n) => { const a = vec(n), o = new Float32Array(n); return () => k.geluBackward(a, a, o, 'none'); } },
+  { name: 'embedding (rows of 16)', sizes: [16, 32, 64, 128, 256, 1024, 16384], run: (k, n) => { const w = vec(160).data, o = new Float32Array(n); const ids: View = { data: Int32Array.from({ length: n / 16 }, (_, i) => i % 10), dtype: 'int32', offset: 0, shape: [n / 16], strides: [1] }; return () => k.embedding(w, 10, 16, ids, o); } },
+  {
+    name: 'attention (causal, one head, T²·D with D = 16)', sizes: [16, 64, 256, 1024, 4096, 65536],
+    run: (k, n) => {
+      const t = Math.max(1, Math.round(Math.sqrt(n / 16)));
+      const q: View = { ...vec(t * 16), shape: [1, 1, t, 16], strides: [t * 16, t * 16, 16, 1] };
+      const o = new Float32Array(t * 16), p = new Float32Array(t * t);
+      return () => k.attention(q, q, q, null, true, 0.25, o, p);
+    },
+  },
   {
     name: 'matmul (m³ multiply-adds)', sizes: [64, 512, 1728, 4096, 8000, 32768, 262144],
     run: (k, n) => {
@@ -50,7 +63,8 @@ if (!nativeBackend) {
   setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((key) => [key, 0])));
   const threads = getNumThreads();
   console.log(`load average ${load1()}; µs per call: js | native 1 thread | native ${threads} threads`);
-  for (const c of cases) {
+  const only = process.argv.slice(2);
+  for (const c of cases.filter((x) => only.length === 0 || only.some((o) => x.name.includes(o)))) {
     const rows: string[] = [];
     let crossover: number | null = null;
     for (const n of c.sizes) {

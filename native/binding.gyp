@@ -22,6 +22,8 @@
         "src/where.cc",
         "src/cnn.cc",
         "src/cnn_addon.cc",
+        "src/transformer.cc",
+        "src/transformer_addon.cc",
         "src/gemm/gemm.cc",
         "src/gemm/kernels_avx2.cc",
         "src/gemm/kernels_avx512.cc",

@@ -17,6 +17,8 @@ namespace deepts {
 
 /** The CNN kernels' N-API functions (cnn_addon.cc). */
 void registerCnnKernels(napi_env env, napi_value exports);
+/** The transformer kernels' N-API functions (transformer_addon.cc). */
+void registerTransformerKernels(napi_env env, napi_value exports);
 
 namespace {
 
@@ -373,6 +375,7 @@ napi_value Init_(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   registerCnnKernels(env, exports);
+  registerTransformerKernels(env, exports);
   return exports;
 }
 

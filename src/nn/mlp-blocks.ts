@@ -15,8 +15,8 @@ import { Dropout } from './dropout.js';
 
 /**
  * GELU with its derivative in one kernel (geluBackward) instead of the ~15 elementwise ops of the
- * composed backward; the values are those of ops.gelu. A backend that borrows js's geluBackward but
- * has its own elementwise kernels (native) gets the derivative from eight of those instead.
+ * composed backward; the values are those of ops.gelu. A backend that borrowed js's geluBackward
+ * but had its own elementwise kernels would get the derivative from eight of those instead.
  */
 export function geluFused(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const y = gelu(x.detach(), approximate);

@@ -33,8 +33,8 @@ export type AttentionOptions = {
 
 /**
  * Whether the fused kernel is the faster path: on js (whose matmul is no faster than the fused
- * loops) and on a backend with its own attention kernel. A backend that borrows js's attention
- * but has fast matmuls (native) runs the composed ops instead.
+ * loops) and on a backend with its own attention kernel (native). A backend that borrowed js's
+ * attention but had fast matmuls would run the composed ops instead.
  */
 export function fusedAttentionPreferred(): boolean {
   const b = getBackend();

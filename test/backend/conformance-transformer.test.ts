@@ -1,6 +1,7 @@
 // Backend conformance for the transformer kernels (layer/RMS norm, embedding, GELU backward,
 // attention): every registered backend against plain reference loops written here, on odd sizes,
-// strided head-split views, masks, causal rows and a KV-cache shape (Tq < Tk).
+// strided head-split views, masks, causal rows and a KV-cache shape (Tq < Tk); and every backend
+// against js at GPT-sized inputs (the threaded native paths), float32 and float64.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listBackends, setBackend, getBackend } from '../../src/index.js';
@@ -8,6 +9,10 @@ import type { Kernels, View } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import type { TypedArray } from '../../src/tensor/dtype.js';
 import { Generator } from '../../src/tensor/generator.js';
+import { NATIVE_THRESHOLDS, setNativeThresholds } from '../../src/backend/native/index.js';
+
+// Every size goes to the native addon here (tiny tensors normally stay on js): the odd sizes below are the point.
+setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((key) => [key, 0])));
 
 const gen = new Generator(11);
 const rnd = () => gen.nextUint32() / 4294967296;
@@ -243,5 +248,93 @@ for (const name of listBackends()) {
     const p0 = 1 / (1 + Math.exp(1)); // scores 3, 4
     assertArrays(probs.subarray(2), [p0, 1 - p0], 1e-6, 'probs');
     assertArrays(out.subarray(2), [5 * p0 + 7 * (1 - p0), 6 * p0 + 8 * (1 - p0)], 1e-6, 'out');
+  }));
+
+  test(`[${name}] transformer kernels at GPT sizes match js (float32 and float64; norms, GELU, embedding, attention)`, withBackend(() => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const Arr = dtype === 'float32' ? Float32Array : Float64Array;
+      const typed = (a: ArrayLike<number>): TypedArray => Arr.from(a);
+      const tol = dtype === 'float32' ? 2e-6 : 1e-12;
+      const close = (a: ArrayLike<number>, e: ArrayLike<number>, what: string) => assertArrays(a, e, tol, `${what} ${dtype}`);
+      // layer norm and RMS norm over 768 rows of 128 (GPT's (B·T, C)), every affine combination
+      const rows = 768, cols = 128;
+      const x = typed(randArray(rows * cols, 3)), dy = typed(randArray(rows * cols)), w = typed(randArray(cols)), b = typed(randArray(cols));
+      for (const [wt, bs] of [[w, b], [w, null], [null, b], [null, null]] as const) {
+        const run = (kk: Kernels) => {
+          const out = new Arr(rows * cols), mean = new Float64Array(rows), rstd = new Float64Array(rows);
+          kk.layerNorm(x, rows, cols, wt, bs, 1e-5, out, mean, rstd);
+          const dx = new Arr(rows * cols), dw = wt ? new Arr(cols) : null, db = bs ? new Arr(cols) : null;
+          kk.layerNormBackward(dy, x, rows, cols, wt, mean, rstd, dx, dw, db);
+          return { out, mean, rstd, dx, dw, db };
+        };
+        const got = run(k()), want = run(jsKernels);
+        const tag = `layerNorm w=${!!wt} b=${!!bs}`;
+        close(got.out, want.out, tag); close(got.mean, want.mean, `${tag} mean`); close(got.rstd, want.rstd, `${tag} rstd`); close(got.dx, want.dx, `${tag} dx`);
+        if (got.dw) close(got.dw, want.dw!, `${tag} dweight`);
+        if (got.db) close(got.db, want.db!, `${tag} dbias`);
+      }
+      for (const wt of [w, null]) {
+        const run = (kk: Kernels) => {
+          const out = new Arr(rows * cols), rstd = new Float64Array(rows);
+          kk.rmsNorm(x, rows, cols, wt, 1e-6, out, rstd);
+          const dx = new Arr(rows * cols), dw = wt ? new Arr(cols) : null;
+          kk.rmsNormBackward(dy, x, rows, cols, wt, rstd, dx, dw);
+          return { out, rstd, dx, dw };
+        };
+        const got = run(k()), want = run(jsKernels);
+        close(got.out, want.out, 'rmsNorm'); close(got.rstd, want.rstd, 'rmsNorm rstd'); close(got.dx, want.dx, 'rmsNorm dx');
+        if (got.dw) close(got.dw, want.dw!, 'rmsNorm dweight');
+      }
+      // GELU backward over (768, 512), contiguous and as a transposed view
+      const gx = typed(randArray(768 * 512, 5)), gd = typed(randArray(768 * 512));
+      for (const transposed of [false, true]) {
+        const view = (data: TypedArray): View => transposed ? { data, dtype, offset: 0, shape: [512, 768], strides: [1, 512] } : contiguous(data, [768, 512]);
+        for (const approximate of ['none', 'tanh'] as const) {
+          const got = new Arr(768 * 512), want = new Arr(768 * 512);
+          k().geluBackward(view(gx), view(gd), got, approximate);
+          jsKernels.geluBackward(view(gx), view(gd), want, approximate);
+          close(got, want, `geluBackward ${approximate} transposed=${transposed}`);
+        }
+      }
+      // embedding (12, 64) ids of a 65-row table, repeated ids, a padding row
+      const V = 65, ids = contiguous(Int32Array.from({ length: 768 }, () => Math.floor(rnd() * V)), [12, 64]);
+      const table = typed(randArray(V * cols));
+      const eGot = new Arr(768 * cols), eWant = new Arr(768 * cols);
+      k().embedding(table, V, cols, ids, eGot); jsKernels.embedding(table, V, cols, ids, eWant);
+      assertArrays(eGot, eWant, 0, `embedding ${dtype}`);
+      const gGot = new Arr(V * cols).fill(0.25), gWant = new Arr(V * cols).fill(0.25);
+      k().embeddingBackward(dy, ids, V, cols, 3, gGot); jsKernels.embeddingBackward(dy, ids, V, cols, 3, gWant);
+      close(gGot, gWant, 'embeddingBackward');
+      const badIds = contiguous(Int32Array.from({ length: 768 }, (_, i) => (i === 700 ? V : i % V)), [768]);
+      assert.throws(() => k().embedding(table, V, cols, badIds, eGot), (e: unknown) => e instanceof RangeError && /embedding: index 65 at position 700 is out of range for an embedding of 65 rows/.test(e.message));
+      assert.throws(() => k().embeddingBackward(dy, badIds, V, cols, -1, gGot), (e: unknown) => e instanceof RangeError && /embeddingBackward: index 65 at position 700/.test(e.message));
+      // attention B=2, H=4, D=32: causal head-split T=64, a padding mask, and a KV cache (Tq=16 < Tk=64), causal and masked
+      const B = 2, H = 4, D = 32, Tk = 64;
+      for (const c of [{ Tq: 64, causal: true, mask: false }, { Tq: 64, causal: false, mask: true }, { Tq: 16, causal: true, mask: false }, { Tq: 16, causal: true, mask: true }]) {
+        const C = H * D;
+        const buf = typed(randArray(B * Tk * 3 * C));
+        const headView = (part: number, T: number): View => ({ data: buf, dtype, offset: part * C, shape: [B, H, T, D], strides: [Tk * 3 * C, D, 3 * C, 1] });
+        const q = headView(0, c.Tq), kk = headView(1, Tk), v = headView(2, Tk);
+        let mask: View | null = null;
+        if (c.mask) {
+          // (B, 1, 1, Tk) key padding: −∞ on every 7th key and on batch 1's first 20 keys
+          const m = typed(Array.from({ length: B * Tk }, (_, i) => (i % 7 === 3 || (i >= Tk && i < Tk + 20) ? -Infinity : (i % 5) * 0.1)));
+          mask = { data: m, dtype, offset: 0, shape: [B, H, c.Tq, Tk], strides: [Tk, 0, 0, 1] };
+        }
+        const scale = 1 / Math.sqrt(D);
+        const run = (kern: Kernels) => {
+          const out = new Arr(B * H * c.Tq * D), probs = new Arr(B * H * c.Tq * Tk);
+          kern.attention(q, kk, v, mask, c.causal, scale, out, probs);
+          const dOut = contiguous(typed(Array.from({ length: B * H * c.Tq * D }, (_, i) => Math.sin(i))), [B, H, c.Tq, D]);
+          const dq = new Arr(B * H * c.Tq * D), dk = new Arr(B * H * Tk * D), dv = new Arr(B * H * Tk * D);
+          kern.attentionBackward(q, kk, v, probs, dOut, scale, dq, dk, dv);
+          return { out, probs, dq, dk, dv };
+        };
+        const got = run(k()), want = run(jsKernels);
+        const tag = `attention Tq=${c.Tq} causal=${c.causal} mask=${c.mask}`;
+        for (const key of ['out', 'probs', 'dq', 'dk', 'dv'] as const) close(got[key], want[key], `${tag} ${key}`);
+        assert.ok(got.out.every(Number.isFinite), `${tag}: finite`);
+      }
+    }
   }));
 }

@@ -186,6 +186,48 @@ test('native: gather, scatterAdd, softmax, random, optimizers and fused losses o
   });
 });
 
+test('native: transformer kernels at every SIMD level and thread count match js and repeat bit for bit', { skip }, () => {
+  const k = nativeBackend!.kernels;
+  everyLevelAndThreads((level, threads) => {
+    const tag = `${level} ${threads}t`;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const tol = dtype === 'float32' ? 2e-6 : 1e-12;
+      const rows = 333, cols = 257;
+      const x = filled(dtype, rows * cols), dy = filled(dtype, rows * cols), w = filled(dtype, cols), b = filled(dtype, cols);
+      const ln = (kk: typeof k) => {
+        const out = allocate(dtype, rows * cols), mean = new Float64Array(rows), rstd = new Float64Array(rows);
+        kk.layerNorm(x, rows, cols, w, b, 1e-5, out, mean, rstd);
+        const dx = allocate(dtype, rows * cols), dw = allocate(dtype, cols), db = allocate(dtype, cols);
+        kk.layerNormBackward(dy, x, rows, cols, w, mean, rstd, dx, dw, db);
+        const rOut = allocate(dtype, rows * cols), rRstd = new Float64Array(rows), rDx = allocate(dtype, rows * cols), rDw = allocate(dtype, cols);
+        kk.rmsNorm(x, rows, cols, w, 1e-6, rOut, rRstd);
+        kk.rmsNormBackward(dy, x, rows, cols, w, rRstd, rDx, rDw);
+        return [out, dx, dw, db, rOut, rDx, rDw];
+      };
+      const got = ln(k), again = ln(k), want = ln(jsKernels);
+      got.forEach((a, i) => { assertClose(a, want[i]!, tol, `norms output ${i} ${dtype} ${tag}`); assert.deepEqual(again[i], a, `norms output ${i} is deterministic`); });
+      const gx = contiguous(filled(dtype, 300 * 1001, () => rnd() * 10 - 5), dtype, [300, 1001]), gd = contiguous(filled(dtype, 300 * 1001), dtype, [300, 1001]);
+      for (const approximate of ['none', 'tanh'] as const) {
+        const o = allocate(dtype, 300 * 1001), r = allocate(dtype, 300 * 1001);
+        k.geluBackward(gx, gd, o, approximate); jsKernels.geluBackward(gx, gd, r, approximate);
+        assertClose(o, r, tol, `geluBackward ${approximate} ${dtype} ${tag}`);
+      }
+      const B = 3, H = 4, T = 64, D = 32;
+      const qkv = (t: number) => contiguous(filled(dtype, B * H * t * D), dtype, [B, H, t, D]);
+      const q = qkv(T), kk = qkv(T), v = qkv(T), dOut = qkv(T);
+      const att = (kern: typeof k) => {
+        const out = allocate(dtype, B * H * T * D), probs = allocate(dtype, B * H * T * T);
+        kern.attention(q, kk, v, null, true, 0.2, out, probs);
+        const dq = allocate(dtype, B * H * T * D), dk = allocate(dtype, B * H * T * D), dv = allocate(dtype, B * H * T * D);
+        kern.attentionBackward(q, kk, v, probs, dOut, 0.2, dq, dk, dv);
+        return [out, probs, dq, dk, dv];
+      };
+      const ga = att(k), wa = att(jsKernels);
+      ga.forEach((a, i) => assertClose(a, wa[i]!, tol, `attention output ${i} ${dtype} ${tag}`));
+    }
+  });
+});
+
 test('native: views that reach outside their array are refused before any C++ reads them', { skip }, () => {
   const k = nativeBackend!.kernels;
   const prev = setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((key) => [key, 0])));

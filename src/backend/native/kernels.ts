@@ -1,13 +1,15 @@
 // The native kernel table: each kernel writes its views into the metadata buffer and calls the
 // addon; tiny tensors (NATIVE_THRESHOLDS), more than 16 dimensions, and dtype combinations the
-// addon has no loop for (it returns false) run the js kernel instead. Kernels not implemented
-// natively yet (convolution, attention, ...) are the js ones.
+// addon has no loop for (it returns false) run the js kernel instead. The CNN kernels live in
+// cnn.ts and the transformer kernels in transformer.ts; kernels not implemented natively (the
+// random normal fill, whose stream must match js bit for bit) are the js ones.
 import type { Activation, BinaryOp, Kernels, ReduceOp, UnaryOp, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { NativeAddon } from './addon.js';
 import { MetaWriter } from './meta.js';
 import { NATIVE_THRESHOLDS as T } from './thresholds.js';
 import { createNativeCnnKernels } from './cnn.js';
+import { createNativeTransformerKernels } from './transformer.js';
 
 const MAX_DIMS = 16;
 
@@ -38,6 +40,8 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
     ...js,
     // convolution, pooling, batch norm: native/src/cnn.cc
     ...createNativeCnnKernels(addon, js),
+    // layer/RMS norm, embedding, GELU backward, attention: native/src/transformer.cc
+    ...createNativeTransformerKernels(addon, js),
 
     unary(op: UnaryOp, x: View, out: TypedArray, params: readonly number[] = []): void {
       const code = unaryCode[op];

@@ -16,7 +16,11 @@ export const NATIVE_THRESHOLDS = {
   matmul: 64,
   /** rows·cols of softmax / cross-entropy / bias+activation — crossover 64-128 */
   rows: 128,
-  /** elements gathered or scattered */
+  /** rows·cols of layer/RMS norm (forward and backward) — crossover 64 */
+  norm: 64,
+  /** B·H·Tq·D·Tk of fused attention (multiply-adds of the scores) — crossover 16-64 */
+  attention: 64,
+  /** elements gathered or scattered (embedding: ids·cols) */
   gather: 64,
   /** elements of a random fill */
   random: 256,
