@@ -444,7 +444,8 @@ DEEPTS_INLINE T geluGrad(T xt, T dt) {
       const float sp = mathops::sigmoidApprox(u2), sm = mathops::sigmoidApprox(-u2);
       return d * (sp + 2.0f * v * (sp * sm) * c * (1.0f + 0.134145f * v2));
     } else {
-      return d * (mathops::phiApprox(v) + v * mathops::gaussApprox(v) * static_cast<float>(kInvSqrt2Pi));
+      const float g = mathops::gaussApprox(v);
+      return d * (mathops::phiGivenGauss(v, g) + v * g * static_cast<float>(kInvSqrt2Pi));
     }
   } else {
     const double v = static_cast<double>(xt), d = static_cast<double>(dt);
