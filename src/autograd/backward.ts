@@ -4,6 +4,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { noGrad } from './grad-mode.js';
 import { RegionGrad } from './node.js';
+import { dtypeOfArray, type TypedArray } from '../tensor/dtype.js';
+import { recycle, trackAllocations } from '../tensor/storage-pool.js';
 
 /** How gradients are summed; set by src/ops so autograd needs no op of its own. */
 export type GradientArithmetic = {
@@ -83,23 +85,45 @@ export function backward(root: Tensor, grad?: Tensor): void {
     owned.add(sum);
     grads.set(input, sum);
   };
-  noGrad(() => {
-    for (const t of topologicalOrder(root)) {
-      const g = grads.get(t);
-      if (!g) continue;
-      if (!t.gradFn || t.retainsGrad) t.grad = t.grad ? arithmetic.add(t.grad, g) : g;
-      if (!t.gradFn) continue;
-      grads.delete(t);
-      owned.delete(g);
-      const inputGrads = t.gradFn.backward(g);
-      t.gradFn.inputs.forEach((input, k) => {
-        const gi = inputGrads[k];
-        if (!gi || !input.requiresGrad) return;
-        if (!sameShape(gi.shape, input.shape)) {
-          throw new Error(`backward: ${t.gradFn!.name} produced a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
-        }
-        accumulate(input, gi);
-      });
+  // Storages allocated from here on: once a node has passed its gradient on, those that no pending
+  // gradient and no .grad refers to are its temporaries and its spent gradient, and are reused
+  const fresh = new Set<TypedArray>();
+  const kept = new Set<TypedArray>();
+  const recycleDead = (): void => {
+    const live = new Set<TypedArray>(kept);
+    for (const v of grads.values()) live.add(v.storage);
+    for (const a of fresh) {
+      if (live.has(a)) continue;
+      fresh.delete(a);
+      recycle(a, dtypeOfArray(a));
     }
-  });
+  };
+  const outer = trackAllocations(fresh);
+  try {
+    noGrad(() => {
+      for (const t of topologicalOrder(root)) {
+        const g = grads.get(t);
+        if (!g) continue;
+        if (!t.gradFn || t.retainsGrad) {
+          t.grad = t.grad ? arithmetic.add(t.grad, g) : g;
+          kept.add(t.grad.storage);
+        }
+        if (!t.gradFn) continue;
+        grads.delete(t);
+        owned.delete(g);
+        const inputGrads = t.gradFn.backward(g);
+        t.gradFn.inputs.forEach((input, k) => {
+          const gi = inputGrads[k];
+          if (!gi || !input.requiresGrad) return;
+          if (!sameShape(gi.shape, input.shape)) {
+            throw new Error(`backward: ${t.gradFn!.name} produced a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(input.shape)}`);
+          }
+          accumulate(input, gi);
+        });
+        recycleDead();
+      }
+    });
+  } finally {
+    trackAllocations(outer);
+  }
 }
