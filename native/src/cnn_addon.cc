@@ -17,31 +17,9 @@ namespace {
 using CnnArgs = CallArgs;
 
 /** Reads the numbers of `geom` in order. */
-class Geom {
+class Geom : public GeomReader {
  public:
-  explicit Geom(const Out& g) {
-    if (g.dtype != DType::F64) throw KernelError(KernelError::Type, "native cnn: geometry must be a Float64Array");
-    p_ = g.as<double>();
-    n_ = g.length;
-  }
-  double next() {
-    if (i_ >= n_) throw KernelError(KernelError::Range, "native cnn: geometry buffer overrun");
-    return p_[i_++];
-  }
-  int64_t integer() { return static_cast<int64_t>(next()); }
-  /** A view of `arr`: offset, ndim sizes, ndim strides. */
-  View view(const Out& arr, int ndim, const char* what) {
-    View v;
-    v.data = arr.data;
-    v.dtype = arr.dtype;
-    v.length = arr.length;
-    v.ndim = ndim;
-    v.offset = integer();
-    for (int d = 0; d < ndim; d++) v.shape[d] = integer();
-    for (int d = 0; d < ndim; d++) v.strides[d] = integer();
-    MetaReader::checkBounds(v, what);
-    return v;
-  }
+  explicit Geom(const Out& g) : GeomReader(g, "native cnn") {}
   /** A (C,) view with its offset and stride. */
   View vector(const Out& arr, int64_t C, const char* what) {
     View v;
@@ -62,22 +40,7 @@ class Geom {
     return g;
   }
 
- private:
-  const double* p_ = nullptr;
-  int64_t n_ = 0, i_ = 0;
 };
-
-napi_value boolean(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
-/** Runs a kernel that reports whether it had a loop for the dtypes; errors become JS exceptions. */
-template <class F>
-napi_value guardedKernel(napi_env env, F&& body) {
-  return guarded(env, [&] { return boolean(env, body()); });
-}
 
 #define CNN_FN(name) napi_value name(napi_env env, napi_callback_info info)
 

@@ -1,5 +1,6 @@
 // Reading a kernel call's JS arguments (typed arrays, numbers, booleans) with errors that name the
-// argument; shared by the addon's entry points (addon.cc, cnn_addon.cc).
+// argument, and the geometry of strided views; shared by the addon's entry points (addon.cc,
+// cnn_addon.cc, transformer_addon.cc).
 #pragma once
 
 #include <node_api.h>
@@ -62,6 +63,56 @@ struct CallArgs {
   }
 };
 
+/**
+ * Reads numbers and strided views, in order, from the Float64Array of geometry the TS side of a
+ * kernel family writes (`family` names it in errors). A view is its offset, shape..., strides...,
+ * preceded by its rank when the kernel takes views of any rank; each is bounds-checked against its
+ * array before a kernel reads it.
+ */
+class GeomReader {
+ public:
+  GeomReader(const Out& g, const char* family) : family_(family) {
+    if (g.dtype != DType::F64) throw KernelError(KernelError::Type, std::string(family) + ": geometry must be a Float64Array");
+    p_ = g.as<double>();
+    n_ = g.length;
+  }
+  double next() {
+    if (i_ >= n_) throw KernelError(KernelError::Range, std::string(family_) + ": geometry buffer overrun");
+    return p_[i_++];
+  }
+  int64_t integer() { return static_cast<int64_t>(next()); }
+  /** A view of `arr` of rank ndim: offset, shape..., strides... */
+  View view(const Out& arr, int ndim, const char* what) {
+    View v;
+    v.data = arr.data;
+    v.dtype = arr.dtype;
+    v.length = arr.length;
+    v.ndim = ndim;
+    v.offset = integer();
+    for (int d = 0; d < ndim; d++) v.shape[d] = integer();
+    for (int d = 0; d < ndim; d++) v.strides[d] = integer();
+    MetaReader::checkBounds(v, what);
+    return v;
+  }
+  /** A view of `arr` whose rank comes first: ndim, offset, shape..., strides... */
+  View rankedView(const Out& arr, const char* what) {
+    const int64_t nd = integer();
+    if (nd < 0 || nd > kMaxDims) throw KernelError(KernelError::Range, std::string("native backend: ") + what + " has too many dimensions");
+    return view(arr, static_cast<int>(nd), what);
+  }
+
+ private:
+  const char* family_;
+  const double* p_ = nullptr;
+  int64_t n_ = 0, i_ = 0;
+};
+
+inline napi_value boolean(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
 /** Runs body (returning a napi_value), converting C++ errors into pending JS exceptions. */
 template <class F>
 napi_value guarded(napi_env env, F&& body) {
@@ -74,6 +125,12 @@ napi_value guarded(napi_env env, F&& body) {
     napi_throw_error(env, nullptr, e.what());
   }
   return nullptr;
+}
+
+/** Runs a kernel that reports whether it had a loop for the dtypes; errors become JS exceptions. */
+template <class F>
+napi_value guardedKernel(napi_env env, F&& body) {
+  return guarded(env, [&] { return boolean(env, body()); });
 }
 
 }  // namespace deepts

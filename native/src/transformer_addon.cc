@@ -15,50 +15,6 @@ namespace deepts {
 
 namespace {
 
-/** Reads the views of `geom` in order. */
-class ViewReader {
- public:
-  explicit ViewReader(const Out& g) {
-    if (g.dtype != DType::F64) throw KernelError(KernelError::Type, "native transformer: geometry must be a Float64Array");
-    p_ = g.as<double>();
-    n_ = g.length;
-  }
-  int64_t integer() {
-    if (i_ >= n_) throw KernelError(KernelError::Range, "native transformer: geometry buffer overrun");
-    return static_cast<int64_t>(p_[i_++]);
-  }
-  /** A view of `arr`: ndim, offset, shape..., strides... */
-  View view(const Out& arr, const char* what) {
-    View v;
-    v.data = arr.data;
-    v.dtype = arr.dtype;
-    v.length = arr.length;
-    const int64_t nd = integer();
-    if (nd < 0 || nd > kMaxDims) throw KernelError(KernelError::Range, std::string("native backend: ") + what + " has too many dimensions");
-    v.ndim = static_cast<int>(nd);
-    v.offset = integer();
-    for (int d = 0; d < v.ndim; d++) v.shape[d] = integer();
-    for (int d = 0; d < v.ndim; d++) v.strides[d] = integer();
-    MetaReader::checkBounds(v, what);
-    return v;
-  }
-
- private:
-  const double* p_ = nullptr;
-  int64_t n_ = 0, i_ = 0;
-};
-
-napi_value boolean(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
-/** Runs a kernel that reports whether it had a loop for the dtypes; errors become JS exceptions. */
-template <class F>
-napi_value guardedKernel(napi_env env, F&& body) {
-  return guarded(env, [&] { return boolean(env, body()); });
-}
 
 /** An optional typed array argument. */
 struct Maybe {
@@ -115,8 +71,8 @@ TFM_FN(RmsNormBackward) {
 TFM_FN(Embedding) {
   return guardedKernel(env, [&] {
     CallArgs a(env, info);
-    ViewReader g(a.array(5));
-    const View ids = g.view(a.array(1), "embedding ids");
+    GeomReader g(a.array(5), "native transformer");
+    const View ids = g.rankedView(a.array(1), "embedding ids");
     return embedding(a.array(0), a.integer(3), a.integer(4), ids, a.array(2));
   });
 }
@@ -125,8 +81,8 @@ TFM_FN(Embedding) {
 TFM_FN(EmbeddingBackward) {
   return guardedKernel(env, [&] {
     CallArgs a(env, info);
-    ViewReader g(a.array(6));
-    const View ids = g.view(a.array(1), "embeddingBackward ids");
+    GeomReader g(a.array(6), "native transformer");
+    const View ids = g.rankedView(a.array(1), "embeddingBackward ids");
     return embeddingBackward(a.array(0), ids, a.integer(3), a.integer(4), a.integer(5), a.array(2));
   });
 }
@@ -135,9 +91,9 @@ TFM_FN(EmbeddingBackward) {
 TFM_FN(GeluBackward) {
   return guardedKernel(env, [&] {
     CallArgs a(env, info);
-    ViewReader g(a.array(4));
-    const View x = g.view(a.array(0), "geluBackward x");
-    const View dy = g.view(a.array(1), "geluBackward dy");
+    GeomReader g(a.array(4), "native transformer");
+    const View x = g.rankedView(a.array(0), "geluBackward x");
+    const View dy = g.rankedView(a.array(1), "geluBackward dy");
     return geluBackward(x, dy, a.array(2), a.boolean(3));
   });
 }
@@ -146,13 +102,13 @@ TFM_FN(GeluBackward) {
 TFM_FN(Attention) {
   return guardedKernel(env, [&] {
     CallArgs a(env, info);
-    ViewReader g(a.array(8));
-    const View q = g.view(a.array(0), "attention q");
-    const View k = g.view(a.array(1), "attention k");
-    const View v = g.view(a.array(2), "attention v");
+    GeomReader g(a.array(8), "native transformer");
+    const View q = g.rankedView(a.array(0), "attention q");
+    const View k = g.rankedView(a.array(1), "attention k");
+    const View v = g.rankedView(a.array(2), "attention v");
     const bool hasMask = !a.isNull(3);
     View m;
-    if (hasMask) m = g.view(a.array(3), "attention mask");
+    if (hasMask) m = g.rankedView(a.array(3), "attention mask");
     return attention(q, k, v, hasMask ? &m : nullptr, a.boolean(6), a.number(7), a.array(4), a.array(5));
   });
 }
@@ -161,11 +117,11 @@ TFM_FN(Attention) {
 TFM_FN(AttentionBackward) {
   return guardedKernel(env, [&] {
     CallArgs a(env, info);
-    ViewReader g(a.array(9));
-    const View q = g.view(a.array(0), "attentionBackward q");
-    const View k = g.view(a.array(1), "attentionBackward k");
-    const View v = g.view(a.array(2), "attentionBackward v");
-    const View dOut = g.view(a.array(4), "attentionBackward dOut");
+    GeomReader g(a.array(9), "native transformer");
+    const View q = g.rankedView(a.array(0), "attentionBackward q");
+    const View k = g.rankedView(a.array(1), "attentionBackward k");
+    const View v = g.rankedView(a.array(2), "attentionBackward v");
+    const View dOut = g.rankedView(a.array(4), "attentionBackward dOut");
     return attentionBackward(q, k, v, a.array(3), dOut, a.number(8), a.array(5), a.array(6), a.array(7));
   });
 }
