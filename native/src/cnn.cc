@@ -15,7 +15,9 @@
 #include <limits>
 #include <vector>
 
+#include "cpu_features.h"
 #include "gemm/gemm.h"
+#include "simd.h"
 #include "thread_pool.h"
 
 namespace deepts {
@@ -77,16 +79,128 @@ inline void validColumns(int64_t Wo, int64_t W, int64_t strideW, int64_t padW, i
   if (*lo > *hi) *lo = *hi;
 }
 
-/** col (K × P) of sample n, channels [c0, c0 + cg) of x. */
+#if DEEPTS_X86
+/** Lanes [a, b) of a 16-lane mask, clipped to [0, 16). */
+DEEPTS_TARGET_AVX512 DEEPTS_INLINE __mmask16 laneRange16(int64_t a, int64_t b) {
+  a = std::max<int64_t>(a, 0);
+  if (b <= a) return 0;
+  const uint32_t hi = b >= 16 ? 0xFFFFu : (1u << b) - 1;
+  return static_cast<__mmask16>(hi & ~((1u << a) - 1));
+}
+DEEPTS_TARGET_AVX512 DEEPTS_INLINE __mmask8 laneRange8(int64_t a, int64_t b) {
+  a = std::max<int64_t>(a, 0);
+  if (b <= a) return 0;
+  const uint32_t hi = b >= 8 ? 0xFFu : (1u << b) - 1;
+  return static_cast<__mmask8>(hi & ~((1u << a) - 1));
+}
+
+/** r[0, n) = src[i] for i in [lo, hi), 0 elsewhere (src[i] is read only inside [lo, hi)). */
+DEEPTS_TARGET_AVX512 DEEPTS_INLINE void maskedRow(float* r, const float* src, int64_t lo, int64_t hi, int64_t n) {
+  for (int64_t j = 0; j < n; j += 16) {
+    const __m512 v = _mm512_maskz_loadu_ps(laneRange16(lo - j, hi - j), src + j);
+    _mm512_mask_storeu_ps(r + j, laneRange16(0, n - j), v);
+  }
+}
+DEEPTS_TARGET_AVX512 DEEPTS_INLINE void maskedRow(double* r, const double* src, int64_t lo, int64_t hi, int64_t n) {
+  for (int64_t j = 0; j < n; j += 8) {
+    const __m512d v = _mm512_maskz_loadu_pd(laneRange8(lo - j, hi - j), src + j);
+    _mm512_mask_storeu_pd(r + j, laneRange8(0, n - j), v);
+  }
+}
+/**
+ * im2col for a unit-stride row (strideW = 1, x's rows contiguous): each output row is one masked
+ * copy of the input row shifted by the tap, zeros where the tap falls into the padding.
+ */
 template <class T>
-void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* col) {
-  const T* X = x.ptr<T>() + n * x.strides[0];
-  const int64_t sc = x.strides[1], sh = x.strides[2], sw = x.strides[3];
+DEEPTS_TARGET_AVX512 void im2colUnitAvx512(const T* X, int64_t sc, int64_t sh, int64_t c0, const ConvDims& d, const ConvGeometry& g,
+                                           T* col, int64_t ldcol) {
   int64_t k = 0;
   for (int64_t c = 0; c < d.cg; c++)
     for (int64_t ky = 0; ky < d.kH; ky++)
       for (int64_t kx = 0; kx < d.kW; kx++, k++) {
-        T* row = col + k * d.P;
+        T* row = col + k * ldcol;
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+        const int64_t shift = kx * g.dilW - g.padW;  // input column of output column 0
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
+          const bool inside = iy >= 0 && iy < d.H;
+          // the pointer is only dereferenced at [lo, hi), which lie inside the row
+          const T* src = X + (c0 + c) * sc + (inside ? iy : 0) * sh + shift;
+          maskedRow(row + oy * d.Wo, src, inside ? lo : 0, inside ? hi : 0, d.Wo);
+        }
+      }
+}
+
+/**
+ * col2im's unit-stride form. Each row of dx gathers the kW taps that land on it in registers
+ * (a masked, shifted row of dcol each) and is read and written once per (c, ky, oy): adding the
+ * taps one at a time would make every masked store feed the next tap's overlapping load.
+ */
+template <class T>
+DEEPTS_TARGET_AVX512 void col2imUnitAvx512(const T* dcol, int64_t ldcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+  constexpr int64_t L = 64 / sizeof(T);
+  std::vector<int64_t> lo(static_cast<size_t>(d.kW)), hi(static_cast<size_t>(d.kW)), shift(static_cast<size_t>(d.kW));
+  for (int64_t kx = 0; kx < d.kW; kx++) {
+    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo[kx], &hi[kx]);
+    shift[kx] = kx * g.dilW - g.padW;  // input column of output column 0
+  }
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++) {
+      const T* taps = dcol + (c * d.kH + ky) * d.kW * ldcol;
+      for (int64_t oy = 0; oy < d.Ho; oy++) {
+        const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
+        if (iy < 0 || iy >= d.H) continue;
+        T* dst = dx + ((c0 + c) * d.H + iy) * d.W;
+        for (int64_t j = 0; j < d.W; j += L) {
+          // lanes i of this chunk are input columns j + i, output column j + i - shift of tap kx
+          if constexpr (sizeof(T) == 4) {
+            const __mmask16 all = laneRange16(0, d.W - j);
+            __m512 acc = _mm512_maskz_loadu_ps(all, dst + j);
+            for (int64_t kx = 0; kx < d.kW; kx++) {
+              const __mmask16 m = laneRange16(lo[kx] + shift[kx] - j, hi[kx] + shift[kx] - j);
+              acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, taps + kx * ldcol + oy * d.Wo + j - shift[kx]));
+            }
+            _mm512_mask_storeu_ps(dst + j, all, acc);
+          } else {
+            const __mmask8 all = laneRange8(0, d.W - j);
+            __m512d acc = _mm512_maskz_loadu_pd(all, dst + j);
+            for (int64_t kx = 0; kx < d.kW; kx++) {
+              const __mmask8 m = laneRange8(lo[kx] + shift[kx] - j, hi[kx] + shift[kx] - j);
+              acc = _mm512_add_pd(acc, _mm512_maskz_loadu_pd(m, taps + kx * ldcol + oy * d.Wo + j - shift[kx]));
+            }
+            _mm512_mask_storeu_pd(dst + j, all, acc);
+          }
+        }
+      }
+    }
+}
+#endif
+
+/** Whether the unit-stride AVX-512 im2col/col2im apply. */
+inline bool unitRows(const ConvGeometry& g, int64_t sw) {
+#if DEEPTS_X86
+  return g.strideW == 1 && sw == 1 && simdLevel() >= SimdLevel::Avx512;
+#else
+  (void)g;
+  (void)sw;
+  return false;
+#endif
+}
+
+/** col (K × P, row stride ldcol) of sample n, channels [c0, c0 + cg) of x. */
+template <class T>
+void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* col, int64_t ldcol) {
+  const T* X = x.ptr<T>() + n * x.strides[0];
+  const int64_t sc = x.strides[1], sh = x.strides[2], sw = x.strides[3];
+#if DEEPTS_X86
+  if (unitRows(g, sw)) return im2colUnitAvx512<T>(X, sc, sh, c0, d, g, col, ldcol);
+#endif
+  int64_t k = 0;
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        T* row = col + k * ldcol;
         int64_t lo, hi;
         validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
         for (int64_t oy = 0; oy < d.Ho; oy++) {
@@ -107,12 +221,15 @@ void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvG
 
 /** dx[c0 + c, iy, ix] += dcol[k, p] over every tap inside the image (dx: one sample, contiguous (C, H, W)). */
 template <class T>
-void col2im(const T* dcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+void col2im(const T* dcol, int64_t ldcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+#if DEEPTS_X86
+  if (unitRows(g, 1)) return col2imUnitAvx512<T>(dcol, ldcol, c0, d, g, dx);
+#endif
   int64_t k = 0;
   for (int64_t c = 0; c < d.cg; c++)
     for (int64_t ky = 0; ky < d.kH; ky++)
       for (int64_t kx = 0; kx < d.kW; kx++, k++) {
-        const T* row = dcol + k * d.P;
+        const T* row = dcol + k * ldcol;
         int64_t lo, hi;
         validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
         for (int64_t oy = 0; oy < d.Ho; oy++) {
@@ -170,7 +287,7 @@ void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry&
         const T* B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
         gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
       } else {
-        im2col<T>(x, n, grp * d.cg, d, g, col);
+        im2col<T>(x, n, grp * d.cg, d, g, col, d.P);
         gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, col, d.P, 1, o, d.P);
       }
       if (bias) {
@@ -208,7 +325,7 @@ void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, 
       }
       // dcol (K × P) = Wᵀ (K × og) · dY (og × P)
       gemm<T>(d.K, d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, d.P);
-      col2im<T>(dcol, grp * d.cg, d, g, dx);
+      col2im<T>(dcol, d.P, grp * d.cg, d, g, dx);
     }
   });
 }
@@ -249,7 +366,7 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
           sbk = x.strides[3];
           sbn = x.strides[1];
         } else {
-          im2col<T>(x, n, grp * d.cg, d, g, col);
+          im2col<T>(x, n, grp * d.cg, d, g, col, d.P);
           B = col;
           sbk = 1;
           sbn = d.P;
