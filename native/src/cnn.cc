@@ -79,98 +79,120 @@ inline void validColumns(int64_t Wo, int64_t W, int64_t strideW, int64_t padW, i
   if (*lo > *hi) *lo = *hi;
 }
 
+/** Elements an im2col buffer holds past its K × P values (its last row's whole-vector stores). */
+constexpr size_t kColSlack = 16;
+
 #if DEEPTS_X86
-/** Lanes [a, b) of a 16-lane mask, clipped to [0, 16). */
-DEEPTS_TARGET_AVX512 DEEPTS_INLINE __mmask16 laneRange16(int64_t a, int64_t b) {
+/** One zmm of T: the few operations the unit-stride im2col/col2im need. */
+template <class T>
+struct Zmm;
+template <>
+struct Zmm<float> {
+  static constexpr int64_t L = 16;
+  using V = __m512;
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V load(uint32_t m, const float* p) { return _mm512_maskz_loadu_ps(static_cast<__mmask16>(m), p); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(uint32_t m, float* p, V v) { _mm512_mask_storeu_ps(p, static_cast<__mmask16>(m), v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V zero() { return _mm512_setzero_ps(); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V add(V a, V b) { return _mm512_add_ps(a, b); }
+};
+template <>
+struct Zmm<double> {
+  static constexpr int64_t L = 8;
+  using V = __m512d;
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V load(uint32_t m, const double* p) { return _mm512_maskz_loadu_pd(static_cast<__mmask8>(m), p); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(uint32_t m, double* p, V v) { _mm512_mask_storeu_pd(p, static_cast<__mmask8>(m), v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V zero() { return _mm512_setzero_pd(); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V add(V a, V b) { return _mm512_add_pd(a, b); }
+};
+
+/** Lanes [a, b) of an L-lane mask, clipped to [0, L). */
+inline uint32_t laneRange(int64_t a, int64_t b, int64_t L) {
   a = std::max<int64_t>(a, 0);
+  b = std::min(b, L);
   if (b <= a) return 0;
-  const uint32_t hi = b >= 16 ? 0xFFFFu : (1u << b) - 1;
-  return static_cast<__mmask16>(hi & ~((1u << a) - 1));
-}
-DEEPTS_TARGET_AVX512 DEEPTS_INLINE __mmask8 laneRange8(int64_t a, int64_t b) {
-  a = std::max<int64_t>(a, 0);
-  if (b <= a) return 0;
-  const uint32_t hi = b >= 8 ? 0xFFu : (1u << b) - 1;
-  return static_cast<__mmask8>(hi & ~((1u << a) - 1));
+  return ((1u << b) - 1) & ~((1u << a) - 1);
 }
 
-/** r[0, n) = src[i] for i in [lo, hi), 0 elsewhere (src[i] is read only inside [lo, hi)). */
-DEEPTS_TARGET_AVX512 DEEPTS_INLINE void maskedRow(float* r, const float* src, int64_t lo, int64_t hi, int64_t n) {
-  for (int64_t j = 0; j < n; j += 16) {
-    const __m512 v = _mm512_maskz_loadu_ps(laneRange16(lo - j, hi - j), src + j);
-    _mm512_mask_storeu_ps(r + j, laneRange16(0, n - j), v);
-  }
-}
-DEEPTS_TARGET_AVX512 DEEPTS_INLINE void maskedRow(double* r, const double* src, int64_t lo, int64_t hi, int64_t n) {
-  for (int64_t j = 0; j < n; j += 8) {
-    const __m512d v = _mm512_maskz_loadu_pd(laneRange8(lo - j, hi - j), src + j);
-    _mm512_mask_storeu_pd(r + j, laneRange8(0, n - j), v);
-  }
-}
 /**
- * im2col for a unit-stride row (strideW = 1, x's rows contiguous): each output row is one masked
- * copy of the input row shifted by the tap, zeros where the tap falls into the padding.
+ * im2col for unit-stride rows (strideW = 1, x's rows contiguous): each output row is a masked
+ * copy of the input row shifted by the tap, zeros where the tap falls into the padding. The masks
+ * depend only on kx and are computed once. The stores are whole vectors: up to a vector past a
+ * row is overwritten (the next row, written after it, or the buffer's kColSlack).
  */
 template <class T>
 DEEPTS_TARGET_AVX512 void im2colUnitAvx512(const T* X, int64_t sc, int64_t sh, int64_t c0, const ConvDims& d, const ConvGeometry& g,
                                            T* col, int64_t ldcol) {
+  using Z = Zmm<T>;
+  constexpr int64_t L = Z::L;
+  const int64_t chunks = (d.Wo + L - 1) / L;
+  std::vector<uint32_t> masks(static_cast<size_t>(d.kW * chunks));
+  for (int64_t kx = 0; kx < d.kW; kx++) {
+    int64_t lo, hi;
+    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+    for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(kx * chunks + q)] = laneRange(lo - q * L, hi - q * L, L);
+  }
   int64_t k = 0;
   for (int64_t c = 0; c < d.cg; c++)
-    for (int64_t ky = 0; ky < d.kH; ky++)
+    for (int64_t ky = 0; ky < d.kH; ky++) {
+      // output rows [oyLo, oyHi) read input rows; the others lie in the padding
+      int64_t oyLo, oyHi;
+      validColumns(d.Ho, d.H, g.strideH, g.padH, ky * g.dilH, &oyLo, &oyHi);
       for (int64_t kx = 0; kx < d.kW; kx++, k++) {
         T* row = col + k * ldcol;
-        int64_t lo, hi;
-        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
-        const int64_t shift = kx * g.dilW - g.padW;  // input column of output column 0
-        for (int64_t oy = 0; oy < d.Ho; oy++) {
-          const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
-          const bool inside = iy >= 0 && iy < d.H;
-          // the pointer is only dereferenced at [lo, hi), which lie inside the row
-          const T* src = X + (c0 + c) * sc + (inside ? iy : 0) * sh + shift;
-          maskedRow(row + oy * d.Wo, src, inside ? lo : 0, inside ? hi : 0, d.Wo);
+        std::fill(row, row + oyLo * d.Wo, T(0));
+        std::fill(row + oyHi * d.Wo, row + d.P, T(0));
+        const uint32_t* m = masks.data() + kx * chunks;
+        // input column of output column 0; the pointer is only dereferenced inside the row
+        const T* src = X + (c0 + c) * sc + (oyLo * g.strideH - g.padH + ky * g.dilH) * sh + (kx * g.dilW - g.padW);
+        const int64_t step = g.strideH * sh;
+        T* r = row + oyLo * d.Wo;
+        if (chunks == 1) {
+          const uint32_t m0 = m[0];
+          for (int64_t oy = oyLo; oy < oyHi; oy++, src += step, r += d.Wo) Z::store(r, Z::load(m0, src));
+        } else {
+          for (int64_t oy = oyLo; oy < oyHi; oy++, src += step, r += d.Wo)
+            for (int64_t q = 0; q < chunks; q++) Z::store(r + q * L, Z::load(m[q], src + q * L));
         }
       }
+    }
 }
 
 /**
  * col2im's unit-stride form. Each row of dx gathers the kW taps that land on it in registers
  * (a masked, shifted row of dcol each) and is read and written once per (c, ky, oy): adding the
- * taps one at a time would make every masked store feed the next tap's overlapping load.
+ * taps one at a time would make every masked store feed the next tap's overlapping load. Per
+ * element the taps are added in (ky, kx) order, as the scalar loop does.
  */
 template <class T>
 DEEPTS_TARGET_AVX512 void col2imUnitAvx512(const T* dcol, int64_t ldcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
-  constexpr int64_t L = 64 / sizeof(T);
-  std::vector<int64_t> lo(static_cast<size_t>(d.kW)), hi(static_cast<size_t>(d.kW)), shift(static_cast<size_t>(d.kW));
+  using Z = Zmm<T>;
+  constexpr int64_t L = Z::L;
+  const int64_t chunks = (d.W + L - 1) / L;
+  // lane i of chunk q is input column q·L + i, output column q·L + i − shift of tap kx
+  std::vector<uint32_t> masks(static_cast<size_t>(d.kW * chunks));
+  std::vector<int64_t> shift(static_cast<size_t>(d.kW));
   for (int64_t kx = 0; kx < d.kW; kx++) {
-    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo[kx], &hi[kx]);
-    shift[kx] = kx * g.dilW - g.padW;  // input column of output column 0
+    int64_t lo, hi;
+    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+    shift[kx] = kx * g.dilW - g.padW;
+    for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(kx * chunks + q)] = laneRange(lo + shift[kx] - q * L, hi + shift[kx] - q * L, L);
   }
   for (int64_t c = 0; c < d.cg; c++)
     for (int64_t ky = 0; ky < d.kH; ky++) {
       const T* taps = dcol + (c * d.kH + ky) * d.kW * ldcol;
-      for (int64_t oy = 0; oy < d.Ho; oy++) {
-        const int64_t iy = oy * g.strideH - g.padH + ky * g.dilH;
-        if (iy < 0 || iy >= d.H) continue;
-        T* dst = dx + ((c0 + c) * d.H + iy) * d.W;
-        for (int64_t j = 0; j < d.W; j += L) {
-          // lanes i of this chunk are input columns j + i, output column j + i - shift of tap kx
-          if constexpr (sizeof(T) == 4) {
-            const __mmask16 all = laneRange16(0, d.W - j);
-            __m512 acc = _mm512_maskz_loadu_ps(all, dst + j);
-            for (int64_t kx = 0; kx < d.kW; kx++) {
-              const __mmask16 m = laneRange16(lo[kx] + shift[kx] - j, hi[kx] + shift[kx] - j);
-              acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, taps + kx * ldcol + oy * d.Wo + j - shift[kx]));
-            }
-            _mm512_mask_storeu_ps(dst + j, all, acc);
-          } else {
-            const __mmask8 all = laneRange8(0, d.W - j);
-            __m512d acc = _mm512_maskz_loadu_pd(all, dst + j);
-            for (int64_t kx = 0; kx < d.kW; kx++) {
-              const __mmask8 m = laneRange8(lo[kx] + shift[kx] - j, hi[kx] + shift[kx] - j);
-              acc = _mm512_add_pd(acc, _mm512_maskz_loadu_pd(m, taps + kx * ldcol + oy * d.Wo + j - shift[kx]));
-            }
-            _mm512_mask_storeu_pd(dst + j, all, acc);
-          }
+      int64_t oyLo, oyHi;
+      validColumns(d.Ho, d.H, g.strideH, g.padH, ky * g.dilH, &oyLo, &oyHi);
+      for (int64_t oy = oyLo; oy < oyHi; oy++) {
+        T* dst = dx + ((c0 + c) * d.H + oy * g.strideH - g.padH + ky * g.dilH) * d.W;
+        const T* r = taps + oy * d.Wo;
+        for (int64_t q = 0; q < chunks; q++) {
+          const uint32_t all = laneRange(0, d.W - q * L, L);
+          typename Z::V acc = Z::load(all, dst + q * L);
+          for (int64_t kx = 0; kx < d.kW; kx++)
+            acc = Z::add(acc, Z::load(masks[static_cast<size_t>(kx * chunks + q)], r + kx * ldcol + q * L - shift[kx]));
+          Z::store(all, dst + q * L, acc);
         }
       }
     }
@@ -280,7 +302,7 @@ template <class T>
 void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
   const bool direct = directColumns(x, d, g);
-  forSamples<T>(d.N, direct ? 0 : static_cast<size_t>(d.K * d.P), [&](int64_t n, T* col) {
+  forSamples<T>(d.N, direct ? 0 : static_cast<size_t>(d.K * d.P) + kColSlack, [&](int64_t n, T* col) {
     for (int64_t grp = 0; grp < d.G; grp++) {
       T* o = out + (n * d.O + grp * d.og) * d.P;
       if (direct) {
@@ -335,7 +357,7 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   const int64_t OK = d.O * d.K;
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
   const bool direct = directColumns(x, d, g);
-  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * d.P) + kColSlack, dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
   const size_t tmpSize = static_cast<size_t>(d.og * d.K);
   // one partial sum per task, added in task order: the result depends only on the thread count
   const int tasks = d.N >= numThreads() && numThreads() > 1 ? tasksFor(d.N, 1) : 1;
