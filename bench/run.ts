@@ -1,12 +1,14 @@
-// `npm run bench` and `deepts bench gemm|mlp`: runs deepts and the references side by side and
+// `npm run bench` and `deepts bench gemm|mlp|cnn`: runs deepts and the references side by side and
 // writes bench/results/<name>.md and .json. Flags:
 //   --sizes 128,256,512,1024,2048   gemm sizes          --threads 1,2    gemm thread counts
 //   --seconds 1                     time per gemm row   --steps 30       MLP timed steps
 //   --no-reference                  skip numpy/PyTorch  --no-tfjs        skip TensorFlow.js
 //   --no-js                         skip the js backend rows
+// cnn (LeNet-5 step, one ResNet conv layer; bench/cnn.ts) takes --threads N (default 2), --steps, --warmup.
 import { loadavg } from 'node:os';
 import { gemmMarkdown, runGemmBench } from './gemm.js';
 import { mlpMarkdown, runMlpBench } from './mlp.js';
+import { runCnnTarget } from './cnn.js';
 import { machineInfo, machineMarkdown } from './machine.js';
 import { writeResults } from './results.js';
 
@@ -28,12 +30,12 @@ function parse(argv: string[]): { what: string[]; flags: Flags } {
 const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 'string' && v ? v.split(',').map(Number) : dflt);
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
-export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps 30] [--no-reference] [--no-tfjs] [--no-js]';
+export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps 30] [--no-reference] [--no-tfjs] [--no-js]';
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
   const { what, flags } = parse(argv);
-  const targets = what.length === 0 || what.includes('all') ? ['gemm', 'mlp'] : what;
-  for (const t of targets) if (t !== 'gemm' && t !== 'mlp') { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
+  const targets = what.length === 0 || what.includes('all') ? ['gemm', 'mlp', 'cnn'] : what;
+  for (const t of targets) if (t !== 'gemm' && t !== 'mlp' && t !== 'cnn') { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
   const reference = flags.reference !== false;
   for (const t of targets) {
     const machine = machineInfo();
@@ -43,6 +45,8 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
       const report = runGemmBench(opts, log);
       const md = `# sgemm: deepts vs numpy/OpenBLAS\n\n${machineMarkdown(machine, loadavg())}\n\n${gemmMarkdown(report)}\n`;
       log(writeResults('gemm', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
+    } else if (t === 'cnn') {
+      await runCnnTarget(machine, { threads: num(flags.threads, 2), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false }, log);
     } else {
       const opts = { threads: num(flags.threads, 2), batch: num(flags.batch, 128), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false };
       const report = await runMlpBench(opts, log);
@@ -53,7 +57,7 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
   return 0;
 }
 
-// run directly: node dist/bench/run.js [gemm|mlp] [flags]
+// run directly: node dist/bench/run.js [gemm|mlp|cnn] [flags]
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   runBench(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });
 }
