@@ -12,7 +12,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_features.h"
@@ -284,40 +287,119 @@ bool directColumns(const View& x, const ConvDims& d, const ConvGeometry& g) {
          (d.H == 1 || x.strides[2] == d.W * x.strides[3]);
 }
 
-/** Runs body(n, scratch) for every sample: across threads when there are enough samples, else serially (gemm threads). */
-template <class T, class F>
-void forSamples(int64_t N, size_t scratchSize, F&& body) {
-  if (N >= numThreads() && numThreads() > 1) {
-    parallelFor(N, 1, [&](int64_t b, int64_t e) {
-      std::vector<T> scratch(scratchSize);
-      for (int64_t n = b; n < e; n++) body(n, scratch.data());
-    });
-  } else {
-    std::vector<T> scratch(scratchSize);
-    for (int64_t n = 0; n < N; n++) body(n, scratch.data());
+/**
+ * This thread's conv scratch: grow-only, 64-byte aligned, uninitialized (every use writes before
+ * it reads). A conv kernel holds it for the length of one pool task; the gemm inside it has its own.
+ */
+template <class T>
+T* convScratch(size_t n) {
+  struct Buffer {
+    void* p = nullptr;
+    size_t bytes = 0;
+    ~Buffer() { std::free(p); }
+  };
+  thread_local Buffer buf;
+  const size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;
+  if (bytes > buf.bytes) {
+    std::free(buf.p);
+    buf.p = std::aligned_alloc(64, bytes);
+    if (!buf.p) {
+      buf.bytes = 0;
+      throw std::bad_alloc();
+    }
+    buf.bytes = bytes;
   }
+  return static_cast<T*>(buf.p);
+}
+
+/**
+ * Samples per gemm: as many as keep one K × (nb·P) column matrix within 256 KiB (so it stays in
+ * L2 between im2col and gemm's packing), at least 1. Batching them gives the gemm nb·P columns
+ * (LeNet's conv2 has P = 100, 3.1 panels of 32, per sample).
+ */
+template <class T>
+int64_t chunkSamples(const ConvDims& d) {
+  const int64_t budget = int64_t(256 * 1024) / static_cast<int64_t>(sizeof(T));
+  return std::max<int64_t>(1, std::min(d.N, budget / std::max<int64_t>(1, d.K * d.P)));
+}
+
+/**
+ * Runs body(n0, n1, scratch) over chunks of at most nb samples: the samples split evenly across
+ * the pool's threads when there are at least as many as threads (each gemm then runs on its
+ * thread), else one thread walks them and gemm threads inside.
+ */
+template <class T, class F>
+void forSampleChunks(int64_t N, int64_t nb, size_t scratchSize, F&& body) {
+  auto walk = [&](int64_t b, int64_t e) {
+    T* scratch = convScratch<T>(scratchSize);
+    for (int64_t n0 = b; n0 < e; n0 += nb) body(n0, std::min(e, n0 + nb), scratch);
+  };
+  if (N >= numThreads() && numThreads() > 1) parallelFor(N, 1, walk);
+  else walk(0, N);
+}
+
+/** dst (og × m·P) = gy's channels [o0, o0 + og) of samples [n0, n0 + m), sample-major within each row. */
+template <class T>
+void gatherGrad(const View& gy, int64_t n0, int64_t m, int64_t o0, const ConvDims& d, T* dst) {
+  const T* G = gy.ptr<T>();
+  const bool plane = gy.strides[3] == 1 && (d.Ho == 1 || gy.strides[2] == d.Wo);
+  for (int64_t o = 0; o < d.og; o++)
+    for (int64_t i = 0; i < m; i++) {
+      const T* src = G + (n0 + i) * gy.strides[0] + (o0 + o) * gy.strides[1];
+      T* r = dst + o * m * d.P + i * d.P;
+      if (plane) {
+        std::copy(src, src + d.P, r);
+        continue;
+      }
+      for (int64_t oy = 0; oy < d.Ho; oy++)
+        for (int64_t ox = 0; ox < d.Wo; ox++) r[oy * d.Wo + ox] = src[oy * gy.strides[2] + ox * gy.strides[3]];
+    }
 }
 
 template <class T>
 void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
   const bool direct = directColumns(x, d, g);
-  forSamples<T>(d.N, direct ? 0 : static_cast<size_t>(d.K * d.P) + kColSlack, [&](int64_t n, T* col) {
+  // a 1×1 conv reads x as its column matrix, one sample per gemm; others im2col nb samples side by side
+  const int64_t nb = direct ? 1 : chunkSamples<T>(d);
+  const int64_t ld = nb * d.P + static_cast<int64_t>(kColSlack);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), cSize = nb > 1 ? static_cast<size_t>(d.og * nb * d.P) : 0;
+  const T* b = bias ? bias->ptr<T>() : nullptr;
+  forSampleChunks<T>(d.N, nb, colSize + cSize, [&](int64_t n0, int64_t n1, T* scratch) {
+    const int64_t m = n1 - n0;
+    T* col = scratch;
+    T* c = scratch + colSize;
     for (int64_t grp = 0; grp < d.G; grp++) {
-      T* o = out + (n * d.O + grp * d.og) * d.P;
-      if (direct) {
-        const T* B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
-        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
-      } else {
-        im2col<T>(x, n, grp * d.cg, d, g, col, d.P);
-        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, col, d.P, 1, o, d.P);
+      const T* Wg = Wc.data() + grp * d.og * d.K;
+      if (m == 1) {
+        T* o = out + (n0 * d.O + grp * d.og) * d.P;
+        if (direct) {
+          const T* B = x.ptr<T>() + n0 * x.strides[0] + grp * d.cg * x.strides[1];
+          gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
+        } else {
+          im2col<T>(x, n0, grp * d.cg, d, g, col, ld);
+          gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, col, ld, 1, o, d.P);
+        }
+        if (b)
+          for (int64_t oc = 0; oc < d.og; oc++) {
+            const T v = b[(grp * d.og + oc) * bias->strides[0]];
+            T* row = o + oc * d.P;
+            for (int64_t p = 0; p < d.P; p++) row[p] += v;
+          }
+        continue;
       }
-      if (bias) {
-        const T* b = bias->ptr<T>();
-        for (int64_t oc = 0; oc < d.og; oc++) {
-          const T v = b[(grp * d.og + oc) * bias->strides[0]];
-          T* row = o + oc * d.P;
-          for (int64_t p = 0; p < d.P; p++) row[p] += v;
+      // c (og × m·P) = W (og × K) · [col_n0 … col_n1−1] (K × m·P), then out[n, o] = c[o, n] + bias[o]
+      for (int64_t n = n0; n < n1; n++) im2col<T>(x, n, grp * d.cg, d, g, col + (n - n0) * d.P, ld);
+      gemm<T>(d.og, m * d.P, d.K, Wg, d.K, 1, col, ld, 1, c, m * d.P);
+      for (int64_t oc = 0; oc < d.og; oc++) {
+        const T v = b ? b[(grp * d.og + oc) * bias->strides[0]] : T(0);
+        for (int64_t n = n0; n < n1; n++) {
+          const T* src = c + oc * m * d.P + (n - n0) * d.P;
+          T* row = out + (n * d.O + grp * d.og + oc) * d.P;
+          if (b)
+            for (int64_t p = 0; p < d.P; p++) row[p] = src[p] + v;
+          else
+            std::copy(src, src + d.P, row);
         }
       }
     }
@@ -328,26 +410,25 @@ template <class T>
 void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
-  const size_t dcolSize = static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
-  forSamples<T>(d.N, dcolSize + dySize, [&](int64_t n, T* scratch) {
+  const int64_t nb = chunkSamples<T>(d);
+  const size_t dcolSize = static_cast<size_t>(d.K * nb * d.P), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
+  const int64_t CHW = d.C * d.H * d.W;
+  forSampleChunks<T>(d.N, nb, dcolSize + dySize, [&](int64_t n0, int64_t n1, T* scratch) {
+    const int64_t m = n1 - n0;
     T* dcol = scratch;
-    T* dx = out + n * d.C * d.H * d.W;
-    std::fill(dx, dx + d.C * d.H * d.W, T(0));
+    std::fill(out + n0 * CHW, out + n1 * CHW, T(0));
     for (int64_t grp = 0; grp < d.G; grp++) {
-      const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+      const T* dy = gy.ptr<T>() + n0 * gy.strides[0] + grp * d.og * gy.strides[1];
       int64_t sbk = gy.strides[1], sbn = gy.strides[3];
-      if (!gyRows) {
-        T* packed = scratch + dcolSize;
-        for (int64_t o = 0; o < d.og; o++)
-          for (int64_t oy = 0; oy < d.Ho; oy++)
-            for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
-        dy = packed;
-        sbk = d.P;
+      if (m > 1 || !gyRows) {
+        gatherGrad<T>(gy, n0, m, grp * d.og, d, scratch + dcolSize);
+        dy = scratch + dcolSize;
+        sbk = m * d.P;
         sbn = 1;
       }
-      // dcol (K × P) = Wᵀ (K × og) · dY (og × P)
-      gemm<T>(d.K, d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, d.P);
-      col2im<T>(dcol, d.P, grp * d.cg, d, g, dx);
+      // dcol (K × m·P) = Wᵀ (K × og) · dY (og × m·P), then each sample's columns back into its image
+      gemm<T>(d.K, m * d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, m * d.P);
+      for (int64_t n = n0; n < n1; n++) col2im<T>(dcol + (n - n0) * d.P, m * d.P, grp * d.cg, d, g, out + n * CHW);
     }
   });
 }
@@ -357,44 +438,44 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   const int64_t OK = d.O * d.K;
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
   const bool direct = directColumns(x, d, g);
-  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * d.P) + kColSlack, dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
+  const int64_t nb = direct ? 1 : chunkSamples<T>(d);
+  const int64_t ld = nb * d.P + static_cast<int64_t>(kColSlack);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const size_t tmpSize = static_cast<size_t>(d.og * d.K);
   // one partial sum per task, added in task order: the result depends only on the thread count
   const int tasks = d.N >= numThreads() && numThreads() > 1 ? tasksFor(d.N, 1) : 1;
   std::vector<std::vector<T>> partial(static_cast<size_t>(tasks), std::vector<T>(static_cast<size_t>(OK), T(0)));
   auto run = [&](int t) {
     const int64_t b = d.N * t / tasks, e = d.N * (t + 1) / tasks;
-    std::vector<T> scratch(colSize + dySize + tmpSize);
-    T* col = scratch.data();
+    T* col = convScratch<T>(colSize + dySize + tmpSize);
     T* packed = col + colSize;
     T* tmp = packed + dySize;
     T* acc = partial[static_cast<size_t>(t)].data();
-    for (int64_t n = b; n < e; n++) {
+    for (int64_t n0 = b; n0 < e; n0 += nb) {
+      const int64_t n1 = std::min(e, n0 + nb), m = n1 - n0;
       for (int64_t grp = 0; grp < d.G; grp++) {
-        const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+        const T* dy = gy.ptr<T>() + n0 * gy.strides[0] + grp * d.og * gy.strides[1];
         int64_t sam = gy.strides[1], sak = gy.strides[3];
-        if (!gyRows) {
-          for (int64_t o = 0; o < d.og; o++)
-            for (int64_t oy = 0; oy < d.Ho; oy++)
-              for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
+        if (m > 1 || !gyRows) {
+          gatherGrad<T>(gy, n0, m, grp * d.og, d, packed);
           dy = packed;
-          sam = d.P;
+          sam = m * d.P;
           sak = 1;
         }
         const T* B;
         int64_t sbk, sbn;
         if (direct) {
-          B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+          B = x.ptr<T>() + n0 * x.strides[0] + grp * d.cg * x.strides[1];
           sbk = x.strides[3];
           sbn = x.strides[1];
         } else {
-          im2col<T>(x, n, grp * d.cg, d, g, col, d.P);
+          for (int64_t n = n0; n < n1; n++) im2col<T>(x, n, grp * d.cg, d, g, col + (n - n0) * d.P, ld);
           B = col;
           sbk = 1;
-          sbn = d.P;
+          sbn = ld;
         }
-        // tmp (og × K) = dY (og × P) · colᵀ (P × K)
-        gemm<T>(d.og, d.K, d.P, dy, sam, sak, B, sbk, sbn, tmp, d.K);
+        // tmp (og × K) = dY (og × m·P) · colᵀ (m·P × K): the chunk's samples summed inside the gemm
+        gemm<T>(d.og, d.K, m * d.P, dy, sam, sak, B, sbk, sbn, tmp, d.K);
         T* dst = acc + grp * d.og * d.K;
         for (int64_t i = 0; i < d.og * d.K; i++) dst[i] += tmp[i];
       }
@@ -475,6 +556,38 @@ inline bool beats(T v, T best) {
   return v > best || v != v;
 }
 
+#if DEEPTS_X86
+/**
+ * One output row of a 2×2 stride-2 max pool over float rows r0, r1 (unit stride): 16 windows per
+ * step, the even and odd columns split by a permute. The comparisons run in the scalar loop's
+ * order (r0 left, r0 right, r1 left, r1 right) with its rule (beats: larger, or NaN), so values
+ * and indices are the same.
+ */
+DEEPTS_TARGET_AVX512 void maxPool2x2RowAvx512(const float* r0, const float* r1, int64_t Wo, int32_t W, int32_t base, float* o, int32_t* ix) {
+  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odds = _mm512_add_epi32(evens, _mm512_set1_epi32(1));
+  const __m512i lane2 = _mm512_slli_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1);
+  for (int64_t j = 0; j < Wo; j += 16) {
+    const __mmask16 lo = static_cast<__mmask16>(laneRange(0, 2 * (Wo - j), 16)), hi = static_cast<__mmask16>(laneRange(0, 2 * (Wo - j) - 16, 16));
+    const __mmask16 outMask = static_cast<__mmask16>(laneRange(0, Wo - j, 16));
+    const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * j), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * j + 16);
+    const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * j), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * j + 16);
+    __m512 best = _mm512_permutex2var_ps(a0, evens, a1);
+    const __m512i at0 = _mm512_add_epi32(_mm512_set1_epi32(base + static_cast<int32_t>(2 * j)), lane2);
+    __m512i at = at0;
+    const __m512 cand[3] = {_mm512_permutex2var_ps(a0, odds, a1), _mm512_permutex2var_ps(b0, evens, b1), _mm512_permutex2var_ps(b0, odds, b1)};
+    const int32_t offs[3] = {1, W, W + 1};
+    for (int c = 0; c < 3; c++) {
+      const __mmask16 m = _mm512_cmp_ps_mask(cand[c], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(cand[c], cand[c], _CMP_UNORD_Q);
+      best = _mm512_mask_mov_ps(best, m, cand[c]);
+      at = _mm512_mask_add_epi32(at, m, at0, _mm512_set1_epi32(offs[c]));
+    }
+    _mm512_mask_storeu_ps(o + j, outMask, best);
+    _mm512_mask_storeu_epi32(ix + j, outMask, at);
+  }
+}
+#endif
+
 template <class T>
 void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
   const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
@@ -485,6 +598,9 @@ void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
   // LeNet's and VGG's 2×2 windows at stride 2 without padding
   const bool twoByTwo = kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
                         2 * Ho <= H && 2 * Wo <= W;
+  // float rows of unit stride: 16 windows per step (maxPool2x2RowAvx512)
+  const bool vectorRows = twoByTwo && std::is_same<T, float>::value && sw == 1 && DEEPTS_X86 && simdLevel() >= SimdLevel::Avx512;
+  (void)vectorRows;
   forPlanes(x.shape[0] * C, P * kH * kW, [&](int64_t plane) {
     const int64_t n = plane / C, c = plane % C;
     const T* X = X0 + n * sn + c * sc;
@@ -495,6 +611,13 @@ void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
         const T* r0 = X + 2 * oy * sh;
         const T* r1 = r0 + sh;
         const int32_t base = static_cast<int32_t>(2 * oy * W);
+#if DEEPTS_X86
+        if (vectorRows) {
+          maxPool2x2RowAvx512(reinterpret_cast<const float*>(r0), reinterpret_cast<const float*>(r1), Wo, static_cast<int32_t>(W), base,
+                              reinterpret_cast<float*>(o + oy * Wo), ix + oy * Wo);
+          continue;
+        }
+#endif
         for (int64_t ox = 0; ox < Wo; ox++) {
           const int64_t j = 2 * ox * sw;
           T best = r0[j];
