@@ -1,13 +1,19 @@
 // Convolution, pooling and batch norm for the native backend (see cnn.h).
 //
-// conv2d runs per sample and group as out (og × P) = W (og × K) · col (K × P), col the sample's
-// im2col matrix (K = C/g·kH·kW filter taps, P = Ho·Wo output positions); the filter gradient is
-// dW += dY (og × P) · colᵀ per sample, summed in a fixed order; the input gradient is
-// dcol (K × P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads its
-// input as col directly. Samples are spread over the pool's threads when there are at least as
-// many as threads (each gemm then runs on its thread); fewer samples let gemm thread inside.
-// Pooling is threaded over the (n, c) planes and batch norm over the channels; both accumulate in
-// double.
+// conv2d runs per group as out (og × nb·P) = W (og × K) · col (K × nb·P), col the im2col matrix
+// of nb samples side by side (K = C/g·kH·kW filter taps, P = Ho·Wo output positions; nb as many
+// samples as keep col within 256 KiB, so LeNet's conv2 with P = 100 gets one gemm of several
+// hundred columns instead of 3.1 panels per sample), then copied into (N, O, P) with the bias
+// added. The filter gradient is dW += dY (og × nb·P) · colᵀ per chunk of samples (the samples are
+// summed inside the gemm), a partial sum per task added in task order; the input gradient is
+// dcol (K × nb·P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads
+// its input as col directly, one sample at a time. Rows of unit stride take an AVX-512 im2col and
+// col2im: one masked copy per output row and tap, masks computed once per tap column, and col2im
+// sums the kW taps that land on a dx row in registers (the same order as the scalar loop).
+// Samples are spread over the pool's threads when there are at least as many as threads (each
+// gemm then runs on its thread); fewer samples let gemm thread inside. Results depend only on the
+// thread count. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
+// windows per AVX-512 step) and batch norm over the channels; both accumulate in double.
 #include "cnn.h"
 
 #include <algorithm>
