@@ -330,6 +330,28 @@ int64_t chunkSamples(const ConvDims& d) {
 }
 
 /**
+ * Output rows per band for a sample whose K × P columns overflow 512 KiB (chunkSamples gave it a
+ * gemm of its own): its columns are built and consumed a band of rows at a time, each band a conv
+ * of the same input with the padding above shifted (bandDims), so they are still in cache when
+ * gemm packs them. Ho when the whole sample fits.
+ */
+template <class T>
+int64_t bandRows(const ConvDims& d, int64_t nb) {
+  const int64_t budget = int64_t(512 * 1024) / static_cast<int64_t>(sizeof(T));
+  if (nb > 1 || d.K * d.P <= budget) return d.Ho;
+  return std::max<int64_t>(1, budget / std::max<int64_t>(1, d.K * d.Wo));
+}
+
+/** The dims and geometry of output rows [oy0, oy0 + rows) as a conv of its own. */
+inline void bandDims(const ConvDims& d, const ConvGeometry& g, int64_t oy0, int64_t rows, ConvDims* db, ConvGeometry* gb) {
+  *db = d;
+  db->Ho = std::min(rows, d.Ho - oy0);
+  db->P = db->Ho * d.Wo;
+  *gb = g;
+  gb->padH = g.padH - oy0 * g.strideH;
+}
+
+/**
  * Runs body(n0, n1, scratch) over chunks of at most nb samples: the samples split evenly across
  * the pool's threads when there are at least as many as threads (each gemm then runs on its
  * thread), else one thread walks them and gemm threads inside.
@@ -368,7 +390,8 @@ void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry&
   const bool direct = directColumns(x, d, g);
   // a 1×1 conv reads x as its column matrix, one sample per gemm; others im2col nb samples side by side
   const int64_t nb = direct ? 1 : chunkSamples<T>(d);
-  const int64_t ld = nb * d.P + static_cast<int64_t>(kColSlack);
+  const int64_t band = direct ? d.Ho : bandRows<T>(d, nb);
+  const int64_t ld = (band < d.Ho ? band * d.Wo : nb * d.P) + static_cast<int64_t>(kColSlack);
   const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), cSize = nb > 1 ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const T* b = bias ? bias->ptr<T>() : nullptr;
   forSampleChunks<T>(d.N, nb, colSize + cSize, [&](int64_t n0, int64_t n1, T* scratch) {
@@ -382,6 +405,14 @@ void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry&
         if (direct) {
           const T* B = x.ptr<T>() + n0 * x.strides[0] + grp * d.cg * x.strides[1];
           gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
+        } else if (band < d.Ho) {
+          for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+            ConvDims db;
+            ConvGeometry gb;
+            bandDims(d, g, oy0, band, &db, &gb);
+            im2col<T>(x, n0, grp * d.cg, db, gb, col, ld);
+            gemm<T>(d.og, db.P, d.K, Wg, d.K, 1, col, ld, 1, o + oy0 * d.Wo, d.P);
+          }
         } else {
           im2col<T>(x, n0, grp * d.cg, d, g, col, ld);
           gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, col, ld, 1, o, d.P);
@@ -416,8 +447,9 @@ template <class T>
 void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
-  const int64_t nb = chunkSamples<T>(d);
-  const size_t dcolSize = static_cast<size_t>(d.K * nb * d.P), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
+  const int64_t nb = chunkSamples<T>(d), band = bandRows<T>(d, nb);
+  const size_t dcolSize = static_cast<size_t>(d.K * (band < d.Ho ? band * d.Wo : nb * d.P));
+  const size_t dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const int64_t CHW = d.C * d.H * d.W;
   forSampleChunks<T>(d.N, nb, dcolSize + dySize, [&](int64_t n0, int64_t n1, T* scratch) {
     const int64_t m = n1 - n0;
@@ -432,6 +464,16 @@ void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, 
         sbk = m * d.P;
         sbn = 1;
       }
+      if (band < d.Ho) {  // one sample (m = 1), its dY rows contiguous (gyRows or gathered)
+        for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+          ConvDims db;
+          ConvGeometry gb;
+          bandDims(d, g, oy0, band, &db, &gb);
+          gemm<T>(d.K, db.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy + oy0 * d.Wo * sbn, sbk, sbn, dcol, db.P);
+          col2im<T>(dcol, db.P, grp * d.cg, db, gb, out + n0 * CHW);
+        }
+        continue;
+      }
       // dcol (K × m·P) = Wᵀ (K × og) · dY (og × m·P), then each sample's columns back into its image
       gemm<T>(d.K, m * d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, m * d.P);
       for (int64_t n = n0; n < n1; n++) col2im<T>(dcol + (n - n0) * d.P, m * d.P, grp * d.cg, d, g, out + n * CHW);
@@ -444,8 +486,8 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   const int64_t OK = d.O * d.K;
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
   const bool direct = directColumns(x, d, g);
-  const int64_t nb = direct ? 1 : chunkSamples<T>(d);
-  const int64_t ld = nb * d.P + static_cast<int64_t>(kColSlack);
+  const int64_t nb = direct ? 1 : chunkSamples<T>(d), band = direct ? d.Ho : bandRows<T>(d, nb);
+  const int64_t ld = (band < d.Ho ? band * d.Wo : nb * d.P) + static_cast<int64_t>(kColSlack);
   const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const size_t tmpSize = static_cast<size_t>(d.og * d.K);
   // one partial sum per task, added in task order: the result depends only on the thread count
@@ -467,6 +509,18 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
           dy = packed;
           sam = m * d.P;
           sak = 1;
+        }
+        if (band < d.Ho) {  // one sample, its dY rows contiguous: dW += dY[:, band] · col(band)ᵀ band by band
+          for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+            ConvDims db;
+            ConvGeometry gb;
+            bandDims(d, g, oy0, band, &db, &gb);
+            im2col<T>(x, n0, grp * d.cg, db, gb, col, ld);
+            gemm<T>(d.og, d.K, db.P, dy + oy0 * d.Wo * sak, sam, sak, col, 1, ld, tmp, d.K);
+            T* dst = acc + grp * d.og * d.K;
+            for (int64_t i = 0; i < d.og * d.K; i++) dst[i] += tmp[i];
+          }
+          continue;
         }
         const T* B;
         int64_t sbk, sbn;
