@@ -193,7 +193,7 @@ export async function runCnnBench(opts: CnnOptions, log: (line: string) => void 
   return { rows, commands };
 }
 
-const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const f0 = (x: number) => (x < 10 ? x.toPrecision(2) : Math.round(x).toLocaleString('en-US'));
 
 function formatRow(r: CnnRow, base: CnnResult | null): string {
   if ('error' in r) return `| ${r.workload} | ${r.name} | — | — | — | — | — (${r.error}) |`;

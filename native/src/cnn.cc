@@ -352,18 +352,29 @@ inline void bandDims(const ConvDims& d, const ConvGeometry& g, int64_t oy0, int6
 }
 
 /**
- * Runs body(n0, n1, scratch) over chunks of at most nb samples: the samples split evenly across
- * the pool's threads when there are at least as many as threads (each gemm then runs on its
- * thread), else one thread walks them and gemm threads inside.
+ * Tasks the samples split into: none (1, the caller walks them and gemm threads inside) when
+ * there are fewer samples than threads, else up to 4 per thread, about one chunk of nb samples
+ * each. The pool hands tasks to whichever thread is free, so on a shared machine a descheduled
+ * worker leaves the others the rest of the work instead of half of it. The count depends only
+ * on N, nb and the thread count.
  */
+inline int sampleTasks(int64_t N, int64_t nb) {
+  const int threads = numThreads();
+  if (threads <= 1 || N < threads || insideParallelRegion()) return 1;
+  const int64_t chunks = (N + nb - 1) / nb;
+  return static_cast<int>(std::min<int64_t>(N, std::max<int64_t>(threads, std::min<int64_t>(chunks, 4 * threads))));
+}
+
+/** Runs body(n0, n1, scratch) over chunks of at most nb samples, in sampleTasks(N, nb) tasks on the pool. */
 template <class T, class F>
 void forSampleChunks(int64_t N, int64_t nb, size_t scratchSize, F&& body) {
-  auto walk = [&](int64_t b, int64_t e) {
+  const int tasks = sampleTasks(N, nb);
+  auto walk = [&](int t) {
+    const int64_t b = N * t / tasks, e = N * (t + 1) / tasks;
     T* scratch = convScratch<T>(scratchSize);
     for (int64_t n0 = b; n0 < e; n0 += nb) body(n0, std::min(e, n0 + nb), scratch);
   };
-  if (N >= numThreads() && numThreads() > 1) parallelFor(N, 1, walk);
-  else walk(0, N);
+  parallelTasks(tasks, walk);
 }
 
 /** dst (og × m·P) = gy's channels [o0, o0 + og) of samples [n0, n0 + m), sample-major within each row. */
@@ -491,7 +502,7 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const size_t tmpSize = static_cast<size_t>(d.og * d.K);
   // one partial sum per task, added in task order: the result depends only on the thread count
-  const int tasks = d.N >= numThreads() && numThreads() > 1 ? tasksFor(d.N, 1) : 1;
+  const int tasks = sampleTasks(d.N, nb);
   std::vector<std::vector<T>> partial(static_cast<size_t>(tasks), std::vector<T>(static_cast<size_t>(OK), T(0)));
   auto run = [&](int t) {
     const int64_t b = d.N * t / tasks, e = d.N * (t + 1) / tasks;
