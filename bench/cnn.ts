@@ -197,7 +197,8 @@ const f0 = (x: number) => (x < 10 ? x.toPrecision(2) : Math.round(x).toLocaleStr
 
 function formatRow(r: CnnRow, base: CnnResult | null): string {
   if ('error' in r) return `| ${r.workload} | ${r.name} | — | — | — | — | — (${r.error}) |`;
-  const vs = base ? `${(r.imagesPerS / base.imagesPerS).toFixed(2)}×` : '';
+  const ratio = base ? r.imagesPerS / base.imagesPerS : 0;
+  const vs = base ? `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×` : '';
   return `| ${r.workload} | ${r.name} | ${r.threads} | ${r.medianMs.toFixed(2)} / ${r.bestMs.toFixed(2)} | ${f0(r.imagesPerS)} / ${f0(r.bestImagesPerS)} | ${r.steps} | ${vs} (load ${r.load}) |`;
 }
 
