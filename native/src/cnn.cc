@@ -7,12 +7,12 @@
 // added. The filter gradient is dW += dY (og × nb·P) · colᵀ per chunk of samples (the samples are
 // summed inside the gemm), a partial sum per task added in task order; the input gradient is
 // dcol (K × nb·P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads
-// its input as col directly, one sample at a time. Rows of unit stride take an AVX-512 im2col and
-// col2im: one masked copy per output row and tap, masks computed once per tap column, and col2im
-// sums the kW taps that land on a dx row in registers (the same order as the scalar loop).
-// Samples are spread over the pool's threads when there are at least as many as threads (each
-// gemm then runs on its thread); fewer samples let gemm thread inside. Results depend only on the
-// thread count. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
+// its input as col directly, one sample at a time; a sample whose columns overflow 512 KiB runs
+// in bands of output rows. Rows of unit stride take an AVX-512 im2col and col2im: one masked copy
+// per output row and tap, masks computed once per tap column, and col2im sums the kW taps that
+// land on a dx row in registers (the same order as the scalar loop). With at least as many
+// samples as threads the samples split into up to 4 tasks per thread, each gemm on its thread;
+// fewer samples let gemm thread inside. Results depend only on the thread count. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
 // windows per AVX-512 step) and batch norm over the channels; both accumulate in double.
 #include "cnn.h"
 
