@@ -492,6 +492,109 @@ void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, 
   });
 }
 
+#if DEEPTS_X86
+/** Output channels × taps of the filter gradient one register block of conv2dBackwardWeightDirect holds (18 zmm). */
+constexpr int kDwOB = 3, kDwTB = 6;
+/** Vectors per output row it takes (Wo <= 64). */
+constexpr int64_t kDwMaxChunks = 4;
+
+/**
+ * The filter gradient without im2col, for float convs with few taps per filter (first layers,
+ * e.g. LeNet's 1 → 6 5×5): dW[o, k] = Σ over samples and output positions of dY[n, o, p] ·
+ * x[n, tap k at p], 16 positions per vector. A block of 3 channels × 6 taps accumulates in
+ * registers over the task's samples (9 loads feed 18 FMAs) and is summed across lanes at the end;
+ * a tap in the padding reads zeros, as im2col's columns would. Requires unit-stride rows.
+ */
+DEEPTS_TARGET_AVX512 void conv2dBackwardWeightDirect(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d, int64_t grp,
+                                                     int64_t n0, int64_t n1, float* acc) {
+  const int64_t chunks = (d.Wo + 15) / 16;
+  const float* X = x.ptr<float>() + grp * d.cg * x.strides[1];
+  const float* G = gy.ptr<float>() + grp * d.og * gy.strides[1];
+  // per tap: its input offset at output (0, 0), its row offset, its lane masks per chunk
+  std::vector<int64_t> off(static_cast<size_t>(d.K)), dyRow(static_cast<size_t>(d.K));
+  std::vector<uint32_t> masks(static_cast<size_t>(d.K * chunks));
+  std::vector<uint32_t> outMask(static_cast<size_t>(chunks));
+  for (int64_t q = 0; q < chunks; q++) outMask[q] = laneRange(0, d.Wo - 16 * q, 16);
+  for (int64_t c = 0, k = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(k * chunks + q)] = laneRange(lo - 16 * q, hi - 16 * q, 16);
+        dyRow[k] = ky * g.dilH - g.padH;
+        off[k] = c * x.strides[1] + (kx * g.dilW - g.padW);
+      }
+  for (int64_t o0 = 0; o0 < d.og; o0 += kDwOB)
+    for (int64_t k0 = 0; k0 < d.K; k0 += kDwTB) {
+      // a block past the last channel or tap repeats the last one; only the real ones are kept
+      int64_t gOff[kDwOB], xOff[kDwTB], row[kDwTB];
+      for (int i = 0; i < kDwOB; i++) gOff[i] = std::min(o0 + i, d.og - 1) * gy.strides[1];
+      uint32_t tapMask[kDwTB][kDwMaxChunks];
+      for (int t = 0; t < kDwTB; t++) {
+        const int64_t k = std::min(k0 + t, d.K - 1);
+        xOff[t] = off[k];
+        row[t] = dyRow[k];
+        for (int64_t q = 0; q < chunks; q++) tapMask[t][q] = masks[static_cast<size_t>(k * chunks + q)];
+      }
+      __m512 a[kDwOB][kDwTB];
+#pragma GCC unroll 8
+      for (int i = 0; i < kDwOB; i++)
+#pragma GCC unroll 8
+        for (int t = 0; t < kDwTB; t++) a[i][t] = _mm512_setzero_ps();
+      for (int64_t n = n0; n < n1; n++) {
+        const float* Xn = X + n * x.strides[0];
+        const float* Gn = G + n * gy.strides[0];
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          // this output row's input row per tap; a tap in the padding loads zeros (mask 0)
+          const float* src[kDwTB];
+          uint32_t live[kDwTB];  // all ones, or 0 for a tap in the padding
+#pragma GCC unroll 8
+          for (int t = 0; t < kDwTB; t++) {
+            const int64_t iy = oy * g.strideH + row[t];
+            const bool inside = iy >= 0 && iy < d.H;
+            live[t] = inside ? 0xFFFFu : 0u;
+            src[t] = Xn + xOff[t] + (inside ? iy : 0) * x.strides[2];
+          }
+          const float* dyRowPtr = Gn + oy * gy.strides[2];
+          for (int64_t q = 0; q < chunks; q++) {
+            const __mmask16 om = static_cast<__mmask16>(outMask[q]);
+            __m512 dy[kDwOB];
+#pragma GCC unroll 8
+            for (int i = 0; i < kDwOB; i++) dy[i] = _mm512_maskz_loadu_ps(om, dyRowPtr + gOff[i] + 16 * q);
+#pragma GCC unroll 8
+            for (int t = 0; t < kDwTB; t++) {
+              const __mmask16 m = static_cast<__mmask16>(tapMask[t][q] & live[t]);
+              const __m512 xv = _mm512_maskz_loadu_ps(m, src[t] + 16 * q);
+#pragma GCC unroll 8
+              for (int i = 0; i < kDwOB; i++) a[i][t] = _mm512_fmadd_ps(dy[i], xv, a[i][t]);
+            }
+          }
+        }
+      }
+      // every accumulator reduced with constant indices (keeps them in registers), then the real ones kept
+      float sums[kDwOB][kDwTB];
+#pragma GCC unroll 8
+      for (int i = 0; i < kDwOB; i++)
+#pragma GCC unroll 8
+        for (int t = 0; t < kDwTB; t++) sums[i][t] = _mm512_reduce_add_ps(a[i][t]);
+      for (int i = 0; i < kDwOB && o0 + i < d.og; i++)
+        for (int t = 0; t < kDwTB && k0 + t < d.K; t++) acc[(o0 + i) * d.K + k0 + t] += sums[i][t];
+    }
+}
+#endif
+
+/** Whether conv2dBackwardWeightDirect takes this float conv: few taps, unit-stride rows, few lanes of its vectors idle. */
+bool directFilterGradient(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d) {
+#if DEEPTS_X86
+  const int64_t lanes = (d.Wo + 15) / 16 * 16;
+  return x.dtype == DType::F32 && simdLevel() >= SimdLevel::Avx512 && g.strideW == 1 && x.strides[3] == 1 && gy.strides[3] == 1 &&
+         d.K <= 64 && d.og <= 16 && lanes <= 16 * kDwMaxChunks && d.Wo * 8 >= lanes * 7;
+#else
+  (void)x, (void)gy, (void)g, (void)d;
+  return false;
+#endif
+}
+
 template <class T>
 void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d, T* out) {
   const int64_t OK = d.O * d.K;
@@ -504,8 +607,18 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   // one partial sum per task, added in task order: the result depends only on the thread count
   const int tasks = sampleTasks(d.N, nb);
   std::vector<std::vector<T>> partial(static_cast<size_t>(tasks), std::vector<T>(static_cast<size_t>(OK), T(0)));
+  const bool directTaps = directFilterGradient(x, gy, g, d);
   auto run = [&](int t) {
     const int64_t b = d.N * t / tasks, e = d.N * (t + 1) / tasks;
+#if DEEPTS_X86
+    if constexpr (std::is_same<T, float>::value) {
+      if (directTaps) {
+        for (int64_t grp = 0; grp < d.G; grp++)
+          conv2dBackwardWeightDirect(x, gy, g, d, grp, b, e, partial[static_cast<size_t>(t)].data() + grp * d.og * d.K);
+        return;
+      }
+    }
+#endif
     T* col = convScratch<T>(colSize + dySize + tmpSize);
     T* packed = col + colSize;
     T* tmp = packed + dySize;
