@@ -395,9 +395,106 @@ void gatherGrad(const View& gy, int64_t n0, int64_t m, int64_t o0, const ConvDim
     }
 }
 
+#if DEEPTS_X86
+/** Output channels one register block of conv2dDirect holds (× 2 vectors of 16 positions). */
+constexpr int kFwOB = 6;
+
+/**
+ * conv2d without im2col for float convs with few taps (first layers, e.g. LeNet's 1 → 6 5×5):
+ * for each output row, 6 channels × 32 positions accumulate over the K taps in registers (a
+ * masked load of the shifted input row, then 6 broadcast weights: 8 loads feed 12 FMAs), taps in
+ * order from zero and the bias added after, as the gemm path computes them (K <= 64 is one gemm
+ * K block), so the values are the same. A tap in the padding contributes w·0, as im2col's zeros.
+ */
+DEEPTS_TARGET_AVX512 void conv2dDirect(const View& x, const float* Wc, const View* bias, const ConvGeometry& g, const ConvDims& d, int64_t n0,
+                                       int64_t n1, float* out) {
+  const int64_t chunks = (d.Wo + 15) / 16;
+  std::vector<int64_t> off(static_cast<size_t>(d.K)), rowOff(static_cast<size_t>(d.K));
+  std::vector<uint32_t> masks(static_cast<size_t>(d.K * (chunks + 1)), 0u);  // one zero chunk past the last
+  std::vector<uint32_t> outMask(static_cast<size_t>(chunks + 1), 0u);
+  for (int64_t q = 0; q < chunks; q++) outMask[q] = laneRange(0, d.Wo - 16 * q, 16);
+  for (int64_t c = 0, k = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(k * (chunks + 1) + q)] = laneRange(lo - 16 * q, hi - 16 * q, 16);
+        rowOff[k] = ky * g.dilH - g.padH;
+        off[k] = c * x.strides[1] + (kx * g.dilW - g.padW);
+      }
+  const float* B = bias ? bias->ptr<float>() : nullptr;
+  for (int64_t n = n0; n < n1; n++)
+    for (int64_t grp = 0; grp < d.G; grp++) {
+      const float* X = x.ptr<float>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+      for (int64_t o0 = 0; o0 < d.og; o0 += kFwOB) {
+        // a block past the last channel repeats it; only the real ones are stored
+        const float* wr[kFwOB];
+        for (int i = 0; i < kFwOB; i++) wr[i] = Wc + (grp * d.og + std::min<int64_t>(o0 + i, d.og - 1)) * d.K;
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          const int64_t iy0 = oy * g.strideH;
+          for (int64_t q = 0; q < chunks; q += 2) {
+            __m512 a0[kFwOB], a1[kFwOB];
+#pragma GCC unroll 8
+            for (int i = 0; i < kFwOB; i++) a0[i] = a1[i] = _mm512_setzero_ps();
+            for (int64_t k = 0; k < d.K; k++) {
+              const int64_t iy = iy0 + rowOff[k];
+              const bool inside = iy >= 0 && iy < d.H;
+              const uint32_t live = inside ? 0xFFFFu : 0u;
+              const float* src = X + off[k] + (inside ? iy : 0) * x.strides[2] + 16 * q;
+              const uint32_t* m = masks.data() + k * (chunks + 1) + q;
+              const __m512 x0 = _mm512_maskz_loadu_ps(static_cast<__mmask16>(m[0] & live), src);
+              const __m512 x1 = _mm512_maskz_loadu_ps(static_cast<__mmask16>(m[1] & live), src + 16);
+#pragma GCC unroll 8
+              for (int i = 0; i < kFwOB; i++) {
+                const __m512 w = _mm512_set1_ps(wr[i][k]);
+                a0[i] = _mm512_fmadd_ps(w, x0, a0[i]);
+                a1[i] = _mm512_fmadd_ps(w, x1, a1[i]);
+              }
+            }
+#pragma GCC unroll 8
+            for (int i = 0; i < kFwOB; i++) {
+              if (o0 + i >= d.og) break;
+              const int64_t o = grp * d.og + o0 + i;
+              float* r = out + ((n * d.O + o) * d.Ho + oy) * d.Wo + 16 * q;
+              __m512 v0 = a0[i], v1 = a1[i];
+              if (B) {
+                const __m512 bv = _mm512_set1_ps(B[o * bias->strides[0]]);
+                v0 = _mm512_add_ps(v0, bv);
+                v1 = _mm512_add_ps(v1, bv);
+              }
+              _mm512_mask_storeu_ps(r, static_cast<__mmask16>(outMask[q]), v0);
+              _mm512_mask_storeu_ps(r + 16, static_cast<__mmask16>(outMask[q + 1]), v1);
+            }
+          }
+        }
+      }
+    }
+}
+#endif
+
+/** Whether conv2dDirect takes this conv: float, few taps and channels, unit-stride rows, few idle lanes. */
+bool directForward(const View& x, const ConvGeometry& g, const ConvDims& d) {
+#if DEEPTS_X86
+  const int64_t lanes = (d.Wo + 15) / 16 * 16;
+  return x.dtype == DType::F32 && simdLevel() >= SimdLevel::Avx512 && g.strideW == 1 && x.strides[3] == 1 && d.K <= 64 && d.og <= 16 &&
+         lanes <= 64 && d.Wo * 8 >= lanes * 7;
+#else
+  (void)x, (void)g, (void)d;
+  return false;
+#endif
+}
+
 template <class T>
 void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
+#if DEEPTS_X86
+  if constexpr (std::is_same<T, float>::value) {
+    if (directForward(x, g, d)) {
+      forSampleChunks<T>(d.N, 8, 0, [&](int64_t n0, int64_t n1, T*) { conv2dDirect(x, Wc.data(), bias, g, d, n0, n1, out); });
+      return;
+    }
+  }
+#endif
   const bool direct = directColumns(x, d, g);
   // a 1×1 conv reads x as its column matrix, one sample per gemm; others im2col nb samples side by side
   const int64_t nb = direct ? 1 : chunkSamples<T>(d);
