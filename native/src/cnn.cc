@@ -12,7 +12,10 @@
 // per output row and tap, masks computed once per tap column, and col2im sums the kW taps that
 // land on a dx row in registers (the same order as the scalar loop). With at least as many
 // samples as threads the samples split into up to 4 tasks per thread, each gemm on its thread;
-// fewer samples let gemm thread inside. Results depend only on the thread count. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
+// fewer samples let gemm thread inside. Results depend only on the thread count. Float convs
+// with few taps and filters (a first layer: K <= 64, og <= 16, unit-stride rows of <= 64 columns)
+// skip im2col: conv2dDirect and conv2dBackwardWeightDirect keep a block of channels × output
+// positions (or channels × taps) in AVX-512 registers. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
 // windows per AVX-512 step) and batch norm over the channels; both accumulate in double.
 #include "cnn.h"
 
