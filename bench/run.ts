@@ -1,13 +1,15 @@
-// `npm run bench` and `deepts bench gemm|mlp|gpt`: runs deepts and the references side by side and
+// `npm run bench` and `deepts bench gemm|mlp|gpt|cnn`: runs deepts and the references side by side and
 // writes bench/results/<name>.md and .json. Flags:
 //   --sizes 128,256,512,1024,2048   gemm sizes          --threads 1,2    gemm thread counts
 //   --seconds 1                     time per gemm row   --steps N        timed steps (MLP 30, GPT 20)
 //   --no-reference                  skip numpy/PyTorch  --no-tfjs        skip TensorFlow.js
 //   --no-js                         skip the js backend rows
+// cnn (LeNet-5 step, one ResNet conv layer; bench/cnn.ts) takes --threads N (default 2), --steps, --warmup.
 import { loadavg } from 'node:os';
 import { gemmMarkdown, runGemmBench } from './gemm.js';
 import { mlpMarkdown, runMlpBench } from './mlp.js';
 import { gptMarkdown, runGptBench } from './gpt.js';
+import { runCnnTarget } from './cnn.js';
 import { machineInfo, machineMarkdown } from './machine.js';
 import { writeResults } from './results.js';
 
@@ -29,12 +31,13 @@ function parse(argv: string[]): { what: string[]; flags: Flags } {
 const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 'string' && v ? v.split(',').map(Number) : dflt);
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
-export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|gpt|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps 30] [--no-reference] [--no-tfjs] [--no-js]';
+export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js]';
+const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn'];
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
   const { what, flags } = parse(argv);
-  const targets = what.length === 0 || what.includes('all') ? ['gemm', 'mlp', 'gpt'] : what;
-  for (const t of targets) if (!['gemm', 'mlp', 'gpt'].includes(t)) { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
+  const targets = what.length === 0 || what.includes('all') ? BENCHES : what;
+  for (const t of targets) if (!BENCHES.includes(t)) { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
   const reference = flags.reference !== false;
   for (const t of targets) {
     const machine = machineInfo();
@@ -49,6 +52,8 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
       const report = await runGptBench(opts, log);
       const md = `# Character-GPT training step: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${gptMarkdown(report)}\n`;
       log(writeResults('gpt', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
+    } else if (t === 'cnn') {
+      await runCnnTarget(machine, { threads: num(flags.threads, 2), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false }, log);
     } else {
       const opts = { threads: num(flags.threads, 2), batch: num(flags.batch, 128), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false };
       const report = await runMlpBench(opts, log);
@@ -59,7 +64,7 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
   return 0;
 }
 
-// run directly: node dist/bench/run.js [gemm|mlp|gpt] [flags]
+// run directly: node dist/bench/run.js [gemm|mlp|gpt|cnn] [flags]
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   runBench(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });
 }

@@ -3,8 +3,9 @@
 import { load1 } from './timing.js';
 import type { Unavailable } from './reference.js';
 
-export type StepResult = { name: string; threads: string; medianMs: number; bestMs: number; perS: number; bestPerS: number; steps: number; load: number };
-export type StepRow = StepResult | (Unavailable & { name: string });
+/** One row of a step bench; `workload` names the workload when a bench has several (cnn: lenet, conv). */
+export type StepResult = { workload?: string; name: string; threads: string; medianMs: number; bestMs: number; perS: number; bestPerS: number; steps: number; load: number };
+export type StepRow = StepResult | (Unavailable & { workload?: string; name: string });
 
 /** PyTorch's side of a step bench, as scripts/bench_reference.py prints it. */
 export type TorchStepResult = { tool: string; threads: number; best_step_ms: number; median_step_ms: number; steps: number };
@@ -22,31 +23,36 @@ export function timeSteps(step: () => void, steps: number, warmup: number): numb
 }
 
 /** Median and best of step times (ms), as items (samples, tokens, images) per second. */
-export function summarizeSteps(name: string, threads: string, times: number[], itemsPerStep: number): StepResult {
+export function summarizeSteps(name: string, threads: string, times: number[], itemsPerStep: number, workload?: string): StepResult {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!, best = sorted[0]!;
-  return { name, threads, medianMs: median, bestMs: best, perS: (itemsPerStep * 1000) / median, bestPerS: (itemsPerStep * 1000) / best, steps: times.length, load: load1() };
+  return { workload, name, threads, medianMs: median, bestMs: best, perS: (itemsPerStep * 1000) / median, bestPerS: (itemsPerStep * 1000) / best, steps: times.length, load: load1() };
 }
 
-export function torchRow(r: TorchStepResult, itemsPerStep: number): StepResult {
-  return { name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, perS: (itemsPerStep * 1000) / r.median_step_ms, bestPerS: (itemsPerStep * 1000) / r.best_step_ms, steps: r.steps, load: load1() };
+export function torchRow(r: TorchStepResult, itemsPerStep: number, workload?: string): StepResult {
+  return { workload, name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, perS: (itemsPerStep * 1000) / r.median_step_ms, bestPerS: (itemsPerStep * 1000) / r.best_step_ms, steps: r.steps, load: load1() };
 }
 
-const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+/** Rates: whole numbers with separators, two significant digits below 10 (TensorFlow.js's rows). */
+const rate = (x: number) => (x < 10 ? x.toPrecision(2) : Math.round(x).toLocaleString('en-US'));
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-export function formatStepRow(r: StepRow, base: StepResult | null): string {
-  if ('error' in r) return `| ${r.name} | — | — | — | — | — (${r.error}) |`;
-  const vs = base ? `${(r.perS / base.perS).toFixed(2)}×` : '';
-  return `| ${r.name} | ${r.threads} | ${r.medianMs.toFixed(1)} / ${r.bestMs.toFixed(1)} | ${f0(r.perS)} / ${f0(r.bestPerS)} | ${r.steps} | ${vs} (load ${r.load}) |`;
+export function formatStepRow(r: StepRow, base: StepResult | null, workloadColumn = false): string {
+  const lead = workloadColumn ? `| ${r.workload ?? ''} ` : '';
+  if ('error' in r) return `${lead}| ${r.name} | — | — | — | — | — (${r.error}) |`;
+  const ratio = base ? r.perS / base.perS : 0;
+  const vs = base ? `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}×` : '';
+  return `${lead}| ${r.name} | ${r.threads} | ${ms(r.medianMs)} / ${ms(r.bestMs)} | ${rate(r.perS)} / ${rate(r.bestPerS)} | ${r.steps} | ${vs} (load ${r.load}) |`;
 }
 
-/** The table: each row against PyTorch at the same thread count (median). */
-export function stepTable(rows: StepRow[], unit: string, commands: string[]): string {
-  const torchAt = (threads: string) => rows.find((r) => !('error' in r) && r.name.startsWith('PyTorch') && r.threads === threads) as StepResult | undefined;
+/** The table: each row against PyTorch on the same workload at the same thread count (median). */
+export function stepTable(rows: StepRow[], unit: string, commands: string[], workloadColumn = false): string {
+  const torchAt = (r: StepResult) =>
+    rows.find((t) => !('error' in t) && t.name.startsWith('PyTorch') && t.threads === r.threads && t.workload === r.workload) as StepResult | undefined;
   return [
-    `| run | threads | step ms | ${unit} | steps | vs PyTorch (same threads, median) |`,
-    '|---|---:|---:|---:|---:|---|',
-    ...rows.map((r) => formatStepRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : torchAt(r.threads) ?? null)),
-    ...(commands.length ? ['', 'Reference command:', '', ...commands.map((c) => `    ${c}`)] : []),
+    `${workloadColumn ? '| workload ' : ''}| run | threads | step ms | ${unit} | steps | vs PyTorch (same threads, median) |`,
+    `${workloadColumn ? '|---' : ''}|---|---:|---:|---:|---:|---|`,
+    ...rows.map((r) => formatStepRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : torchAt(r) ?? null, workloadColumn)),
+    ...(commands.length ? ['', `Reference command${commands.length > 1 ? 's' : ''}:`, '', ...commands.map((c) => `    ${c}`)] : []),
   ].join('\n');
 }

@@ -4,6 +4,8 @@
   bench_reference.py gemm --sizes 128,256 --seconds 1     numpy (OpenBLAS) sgemm, C = A @ B, float32
   bench_reference.py mlp --threads 2 --steps 30           PyTorch CPU training step of the MLP bench
   bench_reference.py gpt --threads 2 --steps 20           PyTorch CPU training step of nanoGPT's CPU char model
+  bench_reference.py lenet --threads 2 --steps 30         PyTorch CPU LeNet-5 training step (batch 64, SGD momentum)
+  bench_reference.py conv --threads 2 --steps 6           PyTorch CPU 3x3 conv 64->64, 56x56, batch 8: forward + backward
 
 Prints one JSON object on stdout. Threads come from the caller: OPENBLAS_NUM_THREADS for numpy,
 torch.set_num_threads(--threads) with OPENBLAS_NUM_THREADS=1 for PyTorch. The caller also unsets
@@ -174,6 +176,65 @@ def report_steps(torch, args, step):
     }))
 
 
+def bench_lenet(args):
+    """LeNet-5 as src/models/lenet.ts and /work/shared/reference/torch_train.py: SGD(lr 0.01, momentum 0.9), batch 64."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+
+    class LeNet5(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c1 = nn.Conv2d(1, 6, 5, padding=2)
+            self.c2 = nn.Conv2d(6, 16, 5)
+            self.f1 = nn.Linear(400, 120)
+            self.f2 = nn.Linear(120, 84)
+            self.f3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.c1(x)), 2)
+            x = F.max_pool2d(F.relu(self.c2(x)), 2)
+            x = F.relu(self.f1(x.flatten(1)))
+            x = F.relu(self.f2(x))
+            return self.f3(x)
+
+    model = LeNet5()
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(args.batch, 1, 28, 28)
+    y = torch.randint(0, 10, (args.batch,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+
+    report_steps(torch, args, step)
+
+
+def bench_conv(args):
+    """One ResNet-style conv layer: 3x3, 64 -> 64 channels, pad 1, 56x56, batch 8, no bias; forward + backward (input, filters)."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    c, s = args.channels, args.size
+    x = torch.randn(args.batch, c, s, s, requires_grad=True)
+    w = (torch.randn(c, c, 3, 3) / (9 * c) ** 0.5).requires_grad_()
+    gy = torch.randn(args.batch, c, s, s)
+
+    def step():
+        x.grad = None
+        w.grad = None
+        F.conv2d(x, w, None, padding=1).backward(gy)
+
+    report_steps(torch, args, step)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -191,9 +252,21 @@ def main():
     t.add_argument("--block", type=int, default=64)
     t.add_argument("--steps", type=int, default=20)
     t.add_argument("--warmup", type=int, default=5)
+    le = sub.add_parser("lenet")
+    le.add_argument("--threads", type=int, default=2)
+    le.add_argument("--batch", type=int, default=64)
+    le.add_argument("--steps", type=int, default=30)
+    le.add_argument("--warmup", type=int, default=5)
+    cv = sub.add_parser("conv")
+    cv.add_argument("--threads", type=int, default=2)
+    cv.add_argument("--batch", type=int, default=8)
+    cv.add_argument("--channels", type=int, default=64)
+    cv.add_argument("--size", type=int, default=56)
+    cv.add_argument("--steps", type=int, default=6)
+    cv.add_argument("--warmup", type=int, default=1)
     args = p.parse_args()
     try:
-        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt}[args.cmd](args)
+        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv}[args.cmd](args)
     except ImportError as e:
         print(json.dumps({"error": f"{e.name or e} is not installed"}))
         sys.exit(3)

@@ -1,21 +1,35 @@
 // Convolution, pooling and batch norm for the native backend (see cnn.h).
 //
-// conv2d runs per sample and group as out (og × P) = W (og × K) · col (K × P), col the sample's
-// im2col matrix (K = C/g·kH·kW filter taps, P = Ho·Wo output positions); the filter gradient is
-// dW += dY (og × P) · colᵀ per sample, summed in a fixed order; the input gradient is
-// dcol (K × P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads its
-// input as col directly. Samples are spread over the pool's threads when there are at least as
-// many as threads (each gemm then runs on its thread); fewer samples let gemm thread inside.
-// Pooling is threaded over the (n, c) planes and batch norm over the channels; both accumulate in
-// double.
+// conv2d runs per group as out (og × nb·P) = W (og × K) · col (K × nb·P), col the im2col matrix
+// of nb samples side by side (K = C/g·kH·kW filter taps, P = Ho·Wo output positions; nb as many
+// samples as keep col within 256 KiB, so LeNet's conv2 with P = 100 gets one gemm of several
+// hundred columns instead of 3.1 panels per sample), then copied into (N, O, P) with the bias
+// added. The filter gradient is dW += dY (og × nb·P) · colᵀ per chunk of samples (the samples are
+// summed inside the gemm), a partial sum per task added in task order; the input gradient is
+// dcol (K × nb·P) = Wᵀ · dY scattered back into dx (col2im). A 1×1 stride-1 unpadded conv reads
+// its input as col directly, one sample at a time; a sample whose columns overflow 512 KiB runs
+// in bands of output rows. Rows of unit stride take an AVX-512 im2col and col2im: one masked copy
+// per output row and tap, masks computed once per tap column, and col2im sums the kW taps that
+// land on a dx row in registers (the same order as the scalar loop). With at least as many
+// samples as threads the samples split into up to 4 tasks per thread, each gemm on its thread;
+// fewer samples let gemm thread inside. Results depend only on the thread count. Float convs
+// with few taps and filters (a first layer: K <= 64, og <= 16, unit-stride rows of <= 64 columns)
+// skip im2col: conv2dDirect and conv2dBackwardWeightDirect keep a block of channels × output
+// positions (or channels × taps) in AVX-512 registers. Pooling is threaded over the (n, c) planes (2×2 stride-2 float max pooling 16
+// windows per AVX-512 step) and batch norm over the channels; both accumulate in double.
 #include "cnn.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
+#include "cpu_features.h"
 #include "gemm/gemm.h"
+#include "simd.h"
 #include "thread_pool.h"
 
 namespace deepts {
@@ -77,16 +91,150 @@ inline void validColumns(int64_t Wo, int64_t W, int64_t strideW, int64_t padW, i
   if (*lo > *hi) *lo = *hi;
 }
 
-/** col (K × P) of sample n, channels [c0, c0 + cg) of x. */
+/** Elements an im2col buffer holds past its K × P values (its last row's whole-vector stores). */
+constexpr size_t kColSlack = 16;
+
+#if DEEPTS_X86
+/** One zmm of T: the few operations the unit-stride im2col/col2im need. */
 template <class T>
-void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* col) {
+struct Zmm;
+template <>
+struct Zmm<float> {
+  static constexpr int64_t L = 16;
+  using V = __m512;
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V load(uint32_t m, const float* p) { return _mm512_maskz_loadu_ps(static_cast<__mmask16>(m), p); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(uint32_t m, float* p, V v) { _mm512_mask_storeu_ps(p, static_cast<__mmask16>(m), v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V zero() { return _mm512_setzero_ps(); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V add(V a, V b) { return _mm512_add_ps(a, b); }
+};
+template <>
+struct Zmm<double> {
+  static constexpr int64_t L = 8;
+  using V = __m512d;
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V load(uint32_t m, const double* p) { return _mm512_maskz_loadu_pd(static_cast<__mmask8>(m), p); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE void store(uint32_t m, double* p, V v) { _mm512_mask_storeu_pd(p, static_cast<__mmask8>(m), v); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V zero() { return _mm512_setzero_pd(); }
+  DEEPTS_TARGET_AVX512 static DEEPTS_INLINE V add(V a, V b) { return _mm512_add_pd(a, b); }
+};
+
+/** Lanes [a, b) of an L-lane mask, clipped to [0, L). */
+inline uint32_t laneRange(int64_t a, int64_t b, int64_t L) {
+  a = std::max<int64_t>(a, 0);
+  b = std::min(b, L);
+  if (b <= a) return 0;
+  return ((1u << b) - 1) & ~((1u << a) - 1);
+}
+
+/**
+ * im2col for unit-stride rows (strideW = 1, x's rows contiguous): each output row is a masked
+ * copy of the input row shifted by the tap, zeros where the tap falls into the padding. The masks
+ * depend only on kx and are computed once. The stores are whole vectors: up to a vector past a
+ * row is overwritten (the next row, written after it, or the buffer's kColSlack).
+ */
+template <class T>
+DEEPTS_TARGET_AVX512 void im2colUnitAvx512(const T* X, int64_t sc, int64_t sh, int64_t c0, const ConvDims& d, const ConvGeometry& g,
+                                           T* col, int64_t ldcol) {
+  using Z = Zmm<T>;
+  constexpr int64_t L = Z::L;
+  const int64_t chunks = (d.Wo + L - 1) / L;
+  std::vector<uint32_t> masks(static_cast<size_t>(d.kW * chunks));
+  for (int64_t kx = 0; kx < d.kW; kx++) {
+    int64_t lo, hi;
+    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+    for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(kx * chunks + q)] = laneRange(lo - q * L, hi - q * L, L);
+  }
+  int64_t k = 0;
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++) {
+      // output rows [oyLo, oyHi) read input rows; the others lie in the padding
+      int64_t oyLo, oyHi;
+      validColumns(d.Ho, d.H, g.strideH, g.padH, ky * g.dilH, &oyLo, &oyHi);
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        T* row = col + k * ldcol;
+        std::fill(row, row + oyLo * d.Wo, T(0));
+        std::fill(row + oyHi * d.Wo, row + d.P, T(0));
+        const uint32_t* m = masks.data() + kx * chunks;
+        // input column of output column 0; the pointer is only dereferenced inside the row
+        const T* src = X + (c0 + c) * sc + (oyLo * g.strideH - g.padH + ky * g.dilH) * sh + (kx * g.dilW - g.padW);
+        const int64_t step = g.strideH * sh;
+        T* r = row + oyLo * d.Wo;
+        if (chunks == 1) {
+          const uint32_t m0 = m[0];
+          for (int64_t oy = oyLo; oy < oyHi; oy++, src += step, r += d.Wo) Z::store(r, Z::load(m0, src));
+        } else {
+          for (int64_t oy = oyLo; oy < oyHi; oy++, src += step, r += d.Wo)
+            for (int64_t q = 0; q < chunks; q++) Z::store(r + q * L, Z::load(m[q], src + q * L));
+        }
+      }
+    }
+}
+
+/**
+ * col2im's unit-stride form. Each row of dx gathers the kW taps that land on it in registers
+ * (a masked, shifted row of dcol each) and is read and written once per (c, ky, oy): adding the
+ * taps one at a time would make every masked store feed the next tap's overlapping load. Per
+ * element the taps are added in (ky, kx) order, as the scalar loop does.
+ */
+template <class T>
+DEEPTS_TARGET_AVX512 void col2imUnitAvx512(const T* dcol, int64_t ldcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+  using Z = Zmm<T>;
+  constexpr int64_t L = Z::L;
+  const int64_t chunks = (d.W + L - 1) / L;
+  // lane i of chunk q is input column q·L + i, output column q·L + i − shift of tap kx
+  std::vector<uint32_t> masks(static_cast<size_t>(d.kW * chunks));
+  std::vector<int64_t> shift(static_cast<size_t>(d.kW));
+  for (int64_t kx = 0; kx < d.kW; kx++) {
+    int64_t lo, hi;
+    validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+    shift[kx] = kx * g.dilW - g.padW;
+    for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(kx * chunks + q)] = laneRange(lo + shift[kx] - q * L, hi + shift[kx] - q * L, L);
+  }
+  for (int64_t c = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++) {
+      const T* taps = dcol + (c * d.kH + ky) * d.kW * ldcol;
+      int64_t oyLo, oyHi;
+      validColumns(d.Ho, d.H, g.strideH, g.padH, ky * g.dilH, &oyLo, &oyHi);
+      for (int64_t oy = oyLo; oy < oyHi; oy++) {
+        T* dst = dx + ((c0 + c) * d.H + oy * g.strideH - g.padH + ky * g.dilH) * d.W;
+        const T* r = taps + oy * d.Wo;
+        for (int64_t q = 0; q < chunks; q++) {
+          const uint32_t all = laneRange(0, d.W - q * L, L);
+          typename Z::V acc = Z::load(all, dst + q * L);
+          for (int64_t kx = 0; kx < d.kW; kx++)
+            acc = Z::add(acc, Z::load(masks[static_cast<size_t>(kx * chunks + q)], r + kx * ldcol + q * L - shift[kx]));
+          Z::store(all, dst + q * L, acc);
+        }
+      }
+    }
+}
+#endif
+
+/** Whether the unit-stride AVX-512 im2col/col2im apply. */
+inline bool unitRows(const ConvGeometry& g, int64_t sw) {
+#if DEEPTS_X86
+  return g.strideW == 1 && sw == 1 && simdLevel() >= SimdLevel::Avx512;
+#else
+  (void)g;
+  (void)sw;
+  return false;
+#endif
+}
+
+/** col (K × P, row stride ldcol) of sample n, channels [c0, c0 + cg) of x. */
+template <class T>
+void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* col, int64_t ldcol) {
   const T* X = x.ptr<T>() + n * x.strides[0];
   const int64_t sc = x.strides[1], sh = x.strides[2], sw = x.strides[3];
+#if DEEPTS_X86
+  if (unitRows(g, sw)) return im2colUnitAvx512<T>(X, sc, sh, c0, d, g, col, ldcol);
+#endif
   int64_t k = 0;
   for (int64_t c = 0; c < d.cg; c++)
     for (int64_t ky = 0; ky < d.kH; ky++)
       for (int64_t kx = 0; kx < d.kW; kx++, k++) {
-        T* row = col + k * d.P;
+        T* row = col + k * ldcol;
         int64_t lo, hi;
         validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
         for (int64_t oy = 0; oy < d.Ho; oy++) {
@@ -107,12 +255,15 @@ void im2col(const View& x, int64_t n, int64_t c0, const ConvDims& d, const ConvG
 
 /** dx[c0 + c, iy, ix] += dcol[k, p] over every tap inside the image (dx: one sample, contiguous (C, H, W)). */
 template <class T>
-void col2im(const T* dcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+void col2im(const T* dcol, int64_t ldcol, int64_t c0, const ConvDims& d, const ConvGeometry& g, T* dx) {
+#if DEEPTS_X86
+  if (unitRows(g, 1)) return col2imUnitAvx512<T>(dcol, ldcol, c0, d, g, dx);
+#endif
   int64_t k = 0;
   for (int64_t c = 0; c < d.cg; c++)
     for (int64_t ky = 0; ky < d.kH; ky++)
       for (int64_t kx = 0; kx < d.kW; kx++, k++) {
-        const T* row = dcol + k * d.P;
+        const T* row = dcol + k * ldcol;
         int64_t lo, hi;
         validColumns(d.Wo, d.W, g.strideW, g.padW, kx * g.dilW, &lo, &hi);
         for (int64_t oy = 0; oy < d.Ho; oy++) {
@@ -145,40 +296,258 @@ bool directColumns(const View& x, const ConvDims& d, const ConvGeometry& g) {
          (d.H == 1 || x.strides[2] == d.W * x.strides[3]);
 }
 
-/** Runs body(n, scratch) for every sample: across threads when there are enough samples, else serially (gemm threads). */
-template <class T, class F>
-void forSamples(int64_t N, size_t scratchSize, F&& body) {
-  if (N >= numThreads() && numThreads() > 1) {
-    parallelFor(N, 1, [&](int64_t b, int64_t e) {
-      std::vector<T> scratch(scratchSize);
-      for (int64_t n = b; n < e; n++) body(n, scratch.data());
-    });
-  } else {
-    std::vector<T> scratch(scratchSize);
-    for (int64_t n = 0; n < N; n++) body(n, scratch.data());
+/**
+ * This thread's conv scratch: grow-only, 64-byte aligned, uninitialized (every use writes before
+ * it reads). A conv kernel holds it for the length of one pool task; the gemm inside it has its own.
+ */
+template <class T>
+T* convScratch(size_t n) {
+  struct Buffer {
+    void* p = nullptr;
+    size_t bytes = 0;
+    ~Buffer() { std::free(p); }
+  };
+  thread_local Buffer buf;
+  const size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;
+  if (bytes > buf.bytes) {
+    std::free(buf.p);
+    buf.p = std::aligned_alloc(64, bytes);
+    if (!buf.p) {
+      buf.bytes = 0;
+      throw std::bad_alloc();
+    }
+    buf.bytes = bytes;
   }
+  return static_cast<T*>(buf.p);
+}
+
+/**
+ * Samples per gemm: as many as keep one K × (nb·P) column matrix within 256 KiB (so it stays in
+ * L2 between im2col and gemm's packing), at least 1. Batching them gives the gemm nb·P columns
+ * (LeNet's conv2 has P = 100, 3.1 panels of 32, per sample).
+ */
+template <class T>
+int64_t chunkSamples(const ConvDims& d) {
+  const int64_t budget = int64_t(256 * 1024) / static_cast<int64_t>(sizeof(T));
+  return std::max<int64_t>(1, std::min(d.N, budget / std::max<int64_t>(1, d.K * d.P)));
+}
+
+/**
+ * Output rows per band for a sample whose K × P columns overflow 512 KiB (chunkSamples gave it a
+ * gemm of its own): its columns are built and consumed a band of rows at a time, each band a conv
+ * of the same input with the padding above shifted (bandDims), so they are still in cache when
+ * gemm packs them. Ho when the whole sample fits.
+ */
+template <class T>
+int64_t bandRows(const ConvDims& d, int64_t nb) {
+  const int64_t budget = int64_t(512 * 1024) / static_cast<int64_t>(sizeof(T));
+  if (nb > 1 || d.K * d.P <= budget) return d.Ho;
+  return std::max<int64_t>(1, budget / std::max<int64_t>(1, d.K * d.Wo));
+}
+
+/** The dims and geometry of output rows [oy0, oy0 + rows) as a conv of its own. */
+inline void bandDims(const ConvDims& d, const ConvGeometry& g, int64_t oy0, int64_t rows, ConvDims* db, ConvGeometry* gb) {
+  *db = d;
+  db->Ho = std::min(rows, d.Ho - oy0);
+  db->P = db->Ho * d.Wo;
+  *gb = g;
+  gb->padH = g.padH - oy0 * g.strideH;
+}
+
+/**
+ * Tasks the samples split into: none (1, the caller walks them and gemm threads inside) when
+ * there are fewer samples than threads, else up to 4 per thread, about one chunk of nb samples
+ * each. The pool hands tasks to whichever thread is free, so on a shared machine a descheduled
+ * worker leaves the others the rest of the work instead of half of it. The count depends only
+ * on N, nb and the thread count.
+ */
+inline int sampleTasks(int64_t N, int64_t nb) {
+  const int threads = numThreads();
+  if (threads <= 1 || N < threads || insideParallelRegion()) return 1;
+  const int64_t chunks = (N + nb - 1) / nb;
+  return static_cast<int>(std::min<int64_t>(N, std::max<int64_t>(threads, std::min<int64_t>(chunks, 4 * threads))));
+}
+
+/** Runs body(n0, n1, scratch) over chunks of at most nb samples, in sampleTasks(N, nb) tasks on the pool. */
+template <class T, class F>
+void forSampleChunks(int64_t N, int64_t nb, size_t scratchSize, F&& body) {
+  const int tasks = sampleTasks(N, nb);
+  auto walk = [&](int t) {
+    const int64_t b = N * t / tasks, e = N * (t + 1) / tasks;
+    T* scratch = convScratch<T>(scratchSize);
+    for (int64_t n0 = b; n0 < e; n0 += nb) body(n0, std::min(e, n0 + nb), scratch);
+  };
+  parallelTasks(tasks, walk);
+}
+
+/** dst (og × m·P) = gy's channels [o0, o0 + og) of samples [n0, n0 + m), sample-major within each row. */
+template <class T>
+void gatherGrad(const View& gy, int64_t n0, int64_t m, int64_t o0, const ConvDims& d, T* dst) {
+  const T* G = gy.ptr<T>();
+  const bool plane = gy.strides[3] == 1 && (d.Ho == 1 || gy.strides[2] == d.Wo);
+  for (int64_t o = 0; o < d.og; o++)
+    for (int64_t i = 0; i < m; i++) {
+      const T* src = G + (n0 + i) * gy.strides[0] + (o0 + o) * gy.strides[1];
+      T* r = dst + o * m * d.P + i * d.P;
+      if (plane) {
+        std::copy(src, src + d.P, r);
+        continue;
+      }
+      for (int64_t oy = 0; oy < d.Ho; oy++)
+        for (int64_t ox = 0; ox < d.Wo; ox++) r[oy * d.Wo + ox] = src[oy * gy.strides[2] + ox * gy.strides[3]];
+    }
+}
+
+#if DEEPTS_X86
+/** Output channels one register block of conv2dDirect holds (× 2 vectors of 16 positions). */
+constexpr int kFwOB = 6;
+
+/**
+ * conv2d without im2col for float convs with few taps (first layers, e.g. LeNet's 1 → 6 5×5):
+ * for each output row, 6 channels × 32 positions accumulate over the K taps in registers (a
+ * masked load of the shifted input row, then 6 broadcast weights: 8 loads feed 12 FMAs), taps in
+ * order from zero and the bias added after, as the gemm path computes them (K <= 64 is one gemm
+ * K block), so the values are the same. A tap in the padding contributes w·0, as im2col's zeros.
+ */
+DEEPTS_TARGET_AVX512 void conv2dDirect(const View& x, const float* Wc, const View* bias, const ConvGeometry& g, const ConvDims& d, int64_t n0,
+                                       int64_t n1, float* out) {
+  const int64_t chunks = (d.Wo + 15) / 16;
+  std::vector<int64_t> off(static_cast<size_t>(d.K)), rowOff(static_cast<size_t>(d.K));
+  std::vector<uint32_t> masks(static_cast<size_t>(d.K * (chunks + 1)), 0u);  // one zero chunk past the last
+  std::vector<uint32_t> outMask(static_cast<size_t>(chunks + 1), 0u);
+  for (int64_t q = 0; q < chunks; q++) outMask[q] = laneRange(0, d.Wo - 16 * q, 16);
+  for (int64_t c = 0, k = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(k * (chunks + 1) + q)] = laneRange(lo - 16 * q, hi - 16 * q, 16);
+        rowOff[k] = ky * g.dilH - g.padH;
+        off[k] = c * x.strides[1] + (kx * g.dilW - g.padW);
+      }
+  const float* B = bias ? bias->ptr<float>() : nullptr;
+  for (int64_t n = n0; n < n1; n++)
+    for (int64_t grp = 0; grp < d.G; grp++) {
+      const float* X = x.ptr<float>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+      for (int64_t o0 = 0; o0 < d.og; o0 += kFwOB) {
+        // a block past the last channel repeats it; only the real ones are stored
+        const float* wr[kFwOB];
+        for (int i = 0; i < kFwOB; i++) wr[i] = Wc + (grp * d.og + std::min<int64_t>(o0 + i, d.og - 1)) * d.K;
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          const int64_t iy0 = oy * g.strideH;
+          for (int64_t q = 0; q < chunks; q += 2) {
+            __m512 a0[kFwOB], a1[kFwOB];
+#pragma GCC unroll 8
+            for (int i = 0; i < kFwOB; i++) a0[i] = a1[i] = _mm512_setzero_ps();
+            for (int64_t k = 0; k < d.K; k++) {
+              const int64_t iy = iy0 + rowOff[k];
+              const bool inside = iy >= 0 && iy < d.H;
+              const uint32_t live = inside ? 0xFFFFu : 0u;
+              const float* src = X + off[k] + (inside ? iy : 0) * x.strides[2] + 16 * q;
+              const uint32_t* m = masks.data() + k * (chunks + 1) + q;
+              const __m512 x0 = _mm512_maskz_loadu_ps(static_cast<__mmask16>(m[0] & live), src);
+              const __m512 x1 = _mm512_maskz_loadu_ps(static_cast<__mmask16>(m[1] & live), src + 16);
+#pragma GCC unroll 8
+              for (int i = 0; i < kFwOB; i++) {
+                const __m512 w = _mm512_set1_ps(wr[i][k]);
+                a0[i] = _mm512_fmadd_ps(w, x0, a0[i]);
+                a1[i] = _mm512_fmadd_ps(w, x1, a1[i]);
+              }
+            }
+#pragma GCC unroll 8
+            for (int i = 0; i < kFwOB; i++) {
+              if (o0 + i >= d.og) break;
+              const int64_t o = grp * d.og + o0 + i;
+              float* r = out + ((n * d.O + o) * d.Ho + oy) * d.Wo + 16 * q;
+              __m512 v0 = a0[i], v1 = a1[i];
+              if (B) {
+                const __m512 bv = _mm512_set1_ps(B[o * bias->strides[0]]);
+                v0 = _mm512_add_ps(v0, bv);
+                v1 = _mm512_add_ps(v1, bv);
+              }
+              _mm512_mask_storeu_ps(r, static_cast<__mmask16>(outMask[q]), v0);
+              _mm512_mask_storeu_ps(r + 16, static_cast<__mmask16>(outMask[q + 1]), v1);
+            }
+          }
+        }
+      }
+    }
+}
+#endif
+
+/** Whether conv2dDirect takes this conv: float, few taps and channels, unit-stride rows, few idle lanes. */
+bool directForward(const View& x, const ConvGeometry& g, const ConvDims& d) {
+#if DEEPTS_X86
+  const int64_t lanes = (d.Wo + 15) / 16 * 16;
+  return x.dtype == DType::F32 && simdLevel() >= SimdLevel::Avx512 && g.strideW == 1 && x.strides[3] == 1 && d.K <= 64 && d.og <= 16 &&
+         lanes <= 64 && d.Wo * 8 >= lanes * 7;
+#else
+  (void)x, (void)g, (void)d;
+  return false;
+#endif
 }
 
 template <class T>
 void conv2dT(const View& x, const View& w, const View* bias, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
+#if DEEPTS_X86
+  if constexpr (std::is_same<T, float>::value) {
+    if (directForward(x, g, d)) {
+      forSampleChunks<T>(d.N, 8, 0, [&](int64_t n0, int64_t n1, T*) { conv2dDirect(x, Wc.data(), bias, g, d, n0, n1, out); });
+      return;
+    }
+  }
+#endif
   const bool direct = directColumns(x, d, g);
-  forSamples<T>(d.N, direct ? 0 : static_cast<size_t>(d.K * d.P), [&](int64_t n, T* col) {
+  // a 1×1 conv reads x as its column matrix, one sample per gemm; others im2col nb samples side by side
+  const int64_t nb = direct ? 1 : chunkSamples<T>(d);
+  const int64_t band = direct ? d.Ho : bandRows<T>(d, nb);
+  const int64_t ld = (band < d.Ho ? band * d.Wo : nb * d.P) + static_cast<int64_t>(kColSlack);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), cSize = nb > 1 ? static_cast<size_t>(d.og * nb * d.P) : 0;
+  const T* b = bias ? bias->ptr<T>() : nullptr;
+  forSampleChunks<T>(d.N, nb, colSize + cSize, [&](int64_t n0, int64_t n1, T* scratch) {
+    const int64_t m = n1 - n0;
+    T* col = scratch;
+    T* c = scratch + colSize;
     for (int64_t grp = 0; grp < d.G; grp++) {
-      T* o = out + (n * d.O + grp * d.og) * d.P;
-      if (direct) {
-        const T* B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
-        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
-      } else {
-        im2col<T>(x, n, grp * d.cg, d, g, col);
-        gemm<T>(d.og, d.P, d.K, Wc.data() + grp * d.og * d.K, d.K, 1, col, d.P, 1, o, d.P);
+      const T* Wg = Wc.data() + grp * d.og * d.K;
+      if (m == 1) {
+        T* o = out + (n0 * d.O + grp * d.og) * d.P;
+        if (direct) {
+          const T* B = x.ptr<T>() + n0 * x.strides[0] + grp * d.cg * x.strides[1];
+          gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, B, x.strides[1], x.strides[3], o, d.P);
+        } else if (band < d.Ho) {
+          for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+            ConvDims db;
+            ConvGeometry gb;
+            bandDims(d, g, oy0, band, &db, &gb);
+            im2col<T>(x, n0, grp * d.cg, db, gb, col, ld);
+            gemm<T>(d.og, db.P, d.K, Wg, d.K, 1, col, ld, 1, o + oy0 * d.Wo, d.P);
+          }
+        } else {
+          im2col<T>(x, n0, grp * d.cg, d, g, col, ld);
+          gemm<T>(d.og, d.P, d.K, Wg, d.K, 1, col, ld, 1, o, d.P);
+        }
+        if (b)
+          for (int64_t oc = 0; oc < d.og; oc++) {
+            const T v = b[(grp * d.og + oc) * bias->strides[0]];
+            T* row = o + oc * d.P;
+            for (int64_t p = 0; p < d.P; p++) row[p] += v;
+          }
+        continue;
       }
-      if (bias) {
-        const T* b = bias->ptr<T>();
-        for (int64_t oc = 0; oc < d.og; oc++) {
-          const T v = b[(grp * d.og + oc) * bias->strides[0]];
-          T* row = o + oc * d.P;
-          for (int64_t p = 0; p < d.P; p++) row[p] += v;
+      // c (og × m·P) = W (og × K) · [col_n0 … col_n1−1] (K × m·P), then out[n, o] = c[o, n] + bias[o]
+      for (int64_t n = n0; n < n1; n++) im2col<T>(x, n, grp * d.cg, d, g, col + (n - n0) * d.P, ld);
+      gemm<T>(d.og, m * d.P, d.K, Wg, d.K, 1, col, ld, 1, c, m * d.P);
+      for (int64_t oc = 0; oc < d.og; oc++) {
+        const T v = b ? b[(grp * d.og + oc) * bias->strides[0]] : T(0);
+        for (int64_t n = n0; n < n1; n++) {
+          const T* src = c + oc * m * d.P + (n - n0) * d.P;
+          T* row = out + (n * d.O + grp * d.og + oc) * d.P;
+          if (b)
+            for (int64_t p = 0; p < d.P; p++) row[p] = src[p] + v;
+          else
+            std::copy(src, src + d.P, row);
         }
       }
     }
@@ -189,28 +558,141 @@ template <class T>
 void conv2dBackwardInputT(const View& gy, const View& w, const ConvGeometry& g, const ConvDims& d, T* out) {
   const std::vector<T> Wc = packFilters<T>(w, d);
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
-  const size_t dcolSize = static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
-  forSamples<T>(d.N, dcolSize + dySize, [&](int64_t n, T* scratch) {
+  const int64_t nb = chunkSamples<T>(d), band = bandRows<T>(d, nb);
+  const size_t dcolSize = static_cast<size_t>(d.K * (band < d.Ho ? band * d.Wo : nb * d.P));
+  const size_t dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
+  const int64_t CHW = d.C * d.H * d.W;
+  forSampleChunks<T>(d.N, nb, dcolSize + dySize, [&](int64_t n0, int64_t n1, T* scratch) {
+    const int64_t m = n1 - n0;
     T* dcol = scratch;
-    T* dx = out + n * d.C * d.H * d.W;
-    std::fill(dx, dx + d.C * d.H * d.W, T(0));
+    std::fill(out + n0 * CHW, out + n1 * CHW, T(0));
     for (int64_t grp = 0; grp < d.G; grp++) {
-      const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+      const T* dy = gy.ptr<T>() + n0 * gy.strides[0] + grp * d.og * gy.strides[1];
       int64_t sbk = gy.strides[1], sbn = gy.strides[3];
-      if (!gyRows) {
-        T* packed = scratch + dcolSize;
-        for (int64_t o = 0; o < d.og; o++)
-          for (int64_t oy = 0; oy < d.Ho; oy++)
-            for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
-        dy = packed;
-        sbk = d.P;
+      if (m > 1 || !gyRows) {
+        gatherGrad<T>(gy, n0, m, grp * d.og, d, scratch + dcolSize);
+        dy = scratch + dcolSize;
+        sbk = m * d.P;
         sbn = 1;
       }
-      // dcol (K × P) = Wᵀ (K × og) · dY (og × P)
-      gemm<T>(d.K, d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, d.P);
-      col2im<T>(dcol, grp * d.cg, d, g, dx);
+      if (band < d.Ho) {  // one sample (m = 1), its dY rows contiguous (gyRows or gathered)
+        for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+          ConvDims db;
+          ConvGeometry gb;
+          bandDims(d, g, oy0, band, &db, &gb);
+          gemm<T>(d.K, db.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy + oy0 * d.Wo * sbn, sbk, sbn, dcol, db.P);
+          col2im<T>(dcol, db.P, grp * d.cg, db, gb, out + n0 * CHW);
+        }
+        continue;
+      }
+      // dcol (K × m·P) = Wᵀ (K × og) · dY (og × m·P), then each sample's columns back into its image
+      gemm<T>(d.K, m * d.P, d.og, Wc.data() + grp * d.og * d.K, 1, d.K, dy, sbk, sbn, dcol, m * d.P);
+      for (int64_t n = n0; n < n1; n++) col2im<T>(dcol + (n - n0) * d.P, m * d.P, grp * d.cg, d, g, out + n * CHW);
     }
   });
+}
+
+#if DEEPTS_X86
+/** Output channels × taps of the filter gradient one register block of conv2dBackwardWeightDirect holds (18 zmm). */
+constexpr int kDwOB = 3, kDwTB = 6;
+/** Vectors per output row it takes (Wo <= 64). */
+constexpr int64_t kDwMaxChunks = 4;
+
+/**
+ * The filter gradient without im2col, for float convs with few taps per filter (first layers,
+ * e.g. LeNet's 1 → 6 5×5): dW[o, k] = Σ over samples and output positions of dY[n, o, p] ·
+ * x[n, tap k at p], 16 positions per vector. A block of 3 channels × 6 taps accumulates in
+ * registers over the task's samples (9 loads feed 18 FMAs) and is summed across lanes at the end;
+ * a tap in the padding reads zeros, as im2col's columns would. Requires unit-stride rows.
+ */
+DEEPTS_TARGET_AVX512 void conv2dBackwardWeightDirect(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d, int64_t grp,
+                                                     int64_t n0, int64_t n1, float* acc) {
+  const int64_t chunks = (d.Wo + 15) / 16;
+  const float* X = x.ptr<float>() + grp * d.cg * x.strides[1];
+  const float* G = gy.ptr<float>() + grp * d.og * gy.strides[1];
+  // per tap: its input offset at output (0, 0), its row offset, its lane masks per chunk
+  std::vector<int64_t> off(static_cast<size_t>(d.K)), dyRow(static_cast<size_t>(d.K));
+  std::vector<uint32_t> masks(static_cast<size_t>(d.K * chunks));
+  std::vector<uint32_t> outMask(static_cast<size_t>(chunks));
+  for (int64_t q = 0; q < chunks; q++) outMask[q] = laneRange(0, d.Wo - 16 * q, 16);
+  for (int64_t c = 0, k = 0; c < d.cg; c++)
+    for (int64_t ky = 0; ky < d.kH; ky++)
+      for (int64_t kx = 0; kx < d.kW; kx++, k++) {
+        int64_t lo, hi;
+        validColumns(d.Wo, d.W, 1, g.padW, kx * g.dilW, &lo, &hi);
+        for (int64_t q = 0; q < chunks; q++) masks[static_cast<size_t>(k * chunks + q)] = laneRange(lo - 16 * q, hi - 16 * q, 16);
+        dyRow[k] = ky * g.dilH - g.padH;
+        off[k] = c * x.strides[1] + (kx * g.dilW - g.padW);
+      }
+  for (int64_t o0 = 0; o0 < d.og; o0 += kDwOB)
+    for (int64_t k0 = 0; k0 < d.K; k0 += kDwTB) {
+      // a block past the last channel or tap repeats the last one; only the real ones are kept
+      int64_t gOff[kDwOB], xOff[kDwTB], row[kDwTB];
+      for (int i = 0; i < kDwOB; i++) gOff[i] = std::min(o0 + i, d.og - 1) * gy.strides[1];
+      uint32_t tapMask[kDwTB][kDwMaxChunks];
+      for (int t = 0; t < kDwTB; t++) {
+        const int64_t k = std::min(k0 + t, d.K - 1);
+        xOff[t] = off[k];
+        row[t] = dyRow[k];
+        for (int64_t q = 0; q < chunks; q++) tapMask[t][q] = masks[static_cast<size_t>(k * chunks + q)];
+      }
+      __m512 a[kDwOB][kDwTB];
+#pragma GCC unroll 8
+      for (int i = 0; i < kDwOB; i++)
+#pragma GCC unroll 8
+        for (int t = 0; t < kDwTB; t++) a[i][t] = _mm512_setzero_ps();
+      for (int64_t n = n0; n < n1; n++) {
+        const float* Xn = X + n * x.strides[0];
+        const float* Gn = G + n * gy.strides[0];
+        for (int64_t oy = 0; oy < d.Ho; oy++) {
+          // this output row's input row per tap; a tap in the padding loads zeros (mask 0)
+          const float* src[kDwTB];
+          uint32_t live[kDwTB];  // all ones, or 0 for a tap in the padding
+#pragma GCC unroll 8
+          for (int t = 0; t < kDwTB; t++) {
+            const int64_t iy = oy * g.strideH + row[t];
+            const bool inside = iy >= 0 && iy < d.H;
+            live[t] = inside ? 0xFFFFu : 0u;
+            src[t] = Xn + xOff[t] + (inside ? iy : 0) * x.strides[2];
+          }
+          const float* dyRowPtr = Gn + oy * gy.strides[2];
+          for (int64_t q = 0; q < chunks; q++) {
+            const __mmask16 om = static_cast<__mmask16>(outMask[q]);
+            __m512 dy[kDwOB];
+#pragma GCC unroll 8
+            for (int i = 0; i < kDwOB; i++) dy[i] = _mm512_maskz_loadu_ps(om, dyRowPtr + gOff[i] + 16 * q);
+#pragma GCC unroll 8
+            for (int t = 0; t < kDwTB; t++) {
+              const __mmask16 m = static_cast<__mmask16>(tapMask[t][q] & live[t]);
+              const __m512 xv = _mm512_maskz_loadu_ps(m, src[t] + 16 * q);
+#pragma GCC unroll 8
+              for (int i = 0; i < kDwOB; i++) a[i][t] = _mm512_fmadd_ps(dy[i], xv, a[i][t]);
+            }
+          }
+        }
+      }
+      // every accumulator reduced with constant indices (keeps them in registers), then the real ones kept
+      float sums[kDwOB][kDwTB];
+#pragma GCC unroll 8
+      for (int i = 0; i < kDwOB; i++)
+#pragma GCC unroll 8
+        for (int t = 0; t < kDwTB; t++) sums[i][t] = _mm512_reduce_add_ps(a[i][t]);
+      for (int i = 0; i < kDwOB && o0 + i < d.og; i++)
+        for (int t = 0; t < kDwTB && k0 + t < d.K; t++) acc[(o0 + i) * d.K + k0 + t] += sums[i][t];
+    }
+}
+#endif
+
+/** Whether conv2dBackwardWeightDirect takes this float conv: few taps, unit-stride rows, few lanes of its vectors idle. */
+bool directFilterGradient(const View& x, const View& gy, const ConvGeometry& g, const ConvDims& d) {
+#if DEEPTS_X86
+  const int64_t lanes = (d.Wo + 15) / 16 * 16;
+  return x.dtype == DType::F32 && simdLevel() >= SimdLevel::Avx512 && g.strideW == 1 && x.strides[3] == 1 && gy.strides[3] == 1 &&
+         d.K <= 64 && d.og <= 16 && lanes <= 16 * kDwMaxChunks && d.Wo * 8 >= lanes * 7;
+#else
+  (void)x, (void)gy, (void)g, (void)d;
+  return false;
+#endif
 }
 
 template <class T>
@@ -218,44 +700,66 @@ void conv2dBackwardWeightT(const View& x, const View& gy, const ConvGeometry& g,
   const int64_t OK = d.O * d.K;
   const bool gyRows = d.Ho == 1 || gy.strides[2] == d.Wo * gy.strides[3];
   const bool direct = directColumns(x, d, g);
-  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * d.P), dySize = gyRows ? 0 : static_cast<size_t>(d.og * d.P);
+  const int64_t nb = direct ? 1 : chunkSamples<T>(d), band = direct ? d.Ho : bandRows<T>(d, nb);
+  const int64_t ld = (band < d.Ho ? band * d.Wo : nb * d.P) + static_cast<int64_t>(kColSlack);
+  const size_t colSize = direct ? 0 : static_cast<size_t>(d.K * ld), dySize = nb > 1 || !gyRows ? static_cast<size_t>(d.og * nb * d.P) : 0;
   const size_t tmpSize = static_cast<size_t>(d.og * d.K);
   // one partial sum per task, added in task order: the result depends only on the thread count
-  const int tasks = d.N >= numThreads() && numThreads() > 1 ? tasksFor(d.N, 1) : 1;
+  const int tasks = sampleTasks(d.N, nb);
   std::vector<std::vector<T>> partial(static_cast<size_t>(tasks), std::vector<T>(static_cast<size_t>(OK), T(0)));
+  const bool directTaps = directFilterGradient(x, gy, g, d);
   auto run = [&](int t) {
     const int64_t b = d.N * t / tasks, e = d.N * (t + 1) / tasks;
-    std::vector<T> scratch(colSize + dySize + tmpSize);
-    T* col = scratch.data();
+#if DEEPTS_X86
+    if constexpr (std::is_same<T, float>::value) {
+      if (directTaps) {
+        for (int64_t grp = 0; grp < d.G; grp++)
+          conv2dBackwardWeightDirect(x, gy, g, d, grp, b, e, partial[static_cast<size_t>(t)].data() + grp * d.og * d.K);
+        return;
+      }
+    }
+#endif
+    T* col = convScratch<T>(colSize + dySize + tmpSize);
     T* packed = col + colSize;
     T* tmp = packed + dySize;
     T* acc = partial[static_cast<size_t>(t)].data();
-    for (int64_t n = b; n < e; n++) {
+    for (int64_t n0 = b; n0 < e; n0 += nb) {
+      const int64_t n1 = std::min(e, n0 + nb), m = n1 - n0;
       for (int64_t grp = 0; grp < d.G; grp++) {
-        const T* dy = gy.ptr<T>() + n * gy.strides[0] + grp * d.og * gy.strides[1];
+        const T* dy = gy.ptr<T>() + n0 * gy.strides[0] + grp * d.og * gy.strides[1];
         int64_t sam = gy.strides[1], sak = gy.strides[3];
-        if (!gyRows) {
-          for (int64_t o = 0; o < d.og; o++)
-            for (int64_t oy = 0; oy < d.Ho; oy++)
-              for (int64_t ox = 0; ox < d.Wo; ox++) packed[o * d.P + oy * d.Wo + ox] = dy[o * gy.strides[1] + oy * gy.strides[2] + ox * gy.strides[3]];
+        if (m > 1 || !gyRows) {
+          gatherGrad<T>(gy, n0, m, grp * d.og, d, packed);
           dy = packed;
-          sam = d.P;
+          sam = m * d.P;
           sak = 1;
+        }
+        if (band < d.Ho) {  // one sample, its dY rows contiguous: dW += dY[:, band] · col(band)ᵀ band by band
+          for (int64_t oy0 = 0; oy0 < d.Ho; oy0 += band) {
+            ConvDims db;
+            ConvGeometry gb;
+            bandDims(d, g, oy0, band, &db, &gb);
+            im2col<T>(x, n0, grp * d.cg, db, gb, col, ld);
+            gemm<T>(d.og, d.K, db.P, dy + oy0 * d.Wo * sak, sam, sak, col, 1, ld, tmp, d.K);
+            T* dst = acc + grp * d.og * d.K;
+            for (int64_t i = 0; i < d.og * d.K; i++) dst[i] += tmp[i];
+          }
+          continue;
         }
         const T* B;
         int64_t sbk, sbn;
         if (direct) {
-          B = x.ptr<T>() + n * x.strides[0] + grp * d.cg * x.strides[1];
+          B = x.ptr<T>() + n0 * x.strides[0] + grp * d.cg * x.strides[1];
           sbk = x.strides[3];
           sbn = x.strides[1];
         } else {
-          im2col<T>(x, n, grp * d.cg, d, g, col);
+          for (int64_t n = n0; n < n1; n++) im2col<T>(x, n, grp * d.cg, d, g, col + (n - n0) * d.P, ld);
           B = col;
           sbk = 1;
-          sbn = d.P;
+          sbn = ld;
         }
-        // tmp (og × K) = dY (og × P) · colᵀ (P × K)
-        gemm<T>(d.og, d.K, d.P, dy, sam, sak, B, sbk, sbn, tmp, d.K);
+        // tmp (og × K) = dY (og × m·P) · colᵀ (m·P × K): the chunk's samples summed inside the gemm
+        gemm<T>(d.og, d.K, m * d.P, dy, sam, sak, B, sbk, sbn, tmp, d.K);
         T* dst = acc + grp * d.og * d.K;
         for (int64_t i = 0; i < d.og * d.K; i++) dst[i] += tmp[i];
       }
@@ -336,6 +840,38 @@ inline bool beats(T v, T best) {
   return v > best || v != v;
 }
 
+#if DEEPTS_X86
+/**
+ * One output row of a 2×2 stride-2 max pool over float rows r0, r1 (unit stride): 16 windows per
+ * step, the even and odd columns split by a permute. The comparisons run in the scalar loop's
+ * order (r0 left, r0 right, r1 left, r1 right) with its rule (beats: larger, or NaN), so values
+ * and indices are the same.
+ */
+DEEPTS_TARGET_AVX512 void maxPool2x2RowAvx512(const float* r0, const float* r1, int64_t Wo, int32_t W, int32_t base, float* o, int32_t* ix) {
+  const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odds = _mm512_add_epi32(evens, _mm512_set1_epi32(1));
+  const __m512i lane2 = _mm512_slli_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1);
+  for (int64_t j = 0; j < Wo; j += 16) {
+    const __mmask16 lo = static_cast<__mmask16>(laneRange(0, 2 * (Wo - j), 16)), hi = static_cast<__mmask16>(laneRange(0, 2 * (Wo - j) - 16, 16));
+    const __mmask16 outMask = static_cast<__mmask16>(laneRange(0, Wo - j, 16));
+    const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * j), a1 = _mm512_maskz_loadu_ps(hi, r0 + 2 * j + 16);
+    const __m512 b0 = _mm512_maskz_loadu_ps(lo, r1 + 2 * j), b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * j + 16);
+    __m512 best = _mm512_permutex2var_ps(a0, evens, a1);
+    const __m512i at0 = _mm512_add_epi32(_mm512_set1_epi32(base + static_cast<int32_t>(2 * j)), lane2);
+    __m512i at = at0;
+    const __m512 cand[3] = {_mm512_permutex2var_ps(a0, odds, a1), _mm512_permutex2var_ps(b0, evens, b1), _mm512_permutex2var_ps(b0, odds, b1)};
+    const int32_t offs[3] = {1, W, W + 1};
+    for (int c = 0; c < 3; c++) {
+      const __mmask16 m = _mm512_cmp_ps_mask(cand[c], best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(cand[c], cand[c], _CMP_UNORD_Q);
+      best = _mm512_mask_mov_ps(best, m, cand[c]);
+      at = _mm512_mask_add_epi32(at, m, at0, _mm512_set1_epi32(offs[c]));
+    }
+    _mm512_mask_storeu_ps(o + j, outMask, best);
+    _mm512_mask_storeu_epi32(ix + j, outMask, at);
+  }
+}
+#endif
+
 template <class T>
 void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
   const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
@@ -346,6 +882,9 @@ void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
   // LeNet's and VGG's 2×2 windows at stride 2 without padding
   const bool twoByTwo = kH == 2 && kW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0 && dilH == 1 && dilW == 1 &&
                         2 * Ho <= H && 2 * Wo <= W;
+  // float rows of unit stride: 16 windows per step (maxPool2x2RowAvx512)
+  const bool vectorRows = twoByTwo && std::is_same<T, float>::value && sw == 1 && DEEPTS_X86 && simdLevel() >= SimdLevel::Avx512;
+  (void)vectorRows;
   forPlanes(x.shape[0] * C, P * kH * kW, [&](int64_t plane) {
     const int64_t n = plane / C, c = plane % C;
     const T* X = X0 + n * sn + c * sc;
@@ -356,6 +895,13 @@ void maxPoolT(const View& x, const PoolGeometry& p, T* out, int32_t* idx) {
         const T* r0 = X + 2 * oy * sh;
         const T* r1 = r0 + sh;
         const int32_t base = static_cast<int32_t>(2 * oy * W);
+#if DEEPTS_X86
+        if (vectorRows) {
+          maxPool2x2RowAvx512(reinterpret_cast<const float*>(r0), reinterpret_cast<const float*>(r1), Wo, static_cast<int32_t>(W), base,
+                              reinterpret_cast<float*>(o + oy * Wo), ix + oy * Wo);
+          continue;
+        }
+#endif
         for (int64_t ox = 0; ox < Wo; ox++) {
           const int64_t j = 2 * ox * sw;
           T best = r0[j];

@@ -30,7 +30,7 @@ export const LENET_SCHEDULES = ['cosine', 'constant'] as const;
 /**
  * Defaults that reach <= 0.7 % MNIST test error: Adam at 2e-3 annealed to 0 on a cosine over every
  * batch, batches of 64, each digit under a random small affine map (±10°, scale 0.9–1.1, ±2 px)
- * every epoch, 12 epochs. deepts: 0.56 % on native, 0.63 % on js (seed 1; 0.71 % without the augmentation). PyTorch with
+ * every epoch, 12 epochs. deepts: 0.58 % on native, 0.63 % on js (seed 1; 0.71 % without the augmentation). PyTorch with
  * the same recipe: 0.57–0.69 % after 10 epochs over seeds, 0.61 % for the worst of them after 12
  * (docs/cnn.md, scripts/cnn_lenet_torch.py).
  */
