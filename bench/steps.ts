@@ -10,9 +10,13 @@ export type StepRow = StepResult | (Unavailable & { workload?: string; name: str
 /** PyTorch's side of a step bench, as scripts/bench_reference.py prints it. */
 export type TorchStepResult = { tool: string; threads: number; best_step_ms: number; median_step_ms: number; steps: number };
 
-/** Times `step` `steps` times after `warmup` untimed calls; per-step ms. */
+/** Untimed warm-up: at least this long, so the JIT, the allocator and the thread pool have settled (the reference side does the same). */
+export const WARMUP_SECONDS = 1;
+
+/** Times `step` `steps` times after at least `warmup` untimed calls and WARMUP_SECONDS; per-step ms. */
 export function timeSteps(step: () => void, steps: number, warmup: number): number[] {
-  for (let i = 0; i < warmup; i++) step();
+  const start = performance.now();
+  for (let i = 0; i < warmup || (warmup > 0 && performance.now() - start < WARMUP_SECONDS * 1000); i++) step();
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();

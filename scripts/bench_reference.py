@@ -159,9 +159,11 @@ def bench_gpt(args):
 
 
 def report_steps(torch, args, step):
-    """Warm up, time args.steps calls of step, print the JSON the step benches read."""
-    for _ in range(args.warmup):
+    """Warm up (args.warmup calls and at least 1 s, as bench/steps.ts does), time args.steps calls of step, print the JSON the step benches read."""
+    start, done = time.perf_counter(), 0
+    while done < args.warmup or (args.warmup > 0 and time.perf_counter() - start < 1.0):
         step()
+        done += 1
     times = []
     for _ in range(args.steps):
         t0 = time.perf_counter()

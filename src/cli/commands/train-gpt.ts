@@ -357,7 +357,9 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
       lastLog = performance.now();
     }
   }
-  if (config.maxIters === 0 || (log.length && log[log.length - 1]!.iter !== iter)) { evaluate(iter, lr); checkpoint(iter); }
+  // with --max-iters 0 (or a resumed run already at its end) the loop evaluated and saved nothing new
+  if (!log.length || log[log.length - 1]!.iter !== iter) evaluate(iter, lr);
+  if (iter === 0) checkpoint(iter);
   writeCurve();
 
   const valLossFull = fullSplitLoss(val);
