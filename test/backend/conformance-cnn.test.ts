@@ -9,38 +9,15 @@ import type { Conv2dParams, Kernels, View } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import { allocate, type DType, type TypedArray } from '../../src/tensor/dtype.js';
 import { Generator } from '../../src/tensor/generator.js';
+import { randomView as stridedView, type Layout } from './views.js';
+import { contiguousStrides, numel } from '../../src/tensor/shape.js';
 
 const gen = new Generator(11);
 const rnd = () => gen.nextUint32() / 4294967296;
-const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-function contiguousStrides(shape: readonly number[]): number[] {
-  const s: number[] = []; let k = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { s[d] = k; k *= shape[d]!; }
-  return s;
-}
 
-type Layout = 'contiguous' | 'permuted' | 'sliced';
-/** A view of `shape` with random values: contiguous, a permuted parent (last two axes swapped), or every other element of a larger parent. */
+/** A random view of `shape` (test/backend/views.ts): contiguous, the last two axes of a parent swapped, or every other element of a larger parent. */
 function randomView(shape: number[], dtype: DType, layout: Layout, fill: () => number = () => rnd() * 4 - 2): View {
-  if (layout === 'permuted' && shape.length >= 2) {
-    const n = shape.length;
-    const parentShape = [...shape]; [parentShape[n - 2], parentShape[n - 1]] = [shape[n - 1]!, shape[n - 2]!];
-    const data = allocate(dtype, numel(shape));
-    for (let i = 0; i < data.length; i++) data[i] = fill();
-    const ps = contiguousStrides(parentShape);
-    const strides = [...ps]; [strides[n - 2], strides[n - 1]] = [ps[n - 1]!, ps[n - 2]!];
-    return { data, dtype, offset: 0, shape, strides };
-  }
-  if (layout === 'sliced') {
-    const parentShape = shape.map((d) => 2 * d + 1);
-    const data = allocate(dtype, numel(parentShape));
-    for (let i = 0; i < data.length; i++) data[i] = fill();
-    const ps = contiguousStrides(parentShape);
-    return { data, dtype, offset: ps.reduce((a, b) => a + b, 0), shape, strides: ps.map((s) => 2 * s) };
-  }
-  const data = allocate(dtype, numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = fill();
-  return { data, dtype, offset: 0, shape, strides: contiguousStrides(shape) };
+  return stridedView(shape, dtype, layout, fill, 'swapLast');
 }
 /** The element at coordinates c of a view. */
 function at(v: View, ...c: number[]): number {

@@ -8,6 +8,8 @@ import { UNARY_OPS, BINARY_OPS, REDUCE_OPS, ACTIVATIONS, type Kernels, type View
 import { jsKernels } from '../../src/backend/js/index.js';
 import { allocate, type DType, type TypedArray } from '../../src/tensor/dtype.js';
 import { Generator } from '../../src/tensor/generator.js';
+import { randomView as stridedView, type Layout } from './views.js';
+import { contiguousStrides, numel } from '../../src/tensor/shape.js';
 import { NATIVE_THRESHOLDS, setNativeThresholds } from '../../src/backend/native/index.js';
 
 // Every size goes to the native addon here (tiny tensors normally stay on js): the odd sizes below are the point.
@@ -16,12 +18,6 @@ setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((k) =>
 const gen = new Generator(7);
 const rnd = () => gen.nextUint32() / 4294967296;
 
-function numel(shape: readonly number[]): number { return shape.reduce((a, b) => a * b, 1); }
-function contiguousStrides(shape: readonly number[]): number[] {
-  const s: number[] = []; let k = 1;
-  for (let d = shape.length - 1; d >= 0; d--) { s[d] = k; k *= shape[d]!; }
-  return s;
-}
 function* coordsOf(shape: readonly number[]): IterableIterator<number[]> {
   const n = numel(shape); const c = new Array(shape.length).fill(0);
   for (let i = 0; i < n; i++) {
@@ -33,26 +29,9 @@ function at(v: View, c: number[]): number {
   let o = v.offset; c.forEach((x, d) => { o += x * v.strides[d]!; }); return v.data[o]!;
 }
 
-/** A random view of `shape`: contiguous, a transposed parent, or an offset slice of a larger buffer. */
-function randomView(shape: number[], dtype: DType, layout: 'contiguous' | 'permuted' | 'sliced', fill: () => number = () => rnd() * 4 - 2): View {
-  if (layout === 'permuted' && shape.length >= 2) {
-    const parentShape = [...shape].reverse();
-    const data = allocate(dtype, numel(shape));
-    for (let i = 0; i < data.length; i++) data[i] = fill();
-    const ps = contiguousStrides(parentShape);
-    return { data, dtype, offset: 0, shape, strides: [...ps].reverse() };
-  }
-  if (layout === 'sliced') {
-    // every dim doubled in the parent, take every other element starting at 1
-    const parentShape = shape.map((d) => 2 * d + 1);
-    const data = allocate(dtype, numel(parentShape));
-    for (let i = 0; i < data.length; i++) data[i] = fill();
-    const ps = contiguousStrides(parentShape);
-    return { data, dtype, offset: ps.reduce((a, b) => a + b, 0), shape, strides: ps.map((s) => 2 * s) };
-  }
-  const data = allocate(dtype, numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = fill();
-  return { data, dtype, offset: 0, shape, strides: contiguousStrides(shape) };
+/** A random view of `shape` (test/backend/views.ts): contiguous, a reversed-axes parent, or an offset slice of a larger buffer. */
+function randomView(shape: number[], dtype: DType, layout: Layout, fill: () => number = () => rnd() * 4 - 2): View {
+  return stridedView(shape, dtype, layout, fill, 'reverse');
 }
 
 function close(a: number, b: number, tol: number): boolean {
