@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
+let writing = true;
+
+/** `--no-write`: a trial run prints its table and leaves the committed results alone. */
+export function setResultsWriting(on: boolean): void {
+  writing = on;
+}
+
 export function writeResults(name: string, markdown: string, json: unknown, dir = RESULTS_DIR): string[] {
+  if (!writing) return [`(--no-write: bench/results/${name}.md not written)`];
   mkdirSync(dir, { recursive: true });
   const md = join(dir, `${name}.md`), js = join(dir, `${name}.json`);
   writeFileSync(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);

@@ -3,7 +3,7 @@
 //   --sizes 128,256,512,1024,2048   gemm sizes          --threads 1,2    gemm thread counts
 //   --seconds 1                     time per gemm row   --steps N        timed steps (MLP 30, GPT 20)
 //   --no-reference                  skip numpy/PyTorch  --no-tfjs        skip TensorFlow.js
-//   --no-js                         skip the js backend rows
+//   --no-js                         skip the js backend rows   --no-write     leave bench/results/ as it is
 // cnn (LeNet-5 step, one ResNet conv layer; bench/cnn.ts) takes --threads N (default 2), --steps, --warmup.
 import { loadavg } from 'node:os';
 import { gemmMarkdown, runGemmBench } from './gemm.js';
@@ -11,7 +11,7 @@ import { mlpMarkdown, runMlpBench } from './mlp.js';
 import { gptMarkdown, runGptBench } from './gpt.js';
 import { runCnnTarget } from './cnn.js';
 import { machineInfo, machineMarkdown } from './machine.js';
-import { writeResults } from './results.js';
+import { setResultsWriting, writeResults } from './results.js';
 
 type Flags = Record<string, string | boolean>;
 
@@ -31,7 +31,7 @@ function parse(argv: string[]): { what: string[]; flags: Flags } {
 const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 'string' && v ? v.split(',').map(Number) : dflt);
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
-export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js]';
+export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
 const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn'];
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
@@ -39,6 +39,7 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
   const targets = what.length === 0 || what.includes('all') ? BENCHES : what;
   for (const t of targets) if (!BENCHES.includes(t)) { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
   const reference = flags.reference !== false;
+  setResultsWriting(flags.write !== false);
   for (const t of targets) {
     const machine = machineInfo();
     log(`## ${t}\n\n${machine.backend}\nload before: ${machine.loadBefore.join(' / ')}`);
