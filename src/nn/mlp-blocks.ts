@@ -5,8 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
-import { add, erf, exp, gelu, mul, relu, silu, square, tanh } from '../ops/index.js';
-import { jsKernels } from '../backend/js/index.js';
+import { gelu, mul, relu, silu } from '../ops/index.js';
 import { record } from '../ops/record.js';
 import { getBackend } from '../backend/registry.js';
 import { Module } from './module.js';
@@ -15,31 +14,15 @@ import { Dropout } from './dropout.js';
 
 /**
  * GELU with its derivative in one kernel (geluBackward) instead of the ~15 elementwise ops of the
- * composed backward; the values are those of ops.gelu. A backend that borrowed js's geluBackward
- * but had its own elementwise kernels would get the derivative from eight of those instead.
+ * composed backward; the values are those of ops.gelu.
  */
 export function geluFused(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const y = gelu(x.detach(), approximate);
   return record(y, 'Gelu', [x], (g) => {
-    const b = getBackend();
-    if (b.name !== 'js' && b.kernels.geluBackward === jsKernels.geluBackward) return [mul(g, geluDerivative(x.detach(), approximate))];
     const dx = Tensor.empty(x.shape, x.dtype);
-    b.kernels.geluBackward(x.view_(), g.view_(), dx.storage, approximate);
+    getBackend().kernels.geluBackward(x.view_(), g.view_(), dx.storage, approximate);
     return [dx];
   });
-}
-
-/** gelu'(x) from elementwise ops: Φ(x) + x·φ(x), or the tanh form's ½(1 + t) + ½x(1 − t²)·c(1 + 3·0.044715x²). */
-function geluDerivative(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
-  if (approximate === 'tanh') {
-    const c = Math.sqrt(2 / Math.PI);
-    const x2 = square(x);
-    const t = tanh(mul(mul(add(mul(x2, 0.044715), 1), x), c));
-    return add(mul(add(t, 1), 0.5), mul(mul(x, mul(add(mul(square(t), -1), 1), 0.5 * c)), add(mul(x2, 3 * 0.044715), 1)));
-  }
-  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-  const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-  return add(cdf, mul(x, pdf));
 }
 
 export type FeedForwardActivation = 'gelu' | 'geluTanh' | 'relu';

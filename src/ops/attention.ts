@@ -4,15 +4,13 @@
 //   out of a projection by view/transpose are never copied; causal rows skip the masked half.
 // - 'composed': matmul, mask, softmax, dropout, matmul from the ordinary ops (needed for dropout
 //   on the attention weights; also the readable reference the fused kernel is tested against).
-// By default the fused kernel runs where it is the fast path (see fusedAttentionPreferred).
+// The fused kernel is the default; dropout on the weights takes the composed ops.
 import { Tensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { rand } from '../tensor/creation.js';
 import { record } from './record.js';
 import { broadcastView, kernels, requireFloat } from './util.js';
-import { getBackend } from '../backend/registry.js';
-import { jsKernels } from '../backend/js/index.js';
 import { add, lt, mul, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { softmax } from './softmax.js';
@@ -30,16 +28,6 @@ export type AttentionOptions = {
   generator?: Generator;
   implementation?: 'fused' | 'composed';
 };
-
-/**
- * Whether the fused kernel is the faster path: on js (whose matmul is no faster than the fused
- * loops) and on a backend with its own attention kernel (native). A backend that borrowed js's
- * attention but had fast matmuls would run the composed ops instead.
- */
-export function fusedAttentionPreferred(): boolean {
-  const b = getBackend();
-  return b.name === 'js' || b.kernels.attention !== jsKernels.attention;
-}
 
 /** The mask as an additive float tensor: bool true → 0, false → −∞. */
 function additiveMask(mask: Tensor, dtype: Tensor['dtype']): Tensor {
@@ -91,7 +79,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     }
   }
   const p = opts.dropoutP ?? 0;
-  const impl = opts.implementation ?? (p > 0 || !fusedAttentionPreferred() ? 'composed' : 'fused');
+  const impl = opts.implementation ?? (p > 0 ? 'composed' : 'fused');
   if (impl === 'composed') {
     let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
     if (mask) att = add(att, mask);
