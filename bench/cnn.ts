@@ -12,12 +12,12 @@
 // the second core may not be free. TensorFlow.js and deepts js are far slower: few steps (and
 // TensorFlow.js's conv layer at batch 1; images/s is per image either way).
 import { loadavg } from 'node:os';
-import { backward, conv2d, crossEntropy, getBackend, manualSeed, optim, randint, randn, setBackend } from '../src/index.js';
+import { backward, conv2d, crossEntropy, manualSeed, optim, randint, randn } from '../src/index.js';
 import { LeNet5 } from '../src/models/lenet.js';
-import { getNumThreads, nativeBackend, nativeUnavailable, setNumThreads } from '../src/backend/native/index.js';
+import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
 import { machineMarkdown, type MachineInfo } from './machine.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
-import { formatStepRow, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
+import { deeptsSteps, formatStepRow, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 import { writeResults } from './results.js';
 
 export type CnnWorkload = 'lenet' | 'conv';
@@ -57,16 +57,7 @@ function deeptsStep(workload: CnnWorkload): () => void {
 }
 
 function deeptsRun(workload: CnnWorkload, backend: 'native' | 'js', threads: number, steps: number, warmup: number): StepResult {
-  const prevBackend = getBackend().name, prevThreads = getNumThreads();
-  setBackend(backend);
-  if (backend === 'native') setNumThreads(threads);
-  try {
-    const times = timeSteps(deeptsStep(workload), steps, warmup);
-    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', times, BATCH[workload], workload);
-  } finally {
-    setBackend(prevBackend);
-    if (backend === 'native') setNumThreads(prevThreads);
-  }
+  return deeptsSteps(backend, threads, () => deeptsStep(workload), steps, warmup, BATCH[workload], workload);
 }
 
 type TfTensor = import('@tensorflow/tfjs').Tensor;

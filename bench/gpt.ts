@@ -3,11 +3,11 @@
 // cross-entropy, backward, clip 1.0, AdamW (decay on ≥ 2-D parameters, β 0.9/0.99) — the step
 // `deepts train gpt --preset shakespeare-char` takes 2,000 times. deepts on native (2 and 1
 // threads) and js, against PyTorch CPU (scripts/bench_reference.py gpt) and TensorFlow.js (cpu).
-import { randint, manualSeed, setBackend, getBackend, Generator, TokenBatcher, models } from '../src/index.js';
+import { randint, manualSeed, Generator, TokenBatcher, models } from '../src/index.js';
 import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
-import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
+import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
-import { stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
+import { deeptsSteps, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 
 export type GptBenchOptions = { threads: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
 export type GptBenchReport = { rows: StepRow[]; batch: number; block: number; commands: string[] };
@@ -16,17 +16,14 @@ const VOCAB = 65, LAYERS = 4, HEADS = 4, WIDTH = 128, BLOCK = 64, BATCH = 12;
 const TOKENS = BATCH * BLOCK;
 
 function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number): StepResult {
-  const prevBackend = getBackend().name, prevThreads = getNumThreads();
-  setBackend(backend);
-  if (backend === 'native') setNumThreads(threads);
-  try {
+  return deeptsSteps(backend, threads, () => {
     manualSeed(0);
     const model = new models.GPT({ blockSize: BLOCK, vocabSize: VOCAB, nLayer: LAYERS, nHead: HEADS, nEmbd: WIDTH, dropout: 0, bias: false });
     const opt = model.configureOptimizers({ weightDecay: 0.1, lr: 1e-3, betas: [0.9, 0.99] });
     const stream = randint(0, VOCAB, [200_000], { dtype: 'int32' }).toTypedArray() as Int32Array;
     const batches = new TokenBatcher(stream, { batchSize: BATCH, blockSize: BLOCK, generator: new Generator(0) });
     const params = model.parameters();
-    const step = () => {
+    return () => {
       const { x, y } = batches.next();
       const { loss } = model.forward(x, y);
       opt.zeroGrad();
@@ -35,11 +32,7 @@ function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, war
       opt.step();
       loss!.item();
     };
-    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', timeSteps(step, steps, warmup), TOKENS);
-  } finally {
-    setBackend(prevBackend);
-    if (backend === 'native') setNumThreads(prevThreads);
-  }
+  }, steps, warmup, TOKENS);
 }
 
 /**

@@ -2,10 +2,10 @@
 // native (and on js), against PyTorch CPU (torch.set_num_threads(2), OPENBLAS_NUM_THREADS=1) and
 // TensorFlow.js (cpu backend); deepts and PyTorch again on 1 thread, since on a shared machine the
 // second core may not be free. samples/s = batch / median step time; the best step alongside.
-import { nn, optim, crossEntropy, randn, randint, manualSeed, setBackend, getBackend } from '../src/index.js';
-import { nativeBackend, nativeUnavailable, setNumThreads, getNumThreads } from '../src/backend/native/index.js';
+import { nn, optim, crossEntropy, randn, randint, manualSeed } from '../src/index.js';
+import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
-import { stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
+import { deeptsSteps, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
 
 export type MlpOptions = { threads: number; batch: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
 
@@ -14,10 +14,7 @@ export type MlpReport = { rows: StepRow[]; batch: number; commands: string[] };
 const LAYERS = [784, 1024, 1024, 10] as const;
 
 function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): StepResult {
-  const prevBackend = getBackend().name, prevThreads = getNumThreads();
-  setBackend(backend);
-  if (backend === 'native') setNumThreads(threads);
-  try {
+  return deeptsSteps(backend, threads, () => {
     manualSeed(0);
     const model = new nn.Sequential(
       new nn.Linear(LAYERS[0], LAYERS[1]), new nn.ReLU(),
@@ -27,17 +24,13 @@ function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, ste
     const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
     const x = randn([batch, LAYERS[0]]);
     const y = randint(0, LAYERS[3], [batch]);
-    const step = () => {
+    return () => {
       opt.zeroGrad();
       const loss = crossEntropy(model.forward(x), y);
       loss.backward();
       opt.step();
     };
-    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', timeSteps(step, steps, warmup), batch);
-  } finally {
-    setBackend(prevBackend);
-    if (backend === 'native') setNumThreads(prevThreads);
-  }
+  }, steps, warmup, batch);
 }
 
 async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<StepResult | Unavailable> {

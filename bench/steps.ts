@@ -1,5 +1,7 @@
 // Shared by the training-step benches (mlp, gpt): time a step function, summarize the times as
 // median / best, and format a row against the PyTorch row at the same thread count.
+import { getBackend, setBackend } from '../src/backend/registry.js';
+import { getNumThreads, setNumThreads } from '../src/backend/native/index.js';
 import { load1 } from './timing.js';
 import type { Unavailable } from './reference.js';
 
@@ -24,6 +26,22 @@ export function timeSteps(step: () => void, steps: number, warmup: number): numb
     times.push(performance.now() - t0);
   }
   return times;
+}
+
+/**
+ * A deepts row: builds a step with `make` on `backend` (native with `threads` in its pool), times it,
+ * and puts the previous backend and pool size back.
+ */
+export function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string): StepResult {
+  const prevBackend = getBackend().name, prevThreads = getNumThreads();
+  setBackend(backend);
+  if (backend === 'native') setNumThreads(threads);
+  try {
+    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', timeSteps(make(), steps, warmup), itemsPerStep, workload);
+  } finally {
+    setBackend(prevBackend);
+    if (backend === 'native') setNumThreads(prevThreads);
+  }
 }
 
 /** Median and best of step times (ms), as items (samples, tokens, images) per second. */
