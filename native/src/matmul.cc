@@ -32,27 +32,21 @@ bool matmul(const View& a, const View& b, const Out& out) {
   // one matrix per thread when each is too small to split well
   const int64_t perTask = B > 1 && flops < (int64_t(1) << 22) ? 1 : B;
   const int64_t tasks = (B + perTask - 1) / perTask;
+  // float types through the packed gemm, one matrix (or all of them) per task
+  auto floats = [&](auto gemm, auto tag) {
+    using T = decltype(tag);
+    const T* A = a.ptr<T>();
+    const T* Bm = b.ptr<T>();
+    T* C = out.as<T>();
+    parallelFor(tasks, 1, [&](int64_t t0, int64_t t1) {
+      for (int64_t i = t0 * perTask; i < std::min(B, t1 * perTask); i++)
+        gemm(M, N, K, A + i * sab, sam, sak, Bm + i * sbb, sbk, sbn, C + i * M * N, N);
+    });
+    return true;
+  };
   switch (a.dtype) {
-    case DType::F32: {
-      const float* A = a.ptr<float>();
-      const float* Bm = b.ptr<float>();
-      float* C = out.as<float>();
-      parallelFor(tasks, 1, [&](int64_t t0, int64_t t1) {
-        for (int64_t i = t0 * perTask; i < std::min(B, t1 * perTask); i++)
-          sgemm(M, N, K, A + i * sab, sam, sak, Bm + i * sbb, sbk, sbn, C + i * M * N, N);
-      });
-      return true;
-    }
-    case DType::F64: {
-      const double* A = a.ptr<double>();
-      const double* Bm = b.ptr<double>();
-      double* C = out.as<double>();
-      parallelFor(tasks, 1, [&](int64_t t0, int64_t t1) {
-        for (int64_t i = t0 * perTask; i < std::min(B, t1 * perTask); i++)
-          dgemm(M, N, K, A + i * sab, sam, sak, Bm + i * sbb, sbk, sbn, C + i * M * N, N);
-      });
-      return true;
-    }
+    case DType::F32: return floats(sgemm, float{});
+    case DType::F64: return floats(dgemm, double{});
     case DType::I32: {
       const int32_t* A = a.ptr<int32_t>();
       const int32_t* Bm = b.ptr<int32_t>();
