@@ -7,7 +7,7 @@ Tensors are stored as {"shape": [...], "f32": base64 of the little-endian float3
 stores its inputs, its outputs and the gradients of sum(output * r) for a stored random r.
 """
 import base64
-import json
+import functools
 import math
 import os
 
@@ -17,6 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import fixture_io
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'cnn')
 
 
@@ -25,13 +27,7 @@ def t2j(t):
     return {'shape': list(t.shape), 'f32': base64.b64encode(a.tobytes()).decode('ascii')}
 
 
-def write(name, obj):
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)')
+write = functools.partial(fixture_io.write_json, OUT)
 
 
 def leaves(*shapes):

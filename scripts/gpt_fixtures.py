@@ -17,6 +17,7 @@ Writes, deterministically:
                                     of every step (AdamW on nanoGPT's groups, β2 0.99, weight decay
                                     0.1, clipping at 1.0, warmup + cosine learning rate).
 """
+import functools
 import json
 import math
 import os
@@ -26,6 +27,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import fixture_io
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'gpt')
 
 
@@ -33,13 +36,7 @@ def flat(t):
     return {'shape': list(t.shape), 'data': t.detach().reshape(-1).tolist()}
 
 
-def write_json(name, obj):
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)')
+write_json = functools.partial(fixture_io.write_json, OUT)
 
 
 def write_safetensors(name, tensors):

@@ -5,13 +5,15 @@ Run with Debian's python (torch 1.13 + numpy):  /usr/bin/python3 scripts/torch_f
 Writes small JSON files into fixtures/torch/. Deterministic: re-running gives the same files.
 Tensors are stored as {"shape": [...], "data": [flat float32 values]}.
 """
-import json
+import functools
 import math
 import os
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import fixture_io
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'torch')
 
@@ -21,13 +23,7 @@ def t2j(t):
     return {'shape': list(t.shape), 'data': t.reshape(-1).tolist()}
 
 
-def write(name, obj):
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name)
-    with open(path, 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
-        f.write('\n')
-    print(f'wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)')
+write = functools.partial(fixture_io.write_json, OUT)
 
 
 # ---- (a) 2-layer MLPs: weights, input, target, logits, loss and every parameter gradient ----
