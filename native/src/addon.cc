@@ -50,12 +50,6 @@ struct Args : CallArgs {
   }
 };
 
-napi_value boolValue(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
 napi_value numberValue(napi_env env, double d) {
   napi_value v;
   napi_create_double(env, d, &v);
@@ -142,7 +136,7 @@ DEEPTS_FN(Unary) {
     Args a(env, info);
     MetaReader m = a.meta();
     View x = a.view(m, 1, "unary input");
-    return boolValue(env, unary(static_cast<int>(a.integer(0)), x, a.array(2), a.number(3), a.number(4)));
+    return boolean(env, unary(static_cast<int>(a.integer(0)), x, a.array(2), a.number(3), a.number(4)));
   });
 }
 
@@ -152,7 +146,7 @@ DEEPTS_FN(Binary) {
     MetaReader m = a.meta();
     View x = a.view(m, 1, "binary input a");
     View y = a.view(m, 2, "binary input b");
-    return boolValue(env, binary(static_cast<int>(a.integer(0)), x, y, a.array(3)));
+    return boolean(env, binary(static_cast<int>(a.integer(0)), x, y, a.array(3)));
   });
 }
 
@@ -163,7 +157,7 @@ DEEPTS_FN(Where) {
     View c = a.view(m, 0, "where condition");
     View x = a.view(m, 1, "where input a");
     View y = a.view(m, 2, "where input b");
-    return boolValue(env, where(c, x, y, a.array(3)));
+    return boolean(env, where(c, x, y, a.array(3)));
   });
 }
 
@@ -176,7 +170,7 @@ DEEPTS_FN(Reduce) {
     if (naxes < 0 || naxes > kMaxDims) throw KernelError(KernelError::Range, "reduce: bad axis count");
     int axes[kMaxDims];
     for (int i = 0; i < naxes; i++) axes[i] = static_cast<int>(m.nextInt());
-    return boolValue(env, reduce(static_cast<int>(a.integer(0)), x, axes, naxes, a.array(2)));
+    return boolean(env, reduce(static_cast<int>(a.integer(0)), x, axes, naxes, a.array(2)));
   });
 }
 
@@ -186,14 +180,14 @@ DEEPTS_FN(Matmul) {
     MetaReader m = a.meta();
     View x = a.view(m, 0, "matmul a");
     View y = a.view(m, 1, "matmul b");
-    return boolValue(env, matmul(x, y, a.array(2)));
+    return boolean(env, matmul(x, y, a.array(2)));
   });
 }
 
 DEEPTS_FN(Softmax) {
   return guarded(env, [&] {
     Args a(env, info);
-    return boolValue(env, softmax(a.array(0), a.integer(2), a.integer(3), a.array(1), a.boolean(4)));
+    return boolean(env, softmax(a.array(0), a.integer(2), a.integer(3), a.array(1), a.boolean(4)));
   });
 }
 
@@ -210,7 +204,7 @@ DEEPTS_FN(Gather) {
     if (outOfRange)
       throw KernelError(KernelError::Range, "gather: index " + std::to_string(bad) + " is out of range for dimension " +
                                                 std::to_string(axis) + " of size " + std::to_string(x.shape[axis]));
-    return boolValue(env, ok);
+    return boolean(env, ok);
   });
 }
 
@@ -232,7 +226,7 @@ DEEPTS_FN(ScatterAdd) {
       throw KernelError(KernelError::Range, "scatterAdd: index " + std::to_string(bad) +
                                                 " is out of range for dimension " + std::to_string(axis) + " of size " +
                                                 std::to_string(shape[axis]));
-    return boolValue(env, ok);
+    return boolean(env, ok);
   });
 }
 
@@ -242,7 +236,7 @@ DEEPTS_FN(Copy) {
     MetaReader m = a.meta();
     View s = a.view(m, 0, "copy source");
     View d = a.view(m, 1, "copy destination");
-    return boolValue(env, copy(s, d));
+    return boolean(env, copy(s, d));
   });
 }
 
@@ -250,7 +244,7 @@ DEEPTS_FN(RandomUniform) {
   return guarded(env, [&] {
     Args a(env, info);
     const double seed = a.number(3);
-    return boolValue(env, randomUniform(a.array(0), a.number(1), a.number(2),
+    return boolean(env, randomUniform(a.array(0), a.number(1), a.number(2),
                                         static_cast<uint32_t>(static_cast<int64_t>(seed) & 0xFFFFFFFF), a.number(4)));
   });
 }
@@ -262,7 +256,7 @@ DEEPTS_FN(AdamStep) {
     const bool hasVm = !a.isNull(4);
     if (hasVm) vm = a.array(4);
     AdamArgs p{a.number(5), a.number(6), a.number(7), a.number(8), a.number(9), a.number(10), a.boolean(11), a.boolean(12)};
-    return boolValue(env, adamStep(a.array(0), a.array(1), a.array(2), a.array(3), hasVm ? &vm : nullptr, p));
+    return boolean(env, adamStep(a.array(0), a.array(1), a.array(2), a.array(3), hasVm ? &vm : nullptr, p));
   });
 }
 
@@ -273,7 +267,7 @@ DEEPTS_FN(SgdStep) {
     const bool hasBuf = !a.isNull(2);
     if (hasBuf) buf = a.array(2);
     SgdArgs p{a.number(3), a.number(4), a.number(5), a.number(6), a.boolean(7), a.boolean(8)};
-    return boolValue(env, sgdStep(a.array(0), a.array(1), hasBuf ? &buf : nullptr, p));
+    return boolean(env, sgdStep(a.array(0), a.array(1), hasBuf ? &buf : nullptr, p));
   });
 }
 
@@ -285,7 +279,7 @@ DEEPTS_FN(RmspropStep) {
     if (hasGa) ga = a.array(3);
     if (hasBuf) buf = a.array(4);
     RmspropArgs p{a.number(5), a.number(6), a.number(7), a.number(8), a.number(9), a.boolean(10)};
-    return boolValue(env, rmspropStep(a.array(0), a.array(1), a.array(2), hasGa ? &ga : nullptr, hasBuf ? &buf : nullptr, p));
+    return boolean(env, rmspropStep(a.array(0), a.array(1), a.array(2), hasGa ? &ga : nullptr, hasBuf ? &buf : nullptr, p));
   });
 }
 
@@ -300,7 +294,7 @@ DEEPTS_FN(CrossEntropyForward) {
     int64_t bad = -1;
     const bool ok = crossEntropyForward(a.array(0), rows, cols, target.as<int32_t>(), static_cast<int32_t>(a.integer(6)),
                                         a.array(2), a.array(3), &bad);
-    if (!ok && bad < 0) return boolValue(env, false);
+    if (!ok && bad < 0) return boolean(env, false);
     return numberValue(env, static_cast<double>(bad));
   });
 }
@@ -312,7 +306,7 @@ DEEPTS_FN(CrossEntropyBackward) {
     const int64_t rows = a.integer(5), cols = a.integer(6);
     if (target.dtype != DType::I32 || target.length < rows)
       throw KernelError(KernelError::Type, "crossEntropyBackward: target must be an Int32Array of one class per row");
-    return boolValue(env, crossEntropyBackward(a.array(0), rows, cols, target.as<int32_t>(),
+    return boolean(env, crossEntropyBackward(a.array(0), rows, cols, target.as<int32_t>(),
                                                static_cast<int32_t>(a.integer(7)), a.array(2), a.array(3), a.array(4)));
   });
 }
@@ -323,7 +317,7 @@ DEEPTS_FN(BiasActivation) {
     Out bias;
     const bool hasBias = !a.isNull(1);
     if (hasBias) bias = a.array(1);
-    return boolValue(env, biasActivation(a.array(0), hasBias ? &bias : nullptr, a.integer(3), a.integer(4),
+    return boolean(env, biasActivation(a.array(0), hasBias ? &bias : nullptr, a.integer(3), a.integer(4),
                                          static_cast<int>(a.integer(5)), a.array(2)));
   });
 }
@@ -341,7 +335,7 @@ DEEPTS_FN(Sgemm) {
     MetaReader::checkBounds(va, "sgemm a");
     MetaReader::checkBounds(vb, "sgemm b");
     sgemm(M, N, K, A.as<float>(), va.strides[0], va.strides[1], B.as<float>(), vb.strides[0], vb.strides[1], C.as<float>(), N);
-    return boolValue(env, true);
+    return boolean(env, true);
   });
 }
 
