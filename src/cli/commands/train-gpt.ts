@@ -7,7 +7,6 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
 import { Generator } from '../../tensor/generator.js';
-import { tensor } from '../../tensor/creation.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { GPT, type GPTConfig } from '../../models/gpt.js';
 import { cosineWithWarmup } from '../../optim/cosine-with-warmup.js';
@@ -265,22 +264,19 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
 
   /** The mean loss over a whole split, in consecutive non-overlapping windows of blockSize tokens (every token predicted once). */
   const fullSplitLoss = (stream: Int32Array): number => {
-    const T = config.blockSize, windows = Math.floor((stream.length - 1) / T);
+    const windows = new TokenBatcher(stream, { batchSize: config.batchSize, blockSize: config.blockSize });
+    const T = config.blockSize, n = windows.windows;
     model.eval();
     let total = 0;
     noGrad(() => {
-      for (let w0 = 0; w0 < windows; w0 += config.batchSize) {
-        const b = Math.min(config.batchSize, windows - w0);
-        const x = new Int32Array(b * T), y = new Int32Array(b * T);
-        for (let i = 0; i < b; i++) {
-          x.set(stream.subarray((w0 + i) * T, (w0 + i + 1) * T), i * T);
-          y.set(stream.subarray((w0 + i) * T + 1, (w0 + i + 1) * T + 1), i * T);
-        }
-        total += model.forward(tensor(x, { dtype: 'int32' }).view(b, T), tensor(y, { dtype: 'int32' }).view(b, T)).loss!.item() * b;
+      for (let w0 = 0; w0 < n; w0 += config.batchSize) {
+        const offsets = Array.from({ length: Math.min(config.batchSize, n - w0) }, (_, i) => (w0 + i) * T);
+        const { x, y } = windows.at(offsets);
+        total += model.forward(x, y).loss!.item() * offsets.length;
       }
     });
     model.train();
-    return total / windows;
+    return total / n;
   };
 
   const startIds = tokenizer.encode('\n');
