@@ -370,5 +370,33 @@ for (const name of listBackends()) {
       k().conv2d(x, w, null, p, a); jsKernels.conv2d(x, w, null, p, b);
       assertClose(a, b, 1e-5, 'conv2d vs js');
     }));
+
+    // A sample whose K × P columns exceed a backend's cache budget (native: 512 KiB) may be run in
+    // bands of output rows, each a conv with the padding shifted: forward, input and filter
+    // gradients, unit and non-unit stride, float32 and float64, against js.
+    test(`[${name}] convolutions over large samples (banded) agree with js`, withBackend(() => {
+      const cases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
+        { x: [2, 16, 33, 31], w: [8, 16, 3, 3], p: P([1, 1], [1, 1], [1, 1], 1) }, // K·P = 144 × 1,023
+        { x: [1, 16, 65, 63], w: [8, 16, 3, 3], p: P([2, 2], [1, 1], [1, 1], 1) }, // stride 2: 144 × 33 × 32
+      ];
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const c of cases) {
+          const [N, C, H, W] = c.x as [number, number, number, number];
+          const [O, , kH, kW] = c.w as [number, number, number, number];
+          const Ho = Math.floor((H + 2 * c.p.padding[0] - kH) / c.p.stride[0]) + 1, Wo = Math.floor((W + 2 * c.p.padding[1] - kW) / c.p.stride[1]) + 1;
+          const x = randomView(c.x, dtype, 'contiguous'), w = randomView(c.w, dtype, 'contiguous'), gy = randomView([N, O, Ho, Wo], dtype, 'contiguous');
+          const what = `${dtype} x ${c.x} stride ${c.p.stride[0]}`;
+          const both = (run: (kk: Kernels, out: TypedArray) => void, n: number, label: string, tol = tolFor(dtype)) => {
+            const got = allocate(dtype, n), want = allocate(dtype, n);
+            run(k(), got); run(jsKernels, want);
+            assertClose(got, want, tol, `${label} ${what}`);
+          };
+          both((kk, out) => kk.conv2d(x, w, null, c.p, out), N * O * Ho * Wo, 'conv2d');
+          both((kk, out) => kk.conv2dBackwardInput(gy, w, c.x, c.p, out), N * C * H * W, 'conv2dBackwardInput');
+          // each filter-gradient entry sums N·Ho·Wo ≈ 2,000 products: float32 accumulation (js sums in double)
+          both((kk, out) => kk.conv2dBackwardWeight(x, gy, c.w, c.p, out), numel(c.w), 'conv2dBackwardWeight', tolFor(dtype) * 10);
+        }
+      }
+    }));
   }
 }
