@@ -27,10 +27,14 @@ function config(argv: string[]) {
 
 test('deepts train gpt: the shakespeare-char presets are nanoGPT\'s CPU and GPU configurations', () => {
   const c = config(['--out', join(dir, 'unused')]).config;
-  assert.deepEqual([c.nLayer, c.nHead, c.nEmbd, c.blockSize, c.batchSize, c.dropout, c.maxIters, c.lr, c.minLr, c.lrDecayIters, c.beta2, c.gradClip, c.weightDecay, c.bias, c.trainFraction],
-    [4, 4, 128, 64, 12, 0, 2000, 1e-3, 1e-4, 2000, 0.99, 1, 0.1, false, 0.9]);
+  assert.deepEqual([c.nLayer, c.nHead, c.nEmbd, c.blockSize, c.batchSize, c.dropout, c.maxIters, c.lr, c.minLr, c.warmupIters, c.lrDecayIters, c.beta2, c.gradClip, c.bias, c.trainFraction, c.evalIters],
+    [4, 4, 128, 64, 12, 0, 2000, 1e-3, 1e-4, 100, 2000, 0.99, 1, false, 0.9, 20]);
+  // the CPU preset's one departure from nanoGPT (β1 0.9, weight decay 0.1): docs/transformers.md
+  assert.deepEqual([c.beta1, c.weightDecay], [0.6, 0]);
+  const nano = config(['--out', join(dir, 'unused'), '--beta1', '0.9', '--weight-decay', '0.1']).config;
+  assert.deepEqual([nano.beta1, nano.weightDecay], [0.9, 0.1]);
   const baby = GPT_PRESETS['shakespeare-char-baby']!;
-  assert.deepEqual([baby.nLayer, baby.nHead, baby.nEmbd, baby.blockSize, baby.batchSize, baby.dropout, baby.maxIters], [6, 6, 384, 256, 64, 0.2, 5000]);
+  assert.deepEqual([baby.nLayer, baby.nHead, baby.nEmbd, baby.blockSize, baby.batchSize, baby.dropout, baby.maxIters, baby.beta1, baby.weightDecay], [6, 6, 384, 256, 64, 0.2, 5000, 0.9, 0.1]);
 });
 
 test('deepts train gpt: run folder with evals, samples at 0/6/12, metrics, loss curve, checkpoint; resume is bit-for-bit', async () => {

@@ -57,16 +57,20 @@ export type GptRunConfig = {
 type Preset = Omit<GptRunConfig, 'out' | 'data' | 'preset'> & { summary: string };
 
 /**
- * nanoGPT's config/train_shakespeare_char.py with the README's CPU overrides (--device=cpu
- * --eval_iters=20 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128
- * --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0): val loss ≈ 1.88 there.
+ * shakespeare-char: nanoGPT's config/train_shakespeare_char.py with the README's CPU overrides
+ * (--device=cpu --eval_iters=20 --block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128
+ * --max_iters=2000 --lr_decay_iters=2000 --dropout=0.0; val loss ≈ 1.88 there), except AdamW's β1
+ * 0.6 (nanoGPT 0.9) and no weight decay (nanoGPT 0.1). In 2,000 steps at lr ≤ 1e-3 this model is
+ * still far from converged; the shorter momentum lowers the validation loss by 0.02–0.03 on average
+ * over paired seeds, in PyTorch too (docs/transformers.md). `--beta1 0.9 --weight-decay 0.1` is
+ * nanoGPT's recipe exactly.
  */
 export const GPT_PRESETS: Record<string, Preset> = {
   'shakespeare-char': {
-    summary: "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, block 64, batch 12, 2,000 iterations (val ≈ 1.88)",
+    summary: "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, block 64, batch 12, 2,000 iterations, AdamW β1 0.6 (val ≈ 1.88)",
     tokenizer: 'char', nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, dropout: 0, bias: false,
     batchSize: 12, maxIters: 2000, lr: 1e-3, minLr: 1e-4, warmupIters: 100, lrDecayIters: 2000,
-    weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 250, evalIters: 20, logInterval: 10,
+    weightDecay: 0, beta1: 0.6, beta2: 0.99, gradClip: 1, evalInterval: 250, evalIters: 20, logInterval: 10,
     sampleTokens: 300, temperature: 0.8, topK: 200, trainFraction: 0.9, seed: 1337,
   },
   'shakespeare-char-baby': {
