@@ -1,5 +1,5 @@
 // The dtypes deepts stores, the typed array behind each, and how they combine.
-import { MIN_POOLED_ELEMENTS, noteAllocation, takePooled } from './storage-pool.js';
+import { MIN_POOLED_ELEMENTS, noteAllocation, noteFresh, takePooled } from './storage-pool.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -9,7 +9,8 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 /** A zero-filled array of `size` elements: a reused one when the autograd engine has one spare (tensor/storage-pool.ts). */
 export function allocate(dtype: DType, size: number): TypedArray {
   if (size < MIN_POOLED_ELEMENTS) return freshArray(dtype, size);
-  const a = takePooled(dtype, size) ?? freshArray(dtype, size);
+  let a = takePooled(dtype, size);
+  if (!a) noteFresh((a = freshArray(dtype, size)), dtype);
   noteAllocation(a);
   return a;
 }

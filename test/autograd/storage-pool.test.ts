@@ -1,9 +1,10 @@
 // The storages backward() proves dead are reused by later allocations; gradients that live on
-// (.grad of leaves, retained gradients) never are.
+// (.grad of leaves, retained gradients) never are. With recycling on, so are the arrays the garbage
+// collector finds dead, and never a live one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
-import { clearStoragePool, storagePoolBytes } from '../../src/tensor/storage-pool.js';
+import { clearStoragePool, collectedStoragesReturned, recycleCollectedStorages, storagePoolBytes, withCollectedStorageRecycling } from '../../src/tensor/storage-pool.js';
 
 const N = 64; // 64 × 128 = 8,192 elements: above the pooling threshold
 
@@ -50,4 +51,39 @@ test('with the pool, gradients are bit-for-bit those without it; kept gradients 
     assert.deepEqual(last[k].toTypedArray(), copies[k].toTypedArray(), `pooled runs give the same ${k}.grad`);
   }
   clearStoragePool();
+});
+
+test('recycling collected storages: dead arrays come back through the collector, live tensors keep their values', async () => {
+  clearStoragePool();
+  dt.manualSeed(5);
+  const x = dt.randn([N, 96]), w = dt.randn([96, 128], { requiresGrad: true });
+  // live results, each with its own known values, held across the churn below
+  const live: [dt.Tensor, Float32Array][] = [];
+  let returned = false;
+  await withCollectedStorageRecycling(async () => {
+    // without a turn of the event loop nothing comes back: collected buffers wait in the registry
+    for (let step = 0; step < 400 && !returned; step++) {
+      const before = storagePoolBytes();
+      const g = graph(x, w);
+      g.backward();
+      w.grad = null;
+      if (step % 20 === 0) {
+        const keep = dt.matmul(x, w).detach(); // (N, 128): same size as the graph's activations
+        live.push([keep, Float32Array.from(keep.toTypedArray() as Float32Array)]);
+      }
+      // a batch of forward-style activations that die at once
+      for (let k = 0; k < 8; k++) dt.randn([N, 128]).mul(2);
+      await collectedStoragesReturned();
+      if (storagePoolBytes() > before + N * 128 * 4 * 4) returned = true;
+    }
+  });
+  assert.ok(returned, 'the collector handed storages back to the pool');
+  // what the pool now hands out is zero-filled, and never the storage of a live tensor
+  const taken = Array.from({ length: 64 }, () => dt.zeros([N, 128]));
+  for (const t of taken) assert.ok(t.toTypedArray().every((v) => v === 0), 'a recycled array comes back zero-filled');
+  const liveArrays = new Set(live.map(([t]) => t.storage.buffer));
+  for (const t of taken) assert.ok(!liveArrays.has(t.storage.buffer), 'a live tensor\'s buffer is never handed out again');
+  for (const t of taken) t.storage.fill(7);
+  for (const [t, values] of live) assert.deepEqual(t.toTypedArray(), values, 'live tensors keep their values');
+  assert.equal(recycleCollectedStorages(false), false, 'recycling is off again after the loop');
 });

@@ -14,6 +14,7 @@ import { clipGradNorm } from '../../optim/clip-grad-norm.js';
 import { saveCheckpoint, loadCheckpoint } from '../../io/checkpoint.js';
 import { writeLossCurve } from '../../train/plots/index.js';
 import { TokenBatcher, trainValSplit } from '../../data/token-batcher.js';
+import { collectedStoragesReturned, withCollectedStorageRecycling } from '../../tensor/storage-pool.js';
 import { generate } from '../../generate/generate.js';
 import { CharTokenizer } from '../../tokenizers/char-tokenizer.js';
 import { loadGpt2 } from '../../tokenizers/gpt2-files.js';
@@ -332,31 +333,35 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   };
   if (!opts.resume) evalAndSample(0);
   let lastLog = performance.now();
-  while (iter < config.maxIters) {
-    lr = cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: config.warmupIters, decayIters: config.lrDecayIters });
-    for (const g of optimizer.paramGroups) g.lr = lr;
-    const s0 = performance.now();
-    const { x, y } = trainBatches.next();
-    const { loss } = model.forward(x, y);
-    loss!.backward();
-    if (config.gradClip > 0) clipGradNorm(model.parameters(), config.gradClip);
-    optimizer.step();
-    optimizer.zeroGrad();
-    const lossValue = loss!.item();
-    trainSeconds += (performance.now() - s0) / 1000;
-    iter++;
-    batchLosses.push([iter, Number(lossValue.toFixed(4))]);
-    if (!opts.quiet && iter % config.logInterval === 0) {
-      const now = performance.now();
-      const ms = (now - lastLog) / config.logInterval;
-      lastLog = now;
-      say(`iter ${iter}: loss ${lossValue.toFixed(4)}, time ${ms.toFixed(0)}ms, ${(tokensPerIter / ms * 1000).toFixed(0)} tokens/s, lr ${lr.toExponential(2)}`);
+  // the forward's activations go back to the storage pool once collected (a turn of the event loop a step)
+  await withCollectedStorageRecycling(async () => {
+    while (iter < config.maxIters) {
+      lr = cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: config.warmupIters, decayIters: config.lrDecayIters });
+      for (const g of optimizer.paramGroups) g.lr = lr;
+      const s0 = performance.now();
+      const { x, y } = trainBatches.next();
+      const { loss } = model.forward(x, y);
+      loss!.backward();
+      if (config.gradClip > 0) clipGradNorm(model.parameters(), config.gradClip);
+      optimizer.step();
+      optimizer.zeroGrad();
+      const lossValue = loss!.item();
+      trainSeconds += (performance.now() - s0) / 1000;
+      iter++;
+      batchLosses.push([iter, Number(lossValue.toFixed(4))]);
+      if (!opts.quiet && iter % config.logInterval === 0) {
+        const now = performance.now();
+        const ms = (now - lastLog) / config.logInterval;
+        lastLog = now;
+        say(`iter ${iter}: loss ${lossValue.toFixed(4)}, time ${ms.toFixed(0)}ms, ${(tokensPerIter / ms * 1000).toFixed(0)} tokens/s, lr ${lr.toExponential(2)}`);
+      }
+      if (iter % config.evalInterval === 0 || iter === config.maxIters || sampleDue(iter, config)) {
+        evalAndSample(iter);
+        lastLog = performance.now();
+      }
+      await collectedStoragesReturned();
     }
-    if (iter % config.evalInterval === 0 || iter === config.maxIters || sampleDue(iter, config)) {
-      evalAndSample(iter);
-      lastLog = performance.now();
-    }
-  }
+  });
   // with --max-iters 0 (or a resumed run already at its end) the loop evaluated and saved nothing new
   if (!log.length || log[log.length - 1]!.iter !== iter) evaluate(iter, lr);
   if (iter === 0) checkpoint(iter);

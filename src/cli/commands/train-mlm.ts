@@ -19,6 +19,7 @@ import { saveCheckpoint } from '../../io/checkpoint.js';
 import { writeLossCurve } from '../../train/plots/index.js';
 import { TokenBatcher, maskTokens, trainValSplit } from '../../data/token-batcher.js';
 import { CharTokenizer } from '../../tokenizers/char-tokenizer.js';
+import { collectedStoragesReturned, withCollectedStorageRecycling } from '../../tensor/storage-pool.js';
 import { dataPath } from '../../tokenizers/data-paths.js';
 
 export type MlmRunConfig = {
@@ -167,23 +168,27 @@ export async function trainMlm(config: MlmRunConfig, opts: { quiet?: boolean; sa
   let trainSeconds = 0;
   model.train();
   evaluate(0);
-  for (let iter = 0; iter < config.maxIters;) {
-    const lr = cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: Math.min(config.warmupIters, config.maxIters), decayIters: config.maxIters });
-    for (const g of optimizer.paramGroups) g.lr = lr;
-    const s0 = performance.now();
-    const { input, labels } = maskTokens(batches.next().x, { maskId, vocabSize, prob: config.maskProb, generator: gen });
-    const { loss } = model.forward(input, labels);
-    loss!.backward();
-    clipGradNorm(model.parameters(), 1);
-    optimizer.step();
-    optimizer.zeroGrad();
-    const value = loss!.item();
-    trainSeconds += (performance.now() - s0) / 1000;
-    iter++;
-    batchLosses.push([iter, value]);
-    if (!opts.quiet && iter % config.logInterval === 0) say(`iter ${iter}: loss ${value.toFixed(4)}, lr ${lr.toExponential(2)}`);
-    if (iter % config.evalInterval === 0 || iter === config.maxIters) evaluate(iter);
-  }
+  // the forward's activations go back to the storage pool once collected (a turn of the event loop a step)
+  await withCollectedStorageRecycling(async () => {
+    for (let iter = 0; iter < config.maxIters;) {
+      const lr = cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: Math.min(config.warmupIters, config.maxIters), decayIters: config.maxIters });
+      for (const g of optimizer.paramGroups) g.lr = lr;
+      const s0 = performance.now();
+      const { input, labels } = maskTokens(batches.next().x, { maskId, vocabSize, prob: config.maskProb, generator: gen });
+      const { loss } = model.forward(input, labels);
+      loss!.backward();
+      clipGradNorm(model.parameters(), 1);
+      optimizer.step();
+      optimizer.zeroGrad();
+      const value = loss!.item();
+      trainSeconds += (performance.now() - s0) / 1000;
+      iter++;
+      batchLosses.push([iter, value]);
+      if (!opts.quiet && iter % config.logInterval === 0) say(`iter ${iter}: loss ${value.toFixed(4)}, lr ${lr.toExponential(2)}`);
+      if (iter % config.evalInterval === 0 || iter === config.maxIters) evaluate(iter);
+      await collectedStoragesReturned();
+    }
+  });
 
   // fill in the blanks on held-out text: every 6th character masked
   const window = Array.from(val.subarray(0, config.blockSize));
