@@ -70,13 +70,17 @@ export function clearStoragePool(): void {
 type Held = { buffer: ArrayBuffer; dtype: DType; epoch: number };
 let epoch = 0;
 let collecting = false;
+/** Bytes of the registered arrays (live, pooled, or collected and not yet handed back): a few steps' activations. */
+const MAX_REGISTERED_BYTES = 128 * 1024 * 1024;
+let registeredBytes = 0;
 const arrayOf = (dtype: DType, buffer: ArrayBuffer): TypedArray =>
   dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : dtype === 'int32' ? new Int32Array(buffer) : new Uint8Array(buffer);
 const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<Held>((held) => {
+    registeredBytes -= held.buffer.byteLength;
     if (held.epoch !== epoch) return;
     const a = arrayOf(held.dtype, held.buffer);
-    if (recycle(a, held.dtype)) registry!.register(a, { ...held });
+    if (recycle(a, held.dtype)) register(a, held.dtype);
   })
   : null;
 
@@ -87,9 +91,18 @@ export function recycleCollectedStorages(on: boolean): boolean {
   return was;
 }
 
-/** Registers a fresh array (allocate() calls this once per new array) while recycling is on. */
+function register(a: TypedArray, dtype: DType): void {
+  registeredBytes += a.byteLength;
+  registry!.register(a, { buffer: a.buffer as ArrayBuffer, dtype, epoch });
+}
+
+/**
+ * Registers a fresh array (allocate() calls this once per new array) while recycling is on, up to
+ * MAX_REGISTERED_BYTES: the registry holds a collected array's buffer until the loop yields, so
+ * past that bound new arrays are left to the collector alone.
+ */
 export function noteFresh(a: TypedArray, dtype: DType): void {
-  if (collecting) registry!.register(a, { buffer: a.buffer as ArrayBuffer, dtype, epoch });
+  if (collecting && registeredBytes + a.byteLength <= MAX_REGISTERED_BYTES) register(a, dtype);
 }
 
 /** Yields one event-loop turn, in which the collector's callbacks hand their buffers back. */
