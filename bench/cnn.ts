@@ -56,7 +56,7 @@ function deeptsStep(workload: CnnWorkload): () => void {
   };
 }
 
-function deeptsRun(workload: CnnWorkload, backend: 'native' | 'js', threads: number, steps: number, warmup: number): StepResult {
+function deeptsRun(workload: CnnWorkload, backend: 'native' | 'js', threads: number, steps: number, warmup: number): Promise<StepResult> {
   return deeptsSteps(backend, threads, () => deeptsStep(workload), steps, warmup, BATCH[workload], workload);
 }
 
@@ -134,7 +134,7 @@ export async function runCnnBench(opts: CnnOptions, log: (line: string) => void 
     const steps = workload === 'lenet' ? opts.steps : Math.max(3, Math.ceil(opts.steps / 5));
     const warmup = workload === 'lenet' ? opts.warmup : Math.max(1, Math.ceil(opts.warmup / 5));
     for (const threads of threadCounts) {
-      if (nativeBackend) add(deeptsRun(workload, 'native', threads, steps, warmup));
+      if (nativeBackend) add(await deeptsRun(workload, 'native', threads, steps, warmup));
       else if (threads === threadCounts[0]) add({ workload, name: 'deepts native', error: `not available (${nativeUnavailable})` });
       if (opts.reference) {
         const args = [workload, '--threads', String(threads), '--steps', String(steps), '--warmup', String(warmup)];
@@ -150,7 +150,7 @@ export async function runCnnBench(opts: CnnOptions, log: (line: string) => void 
       add(isUnavailable(r) ? { workload, name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
     }
     // the js backend only for LeNet: the conv layer would take a minute
-    if (opts.js && workload === 'lenet') add(deeptsRun(workload, 'js', 1, Math.min(opts.steps, 3), 1));
+    if (opts.js && workload === 'lenet') add(await deeptsRun(workload, 'js', 1, Math.min(opts.steps, 3), 1));
   }
   return { rows, commands };
 }

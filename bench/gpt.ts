@@ -16,7 +16,7 @@ export type GptBenchReport = { rows: StepRow[]; batch: number; block: number; co
 const VOCAB = 65, LAYERS = 4, HEADS = 4, WIDTH = 128, BLOCK = 64, BATCH = 12;
 const TOKENS = BATCH * BLOCK;
 
-function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number): StepResult {
+function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number, recycling = false): Promise<StepResult> {
   return deeptsSteps(backend, threads, () => {
     manualSeed(0);
     const model = new models.GPT({ blockSize: BLOCK, vocabSize: VOCAB, nLayer: LAYERS, nHead: HEADS, nEmbd: WIDTH, dropout: 0, bias: false });
@@ -33,7 +33,7 @@ function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, war
       opt.step();
       loss!.item();
     };
-  }, steps, warmup, TOKENS);
+  }, steps, warmup, TOKENS, undefined, recycling);
 }
 
 /**
@@ -102,17 +102,23 @@ export async function runGptBench(opts: GptBenchOptions, log: (line: string) => 
     const r = runPythonReference<TorchStepResult>(args, env);
     add(isUnavailable(r) ? { name: 'PyTorch CPU', error: r.error } : torchRow(r, TOKENS));
   };
-  if (nativeBackend) add(deeptsGpt('native', opts.threads, opts.steps, opts.warmup));
-  else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
+  if (nativeBackend) {
+    add(await deeptsGpt('native', opts.threads, opts.steps, opts.warmup));
+    // as `deepts train gpt` runs it: the forward's storages recycled once collected, a turn a step
+    add(await deeptsGpt('native', opts.threads, opts.steps, opts.warmup, true));
+  } else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
   if (opts.reference) torch(opts.threads);
   // the same on one thread, both sides: on a shared machine the second core may not be free
-  if (nativeBackend && opts.threads !== 1) add(deeptsGpt('native', 1, opts.steps, opts.warmup));
+  if (nativeBackend && opts.threads !== 1) {
+    add(await deeptsGpt('native', 1, opts.steps, opts.warmup));
+    add(await deeptsGpt('native', 1, opts.steps, opts.warmup, true));
+  }
   if (opts.reference && opts.threads !== 1) torch(1);
   if (opts.tfjs) {
     const r = await tfjsGpt(Math.min(opts.steps, 3), 1);
     add(isUnavailable(r) ? { name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
   }
-  if (opts.js) add(deeptsGpt('js', 1, Math.min(opts.steps, 3), 1));
+  if (opts.js) add(await deeptsGpt('js', 1, Math.min(opts.steps, 3), 1));
   return { rows, batch: BATCH, block: BLOCK, commands };
 }
 

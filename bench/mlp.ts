@@ -13,7 +13,7 @@ export type MlpReport = { rows: StepRow[]; batch: number; commands: string[] };
 
 const LAYERS = [784, 1024, 1024, 10] as const;
 
-function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): StepResult {
+function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): Promise<StepResult> {
   return deeptsSteps(backend, threads, () => {
     manualSeed(0);
     const model = new nn.Sequential(
@@ -60,7 +60,7 @@ export async function runMlpBench(opts: MlpOptions, log: (line: string) => void 
   const rows: StepRow[] = [];
   const commands: string[] = [];
   const add = (row: StepRow) => { rows.push(row); log(stepTable([row], 'samples/s', []).split('\n')[2]!); };
-  if (nativeBackend) add(deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
+  if (nativeBackend) add(await deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
   else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
   const torch = (threads: number) => {
     const args = ['mlp', '--threads', String(threads), '--batch', String(opts.batch), '--steps', String(opts.steps), '--warmup', String(opts.warmup)];
@@ -72,13 +72,13 @@ export async function runMlpBench(opts: MlpOptions, log: (line: string) => void 
   };
   if (opts.reference) torch(opts.threads);
   // the same on one thread, both sides: on a shared machine the second core may not be free
-  if (nativeBackend && opts.threads !== 1) add(deeptsMlp('native', 1, opts.batch, opts.steps, opts.warmup));
+  if (nativeBackend && opts.threads !== 1) add(await deeptsMlp('native', 1, opts.batch, opts.steps, opts.warmup));
   if (opts.reference && opts.threads !== 1) torch(1);
   if (opts.tfjs) {
     const r = await tfjsMlp(opts.batch, Math.min(opts.steps, 3), 1);
     add(isUnavailable(r) ? { name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
   }
-  if (opts.js) add(deeptsMlp('js', 1, opts.batch, Math.min(opts.steps, 3), 1));
+  if (opts.js) add(await deeptsMlp('js', 1, opts.batch, Math.min(opts.steps, 3), 1));
   return { rows, batch: opts.batch, commands };
 }
 

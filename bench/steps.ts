@@ -3,6 +3,7 @@
 import { getBackend, setBackend } from '../src/backend/registry.js';
 import { getNumThreads, setNumThreads } from '../src/backend/native/index.js';
 import { load1 } from './timing.js';
+import { collectedStoragesReturned, withCollectedStorageRecycling } from '../src/tensor/storage-pool.js';
 import type { Unavailable } from './reference.js';
 
 /** One row of a step bench; `workload` names the workload when a bench has several (cnn: lenet, conv). */
@@ -28,20 +29,57 @@ export function timeSteps(step: () => void, steps: number, warmup: number): numb
   return times;
 }
 
+/** Warm-up steps before timing a recycling loop: its first ~50 steps fill the pool (a GPT step: 51 ms, then 35). */
+export const RECYCLING_WARMUP_STEPS = 100;
+
 /**
- * A deepts row: builds a step with `make` on `backend` (native with `threads` in its pool), times it,
- * and puts the previous backend and pool size back.
+ * timeSteps as deepts' training loops run: storages recycled through the garbage collector, one
+ * event-loop turn a step (inside the timed span, so its cost counts), timed in the steady state
+ * that a 2,000-step run spends nearly all its time in.
  */
-export function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string): StepResult {
+export async function timeStepsRecycling(step: () => void, steps: number, warmup: number): Promise<number[]> {
+  return withCollectedStorageRecycling(async () => {
+    const start = performance.now();
+    const warmupSteps = warmup > 0 ? Math.max(warmup, RECYCLING_WARMUP_STEPS) : 0;
+    for (let i = 0; i < warmupSteps || (warmup > 0 && performance.now() - start < WARMUP_SECONDS * 1000); i++) {
+      step();
+      await collectedStoragesReturned();
+    }
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      step();
+      await collectedStoragesReturned();
+      times.push(performance.now() - t0);
+    }
+    return times;
+  });
+}
+
+/** Runs `fn` on `backend` (native with `threads` in its pool), then puts the previous backend and pool size back. */
+async function onBackend<T>(backend: 'native' | 'js', threads: number, fn: () => T | Promise<T>): Promise<T> {
   const prevBackend = getBackend().name, prevThreads = getNumThreads();
   setBackend(backend);
   if (backend === 'native') setNumThreads(threads);
   try {
-    return summarizeSteps(`deepts ${backend}`, backend === 'native' ? String(threads) : '1', timeSteps(make(), steps, warmup), itemsPerStep, workload);
+    return await fn();
   } finally {
     setBackend(prevBackend);
     if (backend === 'native') setNumThreads(prevThreads);
   }
+}
+
+/**
+ * A deepts row: builds a step with `make` on `backend` (native with `threads` in its pool) and times
+ * it, plainly or (`recycling`) as the training loops run it (timeStepsRecycling).
+ */
+export async function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string, recycling = false): Promise<StepResult> {
+  return onBackend(backend, threads, async () => {
+    const step = make();
+    const times = recycling ? await timeStepsRecycling(step, steps, warmup) : timeSteps(step, steps, warmup);
+    const name = `deepts ${backend}${recycling ? ' (train loop: recycling)' : ''}`;
+    return summarizeSteps(name, backend === 'native' ? String(threads) : '1', times, itemsPerStep, workload);
+  });
 }
 
 /** Median and best of step times (ms), as items (samples, tokens, images) per second. */
