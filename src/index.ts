@@ -12,6 +12,7 @@ export type { GeneratorState } from './tensor/generator.js';
 export * from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward } from './autograd/backward.js';
+export { withCollectedStorageRecycling, collectedStoragesReturned, recycleCollectedStorages, storagePoolBytes, clearStoragePool } from './tensor/storage-pool.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export { getBackend, setBackend, listBackends, backendLine, registerBackend } from './backend/registry.js';

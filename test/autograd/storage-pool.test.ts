@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
-import { clearStoragePool, collectedStoragesReturned, recycleCollectedStorages, storagePoolBytes, withCollectedStorageRecycling } from '../../src/tensor/storage-pool.js';
+import { clearStoragePool, storagePoolBytes } from '../../src/tensor/storage-pool.js';
+
+const { collectedStoragesReturned, recycleCollectedStorages, withCollectedStorageRecycling } = dt; // the public API
 
 const N = 64; // 64 × 128 = 8,192 elements: above the pooling threshold
 
