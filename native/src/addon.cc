@@ -342,32 +342,31 @@ DEEPTS_FN(Sgemm) {
 napi_value Init_(napi_env env, napi_value exports) {
   Instance* inst = new Instance();
   napi_set_instance_data(env, inst, finalizeInstance, nullptr);
-  const napi_property_descriptor props[] = {
-      {"init", nullptr, Init, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"availableCores", nullptr, AvailableCores, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"sgemmKernel", nullptr, SgemmKernel, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"where", nullptr, Where, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"gather", nullptr, Gather, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"scatterAdd", nullptr, ScatterAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"copy", nullptr, Copy, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"randomUniform", nullptr, RandomUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adamStep", nullptr, AdamStep, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"sgdStep", nullptr, SgdStep, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"rmspropStep", nullptr, RmspropStep, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"crossEntropyForward", nullptr, CrossEntropyForward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"crossEntropyBackward", nullptr, CrossEntropyBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"biasActivation", nullptr, BiasActivation, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"init", Init},
+      {"setNumThreads", SetNumThreads},
+      {"numThreads", NumThreads},
+      {"availableCores", AvailableCores},
+      {"simd", Simd},
+      {"sgemmKernel", SgemmKernel},
+      {"unary", Unary},
+      {"binary", Binary},
+      {"where", Where},
+      {"reduce", Reduce},
+      {"matmul", Matmul},
+      {"softmax", Softmax},
+      {"gather", Gather},
+      {"scatterAdd", ScatterAdd},
+      {"copy", Copy},
+      {"randomUniform", RandomUniform},
+      {"adamStep", AdamStep},
+      {"sgdStep", SgdStep},
+      {"rmspropStep", RmspropStep},
+      {"crossEntropyForward", CrossEntropyForward},
+      {"crossEntropyBackward", CrossEntropyBackward},
+      {"biasActivation", BiasActivation},
+      {"sgemm", Sgemm},
+  });
   registerCnnKernels(env, exports);
   registerTransformerKernels(env, exports);
   return exports;

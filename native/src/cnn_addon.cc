@@ -225,20 +225,19 @@ CNN_FN(BatchNormBackward) {
 
 /** Adds the CNN kernels to the addon's exports (called from addon.cc's module init). */
 void registerCnnKernels(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {
-      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardInput", nullptr, Conv2dBackwardInput, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dBackwardWeight", nullptr, Conv2dBackwardWeight, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool2d", nullptr, MaxPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"maxPool2dBackward", nullptr, MaxPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"avgPool2d", nullptr, AvgPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"avgPool2dBackward", nullptr, AvgPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adaptiveAvgPool2d", nullptr, AdaptiveAvgPool2d, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"adaptiveAvgPool2dBackward", nullptr, AdaptiveAvgPool2dBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"conv2d", Conv2d},
+      {"conv2dBackwardInput", Conv2dBackwardInput},
+      {"conv2dBackwardWeight", Conv2dBackwardWeight},
+      {"maxPool2d", MaxPool2d},
+      {"maxPool2dBackward", MaxPool2dBackward},
+      {"avgPool2d", AvgPool2d},
+      {"avgPool2dBackward", AvgPool2dBackward},
+      {"adaptiveAvgPool2d", AdaptiveAvgPool2d},
+      {"adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward},
+      {"batchNorm", BatchNorm},
+      {"batchNormBackward", BatchNormBackward},
+  });
 }
 
 }  // namespace deepts

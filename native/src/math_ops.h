@@ -23,10 +23,13 @@ DEEPTS_INLINE double jsPow(double a, double b) {
 // (Cephes' polynomials, range reduction by ln 2), where libm's scalar double calls would cost
 // 5-10 ns an element. Every instruction set computes the same bits (no FMA contraction).
 
-DEEPTS_INLINE float bitsToFloat(int32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
+/** The bits of `from` read as a To (std::bit_cast before C++20). */
+template <class To, class From>
+DEEPTS_INLINE To bitCast(From from) {
+  static_assert(sizeof(To) == sizeof(From), "bitCast: sizes differ");
+  To to;
+  std::memcpy(&to, &from, sizeof to);
+  return to;
 }
 
 /** e^x for float: 2^k · p(r), k = round(x / ln 2), |r| <= ln 2 / 2; 1 ulp. */
@@ -46,7 +49,7 @@ DEEPTS_INLINE float expApprox(float x) {
   p = p * (r * r) + r + 1.0f;
   const int32_t k = static_cast<int32_t>(kf);
   const int32_t k1 = k >> 1, k2 = k - k1;  // two scalings: 2^k alone under- or overflows at the ends
-  float y = p * bitsToFloat((k1 + 127) << 23) * bitsToFloat((k2 + 127) << 23);
+  float y = p * bitCast<float>((k1 + 127) << 23) * bitCast<float>((k2 + 127) << 23);
   y = x > hi ? INFINITY : y;
   return x < lo ? 0.0f : y;  // NaN falls through both tests and stays NaN
 }
@@ -75,17 +78,6 @@ DEEPTS_INLINE float tanhApprox(float x) {
 // float64 exp as branch-free code the compiler vectorizes (the fused attention's softmax, which
 // runs in double as the js kernel does); within 1 ulp of libm's.
 
-DEEPTS_INLINE double bitsToDouble(int64_t b) {
-  double d;
-  std::memcpy(&d, &b, sizeof d);
-  return d;
-}
-DEEPTS_INLINE int64_t doubleToBits(double d) {
-  int64_t b;
-  std::memcpy(&b, &d, sizeof b);
-  return b;
-}
-
 /** e^x for double: 2^k · e^r, k = round(x / ln 2) (by the 1.5·2^52 trick), Cephes' Padé form for e^r; 1 ulp. */
 DEEPTS_INLINE double expApproxD(double x) {
   const double hi = 709.782712893384, lo = -745.1332191019412;
@@ -93,7 +85,7 @@ DEEPTS_INLINE double expApproxD(double x) {
   xc = xc < lo ? lo : xc;
   const double magic = 6755399441055744.0;  // 1.5·2^52: adding it rounds to an integer in the low bits
   const double t = xc * 1.4426950408889634074 + magic;
-  const int64_t k = doubleToBits(t) - doubleToBits(magic);
+  const int64_t k = bitCast<int64_t>(t) - bitCast<int64_t>(magic);
   const double kf = t - magic;
   double r = xc - kf * 6.93145751953125e-1;
   r = r - kf * 1.42860682030941723212e-6;
@@ -102,7 +94,7 @@ DEEPTS_INLINE double expApproxD(double x) {
   const double qx = ((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr + 2.27265548208155028766e-1) * rr + 2.00000000000000000009e0;
   double e = 1.0 + 2.0 * (px / (qx - px));
   const int64_t k1 = k >> 1, k2 = k - k1;  // two scalings: 2^k alone under- or overflows at the ends
-  e = e * bitsToDouble((k1 + 1023) << 52) * bitsToDouble((k2 + 1023) << 52);
+  e = e * bitCast<double>((k1 + 1023) << 52) * bitCast<double>((k2 + 1023) << 52);
   e = x > hi ? INFINITY : e;
   return x < lo ? 0.0 : e;  // NaN falls through both tests and stays NaN
 }

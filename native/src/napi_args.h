@@ -6,7 +6,9 @@
 #include <node_api.h>
 
 #include <exception>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "kernels.h"
 
@@ -131,6 +133,20 @@ napi_value guarded(napi_env env, F&& body) {
 template <class F>
 napi_value guardedKernel(napi_env env, F&& body) {
   return guarded(env, [&] { return boolean(env, body()); });
+}
+
+/** One exported function of the addon: its JS name and its entry point. */
+struct Method {
+  const char* name;
+  napi_callback fn;
+};
+
+/** Defines `methods` on the addon's exports (addon.cc, cnn_addon.cc and transformer_addon.cc each add theirs). */
+inline void defineMethods(napi_env env, napi_value exports, std::initializer_list<Method> methods) {
+  std::vector<napi_property_descriptor> props;
+  props.reserve(methods.size());
+  for (const Method& m : methods) props.push_back({m.name, nullptr, m.fn, nullptr, nullptr, nullptr, napi_default, nullptr});
+  napi_define_properties(env, exports, props.size(), props.data());
 }
 
 }  // namespace deepts

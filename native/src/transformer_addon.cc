@@ -130,18 +130,17 @@ TFM_FN(AttentionBackward) {
 
 /** Adds the transformer kernels to the addon's exports (called from addon.cc's module init). */
 void registerTransformerKernels(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {
-      {"layerNorm", nullptr, LayerNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"layerNormBackward", nullptr, LayerNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"rmsNorm", nullptr, RmsNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"rmsNormBackward", nullptr, RmsNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"embedding", nullptr, Embedding, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"embeddingBackward", nullptr, EmbeddingBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"geluBackward", nullptr, GeluBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"attention", nullptr, Attention, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"attentionBackward", nullptr, AttentionBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  defineMethods(env, exports, {
+      {"layerNorm", LayerNorm},
+      {"layerNormBackward", LayerNormBackward},
+      {"rmsNorm", RmsNorm},
+      {"rmsNormBackward", RmsNormBackward},
+      {"embedding", Embedding},
+      {"embeddingBackward", EmbeddingBackward},
+      {"geluBackward", GeluBackward},
+      {"attention", Attention},
+      {"attentionBackward", AttentionBackward},
+  });
 }
 
 }  // namespace deepts
