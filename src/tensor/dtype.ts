@@ -8,19 +8,20 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 /** A zero-filled array of `size` elements: a reused one when the autograd engine has one spare (tensor/storage-pool.ts). */
 export function allocate(dtype: DType, size: number): TypedArray {
-  if (size < MIN_POOLED_ELEMENTS) return freshArray(dtype, size);
+  if (size < MIN_POOLED_ELEMENTS) return typedArray(dtype, size);
   let a = takePooled(dtype, size);
-  if (!a) noteFresh((a = freshArray(dtype, size)), dtype);
+  if (!a) noteFresh((a = typedArray(dtype, size)), dtype);
   noteAllocation(a);
   return a;
 }
 
-function freshArray(dtype: DType, size: number): TypedArray {
+/** A new array of `dtype`: zero-filled of a length, or over an existing buffer (the storage pool's recycling). */
+export function typedArray(dtype: DType, lengthOrBuffer: number | ArrayBuffer): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-    case 'bool': return new Uint8Array(size);
+    case 'float32': return new Float32Array(lengthOrBuffer as number);
+    case 'float64': return new Float64Array(lengthOrBuffer as number);
+    case 'int32': return new Int32Array(lengthOrBuffer as number);
+    case 'bool': return new Uint8Array(lengthOrBuffer as number);
   }
 }
 

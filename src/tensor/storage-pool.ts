@@ -5,7 +5,7 @@
 // .grad refers to can only be the node's temporaries and spent gradients, and come back here for
 // the next allocation of the same dtype and length (PyTorch's caching allocator, with the engine's
 // bookkeeping standing in for reference counts).
-import type { DType, TypedArray } from './dtype.js';
+import { typedArray, type DType, type TypedArray } from './dtype.js';
 
 /** Arrays below this many elements are cheap to allocate and not pooled. */
 export const MIN_POOLED_ELEMENTS = 4096;
@@ -73,13 +73,11 @@ let collecting = false;
 /** Bytes of the registered arrays (live, pooled, or collected and not yet handed back): a few steps' activations. */
 const MAX_REGISTERED_BYTES = 128 * 1024 * 1024;
 let registeredBytes = 0;
-const arrayOf = (dtype: DType, buffer: ArrayBuffer): TypedArray =>
-  dtype === 'float32' ? new Float32Array(buffer) : dtype === 'float64' ? new Float64Array(buffer) : dtype === 'int32' ? new Int32Array(buffer) : new Uint8Array(buffer);
 const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<Held>((held) => {
     registeredBytes -= held.buffer.byteLength;
     if (held.epoch !== epoch) return;
-    const a = arrayOf(held.dtype, held.buffer);
+    const a = typedArray(held.dtype, held.buffer);
     if (recycle(a, held.dtype)) register(a, held.dtype);
   })
   : null;
