@@ -181,27 +181,12 @@ def report_steps(torch, args, step):
 def bench_lenet(args):
     """LeNet-5 as src/models/lenet.ts and /work/shared/reference/torch_train.py: SGD(lr 0.01, momentum 0.9), batch 64."""
     import torch
-    import torch.nn as nn
     import torch.nn.functional as F
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    class LeNet5(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.c1 = nn.Conv2d(1, 6, 5, padding=2)
-            self.c2 = nn.Conv2d(6, 16, 5)
-            self.f1 = nn.Linear(400, 120)
-            self.f2 = nn.Linear(120, 84)
-            self.f3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.c1(x)), 2)
-            x = F.max_pool2d(F.relu(self.c2(x)), 2)
-            x = F.relu(self.f1(x.flatten(1)))
-            x = F.relu(self.f2(x))
-            return self.f3(x)
+    from cnn_fixtures import LeNet5  # the model deepts' LeNet fixtures check, as src/models/lenet.ts builds it
 
     model = LeNet5()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
