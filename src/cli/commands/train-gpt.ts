@@ -13,6 +13,7 @@ import { cosineWithWarmup } from '../../optim/cosine-with-warmup.js';
 import { clipGradNorm } from '../../optim/clip-grad-norm.js';
 import { saveCheckpoint, loadCheckpoint } from '../../io/checkpoint.js';
 import { writeLossCurve } from '../../train/plots/index.js';
+import { formatDuration } from '../../train/progress.js';
 import { TokenBatcher, trainValSplit } from '../../data/token-batcher.js';
 import { collectedStoragesReturned, withCollectedStorageRecycling } from '../../tensor/storage-pool.js';
 import { generate } from '../../generate/generate.js';
@@ -244,7 +245,7 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   {
     say(`deepts train gpt: ${config.preset}, ${tokenizer.vocabSize}-token ${config.tokenizer} vocabulary, ${train.length.toLocaleString('en-US')} train / ${val.length.toLocaleString('en-US')} val tokens`);
     say(`model: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, dropout ${config.dropout}: ${(model.getNumParams() / 1e6).toFixed(2)}M parameters`);
-    say(`training: batch ${config.batchSize} × ${config.blockSize} = ${tokensPerIter} tokens/iteration, AdamW lr ${config.lr} → ${config.minLr} (warmup ${config.warmupIters}, cosine to ${config.lrDecayIters}), β2 ${config.beta2}, weight decay ${config.weightDecay}, clip ${config.gradClip}`);
+    say(`training: batch ${config.batchSize} × ${config.blockSize} = ${tokensPerIter} tokens/iteration, AdamW lr ${config.lr} → ${config.minLr} (warmup ${config.warmupIters}, cosine to ${config.lrDecayIters}), β1 ${config.beta1}, β2 ${config.beta2}, weight decay ${config.weightDecay}, clip ${config.gradClip}`);
     say(`run folder: ${config.out}${opts.resume ? ` (resuming at iteration ${iter})` : ''}`);
   }
 
@@ -353,7 +354,8 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
         const now = performance.now();
         const ms = (now - lastLog) / config.logInterval;
         lastLog = now;
-        say(`iter ${iter}: loss ${lossValue.toFixed(4)}, time ${ms.toFixed(0)}ms, ${(tokensPerIter / ms * 1000).toFixed(0)} tokens/s, lr ${lr.toExponential(2)}`);
+        const eta = formatDuration(((config.maxIters - iter) * ms) / 1000);
+        say(`iter ${iter}: loss ${lossValue.toFixed(4)}, time ${ms.toFixed(0)}ms, ${(tokensPerIter / ms * 1000).toFixed(0)} tokens/s, lr ${lr.toExponential(2)}, ETA ${eta}`);
       }
       if (iter % config.evalInterval === 0 || iter === config.maxIters || sampleDue(iter, config)) {
         evalAndSample(iter);

@@ -17,6 +17,7 @@ import { cosineWithWarmup } from '../../optim/cosine-with-warmup.js';
 import { clipGradNorm } from '../../optim/clip-grad-norm.js';
 import { saveCheckpoint } from '../../io/checkpoint.js';
 import { writeLossCurve } from '../../train/plots/index.js';
+import { formatDuration } from '../../train/progress.js';
 import { TokenBatcher, maskTokens, trainValSplit } from '../../data/token-batcher.js';
 import { CharTokenizer } from '../../tokenizers/char-tokenizer.js';
 import { collectedStoragesReturned, withCollectedStorageRecycling } from '../../tensor/storage-pool.js';
@@ -184,7 +185,10 @@ export async function trainMlm(config: MlmRunConfig, opts: { quiet?: boolean; sa
       trainSeconds += (performance.now() - s0) / 1000;
       iter++;
       batchLosses.push([iter, value]);
-      if (!opts.quiet && iter % config.logInterval === 0) say(`iter ${iter}: loss ${value.toFixed(4)}, lr ${lr.toExponential(2)}`);
+      if (!opts.quiet && iter % config.logInterval === 0) {
+        const eta = formatDuration((trainSeconds / iter) * (config.maxIters - iter));
+        say(`iter ${iter}: loss ${value.toFixed(4)}, ${((iter * config.batchSize) / trainSeconds).toFixed(0)} sequences/s, lr ${lr.toExponential(2)}, ETA ${eta}`);
+      }
       if (iter % config.evalInterval === 0 || iter === config.maxIters) evaluate(iter);
       await collectedStoragesReturned();
     }
