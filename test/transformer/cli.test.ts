@@ -98,7 +98,7 @@ test('deepts train gpt / sample: bad flags are CliErrors naming the flag and wha
   assert.throws(() => parseGptConfig(['--n-head', '3']), /--n-embd 128 must be divisible by --n-head 3/);
   assert.throws(() => parseGptConfig(['--lr', 'fast']), /--lr expects a number in 0..10, got 'fast'/);
   assert.throws(() => parseGptConfig(['--tokenizer', 'bpe']), /--tokenizer expects char\|gpt2, got 'bpe'/);
-  assert.throws(() => parseGptConfig(['--resume', join(dir, 'nowhere')]), /--resume .*nowhere: no config.json there/);
+  assert.throws(() => parseGptConfig(['--resume', join(dir, 'nowhere')]), /--resume .*nowhere: no such folder/);
   assert.throws(() => parseGptConfig(['--resume', join(dir, 'straight'), '--n-embd', '32']), /--resume keeps the model's shape; nEmbd cannot change \(16 → 32\)/);
   assert.throws(() => parseGptConfig(['--bogus']), /deepts train gpt: .*--bogus/);
   await assert.rejects(trainGpt(config(['--data', join(dir, 'missing.txt'), '--out', join(dir, 'x')]).config, quiet), /no training text at .*missing.txt/);
