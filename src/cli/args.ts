@@ -16,7 +16,8 @@ export class CliError extends Error {
   }
 }
 
-export type Parsed = { flags: Record<string, string | boolean | undefined>; positionals: string[] };
+/** flags: every flag, defaults filled in; given: the flags the command line named (a resumed run keeps its settings unless given). */
+export type Parsed = { flags: Record<string, string | boolean | undefined>; positionals: string[]; given: Set<string> };
 
 export function parseFlags(command: string, argv: string[], spec: Record<string, FlagSpec>): Parsed {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
@@ -31,11 +32,13 @@ export function parseFlags(command: string, argv: string[], spec: Record<string,
     throw new CliError(`deepts ${command}: ${(e as Error).message.split('\n')[0]}. Known flags: ${known}`);
   }
   const flags: Record<string, string | boolean | undefined> = {};
+  const given = new Set<string>();
   for (const [name, s] of Object.entries(spec)) {
     const v = (parsed.values as Record<string, string | boolean | undefined>)[name];
+    if (v !== undefined) given.add(name);
     flags[name] = v ?? s.default;
   }
-  return { flags, positionals: parsed.positionals };
+  return { flags, positionals: parsed.positionals, given };
 }
 
 export function numberFlag(command: string, flags: Parsed['flags'], name: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
