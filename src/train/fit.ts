@@ -5,20 +5,21 @@
 //   const history = await fit(model, { x, y }, { epochs: 100, optimizer: new Adam(model.parameters(), { lr: 0.01 }),
 //     loss: 'crossEntropy', metrics: ['accuracy'], validationSplit: 0.2, callbacks: [new EarlyStopping({ patience: 5 })] });
 //
-// The PyTorch kind of user writes the same loop by hand (see docs/training.md); fit() holds no
-// magic beyond it.
+// fit() is a configuration of the one training loop (trainLoop in loop.ts): the loop owns the
+// epochs, the scheduler, checkpoints, resume and Ctrl-C; fit() adds the Keras layer — losses and
+// metrics by name, validation, History and callbacks.
 import type { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/generator.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { l1Penalty, l2Penalty, clipGradNorm } from '../optim/index.js';
-import { asDataset, batchSource, splitTail, unpackBatch, type FitData } from './batches.js';
+import { asDataset, batchSource, splitTail, unpackBatch, type Batch, type FitData } from './batches.js';
 import { resolveLoss, type LossFn, type LossName } from './losses.js';
 import { metricKey, resolveMetric, type Metric, type MetricName } from './metrics.js';
 import { evaluate } from './evaluate.js';
 import { History, type EpochLogs } from './history.js';
 import type { Callback, TrainState } from './callbacks/callback.js';
-import { LRSchedulerCallback } from './callbacks/lr-scheduler.js';
-import { JsonlLogger } from './callbacks/jsonl-logger.js';
+import { JsonlLog } from './jsonl-log.js';
+import { trainLoop, type LoopModel, type LoopScheduler, type TrainLoopResult } from './loop.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { currentLr, type LrScheduler, type TrainableModel, type TrainableOptimizer } from './trainable.js';
 
@@ -57,9 +58,32 @@ export type FitOptions = {
   log?: string;
   /** Stop when the training loss becomes NaN or infinite (default true). */
   stopOnNaN?: boolean;
+  /** Checkpoint file (model, optimizer, scheduler, generators, History, callbacks' state): written every checkpointEvery (default each epoch), at the end and on Ctrl-C. */
+  checkpoint?: string;
+  checkpointEvery?: number | 'epoch';
+  /** Continue from `checkpoint`, bit-for-bit. */
+  resume?: boolean;
+  /** Generators besides `generator` and the default one that training draws from (dropout, augmentation): saved and restored. */
+  generators?: Record<string, Generator>;
+  /** Stored in the checkpoint. */
+  config?: unknown;
+  /** What kind of run this is (a resume into a checkpoint of another kind is refused). */
+  kind?: string;
+  /** Stop after the step on SIGINT/SIGTERM and write the checkpoint (default: when there is a checkpoint). */
+  handleSignals?: boolean;
+  /** The command that resumes this run, printed after Ctrl-C. */
+  resumeHint?: string;
+  /** Receives the loop's lines (the Ctrl-C notice); default console.log. */
+  say?: (line: string) => void;
 };
 
+const FIT_OPTIONS = ['epochs', 'optimizer', 'loss', 'metrics', 'validation', 'validationSplit', 'batchSize', 'shuffle', 'generator', 'callbacks', 'scheduler',
+  'schedulerEvery', 'l1', 'l2', 'clipGradNorm', 'evalTrain', 'progress', 'log', 'stopOnNaN', 'checkpoint', 'checkpointEvery', 'resume', 'generators', 'config',
+  'kind', 'handleSignals', 'resumeHint', 'say'];
+
 function checkOptions(opts: FitOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TypeError('fit: expected an options object {epochs, optimizer, loss, ...}');
+  for (const k of Object.keys(opts)) if (!FIT_OPTIONS.includes(k)) throw new TypeError(`fit: unknown option '${k}'; accepted: ${FIT_OPTIONS.join(', ')}`);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${opts.epochs}`);
   if (!opts.optimizer || typeof opts.optimizer.step !== 'function') throw new TypeError('fit: optimizer is required (an object with step() and zeroGrad())');
   const bs = opts.batchSize ?? 32;
@@ -70,6 +94,9 @@ function checkOptions(opts: FitOptions): void {
   }
   if (opts.validation !== undefined && opts.validationSplit !== undefined) throw new RangeError('fit: pass either validation or validationSplit, not both');
 }
+
+/** fit()'s result: the per-epoch History, plus how the loop ended. */
+export type FitHistory = History & { loop?: TrainLoopResult };
 
 /** Trains `model` on `data`; resolves to the per-epoch History. Leaves the model in eval mode. */
 export async function fit(model: TrainableModel, data: FitData, opts: FitOptions): Promise<History> {
@@ -88,12 +115,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   const source = batchSource('fit', trainData, { batchSize, shuffle: opts.shuffle ?? true, generator: opts.generator });
   const params = model.parameters();
 
-  const callbacks: Callback[] = [];
-  if (opts.scheduler) callbacks.push(new LRSchedulerCallback(opts.scheduler, opts.schedulerEvery ?? 'epoch'));
-  callbacks.push(...(opts.callbacks ?? []));
-  if (opts.log) callbacks.push(new JsonlLogger(opts.log));
+  const callbacks: Callback[] = [...(opts.callbacks ?? [])];
   const progress = opts.progress ?? true;
   if (progress) callbacks.push(new ProgressBar(progress === true ? {} : progress));
+  const log = opts.log ? new JsonlLog(opts.log, 'epoch') : null;
 
   const history = new History();
   const state: TrainState = {
@@ -104,7 +129,7 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       this.stopReason ??= reason;
     },
   };
-  const emit = async <K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> => {
+  const emit = async <K extends keyof Callback>(hook: K, ...args: unknown[]): Promise<void> => {
     for (const cb of callbacks) {
       const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
       if (fn) {
@@ -114,41 +139,13 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
     }
   };
 
-  await emit('onTrainBegin', state);
-  for (let epoch = 1; epoch <= opts.epochs && !state.stopTraining; epoch++) {
-    const t0 = performance.now();
-    state.epoch = epoch;
-    const lr = currentLr(opts.optimizer);
-    await emit('onEpochBegin', epoch, state);
-    model.train?.(true);
-    let n = 0, lossSum = 0, batch = 0;
-    const sums = new Map<string, number>(metrics.map((m) => [m.name, 0]));
-    for (const b of source.batches) {
-      const [x, y] = unpackBatch('fit', b);
-      batch++;
-      opts.optimizer.zeroGrad();
-      const pred = model.forward(x);
-      const dataLoss = lossFn(pred, y);
-      let total: Tensor = dataLoss;
-      if (opts.l1) total = total.add(l1Penalty(params, opts.l1));
-      if (opts.l2) total = total.add(l2Penalty(params, opts.l2));
-      total.backward();
-      if (opts.clipGradNorm) clipGradNorm(params, opts.clipGradNorm);
-      opts.optimizer.step();
-      state.step++;
-      const size = x.shape[0] ?? 1;
-      const loss = dataLoss.item();
-      lossSum += loss * size;
-      n += size;
-      if (metrics.length && !opts.evalTrain) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
-      await emit('onBatchEnd', { batch, size, loss }, state);
-      if ((opts.stopOnNaN ?? true) && !Number.isFinite(loss)) {
-        state.requestStop(`fit: stopped at epoch ${epoch}, batch ${batch}: the training loss is ${loss} (try a lower learning rate)`);
-        break;
-      }
-    }
-    if (n === 0) throw new RangeError('fit: the training data gave no batches (empty data set, or dropLast with fewer examples than batchSize)');
+  // the epoch in progress: what its end reports
+  let epochStart = 0, epochLr = NaN, n = 0, lossSum = 0;
+  let sums = new Map<string, number>(metrics.map((m) => [m.name, 0]));
+  let restoredCallbacks: unknown[] | null = null;
 
+  const endEpoch = async (epoch: number): Promise<void> => {
+    if (n === 0) throw new RangeError('fit: the training data gave no batches (empty data set, or dropLast with fewer examples than batchSize)');
     // keys in reading order: train numbers, validation numbers, then lr and time
     const train = opts.evalTrain
       ? evaluate(model, trainData, { loss: lossFn, metrics, batchSize: Math.max(batchSize, 1024) })
@@ -160,13 +157,91 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       logs.valLoss = ev.loss;
       for (const m of metrics) logs[metricKey('val', m.name)] = ev.metrics[m.name]!;
     }
-    logs.lr = lr;
-    logs.seconds = (performance.now() - t0) / 1000;
+    logs.lr = epochLr;
+    logs.seconds = (performance.now() - epochStart) / 1000;
     history.push(logs);
+    log?.append({ ...logs, step: state.step });
     await emit('onEpochEnd', logs, state);
-  }
-  history.stopReason = state.stopReason;
-  history.steps = state.step;
+  };
+
+  const result = await trainLoop<Batch>({
+    models: { model: model as unknown as LoopModel }, optimizers: { optimizer: opts.optimizer },
+    schedulers: opts.scheduler ? { scheduler: opts.scheduler as LoopScheduler } : undefined,
+    schedulerEvery: opts.schedulerEvery === 'batch' ? 'step' : 'epoch',
+    data: source.batches, epochs: opts.epochs,
+    step: ({ batch }) => {
+      const [x, y] = unpackBatch('fit', batch);
+      opts.optimizer.zeroGrad();
+      const pred = model.forward(x);
+      const dataLoss = lossFn(pred, y);
+      let total: Tensor = dataLoss;
+      if (opts.l1) total = total.add(l1Penalty(params, opts.l1));
+      if (opts.l2) total = total.add(l2Penalty(params, opts.l2));
+      total.backward();
+      if (opts.clipGradNorm) clipGradNorm(params, opts.clipGradNorm);
+      opts.optimizer.step();
+      const size = x.shape[0] ?? 1;
+      const loss = dataLoss.item();
+      lossSum += loss * size;
+      n += size;
+      if (metrics.length && !opts.evalTrain) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
+      return { loss, size };
+    },
+    stopOnNaN: false, logEvery: 0, say: opts.say,
+    checkpoint: opts.checkpoint, checkpointEvery: opts.checkpoint ? opts.checkpointEvery ?? 'epoch' : undefined,
+    resume: opts.resume, handleSignals: opts.handleSignals, resumeHint: opts.resumeHint, config: opts.config, kind: opts.kind,
+    generators: { ...opts.generators, ...(opts.generator ? { fitShuffle: opts.generator } : {}) },
+    state: {
+      save: () => ({
+        history: history.epochs, epochLr, n, lossSum, sums: Object.fromEntries(sums),
+        callbacks: callbacks.map((cb) => cb.stateDict?.() ?? null),
+      }),
+      load: (saved) => {
+        const s = saved as { history: EpochLogs[]; epochLr: number; n: number; lossSum: number; sums: Record<string, number>; callbacks: unknown[] };
+        history.epochs.push(...s.history);
+        ({ epochLr, n, lossSum } = s);
+        sums = new Map(Object.entries(s.sums));
+        restoredCallbacks = s.callbacks;
+      },
+    },
+    hooks: {
+      onTrainBegin: async (ctx) => {
+        state.step = ctx.step;
+        state.epoch = ctx.epoch;
+        if (restoredCallbacks) log?.truncateAfter(history.epochs.length);
+        else log?.reset();
+        await emit('onTrainBegin', state);
+        // callbacks reset themselves when training begins; a resumed run's come back after that
+        restoredCallbacks?.forEach((s, i) => { if (s !== null) callbacks[i]!.loadStateDict?.(s); });
+      },
+      onEpochBegin: async (ctx) => {
+        state.epoch = ctx.epoch;
+        epochStart = performance.now();
+        epochLr = currentLr(opts.optimizer);
+        n = 0;
+        lossSum = 0;
+        sums = new Map(metrics.map((m) => [m.name, 0]));
+        await emit('onEpochBegin', ctx.epoch, state);
+        model.train?.(true);
+      },
+      onStepEnd: async (logs, ctx) => {
+        state.step = ctx.step;
+        await emit('onBatchEnd', { batch: ctx.batchInEpoch, size: logs.size!, loss: logs.loss! }, state);
+        if ((opts.stopOnNaN ?? true) && !Number.isFinite(logs.loss!)) {
+          state.requestStop(`fit: stopped at epoch ${ctx.epoch}, batch ${ctx.batchInEpoch}: the training loss is ${logs.loss} (try a lower learning rate)`);
+          await endEpoch(ctx.epoch);
+          ctx.stop(state.stopReason!);
+        } else if (state.stopTraining) ctx.stop(state.stopReason!, { afterEpoch: true });
+      },
+      onEpochEnd: async (ctx) => {
+        await endEpoch(ctx.epoch);
+        if (state.stopTraining) ctx.stop(state.stopReason!);
+      },
+    },
+  });
+  history.stopReason = result.interrupted ? `interrupted by ${result.interrupted.signal} at step ${result.step}` : state.stopReason;
+  history.steps = result.step;
+  (history as FitHistory).loop = result;
   await emit('onTrainEnd', state);
   model.eval?.();
   return history;

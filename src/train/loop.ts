@@ -435,7 +435,7 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   };
 
   let interrupted: StopRequest | null = null;
-  let rateStart = performance.now(), rateStep = step;
+  let rateStart = performance.now(), rateStep = step, lastTurn = rateStart;
   try {
     for (const m of Object.values(models)) m.train?.(true);
     if (stream.iterable && stream.epoch === 0) stream.newEpoch();
@@ -489,8 +489,12 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
         await endEpoch();
         epochBegun = false;
       }
-      // one turn of the event loop a step: signal handlers run, collected storages come back
-      await collectedStoragesReturned();
+      // a turn of the event loop: collected storages come back (every step when recycling), signal
+      // handlers run (every 50 ms at most otherwise: a turn costs more than a small model's step)
+      if (opts.recycleStorages || (interrupts && performance.now() - lastTurn > 50)) {
+        await collectedStoragesReturned();
+        lastTurn = performance.now();
+      }
     }
     interrupted = interrupts?.requested ?? null;
     if (!interrupted && opts.evaluate && evaluatedAt !== step && stopReason === null) await evaluateNow();

@@ -38,4 +38,8 @@ export interface Callback {
   /** Called after validation, with the epoch's full record (already in state.history). */
   onEpochEnd?(logs: EpochLogs, state: TrainState): void | Promise<void>;
   onTrainEnd?(state: TrainState): void | Promise<void>;
+  /** What a checkpoint keeps of this callback, so a resumed fit() continues where it stopped (JSON-able; may hold Tensors). */
+  stateDict?(): unknown;
+  /** Restores stateDict()'s value (after onTrainBegin of the resumed run). */
+  loadStateDict?(state: unknown): void;
 }
