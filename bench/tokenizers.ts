@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { trainByteLevelBpe } from '../src/tokenizers/bpe-trainer.js';
-import { repoRoot, tokenizerFiles } from '../src/tokenizers/data-paths.js';
+import { repoRoot, tokenizerFiles } from '../src/io/data-paths.js';
 import { loadGpt2 } from '../src/tokenizers/gpt2-files.js';
 import { loadNamedTokenizer } from '../src/tokenizers/registry.js';
 import { sentimentFiles } from '../src/tokenizers/sentiment-texts.js';

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Tensor } from '../tensor/tensor.js';
 import { parseIdx, IdxError, type IdxFile } from './idx.js';
+import { dataDir } from '../io/data-paths.js';
 
 export const MNIST_DATASETS = ['mnist', 'fashion-mnist'] as const;
 export type MnistDatasetName = (typeof MNIST_DATASETS)[number];
@@ -73,23 +73,19 @@ export type MnistData = {
   files: { images: string; labels: string };
 };
 
-/** The data folder next to the repository (…/shared/data), resolved from this module's location in dist/src/data. */
-function sharedDataDir(): string {
-  return fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-}
-
-/** The folders searched for a data set, in order. */
+/**
+ * The folders searched for a data set, in order: the given folder alone; else the data folder
+ * (dataDir(): $DEEPTS_DATA, or ../shared/data from the repository — the same rule as every other
+ * module, so a wrong $DEEPTS_DATA is an error, never a silent fallback), the download cache when
+ * $DEEPTS_DATA is unset, and Debian's dataset-fashion-mnist package.
+ */
 export function mnistSearchDirs(dataset: MnistDatasetName, dir?: string): string[] {
   const sub = dataset;
   const dirs: string[] = [];
   const add = (d: string): void => { dirs.push(resolve(d), resolve(d, sub)); };
   if (dir) { add(dir); return [...new Set(dirs)]; }
-  const env = process.env.DEEPTS_DATA;
-  if (env) add(env);
-  add(sharedDataDir());
-  add(join(process.cwd(), '..', 'shared', 'data'));
-  add(join(process.cwd(), 'data'));
-  add(join(homedir(), '.cache', 'deepts'));
+  add(dataDir());
+  if (!process.env.DEEPTS_DATA) add(join(homedir(), '.cache', 'deepts'));
   if (dataset === 'fashion-mnist') dirs.push('/usr/share/dataset-fashion-mnist', '/usr/share/dataset-fashion-mnist/data/fashion');
   return [...new Set(dirs)];
 }

@@ -5,7 +5,7 @@ import { ByteLevelBpe } from './byte-level-bpe.js';
 import { tokenStringToBytes } from './byte-unicode.js';
 import { TokenizerFileError, parseJsonFile } from './errors.js';
 import { GPT2_SPLIT_PATTERN } from './gpt2-pattern.js';
-import { tokenizerFiles } from './data-paths.js';
+import { tokenizerFiles } from '../io/data-paths.js';
 
 export const GPT2_END_OF_TEXT = '<|endoftext|>';
 

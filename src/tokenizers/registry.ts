@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CharTokenizer } from './char-tokenizer.js';
-import { tokenizerFiles } from './data-paths.js';
+import { tokenizerFiles } from '../io/data-paths.js';
 import { TokenizerFileError } from './errors.js';
 import { loadGpt2 } from './gpt2-files.js';
 import { loadHuggingFaceTokenizer } from './huggingface-json.js';

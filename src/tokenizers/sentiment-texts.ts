@@ -2,7 +2,7 @@
 // (ChnSentiCorp hotels, waimai_10k food delivery; CSV `label,review`) and English sentences
 // (SST-2; TSV `sentence<TAB>label`). scripts/tokenizer_fixtures.py reads them the same way.
 import { readFileSync } from 'node:fs';
-import { dataPath } from './data-paths.js';
+import { dataPath } from '../io/data-paths.js';
 import { TokenizerFileError } from './errors.js';
 
 export const sentimentFiles = {

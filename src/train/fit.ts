@@ -229,7 +229,8 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         await emit('onBatchEnd', { batch: ctx.batchInEpoch, size: logs.size!, loss: logs.loss! }, state);
         if ((opts.stopOnNaN ?? true) && !Number.isFinite(logs.loss!)) {
           state.requestStop(`fit: stopped at epoch ${ctx.epoch}, batch ${ctx.batchInEpoch}: the training loss is ${logs.loss} (try a lower learning rate)`);
-          await endEpoch(ctx.epoch);
+          // the epoch ends here; its end is reported now unless this was its last batch anyway (the loop then ends it)
+          if (ctx.batchInEpoch !== source.perEpoch) await endEpoch(ctx.epoch);
           ctx.stop(state.stopReason!);
         } else if (state.stopTraining) ctx.stop(state.stopReason!, { afterEpoch: true });
       },

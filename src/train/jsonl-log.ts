@@ -1,7 +1,8 @@
 // A run's JSON-lines log (one object a line, each with a step or epoch counter). Resuming from a
 // checkpoint first drops the lines written after it — a run killed after its last checkpoint had
 // already logged them, and the resumed run logs them again — so a log never holds a step twice.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic, writeAll } from '../io/atomic-write.js';
 
 export class JsonlLog {
@@ -13,13 +14,14 @@ export class JsonlLog {
 
   /** Starts an empty log (a new run). */
   reset(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
     writeFileSync(this.path, '');
   }
 
   /** Keeps only the lines whose counter is at most `last` (a resumed run); creates the file when missing. */
   truncateAfter(last: number): void {
     if (!existsSync(this.path)) {
-      writeFileSync(this.path, '');
+      this.reset();
       return;
     }
     const kept: string[] = [];

@@ -334,6 +334,8 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   const optimizerState = statefulAsOne(optimizers as Record<string, CheckpointStateful>, Object.keys(models).length === 1 && 'model' in models ? 'model' : '');
   const schedulerState = statefulAsOne((opts.schedulers ?? {}) as Record<string, CheckpointStateful>, Object.keys(models).length === 1 && 'model' in models ? 'model' : '');
 
+  /** The last epoch worked on (between epochs the stream already points at the next one). */
+  const epochsWorked = (): number => (stream.batchInEpoch === 0 ? Math.max(stream.epoch - 1, 0) : stream.epoch);
   const writeCheckpoint = (): void => {
     if (!opts.checkpoint || !checkpointModel) return;
     hooks.onCheckpoint?.(ctx);
@@ -343,7 +345,7 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     };
     saveCheckpoint(opts.checkpoint, {
       model: checkpointModel, optimizer: optimizerState, scheduler: schedulerState, step,
-      epoch: stream.iterable ? stream.epoch : undefined, config: opts.config, generator: defaultGenerator,
+      epoch: stream.iterable ? epochsWorked() : undefined, config: opts.config, generator: defaultGenerator,
       extra: { loop, run: opts.state?.save() ?? null },
     });
   };
@@ -508,7 +510,7 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     if (wasRecycling !== null) recycleCollectedStorages(wasRecycling);
   }
   const result: TrainLoopResult = {
-    step, epoch: stream.batchInEpoch === 0 ? Math.max(stream.epoch - 1, 0) : stream.epoch, interrupted, stopReason: stopReason === 'epochs' ? null : stopReason, trainSeconds, lastEval, resumed,
+    step, epoch: epochsWorked(), interrupted, stopReason: stopReason === 'epochs' ? null : stopReason, trainSeconds, lastEval, resumed,
   };
   await hooks.onTrainEnd?.(result);
   return result;

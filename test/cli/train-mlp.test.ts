@@ -25,7 +25,7 @@ test('deepts train mlp (small xor run) prints the numbers and writes the run fol
   assert.ok(m.testAccuracy >= 0.9, `xor test accuracy after 15 epochs: ${m.testAccuracy}`);
   assert.equal(m.epochs, 15);
   assert.equal(m.config.dataset, 'xor');
-  assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')), m.config);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')), { command: 'train mlp', ...(m.config as object) });
   assert.equal(readFileSync(join(out, 'history.jsonl'), 'utf8').trimEnd().split('\n').length, 15);
   assert.ok(readFileSync(join(out, 'loss.svg'), 'utf8').includes('<svg'));
   assert.deepEqual([...readFileSync(join(out, 'boundary.png')).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');

@@ -49,7 +49,7 @@ test('deepts train lenet: progress, final accuracy, metrics.json, checkpoint and
   assert.equal(m.epochs, 2);
   assert.ok(m.testAccuracy >= 0.9, `synthetic bars should be learned: accuracy ${m.testAccuracy}`);
   assert.ok(m.imagesPerSecond > 0);
-  assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')), m.config);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')), { command: 'train lenet', ...(m.config as object) });
   for (const f of ['confusion.png', 'misclassified.png', 'feature-maps.png', 'filters.png']) assert.equal(PNG(join(out, f)), 'PNG', f);
   assert.ok(readFileSync(join(out, 'loss.svg'), 'utf8').includes('<svg'));
   assert.equal(readFileSync(join(out, 'history.jsonl'), 'utf8').trimEnd().split('\n').length, 2);

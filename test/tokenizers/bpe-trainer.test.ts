@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainByteLevelBpe } from '../../src/tokenizers/bpe-trainer.js';
-import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { tokenizerFiles } from '../../src/io/data-paths.js';
 import { GPT2_SPLIT_PATTERN } from '../../src/tokenizers/gpt2-pattern.js';
 import { byteLevelBpeFromHuggingFaceJson, saveHuggingFaceTokenizer, toHuggingFaceJson } from '../../src/tokenizers/huggingface-json.js';
 import { loadTokenizerFromPath } from '../../src/tokenizers/registry.js';

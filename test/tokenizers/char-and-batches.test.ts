@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CharTokenizer } from '../../src/tokenizers/char-tokenizer.js';
-import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { tokenizerFiles } from '../../src/io/data-paths.js';
 import { loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
 import { batchAt, joinDocuments } from '../../src/tokenizers/token-batches.js';
 import { groupTokensByCharacters } from '../../src/tokenizers/utf8.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { repoRoot, tokenizerFiles } from '../../src/io/data-paths.js';
 import { sentimentFiles } from '../../src/tokenizers/sentiment-texts.js';
 import { LECTURE_IDS, LECTURE_PARAGRAPH, haveFiles } from './helpers.js';
 

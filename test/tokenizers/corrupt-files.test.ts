@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharTokenizer } from '../../src/tokenizers/char-tokenizer.js';
-import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { tokenizerFiles } from '../../src/io/data-paths.js';
 import { TokenizerFileError } from '../../src/tokenizers/errors.js';
 import { gpt2FromStrings, loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
 import { byteLevelBpeFromHuggingFaceJson } from '../../src/tokenizers/huggingface-json.js';

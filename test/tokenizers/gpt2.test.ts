@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { getEncoding } from 'js-tiktoken';
-import { tokenizerFiles, dataPath } from '../../src/tokenizers/data-paths.js';
+import { tokenizerFiles, dataPath } from '../../src/io/data-paths.js';
 import { loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
 import { loadHuggingFaceTokenizer } from '../../src/tokenizers/huggingface-json.js';
 import type { ByteLevelBpe } from '../../src/tokenizers/byte-level-bpe.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { repoRoot, tokenizerFiles } from '../../src/io/data-paths.js';
 import { chineseLlamaModel, loadNamedTokenizer } from '../../src/tokenizers/registry.js';
 import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece-bpe.js';
 import { loadSentencePieceModel, serializeSentencePieceModel } from '../../src/tokenizers/sentencepiece-model.js';

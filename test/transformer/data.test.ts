@@ -9,7 +9,7 @@ import { Generator } from '../../src/index.js';
 import { TokenBatcher, trainValSplit, joinDocuments, maskTokens } from '../../src/data/token-batcher.js';
 import { readTokenFile, writeTokenFile } from '../../src/data/token-file.js';
 import { loadGpt2 } from '../../src/tokenizers/gpt2-files.js';
-import { tokenizerFiles } from '../../src/tokenizers/data-paths.js';
+import { tokenizerFiles } from '../../src/io/data-paths.js';
 
 const LECTURE_TABLE = [
   [4342, 318, 281, 1672, 3188, 352, 4478, 617, 16326, 13],

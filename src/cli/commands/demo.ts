@@ -8,7 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/creation.js';
 import { conv2d, maxPool2d } from '../../ops/index.js';
 import { findMnistDir, loadMnistSync } from '../../data/mnist.js';
-import { writeImageGrid } from '../image-grid.js';
+import { writeImageGrid } from '../../train/plots/image-grid.js';
 
 /** The lecture's 6×6 black-and-white image (1 = ink). */
 export const LECTURE_IMAGE = [

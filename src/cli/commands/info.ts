@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CliError, parseFlags, helpText, type FlagSpec } from '../args.js';
 import { backendLine, getBackend } from '../../backend/registry.js';
 import { getNumThreads } from '../../backend/native/index.js';
-import { dataDir, repoRoot } from '../../tokenizers/data-paths.js';
+import { dataDir, repoRoot } from '../../io/data-paths.js';
 
 /** The js backend runs on the main thread; the native pool's size is set by DEEPTS_NUM_THREADS. */
 function threadsLine(): string {

@@ -3,7 +3,7 @@
 // continues bit-for-bit.
 import { existsSync } from 'node:fs';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
-import { dataPath } from '../../tokenizers/data-paths.js';
+import { dataPath } from '../../io/data-paths.js';
 import { GPT_COMMAND, GPT_PRESETS, trainGpt, type GptRunConfig } from '../../train/recipes/gpt.js';
 import { defaultRunFolder, readRunConfig } from '../../train/run-folder.js';
 import { signalExitCode } from '../../train/interrupt.js';

@@ -2,7 +2,7 @@
 // config), then the masked-language-model recipe in src/train/recipes/mlm.ts.
 import { existsSync } from 'node:fs';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
-import { dataPath } from '../../tokenizers/data-paths.js';
+import { dataPath } from '../../io/data-paths.js';
 import { MLM_DEFAULTS, trainMlm, type MlmRunConfig } from '../../train/recipes/mlm.js';
 import { defaultRunFolder, readRunConfig } from '../../train/run-folder.js';
 import { signalExitCode } from '../../train/interrupt.js';

@@ -1,9 +1,9 @@
 // Pictures for the CNN commands (deepts demo conv, deepts train lenet): grids of small images
 // (digits, filters, feature maps) scaled up with nearest-neighbour pixels and captioned, and a
 // confusion matrix heat map. Drawn on the plots' Canvas, written with its PNG encoder.
-import { Canvas } from '../train/plots/canvas.js';
-import { divergingColor, type RGB } from '../train/plots/colors.js';
-import { writePng } from '../train/plots/png.js';
+import { Canvas } from './canvas.js';
+import { divergingColor, type RGB } from './colors.js';
+import { writePng } from './png.js';
 
 export type Tile = {
   /** h × w values, row-major. */
