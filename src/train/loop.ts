@@ -79,7 +79,7 @@ export type TrainLoopOptions<B = unknown> = {
   maxSteps?: number;
   /** Epochs to run over iterable data (and batches per epoch when the iterable has no length). */
   epochs?: number;
-  /** The standard step: zero the gradients, backward(loss / gradAccumSteps) over that many batches, clip, step every optimizer. Returns the loss. */
+  /** The standard step: zero the gradients, backward(loss / gradAccumSteps) over that many batches, clip, step every optimizer. Logs the mean loss (and the gradient norm before clipping, with one optimizer). */
   loss?: (ctx: StepContext<B>) => Tensor;
   /** Or a step of your own: forward, backward and optimizer steps; returns the numbers to log. */
   step?: (ctx: StepContext<B>) => StepLogs | Promise<StepLogs>;
@@ -411,10 +411,11 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
       (accum === 1 ? loss : loss.div(accum)).backward();
       lossSum += loss.item();
     }
+    const logs: StepLogs = { loss: lossSum / accum };
     if (opts.clipGradNorm) {
       // one optimizer: the norm over the models' parameters in their own order (as a hand-written loop
       // does, so the rounding is the same); several: each optimizer's parameters on their own
-      if (optimizerNames.length === 1) clipGradNormOf(Object.values(models).flatMap((m) => m.parameters()), opts.clipGradNorm);
+      if (optimizerNames.length === 1) logs.gradNorm = clipGradNormOf(Object.values(models).flatMap((m) => m.parameters()), opts.clipGradNorm);
       else {
         for (const name of optimizerNames) {
           const groups = optimizers[name]!.paramGroups;
@@ -424,7 +425,7 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
       }
     }
     for (const name of optimizerNames) optimizers[name]!.step();
-    return { loss: lossSum / accum };
+    return logs;
   };
 
   const endEpoch = async (): Promise<void> => {

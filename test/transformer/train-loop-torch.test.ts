@@ -1,4 +1,4 @@
-// nanoGPT's training loop against PyTorch (scripts/gpt_fixtures.py): the same initial weights and
+// nanoGPT's training loop, run by trainLoop, against PyTorch (scripts/gpt_fixtures.py): the same initial weights and
 // batches, 30 steps of AdamW on nanoGPT's parameter groups (β2 0.99, weight decay 0.1 on ≥ 2-D
 // parameters), gradient clipping at 1.0 and the warmup + cosine schedule give the same loss and
 // gradient norm at every step, and the same final weights.
@@ -8,7 +8,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { GPT, type GPTConfig } from '../../src/models/gpt.js';
 import { TokenBatcher } from '../../src/data/token-batcher.js';
 import { cosineWithWarmup } from '../../src/optim/cosine-with-warmup.js';
-import { clipGradNorm } from '../../src/optim/clip-grad-norm.js';
+import { trainLoop } from '../../src/train/loop.js';
 import { assertRelClose, fromJson, loadJson, type TensorJson } from './helpers.js';
 
 type Fixture = {
@@ -17,7 +17,7 @@ type Fixture = {
 };
 const f = loadJson<Fixture>('train-steps.json');
 
-test('30 training steps (AdamW groups, clipping, schedule) match PyTorch step by step', () => {
+test('30 steps of trainLoop (AdamW groups, clipping, schedule) match PyTorch step by step', async () => {
   const model = new GPT({ ...f.config, dropout: 0 });
   const sd: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(f.init)) sd[k] = fromJson(v, 'float32');
@@ -26,19 +26,17 @@ test('30 training steps (AdamW groups, clipping, schedule) match PyTorch step by
   const opt = model.configureOptimizers({ weightDecay: 0.1, lr: 1e-3, betas: [0.9, 0.99] });
   const stream = Int32Array.from([...f.text].map((c) => f.chars.indexOf(c)));
   const batches = new TokenBatcher(stream, { batchSize: f.B, blockSize: f.T });
-  const losses: number[] = [], norms: number[] = [];
-  for (let it = 0; it < f.offsets.length; it++) {
-    const lr = cosineWithWarmup(it, { maxLr: 1e-3, minLr: 1e-4, warmupIters: f.warmup, decayIters: f.decayIters });
-    assertRelClose(`lr at ${it}`, [lr], [f.lrs[it]!], 1e-12);
-    for (const g of opt.paramGroups) g.lr = lr;
-    const { x, y } = batches.at(f.offsets[it]!);
-    const { loss } = model.forward(x, y);
-    loss!.backward();
-    norms.push(clipGradNorm(model.parameters(), 1.0));
-    opt.step();
-    opt.zeroGrad();
-    losses.push(loss!.item());
-  }
+  const losses: number[] = [], norms: number[] = [], lrs: number[] = [];
+  // the library's loop, configured as nanoGPT's train.py
+  const result = await trainLoop({
+    models: { model }, optimizers: { opt }, maxSteps: f.offsets.length, say: null,
+    lr: (it) => cosineWithWarmup(it, { maxLr: 1e-3, minLr: 1e-4, warmupIters: f.warmup, decayIters: f.decayIters }),
+    data: () => batches.at(f.offsets[losses.length]!),
+    loss: ({ batch }) => model.forward(batch.x, batch.y).loss!, clipGradNorm: 1.0,
+    hooks: { onStepEnd: (logs, ctx) => { losses.push(logs.loss!); norms.push(logs.gradNorm!); lrs.push(ctx.lr); } },
+  });
+  assert.equal(result.step, 30);
+  assertRelClose('lrs', lrs, f.lrs, 1e-12);
   assertRelClose('losses', losses, f.losses, 1e-5);
   assertRelClose('gradient norms', norms, f.gradNorms, 1e-4);
   assert.ok(f.losses[29]! < 0.8 * f.losses[0]!, 'the loss falls');
