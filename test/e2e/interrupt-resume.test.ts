@@ -40,6 +40,7 @@ type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
 const tinyTransformer = ['--data', text, '--block-size', '16', '--batch-size', '4', '--eval-interval', '20', '--eval-iters', '2', '--log-interval', '2'];
 const cases: Case[] = [
   { command: 'mlp', flags: ['--dataset', 'circle', '--epochs', '1500', '--num-samples', '100'], log: 'history.jsonl', trigger: /^epoch 1\/1500/m },
+  { command: 'mlp', flags: ['--dataset', 'xor', '--epochs', '1500', '--num-samples', '100', '--patience', '400', '--dropout', '0.1', '--optimizer', 'momentum'], log: 'history.jsonl', trigger: /^epoch 1\/1500/m },
   { command: 'lenet', flags: ['--data', mnist, '--epochs', '4', '--batch-size', '32'], log: 'history.jsonl', trigger: /^epoch 1\/4/m },
   { command: 'gpt', flags: [...tinyTransformer, '--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--max-iters', '60', '--sample-tokens', '10', '--warmup-iters', '2', '--lr-decay-iters', '60'], log: 'log.jsonl', trigger: /^iter 4\//m },
   { command: 'bert', flags: [...tinyTransformer, '--n-layer', '1', '--hidden', '16', '--heads', '2', '--intermediate', '32', '--max-iters', '60'], log: 'log.jsonl', trigger: /^iter 4\//m },
@@ -79,9 +80,9 @@ function logLines(run: string, log: string): string[] {
   });
 }
 
-for (const c of cases) {
-  test(`deepts train ${c.command}: Ctrl-C writes a checkpoint; --resume continues bit-for-bit`, async () => {
-    const straight = join(dir, `${c.command}-straight`), split = join(dir, `${c.command}-split`);
+for (const [i, c] of cases.entries()) {
+  test(`deepts train ${c.command} (${c.flags.filter((f) => f.startsWith('--')).slice(0, 4).join(' ')}): Ctrl-C writes a checkpoint; --resume continues bit-for-bit`, async () => {
+    const straight = join(dir, `${c.command}-${i}-straight`), split = join(dir, `${c.command}-${i}-split`);
     const env = { DEEPTS_NUM_THREADS: '1' };
     const s = deepts(['train', c.command, ...c.flags, '--out', straight, '--quiet'], env);
     assert.equal(s.code, 0, s.stderr);
@@ -108,11 +109,11 @@ for (const c of cases) {
 }
 
 test('--resume refuses the run folder of another command, naming it; warns about --out', () => {
-  const gpt = join(dir, 'gpt-straight');
-  if (!existsSync(join(gpt, 'config.json'))) deepts(['train', 'gpt', ...cases[2]!.flags, '--out', gpt, '--quiet']);
+  const gpt = join(dir, 'gpt-any');
+  deepts(['train', 'gpt', ...cases.find((c) => c.command === 'gpt')!.flags, '--max-iters', '4', '--out', gpt, '--quiet']);
   const r = deepts(['train', 'bert', '--resume', gpt]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--resume .*gpt-straight: the folder is a run folder of `deepts train gpt`, not of `deepts train bert`; resume it with: deepts train gpt --resume /);
+  assert.match(r.stderr, /--resume .*gpt-any: the folder is a run folder of `deepts train gpt`, not of `deepts train bert`; resume it with: deepts train gpt --resume /);
   const m = deepts(['train', 'mlp', '--resume', dir]);
   assert.match(m.stderr, /has no config.json, so it is not a deepts run folder/);
   const w = deepts(['train', 'gpt', '--resume', gpt, '--out', join(dir, 'elsewhere'), '--quiet']);

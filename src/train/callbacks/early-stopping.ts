@@ -1,5 +1,6 @@
 // EarlyStopping, the lecture's rule: watch a validation number after every epoch and stop once it
 // has not improved for `patience` epochs; with restoreBest, put back the weights of the best epoch.
+import type { Tensor } from '../../tensor/tensor.js';
 import type { Callback, TrainState } from './callback.js';
 import type { EpochLogs } from '../history.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
@@ -80,6 +81,17 @@ export class EarlyStopping implements Callback {
       this.stoppedEpoch = logs.epoch;
       state.requestStop(`EarlyStopping: ${this.monitor} did not improve for ${this.patience} epochs (best ${this.best.toPrecision(5)} at epoch ${this.bestEpoch})`);
     }
+  }
+
+  stateDict(): unknown {
+    return { best: this.best, bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch, wait: this.wait, snapshot: this.snapshot?.toTensors() ?? null };
+  }
+
+  loadStateDict(state: unknown): void {
+    const s = state as { best: number | null; bestEpoch: number; stoppedEpoch: number; wait: number; snapshot: Record<string, Tensor> | null };
+    this.best = s.best ?? NaN; // JSON keeps NaN as null
+    ({ bestEpoch: this.bestEpoch, stoppedEpoch: this.stoppedEpoch, wait: this.wait } = s);
+    this.snapshot = s.snapshot ? WeightsSnapshot.fromTensors(s.snapshot) : null;
   }
 
   onTrainEnd(state: TrainState): void {

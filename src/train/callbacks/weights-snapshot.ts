@@ -1,6 +1,7 @@
 // Copies of a model's weights kept in memory, restored bit-for-bit (EarlyStopping's restoreBest).
 import { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/grad-mode.js';
+import { dtypeOfArray } from '../../tensor/dtype.js';
 import { stateEntries, namedParametersOf, type TrainableModel } from '../trainable.js';
 import '../../ops/index.js';
 
@@ -28,6 +29,20 @@ export class WeightsSnapshot {
         else t.copy_(new Tensor(values, t.dtype, t.shape));
       }
     });
+  }
+
+  /** The saved values as tensors (for a checkpoint). */
+  toTensors(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, values] of this.saved) out[name] = new Tensor(values, dtypeOfArray(values), [values.length]);
+    return out;
+  }
+
+  /** A snapshot from toTensors()'s value (a resumed run's). */
+  static fromTensors(tensors: Record<string, Tensor>): WeightsSnapshot {
+    const snap = Object.create(WeightsSnapshot.prototype) as WeightsSnapshot;
+    (snap as unknown as { saved: WeightsSnapshot['saved'] }).saved = new Map(Object.entries(tensors).map(([n, t]) => [n, t.toTypedArray().slice()]));
+    return snap;
   }
 
   /** The saved values of one tensor. */
