@@ -1,11 +1,13 @@
 // gradcheck(): compares the gradients backward() computes with central differences, in float64.
 // The outputs are projected on a fixed random vector r, so one backward pass (with gradient r)
 // and two forward passes per input element check the whole vector-Jacobian product.
+// gradgradcheck() checks second derivatives the same way, as torch.autograd.gradgradcheck: it runs
+// gradcheck on the vector-Jacobian product (x, v) ↦ vᵀ·∂fn/∂x computed by grad() with createGraph.
 import { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
-import { backward } from './backward.js';
-import { noGrad } from './grad-mode.js';
+import { backward, grad } from './grad.js';
+import { enableGrad, noGrad } from './grad-mode.js';
 
 export type GradcheckOptions = { eps?: number; atol?: number; rtol?: number; seed?: number };
 
@@ -44,10 +46,11 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
     return r;
   });
   for (const t of checked) t.grad = null;
-  outs.forEach((o, k) => {
-    if (!o.requiresGrad) return;
-    backward(o, new Tensor(rs[k]!, 'float64', o.shape));
-  });
+  // one pass for all outputs: they may share (and free) one graph
+  const differentiable = outs.flatMap((o, k) => (o.requiresGrad ? [k] : []));
+  if (differentiable.length) {
+    backward(differentiable.map((k) => outs[k]!), { gradTensors: differentiable.map((k) => new Tensor(rs[k]!, 'float64', outs[k]!.shape)) });
+  }
   for (const [n, t] of checked.entries()) {
     const analytic = t.grad ? t.grad.toTypedArray() : new Float64Array(t.numel());
     const x = t.storage;
@@ -67,4 +70,31 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
   }
   for (const t of checked) t.grad = null;
   return true;
+}
+
+/**
+ * Checks fn's second derivatives: gradcheck of the function (inputs, v) ↦ vᵀ·∂fn/∂inputs (the
+ * gradients grad() gives with createGraph, for a fixed random v per output that also requires
+ * grad), i.e. that differentiating the backward pass agrees with central differences of it.
+ * Same requirements and errors as gradcheck (the inputs after fn's are the v's).
+ */
+export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
+  const checked = inputs.filter((t) => t.requiresGrad);
+  if (!checked.length) throw new Error('gradgradcheck: no input requires grad');
+  const gen = new Generator((opts.seed ?? 1234) + 1);
+  const outs = outputsOf(fn(...inputs)).filter((o) => o.requiresGrad);
+  if (!outs.length) throw new Error('gradgradcheck: no output of fn requires grad');
+  const vs = outs.map((o) => {
+    const v = new Float64Array(o.numel());
+    for (let i = 0; i < v.length; i++) v[i] = (gen.nextUint32() / 4294967296) * 2 - 1;
+    return new Tensor(v, 'float64', o.shape).requiresGrad_();
+  });
+  const n = inputs.length;
+  // gradcheck perturbs the inputs and re-evaluates this under noGrad: it records its own graph
+  const vjp = (...args: Tensor[]): Tensor[] => enableGrad(() => {
+    const xs = args.slice(0, n);
+    const ys = outputsOf(fn(...xs)).filter((o) => o.requiresGrad);
+    return grad(ys, xs.filter((t) => t.requiresGrad), { gradOutputs: args.slice(n), createGraph: true, materializeGrads: true });
+  });
+  return gradcheck(vjp, [...inputs, ...vs], opts);
 }

@@ -17,10 +17,23 @@ export class RegionGrad {
   ) {}
 }
 
+/**
+ * How a node whose backward runs fused kernels is differentiated when backward() records itself
+ * (createGraph): `composed` recomputes the node's output from its inputs with differentiable ops,
+ * and the engine differentiates that instead of calling the fused backward; 'unsupported' makes
+ * such a pass raise. Nodes whose backward is made of ops need neither.
+ */
+export type DoubleBackward = (() => Tensor) | 'unsupported';
+
 export interface GradNode {
   /** The op's name, shown when printing a tensor (e.g. `gradFn=<MatmulBackward>`). */
   readonly name: string;
-  readonly inputs: readonly Tensor[];
+  /** The tensors the op read; emptied when the node is freed. */
+  inputs: readonly Tensor[];
   /** Given d(output), returns d(input) for each input (null where an input needs no gradient). */
   backward(grad: Tensor): readonly (Tensor | RegionGrad | null | undefined)[];
+  /** See DoubleBackward; null when `backward` is itself made of differentiable ops. */
+  composed: DoubleBackward | null;
+  /** Set once a backward pass without retainGraph has run the node and dropped what it saved. */
+  freed: boolean;
 }

@@ -22,7 +22,7 @@ export function geluFused(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Ten
     const dx = Tensor.empty(x.shape, x.dtype);
     getBackend().kernels.geluBackward(x.view_(), g.view_(), dx.storage, approximate);
     return [dx];
-  });
+  }, () => gelu(x, approximate));
 }
 
 export type FeedForwardActivation = 'gelu' | 'geluTanh' | 'relu';

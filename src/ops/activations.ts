@@ -81,7 +81,7 @@ export function silu(x: Tensor): Tensor {
   requireFloat('silu', x);
   const y = unaryRaw('silu', x);
   return record(y, 'Silu', [x], (g) => {
-    const s = unaryRaw('sigmoid', x);
+    const s = sigmoid(x);
     return [mul(g, mul(s, add(1, mul(x, sub(1, s)))))];
   });
 }
@@ -90,5 +90,5 @@ export function silu(x: Tensor): Tensor {
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   requireFloat('softplus', x);
   const y = unaryRaw('softplus', x, [beta, threshold]);
-  return record(y, 'Softplus', [x], (g) => [where(gt(mul(x, beta), threshold), g, mul(g, unaryRaw('sigmoid', mul(x, beta))))]);
+  return record(y, 'Softplus', [x], (g) => [where(gt(mul(x, beta), threshold), g, mul(g, sigmoid(mul(x, beta))))]);
 }

@@ -80,17 +80,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   }
   const p = opts.dropoutP ?? 0;
   const impl = opts.implementation ?? (p > 0 ? 'composed' : 'fused');
-  if (impl === 'composed') {
-    let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
-    if (mask) att = add(att, mask);
-    if (causal) att = where(causalMask(Tq, Tk), att, -Infinity);
-    att = softmax(att, -1);
-    if (p > 0) {
-      const keep = lt(rand(att.shape, { dtype: att.dtype, generator: opts.generator ?? defaultGenerator }), 1 - p).to(att.dtype);
-      att = mul(att, mul(keep, 1 / (1 - p)));
-    }
-    return matmul(att, v); // (B, H, Tq, Dv)
-  }
+  if (impl === 'composed') return composedAttention(q, k, v, mask, causal, scale, p, opts.generator);
   const out = Tensor.empty([B, H, Tq, Dv], q.dtype);
   const probs = Tensor.empty([B, H, Tq, Tk], q.dtype).storage;
   const maskView = mask ? broadcastView(mask, [B, H, Tq, Tk]) : null;
@@ -99,5 +89,19 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, k.dtype), dv = Tensor.empty(v.shape, v.dtype);
     kernels().attentionBackward(q.view_(), k.view_(), v.view_(), probs, g.view_(), scale, dq.storage, dk.storage, dv.storage);
     return [dq, dk, dv];
-  });
+  }, () => composedAttention(q, k, v, mask, causal, scale, 0));
+}
+
+/** Attention from the ordinary ops on (B, H, T, D) q, k, v; `mask` is additive. */
+function composedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number, p: number, generator?: Generator): Tensor {
+  const Tq = q.shape[2]!, Tk = k.shape[2]!;
+  let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
+  if (mask) att = add(att, mask);
+  if (causal) att = where(causalMask(Tq, Tk), att, -Infinity);
+  att = softmax(att, -1);
+  if (p > 0) {
+    const keep = lt(rand(att.shape, { dtype: att.dtype, generator: generator ?? defaultGenerator }), 1 - p).to(att.dtype);
+    att = mul(att, mul(keep, 1 / (1 - p)));
+  }
+  return matmul(att, v); // (B, H, Tq, Dv)
 }

@@ -7,7 +7,9 @@ import { numel, shapeStr } from '../tensor/shape.js';
 import type { View } from '../backend/kernels.js';
 import { record } from './record.js';
 import { kernels } from './util.js';
-import { contiguous } from './view.js';
+import { contiguous, reshape } from './view.js';
+import { add, mul, rsqrt, sub } from './elementwise.js';
+import { mean } from './reduce.js';
 
 export type BatchNormOptions = {
   weight?: Tensor | null;
@@ -80,5 +82,16 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     kernels().batchNormBackward(gv, xv, weight ? weight.view_() : null, saveMean.storage, saveInvStd.storage, training,
       dx ? dx.storage : null, dw ? dw.storage : null, db ? db.storage : null);
     return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
+  }, () => {
+    // the same normalization with differentiable ops; eval mode's statistics are constants
+    const perChannel = (t: Tensor) => reshape(t, 1, C, ...x.shape.slice(2).map(() => 1));
+    let xhat: Tensor;
+    if (training) {
+      const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
+      const centered = sub(x, mean(x, dims, true));
+      xhat = mul(centered, rsqrt(add(mean(mul(centered, centered), dims, true), eps)));
+    } else xhat = mul(sub(x, perChannel(saveMean)), perChannel(saveInvStd));
+    if (weight) xhat = mul(xhat, perChannel(weight));
+    return bias ? add(xhat, perChannel(bias)) : xhat;
   });
 }

@@ -5,6 +5,17 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireDType, requireFloat } from './util.js';
+import { eq, where } from './elementwise.js';
+import { indexSelect } from './indexing.js';
+import { reshape, unsqueeze } from './view.js';
+
+/** embedding written with differentiable ops: the padding row's lookups pass no gradient. */
+function embeddingComposed(ids: Tensor, weight: Tensor, pad: number): Tensor {
+  const flat = reshape(ids, -1);
+  let rows = indexSelect(weight, 0, flat);
+  if (pad >= 0) rows = where(unsqueeze(eq(flat, pad), 1), rows.detach(), rows);
+  return reshape(rows, ...ids.shape, weight.shape[1]!);
+}
 
 export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
   requireDType('embedding', ids, ['int32'], 'ids');
@@ -23,5 +34,5 @@ export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: numb
     const dw = Tensor.empty(weight.shape, weight.dtype);
     kernels().embeddingBackward(g.toTypedArray(), ids.view_(), rows, cols, pad, dw.storage);
     return [dw];
-  });
+  }, () => embeddingComposed(ids, weight, pad));
 }

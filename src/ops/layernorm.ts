@@ -4,6 +4,27 @@ import { Tensor } from '../tensor/tensor.js';
 import { numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
+import { add, mul, rsqrt, sub } from './elementwise.js';
+import { mean } from './reduce.js';
+
+/** The trailing `count` axes of x. */
+function trailingAxes(x: Tensor, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => x.ndim - count + i);
+}
+
+/** layerNorm written with differentiable ops (what createGraph differentiates). */
+function layerNormComposed(x: Tensor, dims: number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): Tensor {
+  const centered = sub(x, mean(x, dims, true));
+  let y = mul(centered, rsqrt(add(mean(mul(centered, centered), dims, true), eps)));
+  if (weight) y = mul(y, weight);
+  return bias ? add(y, bias) : y;
+}
+
+/** rmsNorm written with differentiable ops. */
+function rmsNormComposed(x: Tensor, dims: number[], weight: Tensor | null | undefined, eps: number): Tensor {
+  const y = mul(x, rsqrt(add(mean(mul(x, x), dims, true), eps)));
+  return weight ? mul(y, weight) : y;
+}
 
 /** (rows, cols) for normalizing x over its trailing `normalizedShape`, with errors naming the op. */
 function rowsCols(op: string, x: Tensor, normalizedShape: number | readonly number[], params: [string, Tensor | null | undefined][]): [number, number, number[]] {
@@ -25,7 +46,7 @@ function rowsCols(op: string, x: Tensor, normalizedShape: number | readonly numb
 
 /** (x − mean)/√(var + eps)·weight + bias over the trailing normalizedShape (biased variance, as PyTorch). */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  const [rows, cols] = rowsCols('layerNorm', x, normalizedShape, [['weight', weight], ['bias', bias]]);
+  const [rows, cols, ns] = rowsCols('layerNorm', x, normalizedShape, [['weight', weight], ['bias', bias]]);
   if (!(eps >= 0)) throw new RangeError(`layerNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();
   const w = weight ? weight.toTypedArray() : null, b = bias ? bias.toTypedArray() : null;
@@ -39,12 +60,12 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
     const db = bias?.requiresGrad ? Tensor.empty(bias.shape, x.dtype) : null;
     kernels().layerNormBackward(g.toTypedArray(), xs, rows, cols, w, mean, rstd, dx.storage, dw?.storage ?? null, db?.storage ?? null);
     return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
-  });
+  }, () => layerNormComposed(x, trailingAxes(x, ns.length), weight, bias, eps));
 }
 
 /** x/√(mean(x²) + eps)·weight over the trailing normalizedShape (LLaMA's norm; eps 1e-6 by default). */
 export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps = 1e-6): Tensor {
-  const [rows, cols] = rowsCols('rmsNorm', x, normalizedShape, [['weight', weight]]);
+  const [rows, cols, ns] = rowsCols('rmsNorm', x, normalizedShape, [['weight', weight]]);
   if (!(eps >= 0)) throw new RangeError(`rmsNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();
   const w = weight ? weight.toTypedArray() : null;
@@ -57,5 +78,5 @@ export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], 
     const dw = weight?.requiresGrad ? Tensor.empty(weight.shape, x.dtype) : null;
     kernels().rmsNormBackward(g.toTypedArray(), xs, rows, cols, w, rstd, dx.storage, dw?.storage ?? null);
     return [dx, ...(weight ? [dw] : [])];
-  });
+  }, () => rmsNormComposed(x, trailingAxes(x, ns.length), weight, eps));
 }

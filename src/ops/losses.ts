@@ -126,7 +126,7 @@ function crossEntropyFused(x: Tensor, t: Tensor, input: Tensor, target: Tensor, 
     const grad = Tensor.empty([rows, cols], x.dtype);
     k.crossEntropyBackward(xs, ts, lse, scale, rows, cols, ignore, grad.storage);
     return [grad];
-  });
+  }, () => nllFlat(logSoftmax(x, 1), t, input, target, { reduction, ignoreIndex: ignore }));
 }
 
 /** Binary cross-entropy of probabilities; logs are clamped at −100 as in PyTorch. */

@@ -10,7 +10,7 @@ import * as idx from './indexing.js';
 import * as jn from './join.js';
 import * as inplace from './inplace.js';
 import { matmul } from './matmul.js';
-import { backward } from '../autograd/backward.js';
+import { backward, type BackwardOptions } from '../autograd/backward.js';
 
 const methods = {
   add: ew.add, sub: ew.sub, mul: ew.mul, div: ew.div, pow: ew.pow, neg: ew.neg,
@@ -32,8 +32,11 @@ const methods = {
   gather: idx.gather, indexSelect: idx.indexSelect, maskedFill: idx.maskedFill,
   split: jn.split, chunk: jn.chunk,
   copy_: inplace.copy_, fill_: inplace.fill_, zero_: inplace.zero_,
-  /** Computes gradients of this tensor with respect to the graph's leaves. */
-  backward: (t: Tensor, grad?: Tensor): void => backward(t, grad),
+  /**
+   * Computes gradients of this tensor with respect to the graph's leaves: backward(),
+   * backward(gradient), backward({ gradient, retainGraph, createGraph, inputs }), backward(gradient, options).
+   */
+  backward: (t: Tensor, gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void => backward(t, gradient, options),
   /** The 2-D transpose. */
   t: (t: Tensor): Tensor => vw.transpose(t, 0, 1),
   float: (t: Tensor): Tensor => vw.to(t, 'float32'),

@@ -6,7 +6,8 @@ import { shapeStr } from '../tensor/shape.js';
 import type { AvgPool2dParams, MaxPool2dParams } from '../backend/kernels.js';
 import { record } from './record.js';
 import { kernels } from './util.js';
-import { squeeze, unsqueeze } from './view.js';
+import { reshape, squeeze, unsqueeze } from './view.js';
+import { gather } from './indexing.js';
 import { toPair, type Pair } from './conv.js';
 
 export type MaxPool2dOptions = {
@@ -77,11 +78,12 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2
   const out = Tensor.empty(outShape, x.dtype);
   const indices = Tensor.empty(outShape, 'int32');
   kernels().maxPool2d(x.view_(), p, out.storage, indices.storage as Int32Array);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
   record(out, 'MaxPool2d', [x], (grad) => {
     const dx = Tensor.empty(x.shape, grad.dtype);
     kernels().maxPool2dBackward(grad.view_(), indices.view_(), x.shape, dx.storage);
     return [dx];
-  });
+  }, () => reshape(gather(reshape(x, N, C, H * W), 2, reshape(indices, N, C, -1)), ...outShape)); // each window's maximum, picked
   return [out, indices];
 }
 
@@ -98,13 +100,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = 
   if (opts.divisorOverride !== undefined && !(Number.isFinite(d) && d !== 0)) throw new RangeError(`avgPool2d: divisorOverride must be a non-zero number, got ${opts.divisorOverride}`);
   const g = poolGeometry('avgPool2d', x, kernelSize, opts);
   const p: AvgPool2dParams = { kernelSize: g.kernelSize, stride: g.stride, padding: g.padding, outputSize: g.outputSize, countIncludePad: opts.countIncludePad ?? true, divisorOverride: d };
-  const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...g.outputSize], x.dtype);
-  kernels().avgPool2d(x.view_(), p, out.storage);
-  return record(out, 'AvgPool2d', [x], (grad) => {
-    const dx = Tensor.empty(x.shape, grad.dtype);
-    kernels().avgPool2dBackward(grad.view_(), x.shape, p, dx.storage);
-    return [dx];
-  });
+  return avgPool2dForward(x, p);
 }
 
 /**
@@ -120,11 +116,32 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   const size: [number, number] = [raw[0] ?? H, raw[1] ?? W];
   if (!size.every((s) => Number.isInteger(s) && s >= 1)) throw new RangeError(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
   if (H < 1 || W < 1) throw new RangeError(`adaptiveAvgPool2d: input ${shapeStr(x.shape)} has an empty plane`);
+  return adaptiveAvgPool2dForward(x, size);
+}
+
+// The average poolings are linear: each one's gradient is recorded with the pooling itself as its
+// backward (as the convolutions are), so gradients of gradients work with the same kernels.
+
+function avgPool2dForward(x: Tensor, p: AvgPool2dParams): Tensor {
+  const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...p.outputSize], x.dtype);
+  kernels().avgPool2d(x.view_(), p, out.storage);
+  return record(out, 'AvgPool2d', [x], (grad) => [avgPool2dGrad(grad, x.shape, p)]);
+}
+
+function avgPool2dGrad(grad: Tensor, shape: readonly number[], p: AvgPool2dParams): Tensor {
+  const dx = Tensor.empty(shape, grad.dtype);
+  kernels().avgPool2dBackward(grad.view_(), shape, p, dx.storage);
+  return record(dx, 'AvgPool2dGrad', [grad], (g) => [avgPool2dForward(g, p)]);
+}
+
+function adaptiveAvgPool2dForward(x: Tensor, size: [number, number]): Tensor {
   const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...size], x.dtype);
   kernels().adaptiveAvgPool2d(x.view_(), size, out.storage);
-  return record(out, 'AdaptiveAvgPool2d', [x], (grad) => {
-    const dx = Tensor.empty(x.shape, grad.dtype);
-    kernels().adaptiveAvgPool2dBackward(grad.view_(), x.shape, dx.storage);
-    return [dx];
-  });
+  return record(out, 'AdaptiveAvgPool2d', [x], (grad) => [adaptiveAvgPool2dGrad(grad, x.shape)]);
+}
+
+function adaptiveAvgPool2dGrad(grad: Tensor, shape: readonly number[]): Tensor {
+  const dx = Tensor.empty(shape, grad.dtype);
+  kernels().adaptiveAvgPool2dBackward(grad.view_(), shape, dx.storage);
+  return record(dx, 'AdaptiveAvgPool2dGrad', [grad], (g) => [adaptiveAvgPool2dForward(g, [grad.shape[2]!, grad.shape[3]!])]);
 }

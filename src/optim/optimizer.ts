@@ -22,11 +22,14 @@ export type ParamState = Record<string, number | Tensor>;
 
 /**
  * A snapshot of an optimizer, JSON-able apart from the tensors (which a checkpoint writer saves):
- * state is keyed by the parameter's position across all groups, as in PyTorch.
+ * state is keyed by the parameter's position across all groups, as in PyTorch. `kind` names the
+ * optimizer that saved it ('Adam', 'SGD', ...), so it cannot be loaded into another kind; state
+ * dicts saved before it existed lack it.
  */
 export type OptimizerStateDict = {
   state: Record<string, ParamState>;
   paramGroups: (Record<string, unknown> & { params: number[] })[];
+  kind?: string;
 };
 
 function copyTensor(t: Tensor, like?: Tensor): Tensor {
@@ -124,7 +127,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (i === undefined) continue;
       state[String(i)] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? copyTensor(v) : v]));
     }
-    return { state, paramGroups };
+    return { state, paramGroups, kind: this.name };
   }
 
   /** Restores hyperparameters and state saved by stateDict(); the groups must have the same sizes. */
@@ -132,6 +135,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     if (!sd || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
       throw new TypeError(`${this.name}.loadStateDict: expected {state, paramGroups}`);
     }
+    this.checkKind(sd);
     if (sd.paramGroups.length !== this.paramGroups.length) {
       throw new RangeError(`${this.name}.loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
     }
@@ -163,5 +167,25 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     });
     this.state.clear();
     for (const [p, s] of state) this.state.set(p, s);
+  }
+
+  /**
+   * Throws when sd was saved by another kind of optimizer: its `kind`, or for a state dict without
+   * one (saved before it existed), hyperparameters this optimizer does not have (an Adam's betas
+   * in an SGD). Adam and AdamW share their hyperparameters, so only `kind` tells them apart.
+   */
+  private checkKind(sd: OptimizerStateDict): void {
+    const mismatch = (kind: string) => `${this.name}.loadStateDict: the state dict is ${kind}'s; an optimizer's state loads only into an optimizer of the same kind (create a ${kind}, or start this ${this.name} afresh)`;
+    if (sd.kind !== undefined) {
+      if (sd.kind !== this.name) throw new TypeError(mismatch(String(sd.kind)));
+      return;
+    }
+    const own = new Set(['params', 'initialLr', ...this.paramGroups.flatMap((g) => Object.keys(g))]);
+    for (const [i, saved] of sd.paramGroups.entries()) {
+      const foreign = Object.keys(saved ?? {}).filter((k) => !own.has(k));
+      if (foreign.length) {
+        throw new TypeError(`${this.name}.loadStateDict: parameter group ${i} of the state dict has hyperparameters ${foreign.join(', ')}, which ${this.name} does not have: it is another optimizer's state; an optimizer's state loads only into an optimizer of the same kind`);
+      }
+    }
   }
 }
