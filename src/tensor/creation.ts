@@ -14,15 +14,10 @@ const CREATE_KEYS = ['dtype', 'requiresGrad'];
 const TENSOR_KEYS = ['dtype', 'requiresGrad', 'shape'];
 const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'];
 
-/** Checks the arguments every creation function shares: a shape (when given), the options' keys and dtype. */
-function checkCreate(op: string, shape: readonly number[] | null, opts: CreateOptions & { generator?: unknown }, allowed: readonly string[]): void {
+/** Checks the arguments every creation function shares: a shape (when given), the options (their keys, dtype and generator). */
+function checkCreate(op: string, shape: readonly number[] | null, opts: object, allowed: readonly string[]): void {
   if (shape !== null) checkShape(op, shape);
   checkOptions(op, opts, allowed);
-  if (opts.dtype !== undefined) checkDtype(op, opts.dtype);
-  const g = opts.generator;
-  if (g !== undefined && (typeof g !== 'object' || g === null || typeof (g as Generator).reserve !== 'function')) {
-    throw new TypeError(`${op}: generator must be a Generator, got ${describe(g)}`);
-  }
 }
 
 function checkTensor(op: string, t: unknown): void {

@@ -74,11 +74,18 @@ export function unknownOptionMessage(where: string, key: string, allowed: readon
 /**
  * Checks an options object: undefined is fine (no options); anything but a plain object, or a key
  * not in `allowed`, is a TypeError naming `where`, the key, the accepted keys and a suggestion.
+ * Two names mean the same everywhere and are checked here too: `dtype` must be a dtype, and
+ * `generator` a Generator (or null).
  */
 export function checkOptions(where: string, opts: unknown, allowed: readonly string[]): void {
   if (opts === undefined) return;
   if (!isPlainObject(opts)) throw new TypeError(`${where}: expected an options object {${allowed.join(', ')}}, got ${describe(opts)}`);
   for (const key in opts) if (!allowed.includes(key)) throw new TypeError(unknownOptionMessage(where, key, allowed));
+  if (opts.dtype !== undefined) checkDtype(where, opts.dtype);
+  const g = opts.generator as { reserve?: unknown; nextUint32?: unknown } | null | undefined;
+  if (g !== undefined && g !== null && (typeof g !== 'object' || typeof g.reserve !== 'function' || typeof g.nextUint32 !== 'function')) {
+    throw new TypeError(`${where}: generator must be a Generator, got ${describe(g)}`);
+  }
 }
 
 /**
