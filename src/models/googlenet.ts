@@ -9,6 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { cat, relu } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 type O = { dtype?: DType; generator?: Generator };
 
@@ -81,6 +82,8 @@ export type GoogLeNetOptions = O & {
   dropout?: number;
 };
 
+const GOOGLENET_KEYS = optionKeys<GoogLeNetOptions>({ numClasses: true, auxLogits: true, branch3Kernel: true, dropout: true, dtype: true, generator: true });
+
 export class GoogLeNet extends nn.Module {
   conv1: BasicConv2d;
   maxpool1: nn.MaxPool2d;
@@ -106,7 +109,9 @@ export class GoogLeNet extends nn.Module {
 
   constructor(opts: GoogLeNetOptions = {}) {
     super();
-    const o = { dtype: opts.dtype, generator: opts.generator, branch3Kernel: opts.branch3Kernel };
+    checkOptions('GoogLeNet', opts, GOOGLENET_KEYS);
+    const layer = { dtype: opts.dtype, generator: opts.generator };
+    const o = { ...layer, branch3Kernel: opts.branch3Kernel };
     const classes = opts.numClasses ?? 1000;
     const pool = (k: number): nn.MaxPool2d => new nn.MaxPool2d(k, { stride: 2, ceilMode: true });
     this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...o });
@@ -125,11 +130,11 @@ export class GoogLeNet extends nn.Module {
     this.maxpool4 = pool(2);
     this.inception5a = new Inception(832, 256, 160, 320, 32, 128, 128, o);
     this.inception5b = new Inception(832, 384, 192, 384, 48, 128, 128, o);
-    this.aux1 = opts.auxLogits ? new InceptionAux(512, classes, o) : null;
-    this.aux2 = opts.auxLogits ? new InceptionAux(528, classes, o) : null;
+    this.aux1 = opts.auxLogits ? new InceptionAux(512, classes, layer) : null;
+    this.aux2 = opts.auxLogits ? new InceptionAux(528, classes, layer) : null;
     this.avgpool = new nn.AdaptiveAvgPool2d(1);
     this.dropout = new nn.Dropout(opts.dropout ?? 0.2, { generator: opts.generator });
-    this.fc = new nn.Linear(1024, classes, o);
+    this.fc = new nn.Linear(1024, classes, layer);
   }
 
   /** The logits and, while training with auxLogits, the two auxiliary classifiers' logits. */
