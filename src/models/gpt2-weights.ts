@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { loadSafetensors, parseSafetensors } from '../io/safetensors.js';
-import { GPT, type GPTConfig } from './gpt.js';
+import { GPT, checkGPTConfig, type GPTConfig } from './gpt.js';
 import { checkOptions, describe, optionKeys } from '../util/options.js';
 
 /** GPT-2's head counts by width (small, medium, large, xl), used when no config says otherwise. */
@@ -49,6 +49,7 @@ export function gpt2ConfigFrom(hf: Record<string, Tensor>, source: string, opts:
 
 /** Our state dict from a Hugging Face GPT-2 one (Conv1D weights transposed into Linear layout). */
 export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, source = 'state dict'): Record<string, Tensor> {
+  checkGPTConfig(config);
   const hf: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(hfIn)) hf[k.startsWith('transformer.') ? k.slice('transformer.'.length) : k] = v;
   const used = new Set<string>();
