@@ -6,6 +6,7 @@ import { checkNumber, checkOneOf, checkOptions, describe, isPlainObject, numberO
 
 /** Sigmoid, Tanh, ReLU and SiLU take no arguments (deepts has no inplace variants). */
 function noArguments(op: string, args: readonly unknown[]): void {
+  if (args.length === 1 && isPlainObject(args[0])) checkOptions(op, args[0], []); // e.g. PyTorch's {inplace}: unknown option
   if (args.length) throw new TypeError(`${op}: takes no arguments, got ${args.map(describe).join(', ')}`);
 }
 
