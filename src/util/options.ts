@@ -54,7 +54,7 @@ export function suggestName(name: string, allowed: readonly string[]): string | 
   const loose = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
   const same = allowed.find((a) => loose(a) === loose(name));
   if (same) return same;
-  let best: string | undefined, bestDistance = Math.min(2, Math.floor(name.length / 3)) + 1;
+  let best: string | undefined, bestDistance = Math.min(2, name.length - 1) + 1; // within 2 edits (1 for two letters)
   for (const a of allowed) {
     const d = editDistance(loose(name), loose(a));
     if (d < bestDistance) { best = a; bestDistance = d; }
