@@ -74,6 +74,10 @@ export type AttentionCallOptions = {
 const MHA_KEYS = optionKeys<MultiheadAttentionOptions>({ dropout: true, bias: true, kdim: true, vdim: true, dtype: true, generator: true });
 const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({ keyPaddingMask: true, attnMask: true, isCausal: true, cache: true, rotary: true });
 
+function checkMask(name: string, t: unknown): void {
+  if (t !== undefined && t !== null && !(t instanceof Tensor)) throw new TypeError(`MultiheadAttention.forward: ${name} must be a Tensor or null, got ${describe(t)}`);
+}
+
 export class MultiheadAttention extends Module {
   readonly embedDim: number;
   readonly numHeads: number;
@@ -120,9 +124,8 @@ export class MultiheadAttention extends Module {
   forward(query: Tensor, key: Tensor = query, value: Tensor = key, opts: AttentionCallOptions = {}): Tensor {
     checkOptions('MultiheadAttention.forward', opts, MHA_CALL_KEYS);
     if (opts.isCausal !== undefined) checkBoolean('MultiheadAttention.forward', 'isCausal', opts.isCausal);
-    for (const [n, t] of [['attnMask', opts.attnMask], ['keyPaddingMask', opts.keyPaddingMask]] as const) {
-      if (t !== undefined && t !== null && !(t instanceof Tensor)) throw new TypeError(`MultiheadAttention.forward: ${n} must be a Tensor or null, got ${describe(t)}`);
-    }
+    checkMask('attnMask', opts.attnMask);
+    checkMask('keyPaddingMask', opts.keyPaddingMask);
     for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (t.ndim !== 3) throw new RangeError(`MultiheadAttention: ${n} must be (B, T, E), got ${shapeStr(t.shape)}`);
     }
