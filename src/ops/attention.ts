@@ -30,6 +30,7 @@ export type AttentionOptions = {
   implementation?: 'fused' | 'composed';
 };
 
+const IMPLEMENTATIONS = ['fused', 'composed'] as const;
 const ATTENTION_KEYS = optionKeys<AttentionOptions>({ attnMask: true, isCausal: true, dropoutP: true, scale: true, generator: true, implementation: true });
 
 /** The mask as an additive float tensor: bool true → 0, false → −∞. */
@@ -51,7 +52,7 @@ function check(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): void {
   checkOptions('scaledDotProductAttention', opts, ATTENTION_KEYS);
   if (opts.attnMask !== undefined && opts.attnMask !== null && !(opts.attnMask instanceof Tensor)) throw new TypeError(`scaledDotProductAttention: attnMask must be a Tensor or null, got ${describe(opts.attnMask)}`);
   if (opts.isCausal !== undefined) checkBoolean('scaledDotProductAttention', 'isCausal', opts.isCausal);
-  if (opts.implementation !== undefined) checkOneOf('scaledDotProductAttention', 'implementation', opts.implementation, ['fused', 'composed']);
+  if (opts.implementation !== undefined) checkOneOf('scaledDotProductAttention', 'implementation', opts.implementation, IMPLEMENTATIONS);
   for (const [n, t] of [['query', q], ['key', k], ['value', v]] as const) {
     requireFloat('scaledDotProductAttention', t);
     if (t.ndim !== 3 && t.ndim !== 4) throw new RangeError(`scaledDotProductAttention: ${n} must be (B, H, T, D) or (B, T, D), got ${shapeStr(t.shape)}`);
