@@ -8,8 +8,11 @@ import { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
 import { backward, grad } from './grad.js';
 import { enableGrad, noGrad } from './grad-mode.js';
+import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type GradcheckOptions = { eps?: number; atol?: number; rtol?: number; seed?: number };
+
+const GRADCHECK_KEYS = optionKeys<GradcheckOptions>({ eps: true, atol: true, rtol: true, seed: true });
 
 function outputsOf(y: Tensor | readonly Tensor[]): Tensor[] {
   return y instanceof Tensor ? [y] : [...y];
@@ -31,6 +34,10 @@ function project(outs: Tensor[], rs: Float64Array[]): number {
  * element and both values on a mismatch; returns true otherwise.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
+  if (typeof fn !== 'function') throw new TypeError('gradcheck: fn must be a function of the inputs');
+  if (!Array.isArray(inputs)) throw new TypeError('gradcheck: inputs must be an array of Tensors');
+  checkOptions('gradcheck', opts, GRADCHECK_KEYS);
+  for (const k of GRADCHECK_KEYS) if (opts[k as keyof GradcheckOptions] !== undefined) checkNumber('gradcheck', k, opts[k as keyof GradcheckOptions]);
   const eps = opts.eps ?? 1e-6, atol = opts.atol ?? 1e-5, rtol = opts.rtol ?? 1e-3;
   const checked = inputs.filter((t) => t.requiresGrad);
   if (!checked.length) throw new Error('gradcheck: no input requires grad');

@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
+import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type RandomAffineOptions = {
   /** Rotation drawn uniformly from ±degrees (default 10). */
@@ -36,7 +37,13 @@ function uniform(gen: Generator, lo: number, hi: number): number {
 }
 
 /** Each image moved by whole pixels, dx and dy uniform in [−maxShift, maxShift]; uncovered pixels get `fill`. */
+const AFFINE_KEYS = optionKeys<RandomAffineOptions>({ degrees: true, translate: true, scale: true, shear: true, fill: true, generator: true });
+const LOADER_KEYS = optionKeys<AugmentedLoaderOptions>({ batchSize: true, shuffle: true, generator: true, augment: true });
+
 export function randomShift(x: Tensor, maxShift = 2, opts: { fill?: number; generator?: Generator } = {}): Tensor {
+  checkNumber('randomShift', 'maxShift', maxShift);
+  checkOptions('randomShift', opts, ['fill', 'generator']);
+  if (opts.fill !== undefined) checkNumber('randomShift', 'fill', opts.fill);
   const [N, C, H, W] = checkBatch('randomShift', x);
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new RangeError(`randomShift: maxShift must be a non-negative integer, got ${maxShift}`);
   const gen = opts.generator ?? defaultGenerator, fill = opts.fill ?? 0;
@@ -62,6 +69,9 @@ export function randomShift(x: Tensor, maxShift = 2, opts: { fill?: number; gene
  * translation), resampled bilinearly; pixels that map from outside get `fill`.
  */
 export function randomAffine(x: Tensor, opts: RandomAffineOptions = {}): Tensor {
+  checkOptions('randomAffine', opts, AFFINE_KEYS);
+  for (const k of ['degrees', 'translate', 'shear', 'fill'] as const) if (opts[k] !== undefined) checkNumber('randomAffine', k, opts[k]);
+  if (opts.scale !== undefined && !(Array.isArray(opts.scale) && opts.scale.length === 2)) throw new TypeError('randomAffine: scale must be a pair [lo, hi]');
   const [N, C, H, W] = checkBatch('randomAffine', x);
   const degrees = opts.degrees ?? 10, translate = opts.translate ?? 2, [sLo, sHi] = opts.scale ?? [0.9, 1.1], shear = opts.shear ?? 0;
   if (!(degrees >= 0 && translate >= 0 && shear >= 0)) throw new RangeError(`randomAffine: degrees, translate and shear must be non-negative, got ${degrees}, ${translate}, ${shear}`);
@@ -122,6 +132,11 @@ export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
   readonly augment: ((x: Tensor) => Tensor) | null;
 
   constructor(x: Tensor, y: Tensor, opts: AugmentedLoaderOptions) {
+    if (opts === undefined) throw new TypeError(`AugmentedLoader: expected options {${LOADER_KEYS.join(', ')}}`);
+    checkOptions('AugmentedLoader', opts, LOADER_KEYS);
+    checkNumber('AugmentedLoader', 'batchSize', opts.batchSize);
+    if (opts.shuffle !== undefined) checkBoolean('AugmentedLoader', 'shuffle', opts.shuffle);
+    if (opts.augment !== undefined && opts.augment !== null && typeof opts.augment !== 'function') throw new TypeError('AugmentedLoader: augment must be a function (x) => x');
     if (x.ndim < 1 || y.ndim < 1 || x.shape[0] !== y.shape[0]) throw new RangeError(`AugmentedLoader: x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)} must have the same number of rows`);
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`AugmentedLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
     this.inputs = x.isContiguous() ? x : x.contiguous();

@@ -2,6 +2,7 @@
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { isBatchedDataset, type Dataset } from './dataset.js';
 import { defaultCollate, type Collated } from './collate.js';
+import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type DataLoaderOptions<T, B> = {
   /** Items per batch (default 1). */
@@ -23,6 +24,8 @@ export type DataLoaderOptions<T, B> = {
  * Datasets that can gather a whole batch at once (TensorDataset, and Subsets of it) are batched
  * by gathering rows instead of stacking per-row tensors, unless a collateFn is given.
  */
+const DATALOADER_KEYS = optionKeys<DataLoaderOptions<unknown, unknown>>({ batchSize: true, shuffle: true, dropLast: true, generator: true, collateFn: true });
+
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
@@ -31,7 +34,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly generator: Generator | undefined;
   private readonly collateFn: ((items: T[]) => B) | undefined;
 
-  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  /** new DataLoader(ds, {batchSize: 4, shuffle: true}), or PyTorch's positional new DataLoader(ds, 4, true). */
+  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> | number = {}, ...rest: [shuffle?: boolean]) {
+    opts = positionalOptions<DataLoaderOptions<T, B>>('DataLoader', opts, rest, ['batchSize', 'shuffle'], DATALOADER_KEYS);
+    if (opts.batchSize !== undefined) checkNumber('DataLoader', 'batchSize', opts.batchSize);
+    if (opts.shuffle !== undefined) checkBoolean('DataLoader', 'shuffle', opts.shuffle);
+    if (opts.dropLast !== undefined) checkBoolean('DataLoader', 'dropLast', opts.dropLast);
+    if (opts.collateFn !== undefined && typeof opts.collateFn !== 'function') throw new TypeError('DataLoader: collateFn must be a function (items) => batch');
     const { batchSize = 1, shuffle = false, dropLast = false, generator, collateFn } = opts;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length) || dataset.length < 0) {

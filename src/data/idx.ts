@@ -4,6 +4,7 @@
 // gzip magic). Every malformed file is an error naming the file, what was found and what was expected.
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { checkOptions } from '../util/options.js';
 
 export const IDX_TYPES = {
   0x08: 'uint8', 0x09: 'int8', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64',
@@ -85,6 +86,7 @@ export function readIdx(path: string): IdxFile {
 
 /** IDX bytes for values of `shape` (gzipped when asked): the inverse of parseIdx, for tests and tools. */
 export function encodeIdx(type: IdxType, shape: readonly number[], values: ArrayLike<number>, opts: { gzip?: boolean } = {}): Uint8Array {
+  checkOptions('encodeIdx', opts, ['gzip']);
   const count = shape.reduce((a, c) => a * c, 1);
   if (values.length !== count) throw new RangeError(`encodeIdx: ${values.length} values for shape (${shape.join(', ')}) of ${count}`);
   const size = BYTES[type], header = 4 + 4 * shape.length;

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { parseIdx, IdxError, type IdxFile } from './idx.js';
 import { dataDir } from '../io/data-paths.js';
+import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export const MNIST_DATASETS = ['mnist', 'fashion-mnist'] as const;
 export type MnistDatasetName = (typeof MNIST_DATASETS)[number];
@@ -132,7 +133,11 @@ export function validateMnist(images: IdxFile, labels: IdxFile, names: { images:
 }
 
 /** Reads one split from the files on disk (no download); throws listing where it looked. */
+const MNIST_KEYS = optionKeys<MnistOptions>({ dataset: true, dir: true, download: true, limit: true });
+
 export function loadMnistSync(split: MnistSplit, opts: MnistOptions = {}): MnistData {
+  checkOptions('loadMnist', opts, MNIST_KEYS);
+  if (split !== 'train' && split !== 'test') throw new RangeError(`loadMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const dataset = checkDataset('loadMnist', opts.dataset ?? 'mnist');
   if (split !== 'train' && split !== 'test') throw new RangeError(`loadMnist: split must be 'train' or 'test', got '${String(split)}'`);
   const dir = findMnistDir(dataset, split, opts.dir);
@@ -186,6 +191,8 @@ export async function downloadMnist(dataset: MnistDatasetName, split: MnistSplit
 
 /** Reads one split, downloading it first when it is missing and `download` is set. */
 export async function loadMnist(split: MnistSplit, opts: MnistOptions = {}): Promise<MnistData> {
+  checkOptions('loadMnist', opts, MNIST_KEYS);
+  if (opts.download !== undefined) checkBoolean('loadMnist', 'download', opts.download);
   const dataset = checkDataset('loadMnist', opts.dataset ?? 'mnist');
   if (opts.download && !findMnistDir(dataset, split, opts.dir)) {
     const root = opts.dir ?? process.env.DEEPTS_DATA ?? join(homedir(), '.cache', 'deepts');
@@ -199,6 +206,10 @@ export async function loadMnist(split: MnistSplit, opts: MnistOptions = {}): Pro
  * training statistics unless given; normalize: false keeps v/255), and the labels as int32 (N,).
  */
 export function mnistTensors(data: MnistData, opts: { normalize?: boolean; mean?: number; std?: number } = {}): { x: Tensor; y: Tensor } {
+  checkOptions('mnistTensors', opts, ['normalize', 'mean', 'std']);
+  if (opts.normalize !== undefined) checkBoolean('mnistTensors', 'normalize', opts.normalize);
+  if (opts.mean !== undefined) checkNumber('mnistTensors', 'mean', opts.mean);
+  if (opts.std !== undefined) checkNumber('mnistTensors', 'std', opts.std);
   const stats = MNIST_NORMALIZATION[data.dataset];
   const normalize = opts.normalize ?? true;
   const mean = normalize ? opts.mean ?? stats.mean : 0, std = normalize ? opts.std ?? stats.std : 1;

@@ -4,6 +4,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { defaultGenerator, Generator } from '../tensor/generator.js';
+import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export const PLAYGROUND_DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'reg-plane', 'reg-gauss'] as const;
 export type PlaygroundDatasetName = (typeof PLAYGROUND_DATASETS)[number];
@@ -159,7 +160,13 @@ function bumps(x: number, y: number): number {
  * train/test split), so any prefix is a fair sample; classification has ceil(N/2) points of
  * class 1 and floor(N/2) of class 0. Deterministic for a given seed.
  */
+const PLAYGROUND_KEYS = optionKeys<PlaygroundDatasetOptions>({ numSamples: true, noise: true, seed: true });
+
 export function makePlaygroundDataset(name: PlaygroundDatasetName, opts: PlaygroundDatasetOptions = {}): PlaygroundDataset {
+  checkOptions('makePlaygroundDataset', opts, PLAYGROUND_KEYS);
+  if (opts.numSamples !== undefined) checkNumber('makePlaygroundDataset', 'numSamples', opts.numSamples);
+  if (opts.noise !== undefined) checkNumber('makePlaygroundDataset', 'noise', opts.noise);
+  if (opts.seed !== undefined) checkNumber('makePlaygroundDataset', 'seed', opts.seed);
   const { numSamples = 500, noise = 0, seed } = opts;
   if (!(PLAYGROUND_DATASETS as readonly string[]).includes(name)) {
     throw new RangeError(`makePlaygroundDataset: unknown data set '${name}', expected one of ${PLAYGROUND_DATASETS.join(', ')}`);

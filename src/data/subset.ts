@@ -1,6 +1,7 @@
 // Subset and randomSplit, as torch.utils.data.Subset / random_split.
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { isBatchedDataset, normalizeIndex, type Dataset } from './dataset.js';
+import { checkOptions, describe } from '../util/options.js';
 
 /** The items of `dataset` at `indices`, in that order. */
 export class Subset<T> implements Dataset<T> {
@@ -33,6 +34,8 @@ export class Subset<T> implements Dataset<T> {
  * time, round-robin from the first split.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengthsOrFractions: readonly number[], opts: { generator?: Generator } = {}): Subset<T>[] {
+  if (!Array.isArray(lengthsOrFractions)) throw new TypeError(`randomSplit: expected a list of lengths or fractions such as [0.8, 0.2], got ${describe(lengthsOrFractions)}`);
+  checkOptions('randomSplit', opts, ['generator']);
   const n = dataset.length;
   const given = `[${lengthsOrFractions.join(', ')}]`;
   if (!lengthsOrFractions.length) throw new RangeError('randomSplit: expected a non-empty list of lengths or fractions');

@@ -4,6 +4,7 @@ import { tensor } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { indexSelect, select } from '../ops/index.js';
 import { normalizeIndex, type BatchedDataset } from './dataset.js';
+import { describe } from '../util/options.js';
 
 export class TensorDataset implements BatchedDataset<Tensor[], Tensor[]> {
   readonly tensors: readonly Tensor[];
@@ -12,6 +13,7 @@ export class TensorDataset implements BatchedDataset<Tensor[], Tensor[]> {
   constructor(...tensors: Tensor[]) {
     if (!tensors.length) throw new RangeError('TensorDataset: expected at least one tensor');
     tensors.forEach((t, k) => {
+      if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${k} must be a Tensor, got ${describe(t)}`);
       if (t.ndim === 0) throw new RangeError(`TensorDataset: tensor ${k} is a scalar (shape ()), expected at least one dimension to index rows`);
     });
     const n = tensors[0]!.shape[0]!;

@@ -5,10 +5,14 @@
 // cover the stream in order, for evaluation passes), or at explicit offsets.
 import { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
+import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type TokenStream = Int32Array | Uint16Array | Uint32Array | readonly number[];
 export type LmBatch = { x: Tensor; y: Tensor };
 export type TokenBatcherOptions = { batchSize: number; blockSize: number; mode?: 'random' | 'sequential'; generator?: Generator };
+
+const TOKEN_BATCHER_KEYS = optionKeys<TokenBatcherOptions>({ batchSize: true, blockSize: true, mode: true, generator: true });
+const MASK_KEYS = optionKeys<MlmMaskOptions>({ maskId: true, vocabSize: true, prob: true, generator: true });
 
 export class TokenBatcher {
   readonly tokens: TokenStream;
@@ -20,6 +24,11 @@ export class TokenBatcher {
   position = 0;
 
   constructor(tokens: TokenStream, opts: TokenBatcherOptions) {
+    if (opts === undefined) throw new TypeError(`TokenBatcher: expected options {${TOKEN_BATCHER_KEYS.join(', ')}}`);
+    checkOptions('TokenBatcher', opts, TOKEN_BATCHER_KEYS);
+    checkNumber('TokenBatcher', 'batchSize', opts.batchSize);
+    checkNumber('TokenBatcher', 'blockSize', opts.blockSize);
+    if (!tokens || typeof tokens.length !== 'number') throw new TypeError('TokenBatcher: tokens must be an array or typed array of ids');
     const { batchSize: B, blockSize: T } = opts;
     if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new RangeError(`TokenBatcher: batchSize and blockSize must be positive integers, got ${B} and ${T}`);
     if (tokens.length < T + 1) throw new RangeError(`TokenBatcher: a block of ${T} tokens and its targets need ${T + 1} tokens, the stream has ${tokens.length}`);
@@ -68,6 +77,7 @@ export class TokenBatcher {
 
 /** The first `trainFraction` of the stream for training, the rest for validation (nanoGPT's 90/10). */
 export function trainValSplit<S extends Int32Array | Uint16Array | Uint32Array>(tokens: S, trainFraction = 0.9): { train: S; val: S } {
+  checkNumber('trainValSplit', 'trainFraction', trainFraction);
   if (!(trainFraction > 0 && trainFraction < 1)) throw new RangeError(`trainValSplit: trainFraction must be in (0, 1), got ${trainFraction}`);
   const n = Math.floor(tokens.length * trainFraction);
   return { train: tokens.subarray(0, n) as S, val: tokens.subarray(n) as S };
@@ -84,6 +94,11 @@ export type MlmMaskOptions = { maskId: number; vocabSize: number; prob?: number;
  * least one position per batch is chosen, so the loss is always defined.
  */
 export function maskTokens(ids: Tensor, opts: MlmMaskOptions): { input: Tensor; labels: Tensor } {
+  if (opts === undefined) throw new TypeError(`maskTokens: expected options {${MASK_KEYS.join(', ')}}`);
+  checkOptions('maskTokens', opts, MASK_KEYS);
+  checkNumber('maskTokens', 'maskId', opts.maskId);
+  checkNumber('maskTokens', 'vocabSize', opts.vocabSize, { integer: true, min: 1 });
+  if (opts.prob !== undefined) checkNumber('maskTokens', 'prob', opts.prob);
   const prob = opts.prob ?? 0.15;
   if (!(prob > 0 && prob <= 1)) throw new RangeError(`maskTokens: prob must be in (0, 1], got ${prob}`);
   if (ids.dtype !== 'int32') throw new TypeError(`maskTokens: ids must be int32, got ${ids.dtype}`);

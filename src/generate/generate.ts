@@ -9,6 +9,11 @@ import { Generator } from '../tensor/generator.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import type { LayerKVCache } from '../nn/attention.js';
 import { checkSamplingOptions, sampleFromLogits, type SamplingOptions } from './sampling.js';
+import { optionKeys } from '../util/options.js';
+
+const GENERATE_KEYS = optionKeys<GenerateOptions>({
+  temperature: true, topK: true, topP: true, maxNewTokens: true, seed: true, generator: true, useCache: true, onToken: true, stopToken: true,
+});
 
 /** What generation needs of a model: GPT and Llama implement it. */
 export interface CausalLM {
@@ -39,7 +44,10 @@ function lastLogits(model: CausalLM, context: readonly number[], caches?: LayerK
 
 /** Generates up to maxNewTokens after `prompt` (at least one id); returns the new ids only. */
 export function generate(model: CausalLM, prompt: readonly number[], opts: GenerateOptions): number[] {
-  checkSamplingOptions('generate', opts);
+  if (opts === undefined) throw new TypeError(`generate: expected options {${GENERATE_KEYS.join(', ')}} (maxNewTokens is required)`);
+  checkSamplingOptions('generate', opts, GENERATE_KEYS);
+  if (!Array.isArray(prompt)) throw new TypeError('generate: the prompt must be an array of token ids');
+  const sampling: SamplingOptions = { temperature: opts.temperature, topK: opts.topK, topP: opts.topP };
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) throw new RangeError(`generate: maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
   if (!prompt.length) throw new RangeError('generate: the prompt must hold at least one token (nanoGPT starts from "\\n")');
   for (const id of prompt) {
@@ -64,7 +72,7 @@ export function generate(model: CausalLM, prompt: readonly number[], opts: Gener
         for (const c of caches) c.reset();
         logits = lastLogits(model, seq.slice(-block), caches);
       }
-      const id = sampleFromLogits(logits, opts, gen);
+      const id = sampleFromLogits(logits, sampling, gen);
       seq.push(id);
       out.push(id);
       opts.onToken?.(id);

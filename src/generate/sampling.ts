@@ -2,10 +2,18 @@
 // likely), top-p / nucleus (keep the smallest set whose probability reaches p), then a draw from
 // the seeded generator. Temperature 0 means greedy (argmax).
 import type { Generator } from '../tensor/generator.js';
+import { checkOptions } from '../util/options.js';
 
 export type SamplingOptions = { temperature?: number; topK?: number | null; topP?: number | null };
 
-export function checkSamplingOptions(op: string, o: SamplingOptions): void {
+const SAMPLING_KEYS = ['temperature', 'topK', 'topP'];
+
+export function checkSamplingOptions(op: string, o: SamplingOptions, allowed: readonly string[] = SAMPLING_KEYS): void {
+  checkOptions(op, o, allowed);
+  if (o === undefined) return;
+  for (const k of ['temperature', 'topK', 'topP'] as const) {
+    if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'number') throw new TypeError(`${op}: ${k} must be a number, got ${typeof o[k]}`);
+  }
   if (o.temperature !== undefined && !(o.temperature >= 0 && Number.isFinite(o.temperature))) throw new RangeError(`${op}: temperature must be a finite number >= 0, got ${o.temperature}`);
   if (o.topK !== undefined && o.topK !== null && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new RangeError(`${op}: topK must be a positive integer, got ${o.topK}`);
   if (o.topP !== undefined && o.topP !== null && !(o.topP > 0 && o.topP <= 1)) throw new RangeError(`${op}: topP must be in (0, 1], got ${o.topP}`);
@@ -13,6 +21,7 @@ export function checkSamplingOptions(op: string, o: SamplingOptions): void {
 
 /** The probabilities sampling would draw from (after temperature, top-k and top-p), as float64. */
 export function samplingProbabilities(logits: ArrayLike<number>, opts: SamplingOptions = {}): Float64Array {
+  checkOptions('samplingProbabilities', opts, SAMPLING_KEYS);
   const n = logits.length;
   const temperature = opts.temperature ?? 1;
   const p = new Float64Array(n);
@@ -47,6 +56,7 @@ export function samplingProbabilities(logits: ArrayLike<number>, opts: SamplingO
 
 /** One token id drawn from the logits row; consumes one 32-bit number from the generator unless greedy. */
 export function sampleFromLogits(logits: ArrayLike<number>, opts: SamplingOptions, generator: Generator): number {
+  if (!generator || typeof generator.nextUint32 !== 'function') throw new TypeError('sampleFromLogits: expected a Generator as the third argument');
   const p = samplingProbabilities(logits, opts);
   if ((opts.temperature ?? 1) === 0) return p.indexOf(1);
   const u = generator.nextUint32() / 4294967296;

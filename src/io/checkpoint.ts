@@ -12,6 +12,7 @@ import { defaultGenerator, Generator, type GeneratorState } from '../tensor/gene
 import { writeFileAtomic, writeAll } from './atomic-write.js';
 import { loadSafetensors, saveSafetensors } from './safetensors.js';
 import { decodeStateTree, encodeStateTree, type JsonValue } from './state-tree.js';
+import { checkBoolean, checkOptions, optionKeys } from '../util/options.js';
 
 /** The safetensors metadata key holding the checkpoint's JSON. */
 export const CHECKPOINT_KEY = 'deepts.checkpoint';
@@ -84,6 +85,12 @@ type CheckpointHeader = {
 };
 
 const MODEL_PREFIX = 'model.';
+const SAVE_KEYS = optionKeys<SaveCheckpointOptions>({ model: true, optimizer: true, scheduler: true, step: true, epoch: true, config: true, generator: true, extra: true, sidecar: true });
+const LOAD_KEYS = optionKeys<LoadCheckpointOptions>({ model: true, optimizer: true, scheduler: true, generator: true });
+
+function checkPath(where: string, path: unknown): void {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`${where}: expected a file path, got ${typeof path === 'string' ? "''" : typeof path}`);
+}
 
 function checkStateful(where: string, what: string, x: unknown, methods: string[]): void {
   if (x === undefined) return;
@@ -93,6 +100,7 @@ function checkStateful(where: string, what: string, x: unknown, methods: string[
 
 /** Saves model, optimizer, scheduler, RNG and bookkeeping to one safetensors file (atomically). */
 export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void {
+  checkPath('saveCheckpoint', path);
   const where = `saveCheckpoint: ${path}`;
   if (typeof opts !== 'object' || opts === null) throw new TypeError(`${where}: expected options {model, step, ...}, found ${opts}`);
   if (opts.model === undefined) throw new TypeError(`${where}: options.model is required`);
@@ -105,6 +113,8 @@ export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void 
   }
   const generator = opts.generator === undefined ? defaultGenerator : opts.generator;
   if (generator !== null && !(generator instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator or null, found ${typeof generator}`);
+  checkOptions(where, opts, SAVE_KEYS);
+  if (opts.sidecar !== undefined) checkBoolean(where, 'sidecar', opts.sidecar);
 
   const tensors: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(opts.model.stateDict())) tensors[MODEL_PREFIX + name] = t;
@@ -171,6 +181,7 @@ function parseHeader(path: string, metadata: Record<string, string>): Checkpoint
  * scheduler state, and the RNG state (into the default generator unless told otherwise).
  */
 export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): Checkpoint {
+  checkPath('loadCheckpoint', path);
   const where = `loadCheckpoint: ${path}`;
   checkStateful(where, 'model', opts.model, ['stateDict', 'loadStateDict']);
   checkStateful(where, 'optimizer', opts.optimizer, ['stateDict', 'loadStateDict']);
@@ -178,6 +189,7 @@ export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): 
   if (opts.generator !== undefined && opts.generator !== null && !(opts.generator instanceof Generator)) {
     throw new TypeError(`${where}: generator must be a Generator or null, found ${typeof opts.generator}`);
   }
+  checkOptions(where, opts, LOAD_KEYS);
 
   const { tensors, metadata } = loadSafetensors(path);
   const header = parseHeader(path, metadata);

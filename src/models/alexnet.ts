@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export type AlexNetOptions = { numClasses?: number; dropout?: number; dtype?: DType; generator?: Generator };
 
@@ -18,6 +19,7 @@ export class AlexNet extends nn.Module {
 
   constructor(opts: AlexNetOptions = {}) {
     super();
+    checkOptions('AlexNet', opts, optionKeys<AlexNetOptions>({ numClasses: true, dropout: true, dtype: true, generator: true }));
     const o = { dtype: opts.dtype, generator: opts.generator };
     const p = opts.dropout ?? 0.5;
     this.features = new nn.Sequential(

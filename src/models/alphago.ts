@@ -10,6 +10,7 @@ import type { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
 import { relu, softmax } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export const GO_BOARD = 19;
 export const GO_FEATURE_PLANES = 48;
@@ -32,6 +33,7 @@ export class AlphaGoPolicy extends nn.Module {
 
   constructor(opts: AlphaGoPolicyOptions = {}) {
     super();
+    checkOptions('AlphaGoPolicy', opts, optionKeys<AlphaGoPolicyOptions>({ filters: true, inputPlanes: true, dtype: true, generator: true }));
     const k = opts.filters ?? 192, planes = opts.inputPlanes ?? GO_FEATURE_PLANES;
     const o = { dtype: opts.dtype, generator: opts.generator };
     this.filters = k;

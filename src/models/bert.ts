@@ -19,6 +19,7 @@ import { Parameter } from '../nn/parameter.js';
 import { geluFused } from '../nn/mlp-blocks.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../nn/transformer.js';
 import { normal_, zeros_ } from '../nn/init.js';
+import { checkOptions, describe, optionKeys } from '../util/options.js';
 
 export type BertConfig = {
   vocabSize: number;
@@ -38,7 +39,15 @@ export const BERT_BASE: BertConfig = {
   maxPositionEmbeddings: 512, typeVocabSize: 2, dropout: 0.1, layerNormEps: 1e-12,
 };
 
-export function checkBertConfig(op: string, c: BertConfig): void {
+export const BERT_CONFIG_KEYS = optionKeys<BertConfig>({
+  vocabSize: true, hiddenSize: true, numHiddenLayers: true, numAttentionHeads: true, intermediateSize: true,
+  maxPositionEmbeddings: true, typeVocabSize: true, dropout: true, layerNormEps: true,
+});
+const CALL_KEYS = ['tokenTypeIds', 'attentionMask'];
+
+export function checkBertConfig(op: string, c: BertConfig, allowed: readonly string[] = BERT_CONFIG_KEYS): void {
+  if (c === undefined) throw new TypeError(`${op}: expected a config {${allowed.join(', ')}}`);
+  checkOptions(`${op}: config`, c, allowed);
   for (const k of ['vocabSize', 'hiddenSize', 'numHiddenLayers', 'numAttentionHeads', 'intermediateSize', 'maxPositionEmbeddings', 'typeVocabSize'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`${op}: config.${k} must be a positive integer, got ${c[k]}`);
   }
@@ -114,6 +123,7 @@ export class BertModel extends Module {
 
   constructor(config: BertConfig, opts: { addPoolingLayer?: boolean; generator?: Generator } = {}) {
     super();
+    checkOptions('BertModel', opts, ['addPoolingLayer', 'generator']);
     checkBertConfig('BertModel', config);
     this.config = { ...config };
     const gen = opts.generator;
@@ -125,6 +135,7 @@ export class BertModel extends Module {
 
   /** ids (B, T) -> hidden states (B, T, H); attentionMask (B, T) is 1 for tokens, 0 for padding. */
   forward(ids: Tensor, opts: { tokenTypeIds?: Tensor | null; attentionMask?: Tensor | null } = {}): Tensor {
+    checkOptions('BertModel.forward', opts, CALL_KEYS);
     const x = this.embeddings.forward(ids, opts.tokenTypeIds);
     return this.encoder.forward(x, { srcKeyPaddingMask: paddingMaskFrom(opts.attentionMask) });
   }
@@ -164,6 +175,8 @@ export class BertForMaskedLM extends Module {
 
   constructor(config: BertConfig, opts: { generator?: Generator } = {}) {
     super();
+    checkOptions('BertForMaskedLM', opts, ['generator']);
+    checkBertConfig('BertForMaskedLM', config);
     this.bert = new BertModel(config, { addPoolingLayer: false, generator: opts.generator });
     this.cls = new MlmHead(config.hiddenSize, config.hiddenSize, config.vocabSize, config.layerNormEps, opts.generator);
     initBert(this.cls, opts.generator);
@@ -175,6 +188,7 @@ export class BertForMaskedLM extends Module {
 
   /** ids (B, T), labels (B, T) with −100 where nothing is predicted -> logits (B, T, V) and the MLM loss. */
   forward(ids: Tensor, labels?: Tensor | null, opts: { tokenTypeIds?: Tensor | null; attentionMask?: Tensor | null } = {}): MlmOutput {
+    if (labels !== undefined && labels !== null && !(labels instanceof Tensor)) throw new TypeError(`BertForMaskedLM.forward: labels must be a Tensor or null, got ${describe(labels)}`);
     const h = this.bert.forward(ids, opts);
     const logits = this.cls.forward(h, this.bert.embeddings.wordEmbeddings.weight);
     return { logits, loss: labels ? mlmLoss(logits, labels) : null };

@@ -9,6 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { cat, relu } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 type O = { dtype?: DType; generator?: Generator };
 
@@ -19,6 +20,7 @@ export class BasicConv2d extends nn.Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts: { stride?: number; padding?: number } & O = {}) {
     super();
+    checkOptions('BasicConv2d', opts, ['stride', 'padding', 'dtype', 'generator']);
     this.conv = new nn.Conv2d(inChannels, outChannels, kernelSize, { stride: opts.stride, padding: opts.padding, bias: false, dtype: opts.dtype, generator: opts.generator });
     this.bn = new nn.BatchNorm2d(outChannels, { eps: 0.001, dtype: opts.dtype });
   }
@@ -37,11 +39,13 @@ export class Inception extends nn.Module {
 
   constructor(inChannels: number, ch1x1: number, ch3x3red: number, ch3x3: number, ch5x5red: number, ch5x5: number, poolProj: number, o: O & { branch3Kernel?: 3 | 5 } = {}) {
     super();
+    checkOptions('Inception', o, ['branch3Kernel', 'dtype', 'generator']);
     const k = o.branch3Kernel ?? 3;
-    this.branch1 = new BasicConv2d(inChannels, ch1x1, 1, o);
-    this.branch2 = new nn.Sequential(new BasicConv2d(inChannels, ch3x3red, 1, o), new BasicConv2d(ch3x3red, ch3x3, 3, { padding: 1, ...o }));
-    this.branch3 = new nn.Sequential(new BasicConv2d(inChannels, ch5x5red, 1, o), new BasicConv2d(ch5x5red, ch5x5, k, { padding: (k - 1) / 2, ...o }));
-    this.branch4 = new nn.Sequential(new nn.MaxPool2d(3, { stride: 1, padding: 1, ceilMode: true }), new BasicConv2d(inChannels, poolProj, 1, o));
+    const c = { dtype: o.dtype, generator: o.generator };
+    this.branch1 = new BasicConv2d(inChannels, ch1x1, 1, c);
+    this.branch2 = new nn.Sequential(new BasicConv2d(inChannels, ch3x3red, 1, c), new BasicConv2d(ch3x3red, ch3x3, 3, { padding: 1, ...c }));
+    this.branch3 = new nn.Sequential(new BasicConv2d(inChannels, ch5x5red, 1, c), new BasicConv2d(ch5x5red, ch5x5, k, { padding: (k - 1) / 2, ...c }));
+    this.branch4 = new nn.Sequential(new nn.MaxPool2d(3, { stride: 1, padding: 1, ceilMode: true }), new BasicConv2d(inChannels, poolProj, 1, c));
   }
 
   forward(x: Tensor): Tensor {
@@ -81,6 +85,8 @@ export type GoogLeNetOptions = O & {
   dropout?: number;
 };
 
+const GOOGLENET_KEYS = optionKeys<GoogLeNetOptions>({ numClasses: true, auxLogits: true, branch3Kernel: true, dropout: true, dtype: true, generator: true });
+
 export class GoogLeNet extends nn.Module {
   conv1: BasicConv2d;
   maxpool1: nn.MaxPool2d;
@@ -106,13 +112,15 @@ export class GoogLeNet extends nn.Module {
 
   constructor(opts: GoogLeNetOptions = {}) {
     super();
-    const o = { dtype: opts.dtype, generator: opts.generator, branch3Kernel: opts.branch3Kernel };
+    checkOptions('GoogLeNet', opts, GOOGLENET_KEYS);
+    const layer = { dtype: opts.dtype, generator: opts.generator };
+    const o = { ...layer, branch3Kernel: opts.branch3Kernel };
     const classes = opts.numClasses ?? 1000;
     const pool = (k: number): nn.MaxPool2d => new nn.MaxPool2d(k, { stride: 2, ceilMode: true });
-    this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...o });
+    this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...layer });
     this.maxpool1 = pool(3);
-    this.conv2 = new BasicConv2d(64, 64, 1, o);
-    this.conv3 = new BasicConv2d(64, 192, 3, { padding: 1, ...o });
+    this.conv2 = new BasicConv2d(64, 64, 1, layer);
+    this.conv3 = new BasicConv2d(64, 192, 3, { padding: 1, ...layer });
     this.maxpool2 = pool(3);
     this.inception3a = new Inception(192, 64, 96, 128, 16, 32, 32, o);
     this.inception3b = new Inception(256, 128, 128, 192, 32, 96, 64, o);
@@ -125,11 +133,11 @@ export class GoogLeNet extends nn.Module {
     this.maxpool4 = pool(2);
     this.inception5a = new Inception(832, 256, 160, 320, 32, 128, 128, o);
     this.inception5b = new Inception(832, 384, 192, 384, 48, 128, 128, o);
-    this.aux1 = opts.auxLogits ? new InceptionAux(512, classes, o) : null;
-    this.aux2 = opts.auxLogits ? new InceptionAux(528, classes, o) : null;
+    this.aux1 = opts.auxLogits ? new InceptionAux(512, classes, layer) : null;
+    this.aux2 = opts.auxLogits ? new InceptionAux(528, classes, layer) : null;
     this.avgpool = new nn.AdaptiveAvgPool2d(1);
     this.dropout = new nn.Dropout(opts.dropout ?? 0.2, { generator: opts.generator });
-    this.fc = new nn.Linear(1024, classes, o);
+    this.fc = new nn.Linear(1024, classes, layer);
   }
 
   /** The logits and, while training with auxLogits, the two auxiliary classifiers' logits. */

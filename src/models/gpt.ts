@@ -18,6 +18,7 @@ import { geluFused } from '../nn/mlp-blocks.js';
 import { LayerKVCache } from '../nn/attention.js';
 import { normal_, zeros_ } from '../nn/init.js';
 import { AdamW } from '../optim/adamw.js';
+import { checkOptions, describe, optionKeys } from '../util/options.js';
 
 export type GPTConfig = {
   blockSize: number;
@@ -35,7 +36,12 @@ export type GPTConfig = {
 /** GPT-2 small (124M) as nanoGPT defines it. */
 export const GPT2_CONFIG: GPTConfig = { blockSize: 1024, vocabSize: 50257, nLayer: 12, nHead: 12, nEmbd: 768, dropout: 0, bias: true, geluApproximate: 'tanh' };
 
+const GPT_CONFIG_KEYS = optionKeys<GPTConfig>({ blockSize: true, vocabSize: true, nLayer: true, nHead: true, nEmbd: true, dropout: true, bias: true, geluApproximate: true });
+const FORWARD_KEYS = ['caches', 'allLogits'];
+
 export function checkGPTConfig(c: GPTConfig): GPTConfig {
+  if (c === undefined) throw new TypeError(`GPT: expected a config {${GPT_CONFIG_KEYS.join(', ')}}`);
+  checkOptions('GPT: config', c, GPT_CONFIG_KEYS);
   for (const k of ['blockSize', 'vocabSize', 'nLayer', 'nHead', 'nEmbd'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`GPT: config.${k} must be a positive integer, got ${c[k]}`);
   }
@@ -152,7 +158,8 @@ export class GPT extends Module {
 
   constructor(config: GPTConfig, opts: { generator?: Generator } = {}) {
     super();
-    this.config = checkGPTConfig({ ...config });
+    checkOptions('GPT', opts, ['generator']);
+    this.config = checkGPTConfig(config && { ...config });
     const gen = opts.generator;
     this.transformer = new GPTTransformer(this.config, gen);
     this.lmHead = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator: gen });
@@ -190,6 +197,8 @@ export class GPT extends Module {
    * With caches (one per layer) the ids continue the cached sequence.
    */
   forward(idx: Tensor, targets?: Tensor | null, opts: { caches?: readonly LayerKVCache[]; allLogits?: boolean } = {}): GPTOutput {
+    checkOptions('GPT.forward', opts, FORWARD_KEYS);
+    if (targets !== undefined && targets !== null && !(targets instanceof Tensor)) throw new TypeError(`GPT.forward: targets must be a Tensor or null, got ${describe(targets)}`);
     if (idx.ndim !== 2 || idx.dtype !== 'int32') throw new RangeError(`GPT: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
     const [, T] = idx.shape as [number, number];
     const past = opts.caches?.[0]?.length ?? 0;
@@ -226,6 +235,7 @@ export class GPT extends Module {
    * (matmul weights and embeddings), none on biases and LayerNorm gains.
    */
   configureOptimizers(opts: { weightDecay: number; lr: number; betas: [number, number] }): AdamW {
+    checkOptions('GPT.configureOptimizers', opts, ['weightDecay', 'lr', 'betas']);
     const decay: Tensor[] = [], noDecay: Tensor[] = [];
     for (const p of this.parameters()) (p.ndim >= 2 ? decay : noDecay).push(p);
     const groups = [{ params: decay, weightDecay: opts.weightDecay }];

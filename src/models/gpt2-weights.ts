@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { loadSafetensors, parseSafetensors } from '../io/safetensors.js';
-import { GPT, type GPTConfig } from './gpt.js';
+import { GPT, checkGPTConfig, type GPTConfig } from './gpt.js';
+import { checkOptions, describe, optionKeys } from '../util/options.js';
 
 /** GPT-2's head counts by width (small, medium, large, xl), used when no config says otherwise. */
 const HEADS_BY_WIDTH: Record<number, number> = { 768: 12, 1024: 16, 1280: 20, 1600: 25 };
@@ -29,7 +30,10 @@ function fail(source: string, msg: string): never {
 }
 
 /** The GPT config a Hugging Face GPT-2 state dict implies (shapes; heads from opts). */
+const GPT2_LOAD_KEYS = optionKeys<Gpt2LoadOptions>({ nHead: true, blockSize: true });
+
 export function gpt2ConfigFrom(hf: Record<string, Tensor>, source: string, opts: Gpt2LoadOptions = {}): GPTConfig {
+  checkOptions('loadGpt2Weights', opts, GPT2_LOAD_KEYS);
   const wte = hf['wte.weight'], wpe = hf['wpe.weight'];
   if (!wte || !wpe) fail(source, `no wte.weight / wpe.weight: not a GPT-2 state dict (keys: ${Object.keys(hf).slice(0, 6).join(', ')}, …)`);
   const [vocabSize, nEmbd] = wte.shape as [number, number];
@@ -45,6 +49,7 @@ export function gpt2ConfigFrom(hf: Record<string, Tensor>, source: string, opts:
 
 /** Our state dict from a Hugging Face GPT-2 one (Conv1D weights transposed into Linear layout). */
 export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, source = 'state dict'): Record<string, Tensor> {
+  checkGPTConfig(config);
   const hf: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(hfIn)) hf[k.startsWith('transformer.') ? k.slice('transformer.'.length) : k] = v;
   const used = new Set<string>();
@@ -88,6 +93,8 @@ export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, s
  * path, n_head/n_positions in a config.json beside it are honoured.
  */
 export function loadGpt2Weights(file: string | Uint8Array, opts: Gpt2LoadOptions = {}): GPT {
+  checkOptions('loadGpt2Weights', opts, GPT2_LOAD_KEYS);
+  if (typeof file !== 'string' && !(file instanceof Uint8Array)) throw new TypeError(`loadGpt2Weights: expected a path or the file's bytes, got ${describe(file)}`);
   const source = typeof file === 'string' ? file : '<bytes>';
   const hf = typeof file === 'string' ? loadSafetensors(file).tensors : parseSafetensors(file, source).tensors;
   const o = { ...opts };

@@ -11,8 +11,10 @@ import { GoogLeNet } from './googlenet.js';
 import { resnet18, resnet34, resnet50 } from './resnet.js';
 import { seResnet50 } from './senet.js';
 import { AlphaGoPolicy } from './alphago.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export type BuildOptions = { numClasses?: number; dtype?: DType; generator?: Generator };
+const BUILD_KEYS = optionKeys<BuildOptions>({ numClasses: true, dtype: true, generator: true });
 
 export type ModelEntry = {
   /** One line: what it is and where it comes from. */
@@ -28,7 +30,10 @@ export const MODELS: Record<string, ModelEntry> = {
   'mlp': {
     summary: 'the playground MLP: 4 inputs (x1, x2, sin x1, sin x2), two tanh layers of 16, 2 classes (deepts train mlp)',
     inputShape: [4],
-    build: (o = {}) => mlp({ inputs: 4, hidden: [16, 16], outputs: o.numClasses ?? 2, activation: 'tanh', generator: o.generator }),
+    build: (o = {}) => {
+      const m = mlp({ inputs: 4, hidden: [16, 16], outputs: o.numClasses ?? 2, activation: 'tanh', generator: o.generator });
+      return o.dtype ? m.to(o.dtype) : m;
+    },
   },
   'lenet5': {
     summary: 'LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, 28×28 digits',
@@ -86,7 +91,10 @@ export const MODELS: Record<string, ModelEntry> = {
   'alphago-policy': {
     summary: "AlphaGo's policy network (Silver et al. 2016): 19×19×48 input, 5×5 conv 192, 11 × 3×3 conv 192, 1×1 conv 1 + per-point bias, softmax over 361",
     inputShape: [48, 19, 19],
-    build: (o = {}) => new AlphaGoPolicy({ dtype: o.dtype, generator: o.generator }),
+    build: (o = {}) => {
+      if (o.numClasses !== undefined && o.numClasses !== 361) throw new RangeError(`buildModel: alphago-policy always has 361 outputs (one per point), got numClasses ${o.numClasses}`);
+      return new AlphaGoPolicy({ dtype: o.dtype, generator: o.generator });
+    },
   },
 };
 
@@ -98,6 +106,7 @@ export function listModels(): string[] {
 export function buildModel(name: string, opts: BuildOptions = {}): Module {
   const entry = MODELS[name];
   if (!entry) throw new RangeError(`buildModel: unknown model '${name}', expected one of ${listModels().join(', ')}`);
+  checkOptions('buildModel', opts, BUILD_KEYS);
   return entry.build(opts);
 }
 

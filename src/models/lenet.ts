@@ -12,6 +12,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { avgPool2d, maxPool2d, relu, tanh } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export type LeNet5Options = {
   /** 'relu' (default) or the original's 'tanh'. */
@@ -36,6 +37,7 @@ export class LeNet5 extends nn.Module {
 
   constructor(opts: LeNet5Options = {}) {
     super();
+    checkOptions('LeNet5', opts, optionKeys<LeNet5Options>({ activation: true, pool: true, inChannels: true, numClasses: true, dtype: true, generator: true }));
     this.activation = opts.activation ?? 'relu';
     this.pool = opts.pool ?? 'max';
     if (this.activation !== 'relu' && this.activation !== 'tanh') throw new RangeError(`LeNet5: activation must be 'relu' or 'tanh', got '${String(opts.activation)}'`);

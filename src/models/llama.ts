@@ -15,6 +15,7 @@ import { RotaryEmbedding } from '../nn/positional.js';
 import { SwiGLU, swigluHidden } from '../nn/mlp-blocks.js';
 import { LayerKVCache } from '../nn/attention.js';
 import { normal_ } from '../nn/init.js';
+import { checkOptions, describe, optionKeys } from '../util/options.js';
 
 export type LlamaConfig = {
   dim: number;
@@ -32,7 +33,12 @@ export type LlamaConfig = {
 
 export const LLAMA_DEFAULTS = { multipleOf: 256, normEps: 1e-6, blockSize: 2048, ropeTheta: 10000 };
 
+const LLAMA_CONFIG_KEYS = optionKeys<LlamaConfig>({ dim: true, nLayers: true, nHeads: true, vocabSize: true, multipleOf: true, ffnDimMultiplier: true, normEps: true, blockSize: true, ropeTheta: true });
+const FORWARD_KEYS = ['caches', 'allLogits'];
+
 export function checkLlamaConfig(c: LlamaConfig): LlamaConfig {
+  if (c === undefined) throw new TypeError(`Llama: expected a config {${LLAMA_CONFIG_KEYS.join(', ')}}`);
+  checkOptions('Llama: config', c, LLAMA_CONFIG_KEYS);
   for (const k of ['dim', 'nLayers', 'nHeads', 'vocabSize', 'multipleOf', 'blockSize'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`Llama: config.${k} must be a positive integer, got ${c[k]}`);
   }
@@ -102,7 +108,8 @@ export class Llama extends Module {
 
   constructor(config: LlamaConfig, opts: { generator?: Generator } = {}) {
     super();
-    this.config = checkLlamaConfig({ ...config });
+    checkOptions('Llama', opts, ['generator']);
+    this.config = checkLlamaConfig(config && { ...config });
     const gen = opts.generator;
     this.tokEmbeddings = new Embedding(config.vocabSize, config.dim, { generator: gen });
     this.layers = new ModuleList(Array.from({ length: config.nLayers }, () => new TransformerBlock(this.config, gen)));
@@ -116,6 +123,8 @@ export class Llama extends Module {
 
   /** Same contract as GPT.forward: targets give every position's logits and the loss, else the last position's logits. */
   forward(idx: Tensor, targets?: Tensor | null, opts: { caches?: readonly LayerKVCache[]; allLogits?: boolean } = {}): { logits: Tensor; loss: Tensor | null } {
+    checkOptions('Llama.forward', opts, FORWARD_KEYS);
+    if (targets !== undefined && targets !== null && !(targets instanceof Tensor)) throw new TypeError(`Llama.forward: targets must be a Tensor or null, got ${describe(targets)}`);
     if (idx.ndim !== 2 || idx.dtype !== 'int32') throw new RangeError(`Llama: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
     const T = idx.shape[1]!;
     const past = opts.caches?.[0]?.length ?? 0;

@@ -3,6 +3,7 @@
 // for classification, values for regression).
 import type { Generator } from '../tensor/generator.js';
 import * as nn from '../nn/index.js';
+import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export const MLP_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'leaky-relu', 'elu', 'maxout', 'gelu', 'silu', 'softplus'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
@@ -38,7 +39,13 @@ function activationModule(name: MlpActivation, leakySlope: number): nn.Module {
 }
 
 /** mlp({inputs: 2, hidden: [8, 8], outputs: 2, activation: 'tanh'}) -> Sequential(Linear, Tanh, Linear, Tanh, Linear). */
+const MLP_KEYS = optionKeys<MlpOptions>({ inputs: true, hidden: true, outputs: true, activation: true, dropout: true, leakySlope: true, generator: true });
+
 export function mlp(opts: MlpOptions): nn.Sequential {
+  if (opts === undefined) throw new TypeError(`mlp: expected options {${MLP_KEYS.join(', ')}}`);
+  checkOptions('mlp', opts, MLP_KEYS);
+  if (!Array.isArray(opts.hidden)) throw new TypeError(`mlp: hidden must be an array of layer widths such as [8, 8], got ${typeof opts.hidden}`);
+  if (opts.leakySlope !== undefined) checkNumber('mlp', 'leakySlope', opts.leakySlope);
   const { inputs, hidden, outputs, activation = 'relu', dropout = 0, leakySlope = 0.01, generator } = opts;
   const positive = (what: string, n: number): void => {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`mlp: ${what} must be a positive integer, got ${n}`);

@@ -10,6 +10,7 @@ import { LLAMA_DEFAULTS } from './llama.js';
 import type { BertConfig } from './bert.js';
 import type { AlbertConfig } from './albert.js';
 import { swigluHidden } from '../nn/mlp-blocks.js';
+import { checkOptions } from '../util/options.js';
 
 /** GPT (nanoGPT layout, tied lm head): embeddings + L·(12d² + 13d with biases, 12d² + 2d without) + final norm. */
 export function gptParamCount(c: Pick<GPTConfig, 'vocabSize' | 'blockSize' | 'nLayer' | 'nEmbd' | 'bias'>): number {
@@ -30,6 +31,7 @@ function encoderLayerParams(h: number, inter: number): number {
 
 /** BertModel: embeddings (word, position, type, LayerNorm) + layers (+ pooler). */
 export function bertParamCount(c: BertConfig, opts: { pooler?: boolean } = {}): number {
+  checkOptions('bertParamCount', opts, ['pooler']);
   const h = c.hiddenSize;
   const emb = (c.vocabSize + c.maxPositionEmbeddings + c.typeVocabSize) * h + 2 * h;
   return emb + c.numHiddenLayers * encoderLayerParams(h, c.intermediateSize) + (opts.pooler ?? true ? h * h + h : 0);
@@ -37,6 +39,7 @@ export function bertParamCount(c: BertConfig, opts: { pooler?: boolean } = {}): 
 
 /** AlbertModel: E-wide embeddings + the E→H projection + ONE shared layer (+ pooler). */
 export function albertParamCount(c: AlbertConfig, opts: { pooler?: boolean } = {}): number {
+  checkOptions('albertParamCount', opts, ['pooler']);
   const e = c.embeddingSize, h = c.hiddenSize;
   const emb = (c.vocabSize + c.maxPositionEmbeddings + c.typeVocabSize) * e + 2 * e;
   return emb + (e * h + h) + encoderLayerParams(h, c.intermediateSize) + (opts.pooler ?? true ? h * h + h : 0);

@@ -9,6 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { add, relu } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export type LayerOptions = { dtype?: DType; generator?: Generator };
 
@@ -102,6 +103,8 @@ export class ResNet extends nn.Module {
   constructor(block: ResNetBlock, layers: readonly [number, number, number, number], opts: ResNetOptions = {}) {
     super();
     if (block !== 'basic' && block !== 'bottleneck') throw new RangeError(`ResNet: block must be 'basic' or 'bottleneck', got '${String(block)}'`);
+    checkOptions('ResNet', opts, optionKeys<ResNetOptions>({ numClasses: true, attention: true, dtype: true, generator: true }));
+    if (opts.attention !== undefined && typeof opts.attention !== 'function') throw new TypeError('ResNet: attention must be a function (channels) => Module');
     if (opts.attention && block !== 'bottleneck') throw new RangeError('ResNet: attention (SE) is only built into bottleneck blocks');
     const o: LayerOptions = { dtype: opts.dtype, generator: opts.generator };
     const expansion = block === 'basic' ? BasicBlock.expansion : Bottleneck.expansion;

@@ -6,6 +6,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { mul, relu, sigmoid } from '../ops/index.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 import { ResNet, type LayerOptions, type ResNetOptions } from './resnet.js';
 
 export class SqueezeExcitation extends nn.Module {
@@ -41,5 +42,8 @@ export class SqueezeExcitation extends nn.Module {
 
 export type SeResNetOptions = Omit<ResNetOptions, 'attention'> & { reduction?: number };
 
-export const seResnet50 = (opts: SeResNetOptions = {}): ResNet =>
-  new ResNet('bottleneck', [3, 4, 6, 3], { ...opts, attention: (c) => new SqueezeExcitation(c, opts.reduction ?? 16, { dtype: opts.dtype, generator: opts.generator }) });
+export const seResnet50 = (opts: SeResNetOptions = {}): ResNet => {
+  checkOptions('seResnet50', opts, optionKeys<SeResNetOptions>({ numClasses: true, reduction: true, dtype: true, generator: true }));
+  const { reduction, ...resnet } = opts;
+  return new ResNet('bottleneck', [3, 4, 6, 3], { ...resnet, attention: (c) => new SqueezeExcitation(c, reduction ?? 16, { dtype: opts.dtype, generator: opts.generator }) });
+};

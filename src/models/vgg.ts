@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import * as nn from '../nn/index.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 /** The paper's configurations: numbers are 3×3 conv widths, 'M' a 2×2 max pool. */
 export const VGG_CONFIGS = {
@@ -25,6 +26,8 @@ export class VGG extends nn.Module {
 
   constructor(config: readonly (number | 'M')[], opts: VggOptions = {}) {
     super();
+    if (!Array.isArray(config)) throw new TypeError(`VGG: config must be an array of channel counts and 'M', got ${typeof config}`);
+    checkOptions('VGG', opts, optionKeys<VggOptions>({ numClasses: true, batchNorm: true, dropout: true, dtype: true, generator: true }));
     const o = { dtype: opts.dtype, generator: opts.generator };
     const layers: nn.Module[] = [];
     let channels = 3;

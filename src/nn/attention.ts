@@ -13,6 +13,7 @@ import { getBackend } from '../backend/registry.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import type { RotaryEmbedding } from './positional.js';
+import { checkBoolean, checkNumber, checkOptions, describe, optionKeys } from '../util/options.js';
 
 /**
  * One attention layer's key/value cache for generation: (B, H, capacity, D) buffers and how many
@@ -25,6 +26,7 @@ export class LayerKVCache {
   length = 0;
 
   constructor(readonly capacity: number) {
+    checkNumber('LayerKVCache', 'capacity', capacity);
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`LayerKVCache: capacity must be a positive integer, got ${capacity}`);
   }
 
@@ -69,6 +71,13 @@ export type AttentionCallOptions = {
   rotary?: RotaryEmbedding | null;
 };
 
+const MHA_KEYS = optionKeys<MultiheadAttentionOptions>({ dropout: true, bias: true, kdim: true, vdim: true, dtype: true, generator: true });
+const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({ keyPaddingMask: true, attnMask: true, isCausal: true, cache: true, rotary: true });
+
+function checkMask(name: string, t: unknown): void {
+  if (t !== undefined && t !== null && !(t instanceof Tensor)) throw new TypeError(`MultiheadAttention.forward: ${name} must be a Tensor or null, got ${describe(t)}`);
+}
+
 export class MultiheadAttention extends Module {
   readonly embedDim: number;
   readonly numHeads: number;
@@ -82,6 +91,11 @@ export class MultiheadAttention extends Module {
 
   constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
+    checkNumber('MultiheadAttention', 'embedDim', embedDim);
+    checkNumber('MultiheadAttention', 'numHeads', numHeads);
+    checkOptions('MultiheadAttention', opts, MHA_KEYS);
+    if (opts.dropout !== undefined) checkNumber('MultiheadAttention', 'dropout', opts.dropout);
+    if (opts.bias !== undefined) checkBoolean('MultiheadAttention', 'bias', opts.bias);
     if (!Number.isInteger(embedDim) || embedDim < 1) throw new RangeError(`MultiheadAttention: embedDim must be a positive integer, got ${embedDim}`);
     if (!Number.isInteger(numHeads) || numHeads < 1 || embedDim % numHeads !== 0) {
       throw new RangeError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
@@ -108,6 +122,10 @@ export class MultiheadAttention extends Module {
 
   /** query (B, Tq, E), key (B, Tk, kdim), value (B, Tk, vdim) -> (B, Tq, E). key and value default to query (self-attention). */
   forward(query: Tensor, key: Tensor = query, value: Tensor = key, opts: AttentionCallOptions = {}): Tensor {
+    checkOptions('MultiheadAttention.forward', opts, MHA_CALL_KEYS);
+    if (opts.isCausal !== undefined) checkBoolean('MultiheadAttention.forward', 'isCausal', opts.isCausal);
+    checkMask('attnMask', opts.attnMask);
+    checkMask('keyPaddingMask', opts.keyPaddingMask);
     for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) {
       if (t.ndim !== 3) throw new RangeError(`MultiheadAttention: ${n} must be (B, T, E), got ${shapeStr(t.shape)}`);
     }

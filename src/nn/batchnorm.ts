@@ -7,6 +7,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { batchNorm } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type BatchNormOptions = {
   /** Added to the variance (default 1e-5). */
@@ -19,6 +20,7 @@ export type BatchNormOptions = {
   trackRunningStats?: boolean;
   dtype?: DType;
 };
+const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true, dtype: true });
 
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
@@ -35,6 +37,12 @@ abstract class BatchNormBase extends Module {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     const op = this.constructor.name;
+    checkNumber(op, 'numFeatures', numFeatures);
+    checkOptions(op, opts, BATCH_NORM_KEYS);
+    if (opts.eps !== undefined) checkNumber(op, 'eps', opts.eps);
+    if (opts.momentum !== undefined && opts.momentum !== null) checkNumber(op, 'momentum', opts.momentum);
+    if (opts.affine !== undefined) checkBoolean(op, 'affine', opts.affine);
+    if (opts.trackRunningStats !== undefined) checkBoolean(op, 'trackRunningStats', opts.trackRunningStats);
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${op}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.numFeatures = numFeatures;
     this.eps = opts.eps ?? 1e-5;

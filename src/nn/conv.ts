@@ -8,6 +8,7 @@ import { conv1d, conv2d, convTranspose2d, toPair, type Pair } from '../ops/conv.
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type ConvOptions = {
   stride?: Pair;
@@ -23,7 +24,18 @@ export type ConvOptions = {
 export type Conv1dOptions = Omit<ConvOptions, 'stride' | 'padding' | 'dilation'> & { stride?: number; padding?: number | 'valid' | 'same'; dilation?: number };
 export type ConvTranspose2dOptions = Omit<ConvOptions, 'padding'> & { padding?: Pair; outputPadding?: Pair };
 
-function checkChannels(op: string, inChannels: number, outChannels: number, groups: number): void {
+const CONV_KEYS = optionKeys<ConvOptions>({ stride: true, padding: true, dilation: true, groups: true, bias: true, dtype: true, generator: true });
+const CONV_TRANSPOSE_KEYS = optionKeys<ConvTranspose2dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true, bias: true, dtype: true, generator: true });
+/** torch.nn's positional order after the kernel size. */
+const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups', 'bias'];
+const CONV_TRANSPOSE_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation'];
+type ConvRest<P> = [padding?: P | 'valid' | 'same', dilation?: P, groups?: number, bias?: boolean];
+
+function checkChannels(op: string, inChannels: number, outChannels: number, groups: number, bias?: unknown): void {
+  checkNumber(op, 'inChannels', inChannels);
+  checkNumber(op, 'outChannels', outChannels);
+  checkNumber(op, 'groups', groups);
+  if (bias !== undefined) checkBoolean(op, 'bias', bias);
   for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
   }
@@ -58,10 +70,12 @@ export class Conv2d extends Module {
   weight: Parameter; // (out, in/groups, kH, kW)
   bias: Parameter | null; // (out,)
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvOptions = {}) {
+  /** new Conv2d(1, 4, 3, {stride: 2, padding: 1}), or PyTorch's positional new Conv2d(1, 4, 3, 2, 1). */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvOptions | Pair = {}, ...rest: ConvRest<Pair>) {
     super();
+    opts = positionalOptions<ConvOptions>('Conv2d', opts, rest, CONV_POSITIONAL, CONV_KEYS);
     const groups = opts.groups ?? 1;
-    checkChannels('Conv2d', inChannels, outChannels, groups);
+    checkChannels('Conv2d', inChannels, outChannels, groups, opts.bias);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = toPair('Conv2d', 'kernelSize', kernelSize, 1, 1);
@@ -105,10 +119,12 @@ export class Conv1d extends Module {
   weight: Parameter; // (out, in/groups, k)
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: Conv1dOptions = {}) {
+  /** new Conv1d(1, 4, 3, {stride: 2}), or PyTorch's positional new Conv1d(1, 4, 3, 2). */
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts: Conv1dOptions | number = {}, ...rest: ConvRest<number>) {
     super();
+    opts = positionalOptions<Conv1dOptions>('Conv1d', opts, rest, CONV_POSITIONAL, CONV_KEYS);
     const groups = opts.groups ?? 1;
-    checkChannels('Conv1d', inChannels, outChannels, groups);
+    checkChannels('Conv1d', inChannels, outChannels, groups, opts.bias);
     const one = (name: string, v: unknown, fallback: number, min: number): number => {
       const x = v ?? fallback;
       if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new RangeError(`Conv1d: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
@@ -161,11 +177,14 @@ export class ConvTranspose2d extends Module {
   weight: Parameter; // (in, out/groups, kH, kW)
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions = {}) {
+  /** new ConvTranspose2d(4, 1, 3, {stride: 2}), or PyTorch's positional (stride, padding, outputPadding, groups, bias, dilation). */
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions | Pair = {},
+    ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, bias?: boolean, dilation?: Pair]) {
     super();
     const op = 'ConvTranspose2d';
+    opts = positionalOptions<ConvTranspose2dOptions>(op, opts, rest, CONV_TRANSPOSE_POSITIONAL, CONV_TRANSPOSE_KEYS);
     const groups = opts.groups ?? 1;
-    checkChannels(op, inChannels, outChannels, groups);
+    checkChannels(op, inChannels, outChannels, groups, opts.bias);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = toPair(op, 'kernelSize', kernelSize, 1, 1);

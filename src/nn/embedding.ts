@@ -8,8 +8,10 @@ import { embedding } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { normal_ } from './init.js';
+import { checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type EmbeddingOptions = { paddingIdx?: number | null; dtype?: DType; generator?: Generator };
+const EMBEDDING_KEYS = optionKeys<EmbeddingOptions>({ paddingIdx: true, dtype: true, generator: true });
 
 export class Embedding extends Module {
   readonly numEmbeddings: number;
@@ -17,8 +19,13 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   weight: Parameter; // (numEmbeddings, embeddingDim)
 
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+  /** new Embedding(100, 16, {paddingIdx: 0}), or PyTorch's positional new Embedding(100, 16, 0). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions | number = {}) {
     super();
+    opts = positionalOptions<EmbeddingOptions>('Embedding', opts, [], ['paddingIdx'], EMBEDDING_KEYS);
+    checkNumber('Embedding', 'numEmbeddings', numEmbeddings);
+    checkNumber('Embedding', 'embeddingDim', embeddingDim);
+    if (opts.paddingIdx !== undefined && opts.paddingIdx !== null) checkNumber('Embedding', 'paddingIdx', opts.paddingIdx);
     for (const [what, n] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Embedding: ${what} must be a positive integer, got ${n}`);
     }

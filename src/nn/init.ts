@@ -7,6 +7,10 @@ import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { normal as normalTensor, uniform as uniformTensor } from '../tensor/creation.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { copy_ } from '../ops/inplace.js';
+import { checkNumber, checkOptions } from '../util/options.js';
+
+const INIT_KEYS = ['generator'];
+const KAIMING_KEYS = ['a', 'mode', 'nonlinearity', 'generator'];
 
 export type InitOptions = { generator?: Generator };
 export type Nonlinearity =
@@ -53,6 +57,9 @@ function fan(t: Tensor, mode: FanMode): number {
 /** Fills t with U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   checkFloat('uniform_', t);
+  checkNumber('uniform_', 'a', a);
+  checkNumber('uniform_', 'b', b);
+  checkOptions('uniform_', opts, INIT_KEYS);
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
   const values = uniformTensor(t.shape, a, b, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
@@ -61,12 +68,16 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 /** Fills t with N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   checkFloat('normal_', t);
+  checkNumber('normal_', 'mean', mean);
+  checkNumber('normal_', 'std', std);
+  checkOptions('normal_', opts, INIT_KEYS);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
   const values = normalTensor(t.shape, mean, std, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
+  checkNumber('constant_', 'value', value);
   return noGrad(() => copy_(t, value));
 }
 
@@ -80,6 +91,8 @@ export function ones_(t: Tensor): Tensor {
 
 /** Glorot: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  checkNumber('xavierUniform_', 'gain', gain);
+  checkOptions('xavierUniform_', opts, INIT_KEYS);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -a, a, opts);
@@ -87,6 +100,8 @@ export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Ten
 
 /** Glorot: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  checkNumber('xavierNormal_', 'gain', gain);
+  checkOptions('xavierNormal_', opts, INIT_KEYS);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
@@ -95,6 +110,8 @@ export type KaimingOptions = InitOptions & { a?: number; mode?: FanMode; nonline
 
 function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
   checkFloat(op, t);
+  checkOptions(op, opts, KAIMING_KEYS);
+  if (opts.a !== undefined) checkNumber(op, 'a', opts.a);
   const n = fan(t, opts.mode ?? 'fanIn');
   if (n === 0) throw new RangeError(`${op}: cannot initialize a tensor with zero fan, shape ${shapeStr(t.shape)}`);
   return calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(n);
@@ -103,10 +120,10 @@ function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
 /** He: U(−b, b) with b = gain·√(3 / fan); defaults a=0, mode 'fanIn', nonlinearity 'leaky_relu' as PyTorch. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, opts);
-  return uniform_(t, -bound, bound, opts);
+  return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** He: N(0, std²) with std = gain / √fan. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), opts);
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts), { generator: opts.generator });
 }

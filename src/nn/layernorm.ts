@@ -5,10 +5,13 @@ import type { DType } from '../tensor/dtype.js';
 import { layerNorm } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { checkBoolean, checkNumber, describe, optionKeys, positionalOptions } from '../util/options.js';
 
 export type LayerNormOptions = { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType };
+const LAYER_NORM_KEYS = optionKeys<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true, dtype: true });
 
 export function checkNormalizedShape(op: string, normalizedShape: number | readonly number[]): number[] {
+  if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) throw new TypeError(`${op}: normalizedShape must be a number or a list of numbers, got ${describe(normalizedShape)}`);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   if (!ns.length || ns.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`${op}: normalizedShape must be positive integers, got [${ns.join(', ')}]`);
   return ns;
@@ -20,8 +23,13 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+  /** new LayerNorm(64, {eps: 1e-6}), or PyTorch's positional new LayerNorm(64, 1e-6, true, true). */
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions | number = {}, ...rest: [elementwiseAffine?: boolean, bias?: boolean]) {
     super();
+    opts = positionalOptions<LayerNormOptions>('LayerNorm', opts, rest, ['eps', 'elementwiseAffine', 'bias'], LAYER_NORM_KEYS);
+    if (opts.eps !== undefined) checkNumber('LayerNorm', 'eps', opts.eps);
+    if (opts.elementwiseAffine !== undefined) checkBoolean('LayerNorm', 'elementwiseAffine', opts.elementwiseAffine);
+    if (opts.bias !== undefined) checkBoolean('LayerNorm', 'bias', opts.bias);
     this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
     this.eps = opts.eps ?? 1e-5;
     const dtype = opts.dtype ?? 'float32';

@@ -6,10 +6,13 @@ import { linear } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_ } from './init.js';
+import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type LinearOptions = { bias?: boolean; dtype?: DType; generator?: Generator };
+export const LINEAR_KEYS = optionKeys<LinearOptions>({ bias: true, dtype: true, generator: true });
 
 function checkFeatures(op: string, what: string, n: number): void {
+  checkNumber(op, what, n);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${n}`);
 }
 
@@ -19,8 +22,11 @@ export class Linear extends Module {
   weight: Parameter; // (out, in)
   bias: Parameter | null; // (out,)
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  /** new Linear(4, 2, {bias: false}), or PyTorch's positional new Linear(4, 2, false). */
+  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions | boolean = {}) {
     super();
+    opts = positionalOptions<LinearOptions>('Linear', opts, [], ['bias'], LINEAR_KEYS);
+    if (opts.bias !== undefined) checkBoolean('Linear', 'bias', opts.bias);
     checkFeatures('Linear', 'inFeatures', inFeatures);
     checkFeatures('Linear', 'outFeatures', outFeatures);
     const dtype = opts.dtype ?? 'float32';

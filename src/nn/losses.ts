@@ -3,6 +3,18 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { bceLoss, bceWithLogits, crossEntropy, l1Loss, mseLoss, nllLoss, type Reduction } from '../ops/index.js';
 import { Module } from './module.js';
+import { checkNumber, checkOptions, describe } from '../util/options.js';
+
+/** Checks a loss module's options; a bare string is PyTorch's positional reduction (new MSELoss('sum')). */
+function lossOptions<O extends { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor }>(op: string, opts: O | Reduction, allowed: readonly string[]): O {
+  if (typeof opts === 'string') return { reduction: opts } as O;
+  checkOptions(op, opts, allowed);
+  for (const name of ['weight', 'posWeight'] as const) {
+    const w = opts[name] as unknown;
+    if (w !== undefined && w !== null && (typeof w !== 'object' || !('storage' in w))) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(w)}`);
+  }
+  return opts;
+}
 
 function checkReduction(op: string, r: Reduction): Reduction {
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new RangeError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${r}'`);
@@ -20,12 +32,12 @@ abstract class Loss extends Module {
 }
 
 export class MSELoss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) { super(opts.reduction); }
+  constructor(opts: { reduction?: Reduction } | Reduction = {}) { super(lossOptions('MSELoss', opts, ['reduction']).reduction); }
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.reduction); }
 }
 
 export class L1Loss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) { super(opts.reduction); }
+  constructor(opts: { reduction?: Reduction } | Reduction = {}) { super(lossOptions('L1Loss', opts, ['reduction']).reduction); }
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.reduction); }
 }
 
@@ -35,8 +47,10 @@ export type NLLLossOptions = { weight?: Tensor; ignoreIndex?: number; reduction?
 export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
-  constructor(opts: NLLLossOptions = {}) {
+  constructor(opts: NLLLossOptions | Reduction = {}) {
+    opts = lossOptions('NLLLoss', opts, ['weight', 'ignoreIndex', 'reduction']);
     super(opts.reduction);
+    if (opts.ignoreIndex !== undefined) checkNumber('NLLLoss', 'ignoreIndex', opts.ignoreIndex);
     this.registerBuffer('weight', opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
@@ -52,8 +66,11 @@ export class CrossEntropyLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
-  constructor(opts: CrossEntropyLossOptions = {}) {
+  constructor(opts: CrossEntropyLossOptions | Reduction = {}) {
+    opts = lossOptions('CrossEntropyLoss', opts, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
     super(opts.reduction);
+    if (opts.ignoreIndex !== undefined) checkNumber('CrossEntropyLoss', 'ignoreIndex', opts.ignoreIndex);
+    if (opts.labelSmoothing !== undefined) checkNumber('CrossEntropyLoss', 'labelSmoothing', opts.labelSmoothing);
     this.registerBuffer('weight', opts.weight ?? null);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
@@ -68,7 +85,8 @@ export class CrossEntropyLoss extends Loss {
 /** Binary cross-entropy of probabilities in [0, 1]. */
 export class BCELoss extends Loss {
   declare weight: Tensor | null;
-  constructor(opts: { weight?: Tensor; reduction?: Reduction } = {}) {
+  constructor(opts: { weight?: Tensor; reduction?: Reduction } | Reduction = {}) {
+    opts = lossOptions('BCELoss', opts, ['weight', 'reduction']);
     super(opts.reduction);
     this.registerBuffer('weight', opts.weight ?? null);
   }
@@ -79,7 +97,8 @@ export class BCELoss extends Loss {
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare posWeight: Tensor | null;
-  constructor(opts: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {}) {
+  constructor(opts: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } | Reduction = {}) {
+    opts = lossOptions('BCEWithLogitsLoss', opts, ['weight', 'posWeight', 'reduction']);
     super(opts.reduction);
     this.registerBuffer('weight', opts.weight ?? null);
     this.registerBuffer('posWeight', opts.posWeight ?? null);

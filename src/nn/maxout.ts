@@ -3,7 +3,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { maxout } from '../ops/index.js';
 import { Module } from './module.js';
-import { Linear, type LinearOptions } from './linear.js';
+import { Linear, LINEAR_KEYS, type LinearOptions } from './linear.js';
+import { checkNumber, checkOptions } from '../util/options.js';
 
 export class Maxout extends Module {
   readonly inFeatures: number;
@@ -13,6 +14,8 @@ export class Maxout extends Module {
 
   constructor(inFeatures: number, outFeatures: number, pieces: number, opts: LinearOptions = {}) {
     super();
+    checkNumber('Maxout', 'pieces', pieces);
+    checkOptions('Maxout', opts, LINEAR_KEYS);
     if (!Number.isInteger(pieces) || pieces < 1) throw new RangeError(`Maxout: pieces must be a positive integer, got ${pieces}`);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

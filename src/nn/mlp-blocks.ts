@@ -11,6 +11,7 @@ import { getBackend } from '../backend/registry.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
+import { checkNumber, checkOptions } from '../util/options.js';
 
 /**
  * GELU with its derivative in one kernel (geluBackward) instead of the ~15 elementwise ops of the
@@ -45,6 +46,7 @@ export class FeedForward extends Module {
 
   constructor(dModel: number, hidden = 4 * dModel, opts: FeedForwardOptions = {}) {
     super();
+    checkOptions('FeedForward', opts, ['activation', 'dropout', 'bias', 'dtype', 'generator']);
     this.activation = opts.activation ?? 'gelu';
     activate(Tensor.empty([0]), this.activation); // validates the name
     const lin = { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator };
@@ -65,6 +67,9 @@ export class FeedForward extends Module {
 
 /** LLaMA's hidden size: 2/3 of 4·dim, times ffnDimMultiplier if given, rounded up to a multiple of multipleOf (256). */
 export function swigluHidden(dim: number, multipleOf = 256, ffnDimMultiplier?: number): number {
+  checkNumber('swigluHidden', 'dim', dim);
+  checkNumber('swigluHidden', 'multipleOf', multipleOf, { integer: true, min: 1 });
+  if (ffnDimMultiplier !== undefined) checkNumber('swigluHidden', 'ffnDimMultiplier', ffnDimMultiplier);
   let hidden = Math.floor((2 * 4 * dim) / 3);
   if (ffnDimMultiplier !== undefined) hidden = Math.floor(ffnDimMultiplier * hidden);
   return multipleOf * Math.ceil(hidden / multipleOf);
@@ -77,6 +82,7 @@ export class SwiGLU extends Module {
 
   constructor(dim: number, hidden = swigluHidden(dim), opts: { bias?: boolean; dtype?: DType; generator?: Generator } = {}) {
     super();
+    checkOptions('SwiGLU', opts, ['bias', 'dtype', 'generator']);
     const lin = { bias: opts.bias ?? false, dtype: opts.dtype, generator: opts.generator };
     this.w1 = new Linear(dim, hidden, lin);
     this.w2 = new Linear(hidden, dim, lin);

@@ -17,6 +17,7 @@ import { sameShape, shapeStr } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { copy_ } from '../ops/inplace.js';
 import { Parameter } from './parameter.js';
+import { checkDtype, checkOptions } from '../util/options.js';
 
 export type StateDict = Record<string, Tensor>;
 export type LoadStateDictResult = { missingKeys: string[]; unexpectedKeys: string[] };
@@ -188,6 +189,7 @@ export abstract class Module {
 
   /** The number of parameter elements (shared parameters counted once). */
   numParameters(opts: { trainableOnly?: boolean } = {}): number {
+    checkOptions('numParameters', opts, ['trainableOnly']);
     let n = 0;
     for (const p of this.parameters()) if (!opts.trainableOnly || p.requiresGrad) n += p.numel();
     return n;
@@ -195,6 +197,7 @@ export abstract class Module {
 
   /** Casts floating point parameters and buffers to `dtype` (replacing them; build optimizers afterwards). */
   to(dtype: DType): this {
+    checkDtype('Module.to', dtype);
     if (!isFloat(dtype)) throw new TypeError(`Module.to: modules can only be cast to a floating point dtype, got ${dtype}`);
     for (const m of this.modules()) {
       const slots = m as unknown as Slots;
@@ -231,6 +234,7 @@ export abstract class Module {
    * keys throw when strict (the default), else they are returned.
    */
   loadStateDict(stateDict: StateDict, opts: { strict?: boolean } = {}): LoadStateDictResult {
+    checkOptions('loadStateDict', opts, ['strict']);
     const strict = opts.strict ?? true;
     if (stateDict === null || typeof stateDict !== 'object') throw new TypeError(`loadStateDict: expected an object of name -> Tensor, got ${stateDict}`);
     const own = this.#stateEntries('', new Map(), new Set());

@@ -3,6 +3,13 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, toPair, type AvgPool2dOptions, type MaxPool2dOptions, type Pair } from '../ops/index.js';
 import { Module } from './module.js';
+import { checkBoolean, optionKeys, positionalOptions } from '../util/options.js';
+
+const MAX_POOL_KEYS = optionKeys<MaxPool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true });
+const AVG_POOL_KEYS = optionKeys<AvgPool2dOptions>({ stride: true, padding: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
+/** torch.nn's positional order after the kernel size (returnIndices is not supported: use functional.maxPool2dWithIndices). */
+const MAX_POOL_POSITIONAL = ['stride', 'padding', 'dilation'];
+const AVG_POOL_POSITIONAL = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
 
 function fmt(p: readonly (number | null)[] | number): string {
   return typeof p === 'number' ? String(p) : `(${p.join(', ')})`;
@@ -16,8 +23,11 @@ export class MaxPool2d extends Module {
   readonly dilation: [number, number];
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: Pair, opts: MaxPool2dOptions = {}) {
+  /** new MaxPool2d(3, {stride: 2, padding: 1}), or PyTorch's positional new MaxPool2d(3, 2, 1). */
+  constructor(kernelSize: Pair, opts: MaxPool2dOptions | Pair = {}, ...rest: [padding?: Pair, dilation?: Pair]) {
     super();
+    opts = positionalOptions<MaxPool2dOptions>('MaxPool2d', opts, rest, MAX_POOL_POSITIONAL, MAX_POOL_KEYS);
+    if (opts.ceilMode !== undefined) checkBoolean('MaxPool2d', 'ceilMode', opts.ceilMode);
     this.kernelSize = toPair('MaxPool2d', 'kernelSize', kernelSize, 1, 1);
     this.stride = opts.stride === undefined ? this.kernelSize : toPair('MaxPool2d', 'stride', opts.stride, 1, 1);
     this.padding = toPair('MaxPool2d', 'padding', opts.padding, 0, 0);
@@ -43,8 +53,15 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | undefined;
 
-  constructor(kernelSize: Pair, opts: AvgPool2dOptions = {}) {
+  /** new AvgPool2d(3, {stride: 2}), or PyTorch's positional new AvgPool2d(3, 2, 1). */
+  constructor(kernelSize: Pair, opts: AvgPool2dOptions | Pair = {}, ...rest: [padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number]) {
     super();
+    opts = positionalOptions<AvgPool2dOptions>('AvgPool2d', opts, rest, AVG_POOL_POSITIONAL, AVG_POOL_KEYS);
+    if (opts.ceilMode !== undefined) checkBoolean('AvgPool2d', 'ceilMode', opts.ceilMode);
+    if (opts.countIncludePad !== undefined) checkBoolean('AvgPool2d', 'countIncludePad', opts.countIncludePad);
+    if (opts.divisorOverride !== undefined && !(Number.isFinite(opts.divisorOverride) && opts.divisorOverride !== 0)) {
+      throw new RangeError(`AvgPool2d: divisorOverride must be a non-zero number, got ${opts.divisorOverride}`);
+    }
     this.kernelSize = toPair('AvgPool2d', 'kernelSize', kernelSize, 1, 1);
     this.stride = opts.stride === undefined ? this.kernelSize : toPair('AvgPool2d', 'stride', opts.stride, 1, 1);
     this.padding = toPair('AvgPool2d', 'padding', opts.padding, 0, 0);

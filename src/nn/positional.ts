@@ -11,6 +11,7 @@ import { arange } from '../tensor/creation.js';
 import { add, cat, mul, sub } from '../ops/index.js';
 import { Module } from './module.js';
 import { Embedding } from './embedding.js';
+import { checkDtype, checkNumber, checkOptions, NON_NEGATIVE_INTEGER } from '../util/options.js';
 
 function checkRange(op: string, offset: number, t: number, maxLen: number): void {
   if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`${op}: offset must be a non-negative integer, got ${offset}`);
@@ -22,6 +23,7 @@ export class LearnedPositionalEmbedding extends Module {
   wpe: Embedding;
   constructor(readonly maxLen: number, readonly dim: number, opts: { dtype?: DType; generator?: Generator } = {}) {
     super();
+    checkOptions('LearnedPositionalEmbedding', opts, ['dtype', 'generator']);
     this.wpe = new Embedding(maxLen, dim, opts);
   }
   forward(x: Tensor, offset = 0): Tensor {
@@ -33,6 +35,9 @@ export class LearnedPositionalEmbedding extends Module {
 
 /** The (maxLen, dModel) sinusoid table of Vaswani et al. */
 export function sinusoidalTable(maxLen: number, dModel: number, dtype: DType = 'float32'): Tensor {
+  checkNumber('sinusoidalTable', 'maxLen', maxLen, NON_NEGATIVE_INTEGER);
+  checkNumber('sinusoidalTable', 'dModel', dModel, NON_NEGATIVE_INTEGER);
+  checkDtype('sinusoidalTable', dtype);
   const pe = Tensor.empty([maxLen, dModel], dtype);
   for (let p = 0; p < maxLen; p++) {
     for (let i = 0; i < dModel; i += 2) {
@@ -49,6 +54,9 @@ export class SinusoidalPositionalEncoding extends Module {
   declare pe: Tensor;
   constructor(readonly dModel: number, readonly maxLen = 5000, opts: { dtype?: DType } = {}) {
     super();
+    checkNumber('SinusoidalPositionalEncoding', 'dModel', dModel, NON_NEGATIVE_INTEGER);
+    checkNumber('SinusoidalPositionalEncoding', 'maxLen', maxLen, NON_NEGATIVE_INTEGER);
+    checkOptions('SinusoidalPositionalEncoding', opts, ['dtype']);
     this.registerBuffer('pe', sinusoidalTable(maxLen, dModel, opts.dtype), false);
   }
   forward(x: Tensor, offset = 0): Tensor {
@@ -72,6 +80,10 @@ export class RotaryEmbedding extends Module {
   declare sin: Tensor;
   constructor(readonly headDim: number, opts: { base?: number; maxSeqLen?: number; dtype?: DType } = {}) {
     super();
+    checkNumber('RotaryEmbedding', 'headDim', headDim);
+    checkOptions('RotaryEmbedding', opts, ['base', 'maxSeqLen', 'dtype']);
+    if (opts.base !== undefined) checkNumber('RotaryEmbedding', 'base', opts.base, { min: Number.MIN_VALUE });
+    if (opts.maxSeqLen !== undefined) checkNumber('RotaryEmbedding', 'maxSeqLen', opts.maxSeqLen, NON_NEGATIVE_INTEGER);
     if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2) throw new RangeError(`RotaryEmbedding: headDim must be a positive even integer, got ${headDim}`);
     const base = opts.base ?? 10000, maxSeqLen = opts.maxSeqLen ?? 2048, half = headDim / 2;
     const cos = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32'), sin = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32');

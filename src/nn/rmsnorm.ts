@@ -6,16 +6,22 @@ import { rmsNorm } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { checkNormalizedShape } from './layernorm.js';
+import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type RMSNormOptions = { eps?: number; elementwiseAffine?: boolean; dtype?: DType };
+const RMS_NORM_KEYS = optionKeys<RMSNormOptions>({ eps: true, elementwiseAffine: true, dtype: true });
 
 export class RMSNorm extends Module {
   readonly normalizedShape: readonly number[];
   readonly eps: number;
   weight: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
+  /** new RMSNorm(64, {eps: 1e-5}), or PyTorch's positional new RMSNorm(64, 1e-5, true). */
+  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions | number = {}, ...rest: [elementwiseAffine?: boolean]) {
     super();
+    opts = positionalOptions<RMSNormOptions>('RMSNorm', opts, rest, ['eps', 'elementwiseAffine'], RMS_NORM_KEYS);
+    if (opts.eps !== undefined) checkNumber('RMSNorm', 'eps', opts.eps);
+    if (opts.elementwiseAffine !== undefined) checkBoolean('RMSNorm', 'elementwiseAffine', opts.elementwiseAffine);
     this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
     this.eps = opts.eps ?? 1e-6;
     this.weight = opts.elementwiseAffine ?? true ? new Parameter(Tensor.empty(this.normalizedShape, opts.dtype ?? 'float32').fill_(1)) : null;

@@ -16,6 +16,7 @@ import { Dropout } from './dropout.js';
 import { LayerNorm } from './layernorm.js';
 import { MultiheadAttention, type LayerKVCache } from './attention.js';
 import { FeedForward, type FeedForwardActivation } from './mlp-blocks.js';
+import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type TransformerLayerOptions = {
   dimFeedforward?: number;
@@ -36,7 +37,17 @@ export type DecoderCallOptions = {
   cache?: LayerKVCache | null;
 };
 
-function parts(dModel: number, nhead: number, opts: TransformerLayerOptions) {
+const LAYER_KEYS = optionKeys<TransformerLayerOptions>({
+  dimFeedforward: true, dropout: true, activation: true, layerNormEps: true, normFirst: true, bias: true, dtype: true, generator: true,
+});
+const ENCODER_CALL_KEYS = optionKeys<EncoderCallOptions>({ srcMask: true, srcKeyPaddingMask: true, isCausal: true });
+const DECODER_CALL_KEYS = optionKeys<DecoderCallOptions>({ tgtMask: true, tgtKeyPaddingMask: true, memoryKeyPaddingMask: true, tgtIsCausal: true, cache: true });
+const DECODER_STACK_CALL_KEYS = [...DECODER_CALL_KEYS.filter((k) => k !== 'cache'), 'caches'];
+
+function parts(dModel: number, nhead: number, opts: TransformerLayerOptions, op = 'TransformerEncoderLayer') {
+  checkNumber(op, 'dModel', dModel);
+  checkNumber(op, 'nhead', nhead);
+  checkOptions(op, opts, LAYER_KEYS);
   const dropout = opts.dropout ?? 0.1;
   const common = { dtype: opts.dtype, generator: opts.generator };
   return {
@@ -57,7 +68,7 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const p = parts(dModel, nhead, opts);
+    const p = parts(dModel, nhead, opts, 'TransformerEncoderLayer');
     this.normFirst = opts.normFirst ?? false;
     this.selfAttn = p.attn();
     this.dropout1 = p.drop();
@@ -68,6 +79,7 @@ export class TransformerEncoderLayer extends Module {
 
   /** (B, T, d) -> (B, T, d) */
   forward(x: Tensor, opts: EncoderCallOptions = {}): Tensor {
+    checkOptions('TransformerEncoderLayer.forward', opts, ENCODER_CALL_KEYS);
     const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal }));
     if (this.normFirst) {
       x = add(x, sa(this.norm1.forward(x)));
@@ -91,7 +103,7 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const p = parts(dModel, nhead, opts);
+    const p = parts(dModel, nhead, opts, 'TransformerDecoderLayer');
     this.normFirst = opts.normFirst ?? false;
     this.selfAttn = p.attn();
     this.dropout1 = p.drop();
@@ -105,6 +117,7 @@ export class TransformerDecoderLayer extends Module {
 
   /** x (B, T, d), memory (B, S, d) -> (B, T, d) */
   forward(x: Tensor, memory: Tensor, opts: DecoderCallOptions = {}): Tensor {
+    checkOptions('TransformerDecoderLayer.forward', opts, DECODER_CALL_KEYS);
     const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, {
       attnMask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, isCausal: opts.tgtIsCausal ?? true, cache: opts.cache,
     }));
@@ -126,11 +139,15 @@ export class TransformerEncoder extends Module {
   norm: LayerNorm | null;
   constructor(makeLayer: (i: number) => TransformerEncoderLayer, numLayers: number, opts: { norm?: LayerNorm | null } = {}) {
     super();
+    if (typeof makeLayer !== 'function') throw new TypeError('TransformerEncoder: makeLayer must be a function (i) => TransformerEncoderLayer');
+    checkNumber('TransformerEncoder', 'numLayers', numLayers);
+    checkOptions('TransformerEncoder', opts, ['norm']);
     if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = new ModuleList(Array.from({ length: numLayers }, (_, i) => makeLayer(i)));
     this.norm = opts.norm ?? null;
   }
   forward(x: Tensor, opts: EncoderCallOptions = {}): Tensor {
+    checkOptions('TransformerEncoder.forward', opts, ENCODER_CALL_KEYS);
     for (const layer of this.layers) x = (layer as TransformerEncoderLayer).forward(x, opts);
     return this.norm ? this.norm.forward(x) : x;
   }
@@ -142,13 +159,18 @@ export class TransformerDecoder extends Module {
   norm: LayerNorm | null;
   constructor(makeLayer: (i: number) => TransformerDecoderLayer, numLayers: number, opts: { norm?: LayerNorm | null } = {}) {
     super();
+    if (typeof makeLayer !== 'function') throw new TypeError('TransformerDecoder: makeLayer must be a function (i) => TransformerDecoderLayer');
+    checkNumber('TransformerDecoder', 'numLayers', numLayers);
+    checkOptions('TransformerDecoder', opts, ['norm']);
     if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`TransformerDecoder: numLayers must be a positive integer, got ${numLayers}`);
     this.layers = new ModuleList(Array.from({ length: numLayers }, (_, i) => makeLayer(i)));
     this.norm = opts.norm ?? null;
   }
   forward(x: Tensor, memory: Tensor, opts: Omit<DecoderCallOptions, 'cache'> & { caches?: readonly LayerKVCache[] } = {}): Tensor {
+    checkOptions('TransformerDecoder.forward', opts, DECODER_STACK_CALL_KEYS);
+    const { caches, ...layerOpts } = opts;
     let i = 0;
-    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, { ...opts, cache: opts.caches?.[i++] ?? null });
+    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, { ...layerOpts, cache: caches?.[i++] ?? null });
     return this.norm ? this.norm.forward(x) : x;
   }
 }

@@ -7,6 +7,7 @@ import { requireFloat } from './util.js';
 import { add, exp, gt, mul, sub, where, unaryRaw, floating, erf, ge } from './elementwise.js';
 import { max } from './reduce.js';
 import { reshape } from './view.js';
+import { checkNumber, checkOneOf, checkOptions, isPlainObject, numberOption } from '../util/options.js';
 
 /** σ(x) = 1 / (1 + e^-x) */
 export function sigmoid(x: Tensor): Tensor {
@@ -27,12 +28,14 @@ export function relu(x: Tensor): Tensor {
 }
 
 /** max(slope·x, x); PyTorch's default slope is 0.01, the lecture's 0.1. */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+export function leakyRelu(x: Tensor, negativeSlope: number | { negativeSlope?: number } = 0.01): Tensor {
+  negativeSlope = numberOption('leakyRelu', 'negativeSlope', negativeSlope, 0.01); // also PyTorch's keyword form {negativeSlope}
   return record(unaryRaw('leakyRelu', x, [negativeSlope]), 'LeakyRelu', [x], (g) => [where(ge(x, 0), g, mul(g, negativeSlope))]);
 }
 
 /** x for x > 0, α(e^x − 1) otherwise. */
-export function elu(x: Tensor, alpha = 1): Tensor {
+export function elu(x: Tensor, alpha: number | { alpha?: number } = 1): Tensor {
+  alpha = numberOption('elu', 'alpha', alpha, 1);
   const xf = floating(x);
   const y = unaryRaw('elu', xf, [alpha]);
   return record(y, 'Elu', [xf], (g) => [where(gt(xf, 0), g, mul(g, add(y, alpha)))]);
@@ -43,6 +46,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  * (units, pieces), so Linear(in, units·pieces) followed by maxout gives max(w1ᵀx+b1, w2ᵀx+b2, …).
  */
 export function maxout(x: Tensor, pieces: number, dim = -1): Tensor {
+  checkNumber('maxout', 'pieces', pieces);
   const d = normAxis('maxout', dim, x.ndim);
   const n = x.shape[d]!;
   if (!Number.isInteger(pieces) || pieces < 1 || n % pieces !== 0) {
@@ -53,7 +57,14 @@ export function maxout(x: Tensor, pieces: number, dim = -1): Tensor {
 }
 
 /** GELU, exact (erf) or with the tanh approximation used by GPT-2. */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    if (isPlainObject(approximate)) { // PyTorch's keyword form
+      checkOptions('gelu', approximate, ['approximate']);
+      approximate = approximate.approximate ?? 'none';
+    }
+    checkOneOf('gelu', 'approximate', approximate, ['none', 'tanh'] as const);
+  }
   requireFloat('gelu', x);
   if (approximate === 'tanh') {
     const y = unaryRaw('geluTanh', x);
@@ -87,7 +98,14 @@ export function silu(x: Tensor): Tensor {
 }
 
 /** log(1 + e^(βx)) / β, linear where βx > threshold (PyTorch's defaults β = 1, threshold = 20). */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
+  if (isPlainObject(beta)) { // PyTorch's keyword form {beta, threshold}
+    checkOptions('softplus', beta, ['beta', 'threshold']);
+    threshold = beta.threshold ?? threshold;
+    beta = beta.beta ?? 1;
+  }
+  checkNumber('softplus', 'beta', beta);
+  checkNumber('softplus', 'threshold', threshold);
   requireFloat('softplus', x);
   const y = unaryRaw('softplus', x, [beta, threshold]);
   return record(y, 'Softplus', [x], (g) => [where(gt(mul(x, beta), threshold), g, mul(g, sigmoid(mul(x, beta))))]);

@@ -15,6 +15,7 @@ import { add, lt, mul, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { softmax } from './softmax.js';
 import { squeeze, transpose, unsqueeze } from './view.js';
+import { checkBoolean, checkOneOf, checkOptions, describe, optionKeys } from '../util/options.js';
 
 export type AttentionOptions = {
   /** bool (true = may attend, as PyTorch) or float added to the scores; broadcasts to (B, H, Tq, Tk). No gradient flows into it. */
@@ -28,6 +29,9 @@ export type AttentionOptions = {
   generator?: Generator;
   implementation?: 'fused' | 'composed';
 };
+
+const IMPLEMENTATIONS = ['fused', 'composed'] as const;
+const ATTENTION_KEYS = optionKeys<AttentionOptions>({ attnMask: true, isCausal: true, dropoutP: true, scale: true, generator: true, implementation: true });
 
 /** The mask as an additive float tensor: bool true → 0, false → −∞. */
 function additiveMask(mask: Tensor, dtype: Tensor['dtype']): Tensor {
@@ -45,6 +49,10 @@ export function causalMask(tq: number, tk: number): Tensor {
 }
 
 function check(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): void {
+  checkOptions('scaledDotProductAttention', opts, ATTENTION_KEYS);
+  if (opts.attnMask !== undefined && opts.attnMask !== null && !(opts.attnMask instanceof Tensor)) throw new TypeError(`scaledDotProductAttention: attnMask must be a Tensor or null, got ${describe(opts.attnMask)}`);
+  if (opts.isCausal !== undefined) checkBoolean('scaledDotProductAttention', 'isCausal', opts.isCausal);
+  if (opts.implementation !== undefined) checkOneOf('scaledDotProductAttention', 'implementation', opts.implementation, IMPLEMENTATIONS);
   for (const [n, t] of [['query', q], ['key', k], ['value', v]] as const) {
     requireFloat('scaledDotProductAttention', t);
     if (t.ndim !== 3 && t.ndim !== 4) throw new RangeError(`scaledDotProductAttention: ${n} must be (B, H, T, D) or (B, T, D), got ${shapeStr(t.shape)}`);

@@ -10,6 +10,7 @@ import { kernels } from './util.js';
 import { contiguous, reshape } from './view.js';
 import { add, mul, rsqrt, sub } from './elementwise.js';
 import { mean } from './reduce.js';
+import { checkBoolean, checkNumber, describe, optionKeys, positionalOptions } from '../util/options.js';
 
 export type BatchNormOptions = {
   weight?: Tensor | null;
@@ -21,6 +22,14 @@ export type BatchNormOptions = {
   /** Default 1e-5. */
   eps?: number;
 };
+
+const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({ weight: true, bias: true, training: true, momentum: true, eps: true });
+/** torch.nn.functional.batch_norm's positional order after the running statistics. */
+const BATCH_NORM_POSITIONAL = ['weight', 'bias', 'training', 'momentum', 'eps'];
+
+function checkTensorOrNull(op: string, name: string, t: unknown): void {
+  if (t !== null && t !== undefined && !(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(t)}`);
+}
 
 /** x as an (N, C, S) view: its own strides when the trailing axes collapse into one, else a contiguous copy. */
 function asNCS(x: Tensor): View {
@@ -50,8 +59,17 @@ function bufferArray(op: string, name: string, t: Tensor | null, C: number, dtyp
  * Normalizes x (N, C, *) per channel: (x − mean)/√(var + eps)·weight + bias. runningMean /
  * runningVar (C,) may be null (then training must be true: the batch statistics are always used).
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions | Tensor | null = {},
+  ...rest: [bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number]): Tensor {
   const op = 'batchNorm';
+  opts = positionalOptions<BatchNormOptions>(op, opts, rest, BATCH_NORM_POSITIONAL, BATCH_NORM_KEYS); // or F.batch_norm's positional form
+  checkTensorOrNull(op, 'runningMean', runningMean);
+  checkTensorOrNull(op, 'runningVar', runningVar);
+  checkTensorOrNull(op, 'weight', opts.weight);
+  checkTensorOrNull(op, 'bias', opts.bias);
+  if (opts.training !== undefined) checkBoolean(op, 'training', opts.training);
+  if (opts.momentum !== undefined) checkNumber(op, 'momentum', opts.momentum);
+  if (opts.eps !== undefined) checkNumber(op, 'eps', opts.eps);
   if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`${op}: expected input (N, C) or (N, C, *), got ${shapeStr(x.shape)}`);
   const training = opts.training ?? false;

@@ -16,6 +16,7 @@ import { record } from './record.js';
 import { kernels } from './util.js';
 import { sum } from './reduce.js';
 import { reshape, squeeze, unsqueeze } from './view.js';
+import { describe, optionKeys, positionalOptions } from '../util/options.js';
 
 export type Pair = number | readonly [number, number];
 export type Conv2dOptions = {
@@ -31,6 +32,12 @@ export type Conv2dOptions = {
 export type Conv1dOptions = { stride?: number; padding?: number | 'valid' | 'same'; dilation?: number; groups?: number };
 export type ConvTranspose2dOptions = { stride?: Pair; padding?: Pair; outputPadding?: Pair; dilation?: Pair; groups?: number };
 
+const CONV_KEYS = optionKeys<Conv2dOptions>({ stride: true, padding: true, dilation: true, groups: true });
+const CONV_TRANSPOSE_KEYS = optionKeys<ConvTranspose2dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true });
+/** torch.nn.functional's positional order after the bias. */
+const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups'];
+const CONV_TRANSPOSE_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'];
+
 /** (h, w) from a number or a pair; every entry an integer >= min. */
 export function toPair(op: string, name: string, v: Pair | undefined, fallback: number, min: number): [number, number] {
   if (!Array.isArray(v) && typeof v !== 'number' && v !== undefined) throw new TypeError(`${op}: ${name} must be a number or a pair of numbers, got ${JSON.stringify(v)}`);
@@ -41,6 +48,11 @@ export function toPair(op: string, name: string, v: Pair | undefined, fallback: 
 }
 
 function checkOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${describe(x)}`);
+  if (!(weight instanceof Tensor)) throw new TypeError(`${op}: weight must be a Tensor, got ${describe(weight)}`);
+  if (bias !== null && bias !== undefined && !(bias instanceof Tensor)) {
+    throw new TypeError(`${op}: bias must be a Tensor or null, got ${describe(bias)}; options go after the bias: ${op}(x, weight, null, {stride, ...})`);
+  }
   if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);
   if (weight.dtype !== x.dtype) throw new TypeError(`${op}: input is ${x.dtype} but weight is ${weight.dtype}; cast one of them`);
   if (bias && bias.dtype !== x.dtype) throw new TypeError(`${op}: input is ${x.dtype} but bias is ${bias.dtype}; cast one of them`);
@@ -122,7 +134,8 @@ export function conv2dBackwardWeight(x: Tensor, gradOut: Tensor, weightShape: re
  * 2-D convolution (cross-correlation) as torch.nn.functional.conv2d: x (N, C, H, W) or (C, H, W),
  * weight (out, C/groups, kH, kW), bias (out,) → (N, out, Ho, Wo).
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions | Pair = {}, ...rest: [padding?: Pair | 'valid' | 'same', dilation?: Pair, groups?: number]): Tensor {
+  opts = positionalOptions<Conv2dOptions>('conv2d', opts, rest, CONV_POSITIONAL, CONV_KEYS); // or F.conv2d's positional form
   checkOperands('conv2d', x, weight, bias);
   if (x.ndim === 3) return squeeze(conv2d(unsqueeze(x, 0), weight, bias, opts), 0);
   if (weight.ndim !== 4) throw new RangeError(`conv2d: expected weight (out, in/groups, kH, kW), got ${shapeStr(weight.shape)}`);
@@ -132,7 +145,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
 }
 
 /** 1-D convolution as torch.nn.functional.conv1d: x (N, C, L) or (C, L), weight (out, C/groups, k) → (N, out, Lo). */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions | number = {}, ...rest: [padding?: number | 'valid' | 'same', dilation?: number, groups?: number]): Tensor {
+  opts = positionalOptions<Conv1dOptions>('conv1d', opts, rest, CONV_POSITIONAL, CONV_KEYS); // or F.conv1d's positional form
   checkOperands('conv1d', x, weight, bias);
   if (x.ndim === 2) return squeeze(conv1d(unsqueeze(x, 0), weight, bias, opts), 0);
   if (x.ndim !== 3) throw new RangeError(`conv1d: expected input (N, C, L) or (C, L), got ${shapeStr(x.shape)}`);
@@ -156,8 +170,9 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
  * Transposed convolution as torch.nn.functional.conv_transpose2d: x (N, in, H, W), weight (in, out/groups,
  * kH, kW) → (N, out, Ho, Wo), Ho = (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1.
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions | Pair = {}, ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, dilation?: Pair]): Tensor {
   const op = 'convTranspose2d';
+  opts = positionalOptions<ConvTranspose2dOptions>(op, opts, rest, CONV_TRANSPOSE_POSITIONAL, CONV_TRANSPOSE_KEYS); // or F.conv_transpose2d's positional form
   checkOperands(op, x, weight, bias);
   if (x.ndim === 3) return squeeze(convTranspose2d(unsqueeze(x, 0), weight, bias, opts), 0);
   if (x.ndim !== 4) throw new RangeError(`${op}: expected input (N, C, H, W), got ${shapeStr(x.shape)}`);

@@ -6,6 +6,10 @@ import { broadcastShapes } from '../tensor/shape.js';
 import { record } from './record.js';
 import { asTensor, broadcastView, kernels, resultDType, type TensorLike } from './util.js';
 import { sumTo } from './reduce.js';
+import { checkNumber, checkOptions, isPlainObject } from '../util/options.js';
+
+export type ClampOptions = { min?: number | null; max?: number | null };
+const CLAMP_KEYS = ['min', 'max'];
 
 // ---- kernels behind the ops (no autograd) ----
 
@@ -207,8 +211,23 @@ export function round(x: Tensor): Tensor {
   return record(unaryRaw('round', x), 'Round', [x], (g) => [mul(g, 0)]);
 }
 
-/** Clamps into [min, max]; pass undefined for an open side. The gradient passes where x is inside. */
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+/**
+ * Clamps into [min, max]; pass undefined or null for an open side, or PyTorch's keywords
+ * clamp(x, {min, max}). The gradient passes where x is inside.
+ */
+export function clamp(x: Tensor, bounds?: number | null | ClampOptions, upper?: number | null): Tensor {
+  let min: number | undefined, max: number | undefined;
+  if (isPlainObject(bounds)) {
+    if (upper !== undefined) throw new TypeError('clamp: pass clamp(min, max) or clamp({min, max}), not both');
+    checkOptions('clamp', bounds, CLAMP_KEYS);
+    min = (bounds as ClampOptions).min ?? undefined;
+    max = (bounds as ClampOptions).max ?? undefined;
+  } else {
+    min = bounds ?? undefined;
+    max = upper ?? undefined;
+  }
+  if (min !== undefined) checkNumber('clamp', 'min', min);
+  if (max !== undefined) checkNumber('clamp', 'max', max);
   if (min === undefined && max === undefined) throw new RangeError('clamp: at least one of min and max must be given');
   if (min !== undefined && max !== undefined && min > max) throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
   const out = unaryRaw('clamp', x, [min ?? NaN, max ?? NaN]);

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireDType, requireFloat } from './util.js';
+import { checkNumber, checkOptions } from '../util/options.js';
 import { eq, where } from './elementwise.js';
 import { indexSelect } from './indexing.js';
 import { reshape, unsqueeze } from './view.js';
@@ -17,7 +18,13 @@ function embeddingComposed(ids: Tensor, weight: Tensor, pad: number): Tensor {
   return reshape(rows, ...ids.shape, weight.shape[1]!);
 }
 
-export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+const EMBEDDING_KEYS = ['paddingIdx'];
+
+/** Rows of weight by id; opts.paddingIdx (or PyTorch's positional paddingIdx) gets no gradient. */
+export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } | number | null = {}): Tensor {
+  if (typeof opts === 'number' || opts === null) opts = { paddingIdx: opts }; // F.embedding(input, weight, padding_idx)
+  checkOptions('embedding', opts, EMBEDDING_KEYS);
+  if (opts.paddingIdx !== undefined && opts.paddingIdx !== null) checkNumber('embedding', 'paddingIdx', opts.paddingIdx);
   requireDType('embedding', ids, ['int32'], 'ids');
   requireFloat('embedding', weight);
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D (numEmbeddings, embeddingDim), got ${shapeStr(weight.shape)}`);

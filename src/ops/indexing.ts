@@ -6,6 +6,7 @@ import { record } from './record.js';
 import { broadcastView, kernels, requireDType } from './util.js';
 import { where } from './elementwise.js';
 import { expand, reshape } from './view.js';
+import { checkDtype, checkNumber, NON_NEGATIVE_INTEGER } from '../util/options.js';
 
 /** out[i][j] = x[index[i][j]][j] (dim 0), PyTorch's gather; index is int32 with x's rank. */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -47,12 +48,15 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** x with value where mask is true (mask broadcasts). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (typeof value !== 'boolean') checkNumber('maskedFill', 'value', value);
   requireDType('maskedFill', mask, ['bool'], 'mask');
   return where(mask, value, x);
 }
 
 /** One-hot rows (int32 classes -> float32 by default). */
 export function oneHot(classes: Tensor, numClasses: number, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
+  checkNumber('oneHot', 'numClasses', numClasses, NON_NEGATIVE_INTEGER);
+  checkDtype('oneHot', dtype);
   requireDType('oneHot', classes, ['int32'], 'classes');
   const flat = classes.toTypedArray();
   const out = zeros([...classes.shape, numClasses], { dtype });

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { broadcastView, kernels, asTensor } from './util.js';
 import { shapeStr } from '../tensor/shape.js';
+import { describe } from '../util/options.js';
 
 function checkWritable(op: string, t: Tensor): void {
   if (t.requiresGrad && isGradEnabled()) {
@@ -14,6 +15,7 @@ function checkWritable(op: string, t: Tensor): void {
 /** Copies src (broadcast to t's shape, cast to t's dtype) into t. */
 export function copy_(t: Tensor, src: Tensor | number): Tensor {
   checkWritable('copy_', t);
+  if (!(src instanceof Tensor) && typeof src !== 'number' && typeof src !== 'boolean') throw new TypeError(`copy_/fill_: the source must be a Tensor or a number, got ${describe(src)}`);
   const s = asTensor(src, t.dtype);
   try {
     kernels().copy(broadcastView(s, t.shape), t.view_());

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
+import { checkNumber, checkOptions, describe, isPlainObject } from '../util/options.js';
 import { add, mul, rsqrt, sub } from './elementwise.js';
 import { mean } from './reduce.js';
 
@@ -26,9 +27,14 @@ function rmsNormComposed(x: Tensor, dims: number[], weight: Tensor | null | unde
   return weight ? mul(y, weight) : y;
 }
 
+function checkParam(op: string, name: string, p: unknown): void {
+  if (p !== null && p !== undefined && !(p instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor or null, got ${describe(p)}`);
+}
+
 /** (rows, cols) for normalizing x over its trailing `normalizedShape`, with errors naming the op. */
 function rowsCols(op: string, x: Tensor, normalizedShape: number | readonly number[], params: [string, Tensor | null | undefined][]): [number, number, number[]] {
   requireFloat(op, x);
+  if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) throw new TypeError(`${op}: normalizedShape must be a number or a list of numbers, got ${describe(normalizedShape)}`);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
   if (!ns.length || ns.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`${op}: normalizedShape must be positive integers, got ${shapeStr(ns)}`);
   const trailing = x.shape.slice(x.ndim - ns.length);
@@ -45,7 +51,16 @@ function rowsCols(op: string, x: Tensor, normalizedShape: number | readonly numb
 }
 
 /** (x − mean)/√(var + eps)·weight + bias over the trailing normalizedShape (biased variance, as PyTorch). */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null | { weight?: Tensor | null; bias?: Tensor | null; eps?: number }, bias?: Tensor | null, eps = 1e-5): Tensor {
+  if (isPlainObject(weight)) { // PyTorch's keyword form layerNorm(x, shape, {weight, bias, eps})
+    if (arguments.length > 3) throw new TypeError('layerNorm: pass weight, bias and eps positionally or in one options object, not both');
+    checkOptions('layerNorm', weight, ['weight', 'bias', 'eps']);
+    const o = weight as { weight?: Tensor | null; bias?: Tensor | null; eps?: number };
+    [weight, bias, eps] = [o.weight, o.bias, o.eps ?? eps];
+  }
+  checkParam('layerNorm', 'weight', weight);
+  checkParam('layerNorm', 'bias', bias);
+  checkNumber('layerNorm', 'eps', eps);
   const [rows, cols, ns] = rowsCols('layerNorm', x, normalizedShape, [['weight', weight], ['bias', bias]]);
   if (!(eps >= 0)) throw new RangeError(`layerNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();
@@ -64,7 +79,15 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
 }
 
 /** x/√(mean(x²) + eps)·weight over the trailing normalizedShape (LLaMA's norm; eps 1e-6 by default). */
-export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps = 1e-6): Tensor {
+export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null | { weight?: Tensor | null; eps?: number }, eps = 1e-6): Tensor {
+  if (isPlainObject(weight)) { // PyTorch's keyword form rmsNorm(x, shape, {weight, eps})
+    if (arguments.length > 3) throw new TypeError('rmsNorm: pass weight and eps positionally or in one options object, not both');
+    checkOptions('rmsNorm', weight, ['weight', 'eps']);
+    const o = weight as { weight?: Tensor | null; eps?: number };
+    [weight, eps] = [o.weight, o.eps ?? eps];
+  }
+  checkParam('rmsNorm', 'weight', weight);
+  checkNumber('rmsNorm', 'eps', eps);
   const [rows, cols, ns] = rowsCols('rmsNorm', x, normalizedShape, [['weight', weight]]);
   if (!(eps >= 0)) throw new RangeError(`rmsNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();

@@ -10,8 +10,37 @@ import { mean, sum } from './reduce.js';
 import { logSoftmax } from './softmax.js';
 import { gather, indexSelect } from './indexing.js';
 import { movedim, reshape, unsqueeze, squeeze } from './view.js';
+import { checkNumber, checkOneOf, checkOptions, describe, isPlainObject } from '../util/options.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+const REDUCTION_KEYS = ['reduction'];
+const NLL_KEYS = ['ignoreIndex', 'reduction', 'weight'];
+const CROSS_ENTROPY_KEYS = ['ignoreIndex', 'reduction', 'weight', 'labelSmoothing'];
+
+/** A reduction argument: 'mean' | 'sum' | 'none', or PyTorch's keyword form {reduction, ...allowed}. */
+function reductionArg(op: string, r: unknown): Reduction {
+  if (r === 'mean' || r === 'sum' || r === 'none') return r;
+  if (isPlainObject(r)) {
+    checkOptions(op, r, REDUCTION_KEYS);
+    r = r.reduction ?? 'mean';
+  }
+  checkOneOf(op, 'reduction', r, REDUCTIONS);
+  return r;
+}
+
+function checkWeight(op: string, name: string, w: unknown): void {
+  if (w !== undefined && w !== null && !(w instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(w)}`);
+}
+
+/** Checks the options of nllLoss / crossEntropy. */
+function checkNllOptions(op: string, opts: CrossEntropyOptions, allowed: readonly string[]): void {
+  checkOptions(op, opts, allowed);
+  if (opts.reduction !== undefined) checkOneOf(op, 'reduction', opts.reduction, REDUCTIONS);
+  if (opts.ignoreIndex !== undefined) checkNumber(op, 'ignoreIndex', opts.ignoreIndex);
+  if (opts.labelSmoothing !== undefined) checkNumber(op, 'labelSmoothing', opts.labelSmoothing);
+  checkWeight(op, 'weight', opts.weight);
+}
 
 function reduce(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'mean') return mean(loss);
@@ -27,14 +56,16 @@ function checkPair(op: string, input: Tensor, target: Tensor): void {
 }
 
 /** Mean squared error. */
-export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction } = 'mean'): Tensor {
+  reduction = reductionArg('mseLoss', reduction);
   checkPair('mseLoss', input, target);
   const d = sub(input, target);
   return reduce(mul(d, d), reduction);
 }
 
 /** Mean absolute error. */
-export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction } = 'mean'): Tensor {
+  reduction = reductionArg('l1Loss', reduction);
   checkPair('l1Loss', input, target);
   return reduce(abs(sub(input, target)), reduction);
 }
@@ -57,6 +88,7 @@ function flattenClasses(op: string, input: Tensor, target: Tensor): [Tensor, Ten
 
 /** Negative log-likelihood of log-probabilities (N, C, ...) for int32 class targets (N, ...). */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+  checkNllOptions('nllLoss', opts, NLL_KEYS);
   requireFloat('nllLoss', logProbs);
   const [lp, t] = flattenClasses('nllLoss', logProbs, target);
   return nllFlat(lp, t, logProbs, target, opts);
@@ -98,6 +130,7 @@ export type CrossEntropyOptions = NllOptions & { labelSmoothing?: number };
 
 /** Cross-entropy of logits (N, C, ...) against int32 class indices (N, ...): logSoftmax + NLL. */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkNllOptions('crossEntropy', opts, CROSS_ENTROPY_KEYS);
   requireFloat('crossEntropy', logits);
   const smoothing = opts.labelSmoothing ?? 0;
   if (smoothing < 0 || smoothing > 1) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
@@ -130,7 +163,15 @@ function crossEntropyFused(x: Tensor, t: Tensor, input: Tensor, target: Tensor, 
 }
 
 /** Binary cross-entropy of probabilities; logs are clamped at −100 as in PyTorch. */
-export function bceLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean', weight?: Tensor): Tensor {
+export function bceLoss(input: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction; weight?: Tensor } = 'mean', weight?: Tensor): Tensor {
+  if (isPlainObject(reduction)) { // PyTorch's keyword form {weight, reduction}
+    if (weight !== undefined) throw new TypeError('bceLoss: pass the weight either positionally or in the options object, not both');
+    checkOptions('bceLoss', reduction, ['reduction', 'weight']);
+    weight = reduction.weight as Tensor | undefined;
+    reduction = (reduction.reduction ?? 'mean') as Reduction;
+  }
+  reduction = reductionArg('bceLoss', reduction);
+  checkWeight('bceLoss', 'weight', weight);
   checkPair('bceLoss', input, target);
   const data = input.toTypedArray();
   for (let i = 0; i < data.length; i++) {
@@ -145,7 +186,17 @@ export function bceLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
 }
 
 /** Binary cross-entropy on logits, stable: max(x,0) − x·y + log(1 + e^−|x|). */
-export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean', opts: { weight?: Tensor; posWeight?: Tensor } = {}): Tensor {
+export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor } = 'mean', opts: { weight?: Tensor; posWeight?: Tensor } = {}): Tensor {
+  if (isPlainObject(reduction)) { // PyTorch's keyword form {weight, posWeight, reduction}
+    if (arguments.length > 3) throw new TypeError('bceWithLogits: pass all options in the one object after the target');
+    checkOptions('bceWithLogits', reduction, ['reduction', 'weight', 'posWeight']);
+    opts = { weight: reduction.weight as Tensor | undefined, posWeight: reduction.posWeight as Tensor | undefined };
+    reduction = (reduction.reduction ?? 'mean') as Reduction;
+  }
+  reduction = reductionArg('bceWithLogits', reduction);
+  checkOptions('bceWithLogits', opts, ['weight', 'posWeight']);
+  checkWeight('bceWithLogits', 'weight', opts.weight);
+  checkWeight('bceWithLogits', 'posWeight', opts.posWeight);
   checkPair('bceWithLogits', logits, target);
   const x = logits;
   const softplusNegAbs = log(add(exp(neg(abs(x))), 1));

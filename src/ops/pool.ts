@@ -9,6 +9,7 @@ import { kernels } from './util.js';
 import { reshape, squeeze, unsqueeze } from './view.js';
 import { gather } from './indexing.js';
 import { toPair, type Pair } from './conv.js';
+import { checkBoolean, optionKeys, positionalOptions } from '../util/options.js';
 
 export type MaxPool2dOptions = {
   /** Default: the kernel size. */
@@ -30,6 +31,15 @@ export type AvgPool2dOptions = {
   divisorOverride?: number;
 };
 
+const MAX_POOL_KEYS = optionKeys<MaxPool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true });
+const AVG_POOL_KEYS = optionKeys<AvgPool2dOptions>({ stride: true, padding: true, ceilMode: true, countIncludePad: true, divisorOverride: true });
+/** torch.nn.functional's positional order after the kernel size. */
+const MAX_POOL_POSITIONAL = ['stride', 'padding', 'dilation', 'ceilMode'];
+const AVG_POOL_POSITIONAL = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
+
+type MaxPoolRest = [padding?: Pair, dilation?: Pair, ceilMode?: boolean];
+type AvgPoolRest = [padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number];
+
 /** torch's pooling output size, with ceil mode's rule that the last window must start inside the input or its left padding. */
 export function poolOutputSize(size: number, kernel: number, stride: number, padding: number, dilation: number, ceilMode: boolean): number {
   const span = size + 2 * padding - dilation * (kernel - 1) - 1;
@@ -47,6 +57,7 @@ type Geometry = { kernelSize: [number, number]; stride: [number, number]; paddin
 
 function poolGeometry(op: string, x: Tensor, kernelSize: Pair, opts: { stride?: Pair; padding?: Pair; ceilMode?: boolean }, dilationOpt?: Pair): Geometry {
   const k = toPair(op, 'kernelSize', kernelSize, 1, 1);
+  if (opts.ceilMode !== undefined) checkBoolean(op, 'ceilMode', opts.ceilMode);
   const stride = opts.stride === undefined ? k : toPair(op, 'stride', opts.stride, 1, 1);
   const padding = toPair(op, 'padding', opts.padding, 0, 0);
   const dilation = toPair(op, 'dilation', dilationOpt, 1, 1);
@@ -66,7 +77,8 @@ function poolGeometry(op: string, x: Tensor, kernelSize: Pair, opts: { stride?: 
 }
 
 /** Max pooling and the argmax of each window (its flat offset h·W + w in the input plane, int32). */
-export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): [Tensor, Tensor] {
+export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions | Pair = {}, ...rest: MaxPoolRest): [Tensor, Tensor] {
+  opts = positionalOptions<MaxPool2dOptions>('maxPool2d', opts, rest, MAX_POOL_POSITIONAL, MAX_POOL_KEYS); // or F.max_pool2d's positional form
   checkInput('maxPool2d', x);
   if (x.ndim === 3) {
     const [y, i] = maxPool2dWithIndices(unsqueeze(x, 0), kernelSize, opts);
@@ -88,12 +100,14 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2
 }
 
 /** Max pooling as torch.nn.functional.max_pool2d: (N, C, H, W) → (N, C, Ho, Wo). */
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions = {}): Tensor {
-  return maxPool2dWithIndices(x, kernelSize, opts)[0];
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: MaxPool2dOptions | Pair = {}, ...rest: MaxPoolRest): Tensor {
+  return maxPool2dWithIndices(x, kernelSize, opts, ...rest)[0];
 }
 
 /** Average pooling as torch.nn.functional.avg_pool2d. */
-export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions | Pair = {}, ...rest: AvgPoolRest): Tensor {
+  opts = positionalOptions<AvgPool2dOptions>('avgPool2d', opts, rest, AVG_POOL_POSITIONAL, AVG_POOL_KEYS); // or F.avg_pool2d's positional form
+  if (opts.countIncludePad !== undefined) checkBoolean('avgPool2d', 'countIncludePad', opts.countIncludePad);
   checkInput('avgPool2d', x);
   if (x.ndim === 3) return squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, opts), 0);
   const d = opts.divisorOverride ?? 0;

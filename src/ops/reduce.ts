@@ -7,6 +7,9 @@ import { record } from './record.js';
 import { kernels } from './util.js';
 import { add, div, eq, mul, sqrt, sub, where } from './elementwise.js';
 import { expand, reshape } from './view.js';
+import { checkBoolean, checkNumber, checkOptions } from '../util/options.js';
+
+const VAR_KEYS = ['correction', 'keepdim'];
 
 export type Dims = number | readonly number[] | undefined;
 
@@ -27,12 +30,14 @@ function expandBack(g: Tensor, shape: readonly number[], axes: number[], keepdim
 }
 
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean('sum', 'keepdim', keepdim);
   const axes = normAxes('sum', dim, x.ndim);
   const dt = x.dtype === 'bool' ? 'int32' : x.dtype;
   return record(reduceRaw('sum', x, axes, keepdim, dt), 'Sum', [x], (g) => [expandBack(g, x.shape, axes, keepdim)]);
 }
 
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean('mean', 'keepdim', keepdim);
   const axes = normAxes('mean', dim, x.ndim);
   if (!isFloat(x.dtype)) throw new TypeError(`mean: expected a floating point tensor, got ${x.dtype} (cast with .to('float32'))`);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
@@ -40,6 +45,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean('prod', 'keepdim', keepdim);
   const axes = normAxes('prod', dim, x.ndim);
   const out = reduceRaw('prod', x, axes, keepdim);
   // d/dx_i prod = prod / x_i (inputs with zeros need care; this matches PyTorch away from zeros)
@@ -47,6 +53,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean(op, 'keepdim', keepdim);
   const axes = normAxes(op, dim, x.ndim);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor of shape ${shapeStr(x.shape)}`);
   const out = reduceRaw(op, x, axes, keepdim);
@@ -69,6 +76,7 @@ export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean(op, 'keepdim', keepdim);
   if (x.numel() === 0) throw new RangeError(`${op}: cannot reduce an empty tensor`);
   if (dim === undefined) return argExtremum(op, reshape(x, -1), 0, false);
   const axis = normAxis(op, dim, x.ndim);
@@ -86,6 +94,9 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /** Variance with Bessel's correction by default (correction = 1), as torch.var. */
 export function variance(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  checkOptions('var', opts, VAR_KEYS);
+  if (opts.correction !== undefined) checkNumber('var', 'correction', opts.correction);
+  if (opts.keepdim !== undefined) checkBoolean('var', 'keepdim', opts.keepdim);
   const axes = normAxes('var', dim, x.ndim);
   const n = axes.reduce((k, a) => k * x.shape[a]!, 1);
   const correction = opts.correction ?? 1;
@@ -94,11 +105,13 @@ export function variance(x: Tensor, dim?: Dims, opts: { correction?: number; kee
 }
 
 export function std(x: Tensor, dim?: Dims, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  checkOptions('std', opts, VAR_KEYS);
   return sqrt(variance(x, dim, opts));
 }
 
 /** log(sum(exp(x))) over dims, stable. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (typeof keepdim !== 'boolean') checkBoolean('logsumexp', 'keepdim', keepdim);
   const axes = normAxes('logsumexp', dim, x.ndim);
   const m = max(x, axes, true).detach();
   const finite = where(eq(m, Infinity), 0, where(eq(m, -Infinity), 0, m));

@@ -7,6 +7,7 @@ import { kernels, requireFloat } from './util.js';
 import { mul, sub, exp } from './elementwise.js';
 import { sum } from './reduce.js';
 import { contiguous, movedim } from './view.js';
+import { numberOption } from '../util/options.js';
 
 function rowsRaw(x: Tensor, dim: number, log: boolean): Tensor {
   const last = x.ndim === 0 ? 0 : x.ndim - 1;
@@ -18,7 +19,8 @@ function rowsRaw(x: Tensor, dim: number, log: boolean): Tensor {
   return dim === last ? out : contiguous(movedim(out, last, dim));
 }
 
-export function softmax(x: Tensor, dim = -1): Tensor {
+export function softmax(x: Tensor, dim: number | { dim?: number } = -1): Tensor {
+  if (typeof dim !== 'number') dim = numberOption('softmax', 'dim', dim, -1); // also {dim}
   requireFloat('softmax', x);
   const d = normAxis('softmax', dim, x.ndim);
   const y = rowsRaw(x.detach(), d, false);
@@ -26,7 +28,8 @@ export function softmax(x: Tensor, dim = -1): Tensor {
   return record(y, 'Softmax', [x], (g) => [mul(y, sub(g, sum(mul(g, y), d, true)))]);
 }
 
-export function logSoftmax(x: Tensor, dim = -1): Tensor {
+export function logSoftmax(x: Tensor, dim: number | { dim?: number } = -1): Tensor {
+  if (typeof dim !== 'number') dim = numberOption('logSoftmax', 'dim', dim, -1); // also {dim}
   requireFloat('logSoftmax', x);
   const d = normAxis('logSoftmax', dim, x.ndim);
   const y = rowsRaw(x.detach(), d, true);

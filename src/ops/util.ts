@@ -4,6 +4,7 @@ import type { Kernels, View } from '../backend/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloat, promoteTypes, type DType } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
+import { describe } from '../util/options.js';
 
 export type TensorLike = Tensor | number;
 
@@ -25,6 +26,7 @@ export function resultDType(a: TensorLike, b: TensorLike): DType {
 /** A tensor of `dtype` for x: a 0-d tensor for a number, a cast copy for a tensor of another dtype. */
 export function asTensor(x: TensorLike, dtype: DType): Tensor {
   if (x instanceof Tensor) return x.dtype === dtype ? x : x.to(dtype);
+  if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`expected a Tensor or a number, got ${describe(x)}`);
   const t = Tensor.empty([], dtype);
   t.storage[0] = x;
   return t;

@@ -6,6 +6,7 @@ import { record } from './record.js';
 import { RegionGrad } from '../autograd/node.js';
 import { kernels } from './util.js';
 import { sumTo } from './reduce.js';
+import { checkDtype } from '../util/options.js';
 
 /** A raw view sharing t's storage (no autograd). */
 function rawView(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
@@ -51,6 +52,7 @@ export function detach(t: Tensor): Tensor {
 /** Casts to another dtype (a copy; the same tensor when the dtype already matches). */
 export function to(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
+  checkDtype('to', dtype);
   return record(rawCopy(t, dtype), 'To', [t], (g) => [to(g, t.dtype)]);
 }
 

@@ -4,15 +4,20 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { getBackend } from '../backend/registry.js';
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optimizerOptions, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optionKeys } from '../util/options.js';
 
 export type AdamOptions = { lr: number; betas: [number, number]; eps: number; weightDecay: number; amsgrad: boolean };
+
+export const ADAM_KEYS = optionKeys<AdamOptions>({ lr: true, betas: true, eps: true, weightDecay: true, amsgrad: true });
 
 export class Adam extends Optimizer<AdamOptions> {
   /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+  /** new Adam(params, {lr: 0.01}), or PyTorch's positional new Adam(params, 0.01, …). */
+  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> | number = {}, ...rest: [betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean]) {
+    opts = optimizerOptions<AdamOptions>('Adam', opts, rest, ADAM_KEYS);
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts });
   }
 

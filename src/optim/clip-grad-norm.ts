@@ -3,9 +3,19 @@
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { mul } from '../ops/index.js';
+import { checkBoolean, checkNumber, checkOptions, isPlainObject } from '../util/options.js';
 
 /** Returns the total norm of the gradients (before clipping). normType may be Infinity. */
-export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): number {
+export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normType: number | { normType?: number; errorIfNonfinite?: boolean } = 2, opts: { errorIfNonfinite?: boolean } = {}): number {
+  if (isPlainObject(normType)) { // PyTorch's keyword form clipGradNorm(params, maxNorm, {normType, errorIfNonfinite})
+    if (arguments.length > 3) throw new TypeError('clipGradNorm: pass normType and errorIfNonfinite positionally or in one options object, not both');
+    checkOptions('clipGradNorm', normType, ['normType', 'errorIfNonfinite']);
+    [opts, normType] = [{ errorIfNonfinite: normType.errorIfNonfinite as boolean | undefined }, (normType.normType ?? 2) as number];
+  }
+  checkNumber('clipGradNorm', 'maxNorm', maxNorm);
+  checkNumber('clipGradNorm', 'normType', normType);
+  checkOptions('clipGradNorm', opts, ['errorIfNonfinite']);
+  if (opts.errorIfNonfinite !== undefined) checkBoolean('clipGradNorm', 'errorIfNonfinite', opts.errorIfNonfinite);
   if (!(maxNorm >= 0)) throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
   if (!(normType > 0)) throw new RangeError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   const list = params instanceof Tensor ? [params] : [...params];

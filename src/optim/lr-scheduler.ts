@@ -2,6 +2,7 @@
 // is a closed-form function of the epoch (or iteration) counter; step() advances the counter and
 // writes the new rate into every parameter group's `lr`.
 import type { BaseOptions, Optimizer } from './optimizer.js';
+import { checkNumber } from '../util/options.js';
 
 export type SchedulerStateDict = Record<string, number | number[] | boolean | string>;
 
@@ -15,6 +16,7 @@ export abstract class LRScheduler {
 
   constructor(optimizer: Optimizer<BaseOptions>, lastEpoch = -1) {
     if (!optimizer || !Array.isArray(optimizer.paramGroups)) throw new TypeError(`${this.constructor.name}: expected an optimizer, got ${optimizer}`);
+    checkNumber(this.constructor.name, 'lastEpoch', lastEpoch, { integer: true, min: -1 });
     this.optimizer = optimizer;
     optimizer.paramGroups.forEach((g, i) => {
       if (lastEpoch === -1) g.initialLr ??= g.lr;

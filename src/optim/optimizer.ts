@@ -6,6 +6,7 @@ import { isFloat } from '../tensor/dtype.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { allocate } from '../tensor/dtype.js';
 import type { TypedArray } from '../tensor/dtype.js';
+import { checkOptions, describe, positionalOptions } from '../util/options.js';
 
 /** The hyperparameters every optimizer has. */
 export type BaseOptions = { lr: number };
@@ -31,6 +32,32 @@ export type OptimizerStateDict = {
   paramGroups: (Record<string, unknown> & { params: number[] })[];
   kind?: string;
 };
+
+/** The type of each built-in optimizer's number and boolean hyperparameters (validate() checks betas). */
+const OPTION_TYPES: Record<string, 'number' | 'boolean'> = {
+  lr: 'number', initialLr: 'number', eps: 'number', weightDecay: 'number', momentum: 'number', dampening: 'number', alpha: 'number',
+  amsgrad: 'boolean', nesterov: 'boolean', centered: 'boolean',
+};
+
+/**
+ * A built-in optimizer's options: an object, or PyTorch's positional hyperparameters after the
+ * parameters (new SGD(params, 0.1, 0.9) is {lr: 0.1, momentum: 0.9}); known keys, right types.
+ */
+export function optimizerOptions<O>(op: string, opts: unknown, rest: readonly unknown[], allowed: readonly string[]): Partial<O> {
+  const o = positionalOptions<Partial<O>>(op, opts, rest, allowed, allowed);
+  checkOptimizerOptions(op, o as object, allowed);
+  return o;
+}
+
+/** An optimizer's options (or a parameter group): known keys, and hyperparameters of the right type. */
+export function checkOptimizerOptions(op: string, opts: object, allowed: readonly string[]): void {
+  checkOptions(op, opts, allowed);
+  for (const [k, v] of Object.entries(opts)) {
+    const want = OPTION_TYPES[k];
+    if (v === undefined || want === undefined) continue;
+    if (typeof v !== want) throw new TypeError(`${op}: ${k} must be a ${want}, got ${describe(v)}`);
+  }
+}
 
 function copyTensor(t: Tensor, like?: Tensor): Tensor {
   const out = Tensor.empty(t.shape, like?.dtype ?? t.dtype);
@@ -66,6 +93,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** Adds a group of parameters, with defaults for the options it does not set. */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     if (spec === null || typeof spec !== 'object' || !('params' in spec)) throw new TypeError(`${this.name}.addParamGroup: expected {params, ...options}`);
+    checkOptimizerOptions(`${this.name}: parameter group ${this.paramGroups.length}`, spec, ['params', 'initialLr', ...Object.keys(this.defaults)]);
     const params = spec.params instanceof Tensor ? [spec.params] : [...spec.params];
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {
@@ -85,6 +113,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** One optimization step over every parameter that has a gradient. `closure` re-evaluates the loss if given. */
   step(closure?: () => number | Tensor): number | Tensor | undefined {
+    if (closure !== undefined && typeof closure !== 'function') throw new TypeError(`${this.name}.step: closure must be a function, got ${describe(closure)}`);
     const loss = closure?.();
     for (const group of this.paramGroups) {
       for (const p of group.params) {

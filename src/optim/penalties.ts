@@ -4,10 +4,13 @@
 import { Tensor } from '../tensor/tensor.js';
 import { scalar } from '../tensor/creation.js';
 import { abs, add, mul, square, sum } from '../ops/index.js';
+import { checkNumber, checkOptions } from '../util/options.js';
 
 export type PenaltyOptions = { weightsOnly?: boolean };
 
 function penalty(op: string, params: Iterable<Tensor>, lambda: number, opts: PenaltyOptions, term: (p: Tensor) => Tensor): Tensor {
+  checkNumber(op, 'lambda', lambda);
+  checkOptions(op, opts, ['weightsOnly']);
   if (!(lambda >= 0)) throw new RangeError(`${op}: lambda must be a non-negative number, got ${lambda}`);
   const weightsOnly = opts.weightsOnly ?? true;
   let total: Tensor | null = null;

@@ -3,12 +3,17 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { getBackend } from '../backend/registry.js';
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optimizerOptions, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optionKeys } from '../util/options.js';
 
 export type RMSpropOptions = { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean };
 
+export const RMSPROP_KEYS = optionKeys<RMSpropOptions>({ lr: true, alpha: true, eps: true, weightDecay: true, momentum: true, centered: true });
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+  /** new RMSprop(params, {lr: 0.01}), or PyTorch's positional new RMSprop(params, 0.01, …). */
+  constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> | number = {}, ...rest: [alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean]) {
+    opts = optimizerOptions<RMSpropOptions>('RMSprop', opts, rest, RMSPROP_KEYS);
     super(params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts });
   }
 

@@ -3,12 +3,17 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { getBackend } from '../backend/registry.js';
-import { Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optimizerOptions, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { optionKeys } from '../util/options.js';
 
 export type SGDOptions = { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean };
 
+export const SGD_KEYS = optionKeys<SGDOptions>({ lr: true, momentum: true, dampening: true, weightDecay: true, nesterov: true });
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> = {}) {
+  /** new SGD(params, {lr: 0.01}), or PyTorch's positional new SGD(params, 0.01, …). */
+  constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> | number = {}, ...rest: [momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean]) {
+    opts = optimizerOptions<SGDOptions>('SGD', opts, rest, SGD_KEYS);
     super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
   }
 

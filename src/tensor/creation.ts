@@ -5,9 +5,24 @@ import { allocate, assertDType, dtypeOfArray, isFloat, type DType, type TypedArr
 import { checkShape, numel, shapeStr } from './shape.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { checkDtype, checkNumber, checkOptions, describe, INTEGER, isPlainObject, NON_NEGATIVE_INTEGER } from '../util/options.js';
 
 export type CreateOptions = { dtype?: DType; requiresGrad?: boolean };
 export type RandomOptions = CreateOptions & { generator?: Generator };
+
+const CREATE_KEYS = ['dtype', 'requiresGrad'];
+const TENSOR_KEYS = ['dtype', 'requiresGrad', 'shape'];
+const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'];
+
+/** Checks the arguments every creation function shares: a shape (when given), the options (their keys, dtype and generator). */
+function checkCreate(op: string, shape: readonly number[] | null, opts: object, allowed: readonly string[]): void {
+  if (shape !== null) checkShape(op, shape);
+  checkOptions(op, opts, allowed);
+}
+
+function checkTensor(op: string, t: unknown): void {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
+}
 
 function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
   if (opts?.requiresGrad) t.requiresGrad_(true);
@@ -47,6 +62,7 @@ function flatten(data: NestedArray, shape: number[], out: TypedArray): void {
  * pass `dtype` for others), booleans to bool, an Int32Array to int32. `shape` reshapes flat data.
  */
 export function tensor(data: NestedArray | TypedArray | readonly number[], opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  checkCreate('tensor', null, opts, TENSOR_KEYS);
   let shape: number[];
   let flat: TypedArray;
   if (ArrayBuffer.isView(data)) {
@@ -81,12 +97,16 @@ export function tensor(data: NestedArray | TypedArray | readonly number[], opts:
 
 /** A scalar (0-d) tensor. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  checkNumber('scalar', 'value', value);
+  checkDtype('scalar', dtype);
   const t = Tensor.empty([], dtype);
   t.storage[0] = value;
   return t;
 }
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  checkCreate('full', shape, opts, CREATE_KEYS);
+  if (typeof value !== 'boolean') checkNumber('full', 'fill value', value);
   const dtype = opts.dtype ?? 'float32';
   const t = Tensor.empty(checkShape('full', shape), dtype);
   if (value !== 0) t.storage.fill(dtype === 'bool' ? (value ? 1 : 0) : value);
@@ -94,27 +114,42 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
 }
 
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkCreate('zeros', shape, opts, CREATE_KEYS);
   return full(shape, 0, opts);
 }
 
 export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  checkCreate('ones', shape, opts, CREATE_KEYS);
   return full(shape, 1, opts);
 }
 
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  checkTensor('zerosLike', t);
+  checkCreate('zerosLike', null, opts, CREATE_KEYS);
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  checkTensor('onesLike', t);
+  checkCreate('onesLike', null, opts, CREATE_KEYS);
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
 export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  checkTensor('fullLike', t);
+  checkCreate('fullLike', null, opts, CREATE_KEYS);
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
 /** Values start, start+step, ... below end (arange(n) is 0..n-1). Integer arguments give int32 unless dtype says otherwise. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  // PyTorch's keyword form: arange(5, {dtype}), arange(0, 5, {dtype})
+  if (isPlainObject(end) && arguments.length === 2) { opts = end as CreateOptions; end = undefined; }
+  else if (isPlainObject(step) && arguments.length === 3) { opts = step as CreateOptions; step = 1; }
+  checkNumber('arange', 'start', start);
+  if (end !== undefined) checkNumber('arange', 'end', end);
+  checkNumber('arange', 'step', step);
+  checkCreate('arange', null, opts, CREATE_KEYS);
   if (end === undefined) { end = start; start = 0; }
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -127,6 +162,10 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
+  checkNumber('linspace', 'steps', steps);
+  checkCreate('linspace', null, opts, CREATE_KEYS);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], opts.dtype ?? 'float32');
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -137,12 +176,17 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  if (isPlainObject(m) && arguments.length === 2) { opts = m as CreateOptions; m = n; } // eye(n, {dtype})
+  checkNumber('eye', 'n', n, NON_NEGATIVE_INTEGER);
+  checkNumber('eye', 'm', m, NON_NEGATIVE_INTEGER);
+  checkCreate('eye', null, opts, CREATE_KEYS);
   const t = zeros([n, m], opts);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;
 }
 
 function randomFill(op: string, kind: 'uniform' | 'normal', shape: readonly number[], a: number, b: number, opts: RandomOptions): Tensor {
+  checkCreate(op, shape, opts, RANDOM_KEYS);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new TypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   const t = Tensor.empty(checkShape(op, shape), dtype);
@@ -161,6 +205,8 @@ export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor
 
 /** Uniform [low, high). */
 export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {
+  checkNumber('uniform', 'low', low);
+  checkNumber('uniform', 'high', high);
   return randomFill('uniform', 'uniform', shape, low, high, opts);
 }
 
@@ -171,28 +217,39 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
 
 /** Normal(mean, std). */
 export function normal(shape: readonly number[], mean: number, std: number, opts: RandomOptions = {}): Tensor {
+  checkNumber('normal', 'mean', mean);
+  checkNumber('normal', 'std', std);
   return randomFill('normal', 'normal', shape, mean, std, opts);
 }
 
 /** Uniform integers in [low, high), int32 by default. */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkNumber('randint', 'low', low, INTEGER);
+  checkNumber('randint', 'high', high, INTEGER);
+  checkCreate('randint', shape, opts, RANDOM_KEYS);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: expected integers low < high, got ${low}, ${high}`);
   const u = randomFill('randint', 'uniform', shape, 0, 1, { dtype: 'float64', generator: opts.generator });
   const t = Tensor.empty(u.shape, opts.dtype ?? 'int32');
   for (let i = 0; i < t.storage.length; i++) t.storage[i] = low + Math.floor(u.storage[i]! * (high - low));
-  return t;
+  return finish(t, opts);
 }
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, opts: { generator?: Generator } = {}): Tensor {
+  checkNumber('randperm', 'n', n, NON_NEGATIVE_INTEGER);
+  checkCreate('randperm', null, opts, ['generator']);
   const p = (opts.generator ?? defaultGenerator).permutation(n);
   return new Tensor(p, 'int32', [n]);
 }
 
 export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkTensor('randLike', t);
+  checkCreate('randLike', null, opts, RANDOM_KEYS);
   return rand(t.shape, { dtype: t.dtype, ...opts });
 }
 
 export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  checkTensor('randnLike', t);
+  checkCreate('randnLike', null, opts, RANDOM_KEYS);
   return randn(t.shape, { dtype: t.dtype, ...opts });
 }

@@ -1,6 +1,7 @@
 // The seeded random generator. Its whole state is (seed, offset) into a counter-based stream, so
 // it can be saved in a checkpoint and restored to continue bit-for-bit.
 import { randomBits, uniform53 } from '../backend/random.js';
+import { checkNumber, checkOptions, isPlainObject } from '../util/options.js';
 
 export type GeneratorState = { seed: number; offset: number };
 
@@ -9,10 +10,13 @@ export class Generator {
   offset = 0;
 
   constructor(seed = 0) {
+    checkNumber('Generator', 'seed', seed);
+    if (!Number.isFinite(seed)) throw new TypeError(`Generator: seed must be a finite number, got ${seed}`);
     this.seed = seed >>> 0;
   }
 
   manualSeed(seed: number): this {
+    checkNumber('manualSeed', 'seed', seed);
     if (!Number.isFinite(seed)) throw new TypeError(`manualSeed: seed must be a finite number, got ${seed}`);
     this.seed = Math.trunc(seed) >>> 0;
     this.offset = 0;
@@ -24,6 +28,10 @@ export class Generator {
   }
 
   setState(state: GeneratorState): this {
+    if (!isPlainObject(state)) throw new TypeError(`Generator.setState: expected {seed, offset}, got ${state === null ? 'null' : typeof state}`);
+    checkOptions('Generator.setState', state, ['seed', 'offset']);
+    checkNumber('Generator.setState', 'seed', state.seed);
+    checkNumber('Generator.setState', 'offset', state.offset, { integer: true, min: 0 });
     this.seed = state.seed >>> 0;
     this.offset = state.offset;
     return this;

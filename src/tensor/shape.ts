@@ -1,4 +1,5 @@
 // Shape arithmetic: sizes, strides, broadcasting and axis normalization, with errors that name the op.
+import { describe } from '../util/options.js';
 
 export function numel(shape: readonly number[]): number {
   let n = 1;
@@ -42,6 +43,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
 /** Normalizes a possibly negative axis against `ndim`. */
 export function normAxis(op: string, axis: number, ndim: number): number {
   if (!Number.isInteger(axis) || axis < -Math.max(ndim, 1) || axis >= Math.max(ndim, 1)) {
+    if (typeof axis !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${describe(axis)}`);
     throw new RangeError(`${op}: dim ${axis} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? '' : 's'}`);
   }
   return axis < 0 ? axis + Math.max(ndim, 1) : axis;
@@ -49,6 +51,7 @@ export function normAxis(op: string, axis: number, ndim: number): number {
 
 export function normAxes(op: string, axes: number | readonly number[] | undefined, ndim: number): number[] {
   if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axes !== 'number' && !Array.isArray(axes)) throw new TypeError(`${op}: dim must be an integer or a list of integers, got ${describe(axes)}`);
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = [...new Set(list.map((a) => normAxis(op, a, ndim)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new RangeError(`${op}: dims [${list.join(', ')}] repeat a dimension`);
@@ -56,6 +59,7 @@ export function normAxes(op: string, axes: number | readonly number[] | undefine
 }
 
 export function checkShape(op: string, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of sizes such as [2, 3], got ${describe(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: invalid shape ${shapeStr(shape)}: sizes must be non-negative integers`);
   }

@@ -8,6 +8,7 @@ import { GPT2_SPLIT_PATTERN, compileSplitPattern } from './gpt2-pattern.js';
 import { buildTrainedBpe } from './trained-bpe-file.js';
 import { splitOnSpecials } from './tokenizer.js';
 import { utf8Encode } from './utf8.js';
+import { checkOptions, optionKeys } from '../util/options.js';
 
 export type BpeTrainerOptions = {
   /** Final vocabulary size: 256 byte tokens + merged tokens + special tokens. */
@@ -33,7 +34,11 @@ export type BpeTrainingResult = {
 
 const PAIR_KEY = 1 << 21; // pair key = left * 2^21 + right: exact in a double for ids < 2^21
 
+const TRAINER_KEYS = optionKeys<BpeTrainerOptions>({ vocabSize: true, specialTokens: true, pattern: true, minFrequency: true, name: true, onProgress: true, progressEvery: true });
+
 export function trainByteLevelBpe(text: string | readonly string[], options: BpeTrainerOptions): BpeTrainingResult {
+  if (options === undefined) throw new TypeError(`BPE trainer: expected options {${TRAINER_KEYS.join(', ')}} (vocabSize is required)`);
+  checkOptions('BPE trainer', options, TRAINER_KEYS);
   const t0 = performance.now();
   const specials = options.specialTokens ?? ['<|endoftext|>'];
   const pattern = options.pattern ?? GPT2_SPLIT_PATTERN;

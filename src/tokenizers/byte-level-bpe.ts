@@ -6,6 +6,10 @@ import { compileSplitPattern } from './gpt2-pattern.js';
 import { PairTable } from './pair-table.js';
 import { allowedSpecialSet, splitOnSpecials, type EncodeOptions, type Tokenizer } from './tokenizer.js';
 import { concatBytes, utf8Decode, utf8Encode, utf8Runs } from './utf8.js';
+import { checkOptions, optionKeys } from '../util/options.js';
+
+const ENCODE_KEYS = ['allowedSpecial'];
+const SPEC_KEYS = optionKeys<ByteLevelBpeSpec>({ name: true, tokenBytes: true, merges: true, specialTokens: true, pattern: true });
 
 export type ByteLevelBpeSpec = {
   name: string;
@@ -41,6 +45,10 @@ export class ByteLevelBpe implements Tokenizer {
   private readonly textEncoder = new TextEncoder();
 
   constructor(spec: ByteLevelBpeSpec) {
+    checkOptions('ByteLevelBpe', spec, SPEC_KEYS);
+    if (!spec || !Array.isArray(spec.tokenBytes) || !Array.isArray(spec.merges) || !(spec.specialTokens instanceof Map) || typeof spec.pattern !== 'string') {
+      throw new TypeError(`ByteLevelBpe: expected a spec {${SPEC_KEYS.join(', ')}} with tokenBytes and merges arrays, specialTokens a Map and pattern a string`);
+    }
     this.name = spec.name;
     this.pattern = spec.pattern;
     this.splitter = compileSplitPattern(spec.pattern);
@@ -93,6 +101,8 @@ export class ByteLevelBpe implements Tokenizer {
   }
 
   encode(text: string, options?: EncodeOptions): number[] {
+    checkOptions(`${this.name}.encode`, options, ENCODE_KEYS);
+    if (typeof text !== 'string') throw new TypeError(`${this.name}.encode: expected a string, got ${typeof text}`);
     const out: number[] = [];
     for (const part of splitOnSpecials(text, this.specialTokens, allowedSpecialSet(this.specialTokens, options))) {
       if (typeof part === 'number') out.push(part);

@@ -3,6 +3,9 @@
 import { TokenizerFileError, parseJsonFile } from './errors.js';
 import type { EncodeOptions, Tokenizer } from './tokenizer.js';
 import { utf8Encode } from './utf8.js';
+import { checkOptions } from '../util/options.js';
+
+const ENCODE_KEYS = ['allowedSpecial'];
 
 export class CharTokenizer implements Tokenizer {
   readonly name: string;
@@ -39,7 +42,9 @@ export class CharTokenizer implements Tokenizer {
     return JSON.stringify({ format: 'deepts-char', version: 1, chars: this.chars });
   }
 
-  encode(text: string, _options?: EncodeOptions): number[] {
+  encode(text: string, options?: EncodeOptions): number[] {
+    checkOptions(`${this.name}.encode`, options, ENCODE_KEYS);
+    if (typeof text !== 'string') throw new TypeError(`${this.name}.encode: expected a string, got ${typeof text}`);
     const out: number[] = [];
     let offset = 0;
     for (const c of text) {

@@ -8,6 +8,9 @@ import { PairTable } from './pair-table.js';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model.js';
 import { allowedSpecialSet, splitOnSpecials, type EncodeOptions, type Tokenizer } from './tokenizer.js';
 import { utf8Decode, utf8Encode, validUtf8Length } from './utf8.js';
+import { checkOptions } from '../util/options.js';
+
+const ENCODE_KEYS = ['allowedSpecial', 'addBos', 'addEos'];
 
 export const SPACE_SYMBOL = '\u2581'; // '▁', SentencePiece's escape for ' '
 
@@ -94,6 +97,8 @@ export class SentencePieceBpe implements Tokenizer {
   }
 
   encode(text: string, options?: SentencePieceEncodeOptions): number[] {
+    checkOptions(`${this.name}.encode`, options, ENCODE_KEYS);
+    if (typeof text !== 'string') throw new TypeError(`${this.name}.encode: expected a string, got ${typeof text}`);
     const out: number[] = [];
     if (options?.addBos) out.push(this.requireControl(this.bosId, 'bos'));
     for (const part of splitOnSpecials(text, this.specialTokens, allowedSpecialSet(this.specialTokens, options))) {

@@ -1,6 +1,8 @@
 // Below these sizes a kernel stays on the js backend: an N-API call costs about 0.1 µs plus the
 // metadata writes, which the JIT-compiled js loop beats on a few dozen elements. Measured with
 // bench/thresholds.ts (where the js and native times per call cross) on the 2-core Zen 5 machine.
+import { checkNumber, checkOptions } from '../../util/options.js';
+
 export const NATIVE_THRESHOLDS = {
   /** elements: unary/binary/where/copy of cheap ops (add, mul, relu, compare, select, copy) — crossovers 32..128 */
   elementwise: 64,
@@ -32,6 +34,8 @@ export type NativeThresholds = typeof NATIVE_THRESHOLDS;
 
 /** Overrides thresholds (0 sends every size to the addon, as the conformance tests do); returns the previous values. */
 export function setNativeThresholds(overrides: Partial<NativeThresholds>): NativeThresholds {
+  checkOptions('setNativeThresholds', overrides, Object.keys(NATIVE_THRESHOLDS));
+  for (const [k, v] of Object.entries(overrides)) checkNumber('setNativeThresholds', k, v);
   const previous = { ...NATIVE_THRESHOLDS };
   Object.assign(NATIVE_THRESHOLDS, overrides);
   return previous;

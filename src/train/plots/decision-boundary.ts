@@ -7,6 +7,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { Canvas } from './canvas.js';
 import { darken, divergingColor, lighten } from './colors.js';
 import { writePng } from './png.js';
+import { checkOptions as checkOptionKeys, optionKeys } from '../../util/options.js';
 
 /** Points to draw: x (N, 2) coordinates, y labels (classification: 0/1; regression: values), test points outlined in black. */
 export type BoundaryPoints = { x: Tensor; y: Tensor; test?: boolean };
@@ -32,7 +33,10 @@ const FN = 'decisionBoundaryImage';
 /** The field is paler than the points (mixed this much with white), so points stand out on their own class's colour. */
 const FIELD_LIGHTEN = 0.35;
 
+const BOUNDARY_KEYS = optionKeys<DecisionBoundaryOptions>({ size: true, domain: true, task: true, resolution: true, valueRange: true, pointRadius: true });
+
 function checkOptions(opts: DecisionBoundaryOptions): Required<Omit<DecisionBoundaryOptions, 'valueRange'>> & { valueRange?: [number, number] } {
+  checkOptionKeys(FN, opts, BOUNDARY_KEYS);
   const size = opts.size ?? 400;
   const domain = opts.domain ?? [-6, 6];
   const task = opts.task ?? 'classification';

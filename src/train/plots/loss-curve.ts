@@ -6,6 +6,7 @@ import { linearTicks, logTicks, niceDomain, type Tick } from './ticks.js';
 import { encodePng } from './png.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { textWidth } from './bitmap-font.js';
+import { checkOptions, optionKeys } from '../../util/options.js';
 
 export type LossSeries = { name: string; points: readonly (readonly [number, number])[] };
 
@@ -41,7 +42,10 @@ type Layout = {
 /** Series with at most this many points also get a dot at each point, so sparse curves stay readable. */
 const MARKER_MAX_POINTS = 25;
 
+const LOSS_CURVE_KEYS = optionKeys<LossCurveOptions>({ title: true, xLabel: true, yLabel: true, logY: true, width: true, height: true });
+
 function layout(fn: string, series: readonly LossSeries[], opts: LossCurveOptions): Layout {
+  checkOptions(fn, opts, LOSS_CURVE_KEYS);
   if (!Array.isArray(series)) throw new TypeError(`${fn}: expected an array of series {name, points}`);
   const width = opts.width ?? 800;
   const height = opts.height ?? 500;
