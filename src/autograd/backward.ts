@@ -9,6 +9,7 @@ import { setGradEnabled } from './grad-mode.js';
 import { RegionGrad, type GradNode } from './node.js';
 import { dtypeOfArray, type TypedArray } from '../tensor/dtype.js';
 import { recycle, trackAllocations } from '../tensor/storage-pool.js';
+import { checkBoolean, checkOptions as checkSharedOptions } from '../util/options.js';
 
 /** How gradients are summed; set by src/ops so autograd needs no op of its own. */
 export type GradientArithmetic = {
@@ -39,18 +40,12 @@ export type BackwardOptions = {
   inputs?: Tensor | readonly Tensor[];
 };
 
-/**
- * Throws naming the first key of `opts` that is not in `allowed`. (Local until the shared options
- * helper lands.)
- */
+/** The shared options check (src/util/options.ts), plus the boolean flags autograd's functions share. */
 export function checkOptions(where: string, opts: object, allowed: readonly string[]): void {
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError(`${where}: options must be an object, got ${opts === null ? 'null' : Array.isArray(opts) ? 'an array' : typeof opts}`);
-  for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) throw new TypeError(`${where}: unknown option '${k}' (expected ${allowed.join(', ')})`);
-  }
+  checkSharedOptions(where, opts, allowed);
   for (const k of ['retainGraph', 'createGraph', 'allowUnused', 'materializeGrads']) {
     const v = (opts as Record<string, unknown>)[k];
-    if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${where}: ${k} must be a boolean, got ${JSON.stringify(v)}`);
+    if (v !== undefined) checkBoolean(where, k, v);
   }
 }
 

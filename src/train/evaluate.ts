@@ -7,6 +7,7 @@ import { batchSource, unpackBatch, type FitData } from './batches.js';
 import { resolveLoss, type LossFn, type LossName } from './losses.js';
 import { resolveMetric, type Metric, type MetricName } from './metrics.js';
 import type { TrainableModel } from './trainable.js';
+import { checkOptions } from '../util/options.js';
 
 export type EvaluateOptions = {
   loss: LossName | LossFn;
@@ -19,6 +20,8 @@ export type Evaluation = { loss: number; metrics: Record<string, number>; exampl
 
 /** Mean loss and metrics over `data`, example-weighted across batches. Leaves the model in eval mode. */
 export function evaluate(model: TrainableModel, data: FitData, opts: EvaluateOptions): Evaluation {
+  checkOptions('evaluate', opts, ['loss', 'metrics', 'batchSize']);
+  if (opts === undefined) throw new TypeError('evaluate: options {loss, metrics?, batchSize?} are required');
   const lossFn = resolveLoss('evaluate', opts.loss);
   const metrics = (opts.metrics ?? []).map(resolveMetric);
   const { batches } = batchSource('evaluate', data, { batchSize: opts.batchSize ?? 1024, shuffle: false });
@@ -42,6 +45,7 @@ export function evaluate(model: TrainableModel, data: FitData, opts: EvaluateOpt
 
 /** The model's outputs for x, computed in chunks in eval mode without the graph. */
 export function predict(model: TrainableModel, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
+  checkOptions('predict', opts, ['batchSize']);
   const bs = opts.batchSize ?? 1024;
   model.eval?.();
   return noGrad(() => {

@@ -22,6 +22,7 @@ import { JsonlLog } from './jsonl-log.js';
 import { trainLoop, type LoopModel, type LoopScheduler, type TrainLoopResult } from './loop.js';
 import { ProgressBar, type ProgressOptions } from './progress.js';
 import { currentLr, type LrScheduler, type TrainableModel, type TrainableOptimizer } from './trainable.js';
+import { checkOptions as checkOptionKeys } from '../util/options.js';
 
 export type FitOptions = {
   epochs: number;
@@ -82,8 +83,8 @@ const FIT_OPTIONS = ['epochs', 'optimizer', 'loss', 'metrics', 'validation', 'va
   'kind', 'handleSignals', 'resumeHint', 'say'];
 
 function checkOptions(opts: FitOptions): void {
-  if (typeof opts !== 'object' || opts === null) throw new TypeError('fit: expected an options object {epochs, optimizer, loss, ...}');
-  for (const k of Object.keys(opts)) if (!FIT_OPTIONS.includes(k)) throw new TypeError(`fit: unknown option '${k}'; accepted: ${FIT_OPTIONS.join(', ')}`);
+  if (opts === undefined) throw new TypeError('fit: options {epochs, optimizer, loss, ...} are required');
+  checkOptionKeys('fit', opts, FIT_OPTIONS);
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${opts.epochs}`);
   if (!opts.optimizer || typeof opts.optimizer.step !== 'function') throw new TypeError('fit: optimizer is required (an object with step() and zeroGrad())');
   const bs = opts.batchSize ?? 32;

@@ -23,6 +23,7 @@ import { formatDuration } from './progress.js';
 import { JsonlLog } from './jsonl-log.js';
 import { InterruptHandler, type StopRequest } from './interrupt.js';
 import { modelsAsOne, statefulAsOne } from './run-state.js';
+import { checkOptions } from '../util/options.js';
 
 /** The numbers a step, an evaluation or an epoch reports: printed, logged, kept. */
 export type StepLogs = Record<string, number>;
@@ -176,10 +177,10 @@ const OPTION_KEYS = [
 ] as const;
 
 function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`trainLoop: expected an options object, got ${o === null ? 'null' : typeof o}`);
-  for (const k of Object.keys(o)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(k)) throw new TypeError(`trainLoop: unknown option '${k}'; accepted: ${OPTION_KEYS.join(', ')}`);
-  }
+  if (o === undefined) throw new TypeError('trainLoop: options {models, optimizers, loss | step, maxSteps | epochs, ...} are required');
+  checkOptions('trainLoop', o, OPTION_KEYS);
+  if (o.progress !== undefined) checkOptions('trainLoop: progress', o.progress, ['label', 'units']);
+  if (o.hooks !== undefined) checkOptions('trainLoop: hooks', o.hooks, ['onTrainBegin', 'onEpochBegin', 'onStepEnd', 'onEval', 'onEpochEnd', 'onCheckpoint', 'onTrainEnd']);
   if (typeof o.models !== 'object' || o.models === null) throw new TypeError('trainLoop: models is required ({ name: model })');
   if (typeof o.optimizers !== 'object' || o.optimizers === null) throw new TypeError('trainLoop: optimizers is required ({ name: optimizer })');
   if ((o.loss === undefined) === (o.step === undefined)) throw new TypeError('trainLoop: pass exactly one of loss (the standard step) or step (a step of your own)');

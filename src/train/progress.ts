@@ -3,6 +3,7 @@
 // run plus a heartbeat every 30 s, so logs stay readable.
 import type { Callback, BatchLogs, TrainState } from './callbacks/callback.js';
 import type { EpochLogs } from './history.js';
+import { checkOptions } from '../util/options.js';
 
 export type ProgressOptions = {
   /** Where to write (default process.stderr, so stdout keeps only results). */
@@ -59,6 +60,7 @@ export class ProgressBar implements Callback {
   private drawn = false;
 
   constructor(opts: ProgressOptions = {}) {
+    checkOptions('ProgressBar', opts, ['stream', 'tty', 'lines', 'heartbeatSeconds', 'now']);
     this.stream = opts.stream ?? process.stderr;
     this.tty = opts.tty ?? Boolean(this.stream.isTTY);
     this.lines = opts.lines ?? 20;

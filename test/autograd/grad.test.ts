@@ -78,7 +78,7 @@ test('grad checks its arguments', () => {
   assert.throws(() => grad(x.sum(), c), /grad: input 0 \(shape \(2,\)\) does not require grad/);
   assert.throws(() => grad(c.sum(), x), /grad: output 0 \(shape \(\)\) does not require grad and has no gradFn/);
   assert.throws(() => grad(x.sum(), x, { create_graph: true } as dt.autograd.GradOptions),
-    /grad: unknown option 'create_graph' \(expected gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads\)/);
+    /grad: unknown option 'create_graph' \(did you mean 'createGraph'\?\); accepted: gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads/);
   assert.throws(() => grad(x.sum(), []), /grad: inputs must not be empty/);
   assert.throws(() => grad(x.sum(), [x], { gradOutputs: dt.ones([2]) }), /grad: gradient shape \(2,\) does not match the output shape \(\)/);
 });

@@ -65,10 +65,10 @@ test('backward(gradient, options) and backward({ gradient }) are the positional 
 test('unknown or mistyped options raise, naming the key and the accepted ones', () => {
   const x = dt.tensor([1], { requiresGrad: true });
   assert.throws(() => x.mul(2).sum().backward({ retain_graph: true } as dt.BackwardOptions),
-    /backward: unknown option 'retain_graph' \(expected gradient, retainGraph, createGraph, inputs\)/);
+    /backward: unknown option 'retain_graph' \(did you mean 'retainGraph'\?\); accepted: gradient, retainGraph, createGraph, inputs/);
   assert.throws(() => x.mul(2).sum().backward(dt.ones([]), { gradient: dt.ones([]) } as dt.BackwardOptions),
-    /backward: unknown option 'gradient' \(expected retainGraph, createGraph, inputs\)/);
-  assert.throws(() => x.mul(2).sum().backward({ retainGraph: 1 } as unknown as dt.BackwardOptions), /backward: retainGraph must be a boolean, got 1/);
+    /backward: unknown option 'gradient'; accepted: retainGraph, createGraph, inputs/);
+  assert.throws(() => x.mul(2).sum().backward({ retainGraph: 1 } as unknown as dt.BackwardOptions), /backward: retainGraph must be true or false, got 1/);
   assert.throws(() => x.mul(2).sum().backward({ gradient: dt.ones([]) }, { retainGraph: true }), /pass the options once/);
   assert.equal(x.grad, null, 'nothing ran');
 });

@@ -106,7 +106,7 @@ test('a checkpoint of another kind of run is refused, naming both', async () => 
 test('trainLoop options are checked: unknown keys, loss and step together, epochs over a stream', async () => {
   const model = new nn.Linear(1, 1), opt = new optim.SGD(model.parameters(), { lr: 0.1 });
   const base = { models: { model }, optimizers: { opt }, maxSteps: 1, loss: () => model.forward(dt.ones([1, 1])).sum() };
-  await assert.rejects(trainLoop({ ...base, max_steps: 3 } as never), /trainLoop: unknown option 'max_steps'; accepted: models, optimizers/);
+  await assert.rejects(trainLoop({ ...base, max_steps: 3 } as never), /trainLoop: unknown option 'max_steps' \(did you mean 'maxSteps'\?\); accepted: models, optimizers/);
   await assert.rejects(trainLoop({ ...base, step: () => ({}) }), /exactly one of loss .* or step/);
   await assert.rejects(trainLoop({ ...base, epochs: 2, data: () => 1 }), /epochs need iterable data/);
   await assert.rejects(trainLoop({ ...base, lr: { other: () => 1 } }), /lr\.other names no optimizer/);

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Callback, TrainState } from './callback.js';
 import type { EpochLogs } from '../history.js';
 import { WeightsSnapshot } from './weights-snapshot.js';
+import { checkOptions } from '../../util/options.js';
 
 export type EarlyStoppingOptions = {
   /** The EpochLogs key to watch (default 'valLoss'). */
@@ -33,6 +34,7 @@ export class EarlyStopping implements Callback {
   private snapshot: WeightsSnapshot | null = null;
 
   constructor(opts: EarlyStoppingOptions = {}) {
+    checkOptions('EarlyStopping', opts, ['monitor', 'patience', 'minDelta', 'mode', 'restoreBest']);
     this.monitor = opts.monitor ?? 'valLoss';
     this.patience = opts.patience ?? 10;
     this.minDelta = Math.abs(opts.minDelta ?? 0);

@@ -3,6 +3,7 @@
 import type { Callback, TrainState } from './callback.js';
 import type { EpochLogs } from '../history.js';
 import { saveCheckpoint, type CheckpointModel, type CheckpointStateful } from '../../io/checkpoint.js';
+import { checkOptions } from '../../util/options.js';
 
 export type ModelCheckpointOptions = {
   /** The file to write; '{epoch}' in it is replaced by the epoch number (one file per epoch). */
@@ -29,6 +30,7 @@ export class ModelCheckpoint implements Callback {
   readonly saved: string[] = [];
 
   constructor(private readonly opts: ModelCheckpointOptions) {
+    checkOptions('ModelCheckpoint', opts, ['path', 'monitor', 'mode', 'saveBestOnly', 'scheduler', 'config']);
     if (!opts || typeof opts.path !== 'string' || !opts.path) throw new TypeError('ModelCheckpoint: options.path (a file path) is required');
     this.path = opts.path;
     this.monitor = opts.monitor ?? 'valLoss';

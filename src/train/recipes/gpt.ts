@@ -19,6 +19,7 @@ import type { Tokenizer } from '../../tokenizers/tokenizer.js';
 import { writeFileAtomic, writeAll } from '../../io/atomic-write.js';
 import { trainLoop, type TrainLoopResult } from '../loop.js';
 import { writeRunConfig } from '../run-folder.js';
+import { checkOptions } from '../../util/options.js';
 
 export const GPT_COMMAND = 'train gpt';
 
@@ -117,6 +118,7 @@ function writeSamplesMd(out: string): void {
 
 /** Trains as configured (or resumes) and writes the run folder; `say` receives the printed lines. */
 export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; resume?: string | null; say?: (line: string) => void; resumeHint?: string } = {}): Promise<GptRunResult> {
+  checkOptions('trainGpt', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
   const out = resolve(config.out);

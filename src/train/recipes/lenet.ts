@@ -21,6 +21,7 @@ import { writeRunConfig } from '../run-folder.js';
 import { loadMnist, mnistTensors, MNIST_CLASSES, MNIST_NORMALIZATION, type MnistDatasetName } from '../../data/mnist.js';
 import { AugmentedLoader, randomAffine, randomShift } from '../../data/augment.js';
 import { LeNet5 } from '../../models/lenet.js';
+import { checkOptions } from '../../util/options.js';
 
 export const LENET_COMMAND = 'train lenet';
 export const LENET_OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum'] as const;
@@ -104,6 +105,7 @@ export type LenetRunResult = { out: string; metrics: Record<string, unknown>; lo
 
 /** Trains as configured and writes the run folder. `say` receives the human-readable lines. */
 export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {}): Promise<LenetRunResult> {
+  checkOptions('trainLenet', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
   const loadBefore = loadavg();

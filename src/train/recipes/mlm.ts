@@ -19,6 +19,7 @@ import { TokenBatcher, maskTokens, trainValSplit } from '../../data/token-batche
 import { CharTokenizer } from '../../tokenizers/char-tokenizer.js';
 import { trainLoop, type TrainLoopResult } from '../loop.js';
 import { writeRunConfig } from '../run-folder.js';
+import { checkOptions } from '../../util/options.js';
 
 export type MlmRunConfig = {
   model: 'bert' | 'albert';
@@ -55,6 +56,7 @@ export type MlmRunResult = { out: string; metrics: Record<string, unknown>; mode
 
 /** Trains as configured (or resumes the run in config.out) and writes the run folder. */
 export async function trainMlm(config: MlmRunConfig, opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {}): Promise<MlmRunResult> {
+  checkOptions('trainMlm', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const command = `train ${config.model}`;
   const t0 = performance.now();

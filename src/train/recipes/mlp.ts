@@ -20,6 +20,7 @@ import type { Callback } from '../callbacks/callback.js';
 import type { History } from '../history.js';
 import type { TrainLoopResult } from '../loop.js';
 import { writeRunConfig } from '../run-folder.js';
+import { checkOptions } from '../../util/options.js';
 
 export const MLP_COMMAND = 'train mlp';
 /** Epochs between checkpoints (an epoch of the playground takes milliseconds; a write with fsync about as long). */
@@ -105,6 +106,7 @@ function meanBaselineMse(trainY: Tensor, testY: Tensor): number {
 
 /** Trains as configured and writes the run folder. `say` receives the human-readable lines. */
 export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {}): Promise<MlpRunResult> {
+  checkOptions('trainMlp', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
   const { task } = config;
