@@ -7,14 +7,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { arange } from '../tensor/creation.js';
 import type { Generator } from '../tensor/generator.js';
-import { add, crossEntropy, scaledDotProductAttention } from '../ops/index.js';
+import { add, crossEntropy, gelu, scaledDotProductAttention } from '../ops/index.js';
 import { Module } from '../nn/module.js';
 import { ModuleList } from '../nn/containers.js';
 import { Linear } from '../nn/linear.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
-import { geluFused } from '../nn/mlp-blocks.js';
 import { LayerKVCache } from '../nn/attention.js';
 import { normal_, zeros_ } from '../nn/init.js';
 import { AdamW } from '../optim/adamw.js';
@@ -97,7 +96,7 @@ export class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.dropout.forward(lin(this.cProj, geluFused(lin(this.cFc, x), this.approximate))); // (B, T, C)
+    return this.dropout.forward(lin(this.cProj, gelu(lin(this.cFc, x), this.approximate))); // (B, T, C)
   }
 }
 
