@@ -15,7 +15,7 @@ import { Linear } from '../nn/linear.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
-import { Parameter } from '../nn/parameter.js';
+import { emptyParameter, type Parameter } from '../nn/parameter.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../nn/transformer.js';
 import { normal_, zeros_ } from '../nn/init.js';
 
@@ -138,7 +138,7 @@ export class MlmHead extends Module {
     super();
     this.dense = new Linear(hidden, width, { generator: gen });
     this.layerNorm = new LayerNorm(width, { eps });
-    this.bias = new Parameter(Tensor.empty([vocabSize]));
+    this.bias = emptyParameter([vocabSize]);
   }
   forward(h: Tensor, wordEmbeddings: Tensor): Tensor {
     const [B, T, H] = h.shape as [number, number, number];

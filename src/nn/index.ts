@@ -1,6 +1,6 @@
 // deepts.nn: layers, containers, losses, initialization and the functional forms, as torch.nn.
 import '../ops/index.js'; // installs the Tensor methods that modules use
-export { Parameter } from './parameter.js';
+export { Parameter, emptyParameter, withMetaParameters, isMeta } from './parameter.js';
 export { Module } from './module.js';
 export type { StateDict, LoadStateDictResult } from './module.js';
 export { Sequential, ModuleList } from './containers.js';

@@ -1,5 +1,6 @@
 // Parameter initialization, as torch.nn.init: each function fills a tensor in place (under
 // noGrad) from the seeded default generator, or from `generator` when one is passed, and returns it.
+// A meta tensor (nn.withMetaParameters) is checked and returned as it is: it has nothing to fill.
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -7,6 +8,7 @@ import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { normal as normalTensor, uniform as uniformTensor } from '../tensor/creation.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { copy_ } from '../ops/inplace.js';
+import { isMeta } from './parameter.js';
 
 export type InitOptions = { generator?: Generator };
 export type Nonlinearity =
@@ -54,6 +56,7 @@ function fan(t: Tensor, mode: FanMode): number {
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   checkFloat('uniform_', t);
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  if (isMeta(t)) return t;
   const values = uniformTensor(t.shape, a, b, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
 }
@@ -62,19 +65,21 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   checkFloat('normal_', t);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
+  if (isMeta(t)) return t;
   const values = normalTensor(t.shape, mean, std, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
 }
 
-export function constant_(t: Tensor, value: number): Tensor {
-  return noGrad(() => copy_(t, value));
+export function constant_<T extends Tensor>(t: T, value: number): T {
+  if (!isMeta(t)) noGrad(() => copy_(t, value));
+  return t;
 }
 
-export function zeros_(t: Tensor): Tensor {
+export function zeros_<T extends Tensor>(t: T): T {
   return constant_(t, 0);
 }
 
-export function ones_(t: Tensor): Tensor {
+export function ones_<T extends Tensor>(t: T): T {
   return constant_(t, 1);
 }
 

@@ -4,6 +4,7 @@
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
 import { shapeStr } from '../../tensor/shape.js';
 import { MODELS, listModels, buildModel } from '../../models/index.js';
+import { withMetaParameters } from '../../nn/parameter.js';
 
 const COMMAND = 'params';
 
@@ -25,11 +26,14 @@ export type ParamCount = {
   layers?: { name: string; shape: number[]; parameters: number }[];
 };
 
-/** Builds a zoo model and counts its parameters (shared ones once). */
+/**
+ * Counts a zoo model's parameters (shared ones once) from their shapes: the model is built with
+ * meta parameters (nn.withMetaParameters), so nothing is allocated or initialized.
+ */
 export function countParameters(name: string, opts: { numClasses?: number; layers?: boolean } = {}): ParamCount {
   const entry = MODELS[name];
   if (!entry) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} (or a transformer size such as gpt3-small, llama-7b, bert-base)`);
-  const model = buildModel(name, { numClasses: opts.numClasses });
+  const model = withMetaParameters(() => buildModel(name, { numClasses: opts.numClasses }));
   const parameters = model.numParameters();
   const ref = opts.numClasses === undefined ? entry.reference : undefined;
   const out: ParamCount = {
