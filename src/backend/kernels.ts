@@ -1,6 +1,6 @@
 // The kernel list: the one place that says what a backend must implement. Every backend (js,
 // native, later wasm/webgpu) implements exactly this table and the conformance suite in
-// test/backend-conformance.test.ts runs every entry on every backend. Everything else in deepts is
+// test/backend/conformance*.test.ts runs every entry on every backend. Everything else in deepts is
 // composed from these in src/ops.
 //
 // Conventions
