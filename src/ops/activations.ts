@@ -63,7 +63,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   const y = unaryRaw(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
   return record(y, 'Gelu', [x], (g) => {
     const dx = Tensor.empty(x.shape, x.dtype);
-    kernels().geluBackward(x.view_(), g.view_(), dx.storage, approximate);
+    kernels().geluBackward(x.view_(), g.view_(), { approximate }, dx.storage);
     return [dx];
   });
 }
