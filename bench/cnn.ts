@@ -145,7 +145,7 @@ export async function runCnnBench(opts: CnnOptions, log: (line: string) => void 
       }
     }
     if (opts.tfjs) {
-      // ~6 s a LeNet step and ~25 s a conv-layer image on this backend: a few steps, the conv at batch 1 without warm-up
+      // seconds a LeNet step and tens of seconds a conv-layer image on this backend (bench/results/cnn.md): a few steps, the conv at batch 1 without warm-up
       const r = workload === 'lenet' ? await tfjsRun(workload, Math.min(opts.steps, 3), 1, 0) : await tfjsRun(workload, 1, 0, 1);
       add(isUnavailable(r) ? { workload, name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
     }

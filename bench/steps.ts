@@ -29,7 +29,7 @@ export function timeSteps(step: () => void, steps: number, warmup: number): numb
   return times;
 }
 
-/** Warm-up steps before timing a recycling loop: its first ~50 steps fill the pool (a GPT step: 51 ms, then 35). */
+/** Warm-up steps before timing a recycling loop: its first ~50 steps fill the pool (a GPT step is markedly slower until it is full). */
 export const RECYCLING_WARMUP_STEPS = 100;
 
 /**

@@ -71,7 +71,7 @@ def processor(serialized):
     return sp
 
 
-# The column parsing here is mirrored by src/tokenizers/sentiment_texts.ts.
+# The column parsing here is mirrored by src/tokenizers/sentiment-texts.ts.
 def chinese_reviews(*parts):
     with open(data(*parts), encoding='utf-8', newline='') as f:
         rows = list(csv.reader(f))

@@ -20,8 +20,9 @@ DEEPTS_INLINE double jsPow(double a, double b) {
 }
 
 // float32 exp, sigmoid, tanh: branch-free approximations within 2 ulp that the compiler vectorizes
-// (Cephes' polynomials, range reduction by ln 2), where libm's scalar double calls would cost
-// 5-10 ns an element. Every instruction set computes the same bits (no FMA contraction).
+// (Cephes' polynomials, range reduction by ln 2), where libm's scalar double calls would cost a
+// call per element (bench/results/notes.md). Every instruction set computes the same bits (no FMA
+// contraction).
 
 /** The bits of `from` read as a To (std::bit_cast before C++20). */
 template <class To, class From>
@@ -193,7 +194,7 @@ DEEPTS_UNARY_FLOAT_FAST(Silu, x * sigmoidApprox(x), x * sigmoidD(x))
 DEEPTS_UNARY_FLOAT_FAST(Tanh, tanhApprox(x), std::tanh(x))
 DEEPTS_UNARY_FLOAT_FAST(GeluTanh, 0.5f * x * (1.0f + tanhApprox(0.7978845608f * (x + 0.044715f * x * x * x))),
                         0.5 * x * (1.0 + std::tanh(0.79788456080286535588 * (x + 0.044715 * x * x * x))))
-// float32 GELU as x·Φ(x) through the vectorizable phiApprox (libm's scalar erf costs ~10 ns an element)
+// float32 GELU as x·Φ(x) through the vectorizable phiApprox (libm's scalar erf is a call per element)
 DEEPTS_UNARY_FLOAT_FAST(Gelu, x * phiApprox(x),
                         0.5 * x * (1.0 + std::erf(x * 0.70710678118654752440)))
 #undef DEEPTS_UNARY_FLOAT_FAST

@@ -1,14 +1,25 @@
 // The kernel list: the one place that says what a backend must implement. Every backend (js,
 // native, later wasm/webgpu) implements exactly this table and the conformance suite in
-// test/backend-conformance.test.ts runs every entry on every backend. Everything else in deepts is
-// composed from these in src/ops.
+// test/backend/conformance*.test.ts runs every entry on every backend. Everything else in deepts is
+// composed from these in src/ops. Adding a kernel: docs/backends.md, "Adding a kernel".
 //
-// Conventions
+// The convention: kernel(inputs..., params, outputs...)
 // - Inputs are strided views (`View`): a typed array plus offset, shape and strides (in elements).
 //   Broadcasting is expressed by stride 0, transposes by swapped strides: kernels never need a copy.
+//   Row kernels (softmax, cross-entropy, bias+activation, layer/RMS norm, embedding tables) read
+//   contiguous (rows, cols) typed arrays instead, which the op makes contiguous.
+// - Scalars and options travel in one parameters object (`SoftmaxParams`, `Conv2dParams`, ...),
+//   after the inputs and before the outputs; a row kernel's rows and cols are in it.
 // - Outputs are typed arrays allocated by the caller (in JS), contiguous, row-major, of the size
-//   the kernel's contract states. Kernels write every output element.
+//   the kernel's contract states. Kernels write every output element, except the accumulating
+//   kernels (scatterAdd, embeddingBackward), which add into theirs, and never allocate them.
+// - Stated exceptions: `copy` writes into a strided destination view (it is how ops write into
+//   views); the optimizer steps and batchNorm's running statistics update state arrays in place;
+//   the elementwise family (unary, binary, where, reduce) takes its op name first.
 // - Kernels are deterministic for a given thread count.
+// Kernels that still take positional scalars (they predate the convention; their call sites are
+// autograd backward closures, folded once those settle): crossEntropy*, layerNorm*, rmsNorm*,
+// embedding*, attention*, batchNormBackward's `training`, and unary's trailing `params` list.
 import type { DType, TypedArray } from '../tensor/dtype.js';
 
 export type View = {
@@ -47,6 +58,20 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 export const ACTIVATIONS = ['identity', 'relu', 'gelu', 'geluTanh', 'silu', 'tanh', 'sigmoid'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
+/** The geometry of a row kernel's contiguous (rows, cols) arrays. */
+export type RowsParams = { rows: number; cols: number };
+/** log: log-softmax. */
+export type SoftmaxParams = RowsParams & { log: boolean };
+export type BiasActivationParams = RowsParams & { activation: Activation };
+export type AxisParams = { axis: number };
+/** outShape: the shape of the contiguous output the values are added into. */
+export type ScatterAddParams = { axis: number; outShape: readonly number[] };
+/** A fill from the counter-based stream: value i is a hash of (seed, offset + i). */
+export type RandomUniformParams = { low: number; high: number; seed: number; offset: number };
+export type RandomNormalParams = { mean: number; std: number; seed: number; offset: number };
+/** 'none': exact (erf) GELU, 'tanh': GPT-2's approximation. */
+export type GeluBackwardParams = { approximate: 'none' | 'tanh' };
+
 export type AdamParams = {
   lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
   /** 1-based step count, for bias correction. */
@@ -75,17 +100,17 @@ export interface Kernels {
    */
   matmul(a: View, b: View, out: TypedArray): void;
   /** Softmax (or log-softmax) over the last axis of a contiguous (rows, cols) array. */
-  softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void;
+  softmax(x: TypedArray, p: SoftmaxParams, out: TypedArray): void;
   /** out[..., i, ...] = x[..., index[..., i, ...], ...] along `axis`; out has index's shape. */
-  gather(x: View, axis: number, index: View, out: TypedArray): void;
+  gather(x: View, index: View, p: AxisParams, out: TypedArray): void;
   /** out (contiguous, `outShape`) [..., index[...i...], ...] += src[...i...] along `axis`. Adds into out. */
-  scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, index: View, src: View): void;
+  scatterAdd(index: View, src: View, p: ScatterAddParams, out: TypedArray): void;
   /** Strided copy with cast: dst view (may be strided) = src view (same shape). */
   copy(src: View, dst: View): void;
   /** Fills out with uniform [low, high) numbers from the counter-based stream (seed, offset). */
-  randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): void;
+  randomUniform(p: RandomUniformParams, out: TypedArray): void;
   /** Fills out with normal(mean, std) numbers (Box–Muller over the stream (seed, offset)). */
-  randomNormal(out: TypedArray, mean: number, std: number, seed: number, offset: number): void;
+  randomNormal(p: RandomNormalParams, out: TypedArray): void;
   /** One Adam/AdamW step over contiguous param, grad and state arrays (updated in place). */
   adamStep(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null, p: AdamParams): void;
   /** One SGD step (momentum, dampening, nesterov, weight decay), in place; buf may be null without momentum. */
@@ -104,7 +129,7 @@ export interface Kernels {
   /** grad[r, c] = scale[r] · (exp(x[r, c] − lse[r]) − [c = target[r]]), and 0 on rows whose target is ignoreIndex. */
   crossEntropyBackward(logits: TypedArray, target: Int32Array, lse: TypedArray, scale: TypedArray, rows: number, cols: number, ignoreIndex: number, grad: TypedArray): void;
   /** out[r, c] = act(x[r, c] + bias[c]) over a contiguous (rows, cols) array; bias may be null; out may be x itself. */
-  biasActivation(x: TypedArray, bias: TypedArray | null, rows: number, cols: number, activation: Activation, out: TypedArray): void;
+  biasActivation(x: TypedArray, bias: TypedArray | null, p: BiasActivationParams, out: TypedArray): void;
 
   // ---- normalization for transformers: layer/RMS norm, embeddings, GELU, attention ----
   // Row arrays are contiguous (rows, cols); `weight`/`bias` are (cols,) or null (no affine).
@@ -121,7 +146,7 @@ export interface Kernels {
   /** dweight (rows, cols) row ids[i] += dy (n, cols) row i, skipping ids equal to paddingIdx (−1: none). Adds into dweight. */
   embeddingBackward(dy: TypedArray, ids: View, rows: number, cols: number, paddingIdx: number, dweight: TypedArray): void;
   /** out = dy · gelu'(x), exact (erf) or for the tanh approximation; x and dy have the output's shape. */
-  geluBackward(x: View, dy: View, out: TypedArray, approximate: 'none' | 'tanh'): void;
+  geluBackward(x: View, dy: View, p: GeluBackwardParams, out: TypedArray): void;
   /**
    * Scaled dot-product attention. q (B, H, Tq, D), k (B, H, Tk, D), v (B, H, Tk, Dv) are views (a
    * head split of a projection is strides, not a copy); mask, when given, is an additive float view

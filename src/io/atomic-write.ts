@@ -10,8 +10,11 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Calls `write(fd)` on a temp file, then atomically replaces `path` with it. */
-export function writeFileAtomic(path: string, write: (fd: number) => void): void {
+/**
+ * Writes `data` to a temp file — bytes, a string as UTF-8, or whatever `data(fd)` writes — fsyncs
+ * it, then atomically replaces `path` with it. The directory must exist.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string | ((fd: number) => void)): void {
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
@@ -22,7 +25,8 @@ export function writeFileAtomic(path: string, write: (fd: number) => void): void
     throw new Error(`cannot write ${path}: ${why}`, { cause: err });
   }
   try {
-    write(fd);
+    if (typeof data === 'function') data(fd);
+    else writeAll(fd, typeof data === 'string' ? new TextEncoder().encode(data) : data);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

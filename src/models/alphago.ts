@@ -41,7 +41,7 @@ export class AlphaGoPolicy extends nn.Module {
     for (let i = 2; i <= 12; i++) layers.push(new nn.Conv2d(k, k, 3, { padding: 1, ...o }));
     this.layers = new nn.ModuleList(layers);
     this.head = new nn.Conv2d(k, 1, 1, { bias: false, ...o });
-    this.positionBias = new nn.Parameter(Tensor.empty([GO_BOARD * GO_BOARD], opts.dtype ?? 'float32')); // zeros
+    this.positionBias = nn.emptyParameter([GO_BOARD * GO_BOARD], opts.dtype ?? 'float32'); // zeros
   }
 
   /** (N, 48, 19, 19) board features → (N, 361) move logits. */

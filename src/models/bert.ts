@@ -9,14 +9,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { arange } from '../tensor/creation.js';
 import type { Generator } from '../tensor/generator.js';
-import { add, crossEntropy, eq, linear, tanh } from '../ops/index.js';
+import { add, crossEntropy, eq, gelu, linear, tanh } from '../ops/index.js';
 import { Module } from '../nn/module.js';
 import { Linear } from '../nn/linear.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
-import { Parameter } from '../nn/parameter.js';
-import { geluFused } from '../nn/mlp-blocks.js';
+import { emptyParameter, type Parameter } from '../nn/parameter.js';
 import { TransformerEncoder, TransformerEncoderLayer } from '../nn/transformer.js';
 import { normal_, zeros_ } from '../nn/init.js';
 import { checkOptions, describe, optionKeys } from '../util/options.js';
@@ -150,11 +149,11 @@ export class MlmHead extends Module {
     super();
     this.dense = new Linear(hidden, width, { generator: gen });
     this.layerNorm = new LayerNorm(width, { eps });
-    this.bias = new Parameter(Tensor.empty([vocabSize]));
+    this.bias = emptyParameter([vocabSize]);
   }
   forward(h: Tensor, wordEmbeddings: Tensor): Tensor {
     const [B, T, H] = h.shape as [number, number, number];
-    const x = this.layerNorm.forward(geluFused(this.dense.forward(h.reshape(B * T, H)))); // (B·T, width)
+    const x = this.layerNorm.forward(gelu(this.dense.forward(h.reshape(B * T, H)))); // (B·T, width)
     return linear(x, wordEmbeddings, this.bias).view(B, T, -1); // (B, T, V)
   }
 }

@@ -7,14 +7,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { arange } from '../tensor/creation.js';
 import type { Generator } from '../tensor/generator.js';
-import { add, crossEntropy, scaledDotProductAttention } from '../ops/index.js';
+import { add, crossEntropy, gelu, scaledDotProductAttention } from '../ops/index.js';
 import { Module } from '../nn/module.js';
 import { ModuleList } from '../nn/containers.js';
 import { Linear } from '../nn/linear.js';
 import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
-import { geluFused } from '../nn/mlp-blocks.js';
 import { LayerKVCache } from '../nn/attention.js';
 import { normal_, zeros_ } from '../nn/init.js';
 import { AdamW } from '../optim/adamw.js';
@@ -50,12 +49,6 @@ export function checkGPTConfig(c: GPTConfig): GPTConfig {
   return c;
 }
 
-/** m(x) for x (B, T, C) computed as one (B·T, C) product, so the weight's gradient is one matmul, not B of them. */
-function lin(m: Linear, x: Tensor): Tensor {
-  const [B, T, C] = x.shape as [number, number, number];
-  return m.forward(x.reshape(B * T, C)).view(B, T, -1); // (B, T, out)
-}
-
 export class CausalSelfAttention extends Module {
   cAttn: Linear; // q, k, v projections for all heads, in one matrix
   cProj: Linear;
@@ -78,13 +71,13 @@ export class CausalSelfAttention extends Module {
     const [B, T, C] = x.shape as [number, number, number];
     const hs = C / this.nHead;
     // (B, T, 3C) -> three (B, nh, T, hs) views of it: heads are strides, not copies
-    const qkv = lin(this.cAttn, x).view(B, T, 3, this.nHead, hs).permute(2, 0, 3, 1, 4); // (3, B, nh, T, hs)
+    const qkv = this.cAttn.forward(x).view(B, T, 3, this.nHead, hs).permute(2, 0, 3, 1, 4); // (3, B, nh, T, hs)
     const q = qkv.select(0, 0);
     let k = qkv.select(0, 1), v = qkv.select(0, 2);
     if (cache) [k, v] = cache.append(k, v); // (B, nh, Tpast + T, hs)
     // causal self-attention: each position sees itself and the past
     const y = scaledDotProductAttention(q, k, v, { isCausal: true, dropoutP: this.training ? this.dropout : 0 }); // (B, nh, T, hs)
-    return this.residDropout.forward(lin(this.cProj, y.transpose(1, 2).reshape(B, T, C))); // (B, T, C)
+    return this.residDropout.forward(this.cProj.forward(y.transpose(1, 2).reshape(B, T, C))); // (B, T, C)
   }
 }
 
@@ -103,7 +96,7 @@ export class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.dropout.forward(lin(this.cProj, geluFused(lin(this.cFc, x), this.approximate))); // (B, T, C)
+    return this.dropout.forward(this.cProj.forward(gelu(this.cFc.forward(x), this.approximate))); // (B, T, C)
   }
 }
 
@@ -216,13 +209,13 @@ export class GPT extends Module {
       if (targets.dtype !== 'int32' || targets.shape.join() !== idx.shape.join()) {
         throw new RangeError(`GPT: targets must be int32 of the ids' shape ${shapeStr(idx.shape)}, got ${targets.dtype} ${shapeStr(targets.shape)}`);
       }
-      const logits = lin(this.lmHead, x); // (B, T, V)
+      const logits = this.lmHead.forward(x); // (B, T, V)
       const loss = crossEntropy(logits.view(-1, this.config.vocabSize), targets.reshape(-1), { ignoreIndex: -1 });
       return { logits, loss };
     }
     // inference: only the last position is needed (unless asked for all)
     const last = opts.allLogits ? x : x.narrow(1, T - 1, 1); // (B, 1, C)
-    return { logits: lin(this.lmHead, last), loss: null };
+    return { logits: this.lmHead.forward(last), loss: null };
   }
 
   /** One empty KV cache per layer, for generation of up to blockSize positions. */

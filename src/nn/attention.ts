@@ -8,8 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
-import { logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
-import { getBackend } from '../backend/registry.js';
+import { copy_, logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import type { RotaryEmbedding } from './positional.js';
@@ -39,9 +38,8 @@ export class LayerKVCache {
       this.k = Tensor.empty([k.shape[0]!, k.shape[1]!, this.capacity, k.shape[3]!], k.dtype);
       this.v = Tensor.empty([v.shape[0]!, v.shape[1]!, this.capacity, v.shape[3]!], v.dtype);
     }
-    const copy = getBackend().kernels.copy;
-    copy(k.view_(), this.k.narrow(2, this.length, t).view_());
-    copy(v.view_(), this.v.narrow(2, this.length, t).view_());
+    copy_(this.k.narrow(2, this.length, t), k);
+    copy_(this.v.narrow(2, this.length, t), v);
     this.length += t;
     return [this.k.narrow(2, 0, this.length), this.v.narrow(2, 0, this.length)];
   }

@@ -6,7 +6,8 @@ import type { DType } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { batchNorm } from '../ops/index.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { emptyParameter, type Parameter } from './parameter.js';
+import { ones_ } from './init.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type BatchNormOptions = {
@@ -52,8 +53,8 @@ abstract class BatchNormBase extends Module {
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = this.affine ? new Parameter(Tensor.empty([numFeatures], dtype).fill_(1)) : null;
-    this.bias = this.affine ? new Parameter(Tensor.empty([numFeatures], dtype)) : null;
+    this.weight = this.affine ? ones_(emptyParameter([numFeatures], dtype)) : null;
+    this.bias = this.affine ? emptyParameter([numFeatures], dtype) : null;
     this.registerBuffer('runningMean', this.trackRunningStats ? Tensor.empty([numFeatures], dtype) : null);
     this.registerBuffer('runningVar', this.trackRunningStats ? Tensor.empty([numFeatures], dtype).fill_(1) : null);
     this.registerBuffer('numBatchesTracked', this.trackRunningStats ? Tensor.empty([], 'int32') : null);

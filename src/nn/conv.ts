@@ -6,7 +6,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { conv1d, conv2d, convTranspose2d, toPair, type Pair } from '../ops/conv.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { emptyParameter, type Parameter } from './parameter.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
 import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
@@ -84,8 +84,8 @@ export class Conv2d extends Module {
     this.dilation = toPair('Conv2d', 'dilation', opts.dilation, 1, 1);
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(Tensor.empty([outChannels, inChannels / groups, ...this.kernelSize], dtype));
-    this.bias = opts.bias ?? true ? new Parameter(Tensor.empty([outChannels], dtype)) : null;
+    this.weight = emptyParameter([outChannels, inChannels / groups, ...this.kernelSize], dtype);
+    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 
@@ -138,8 +138,8 @@ export class Conv1d extends Module {
     this.dilation = one('dilation', opts.dilation, 1, 1);
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(Tensor.empty([outChannels, inChannels / groups, this.kernelSize], dtype));
-    this.bias = opts.bias ?? true ? new Parameter(Tensor.empty([outChannels], dtype)) : null;
+    this.weight = emptyParameter([outChannels, inChannels / groups, this.kernelSize], dtype);
+    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 
@@ -199,8 +199,8 @@ export class ConvTranspose2d extends Module {
     }
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(Tensor.empty([inChannels, outChannels / groups, ...this.kernelSize], dtype));
-    this.bias = opts.bias ?? true ? new Parameter(Tensor.empty([outChannels], dtype)) : null;
+    this.weight = emptyParameter([inChannels, outChannels / groups, ...this.kernelSize], dtype);
+    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 

@@ -6,8 +6,8 @@ import type { Generator } from '../tensor/generator.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { embedding } from '../ops/index.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
-import { normal_ } from './init.js';
+import { emptyParameter, type Parameter } from './parameter.js';
+import { normal_, zeros_ } from './init.js';
 import { checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
 export type EmbeddingOptions = { paddingIdx?: number | null; dtype?: DType; generator?: Generator };
@@ -37,13 +37,13 @@ export class Embedding extends Module {
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.paddingIdx = pad;
-    this.weight = new Parameter(Tensor.empty([numEmbeddings, embeddingDim], opts.dtype ?? 'float32'));
+    this.weight = emptyParameter([numEmbeddings, embeddingDim], opts.dtype ?? 'float32');
     this.resetParameters(opts.generator);
   }
 
   resetParameters(generator?: Generator): void {
     normal_(this.weight, 0, 1, { generator });
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+    if (this.paddingIdx !== null) noGrad(() => zeros_(this.weight.select(0, this.paddingIdx!)));
   }
 
   /** (...) int32 ids -> (..., embeddingDim) */

@@ -1,6 +1,6 @@
 // deepts.nn: layers, containers, losses, initialization and the functional forms, as torch.nn.
 import '../ops/index.js'; // installs the Tensor methods that modules use
-export { Parameter } from './parameter.js';
+export { Parameter, emptyParameter, withMetaParameters, isMeta } from './parameter.js';
 export { Module } from './module.js';
 export type { StateDict, LoadStateDictResult } from './module.js';
 export { Sequential, ModuleList } from './containers.js';
@@ -25,7 +25,7 @@ export type { RMSNormOptions } from './rmsnorm.js';
 export { MultiheadAttention, LayerKVCache } from './attention.js';
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './attention.js';
 export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, RotaryEmbedding, sinusoidalTable, applyRotary } from './positional.js';
-export { FeedForward, SwiGLU, swigluHidden, geluFused } from './mlp-blocks.js';
+export { FeedForward, SwiGLU, swigluHidden } from './mlp-blocks.js';
 export type { FeedForwardActivation, FeedForwardOptions } from './mlp-blocks.js';
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder } from './transformer.js';
 export type { TransformerLayerOptions, EncoderCallOptions, DecoderCallOptions } from './transformer.js';

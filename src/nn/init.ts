@@ -1,5 +1,6 @@
 // Parameter initialization, as torch.nn.init: each function fills a tensor in place (under
 // noGrad) from the seeded default generator, or from `generator` when one is passed, and returns it.
+// A meta tensor (nn.withMetaParameters) is checked and returned as it is: it has nothing to fill.
 import type { Tensor } from '../tensor/tensor.js';
 import { isFloat } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -11,6 +12,7 @@ import { checkNumber, checkOptions } from '../util/options.js';
 
 const INIT_KEYS = ['generator'];
 const KAIMING_KEYS = ['a', 'mode', 'nonlinearity', 'generator'];
+import { isMeta } from './parameter.js';
 
 export type InitOptions = { generator?: Generator };
 export type Nonlinearity =
@@ -61,6 +63,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   checkNumber('uniform_', 'b', b);
   checkOptions('uniform_', opts, INIT_KEYS);
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
+  if (isMeta(t)) return t;
   const values = uniformTensor(t.shape, a, b, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
 }
@@ -72,20 +75,22 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
   checkNumber('normal_', 'std', std);
   checkOptions('normal_', opts, INIT_KEYS);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
+  if (isMeta(t)) return t;
   const values = normalTensor(t.shape, mean, std, { dtype: t.dtype, generator: opts.generator ?? defaultGenerator });
   return noGrad(() => copy_(t, values));
 }
 
-export function constant_(t: Tensor, value: number): Tensor {
+export function constant_<T extends Tensor>(t: T, value: number): T {
   checkNumber('constant_', 'value', value);
-  return noGrad(() => copy_(t, value));
+  if (!isMeta(t)) noGrad(() => copy_(t, value));
+  return t;
 }
 
-export function zeros_(t: Tensor): Tensor {
+export function zeros_<T extends Tensor>(t: T): T {
   return constant_(t, 0);
 }
 
-export function ones_(t: Tensor): Tensor {
+export function ones_<T extends Tensor>(t: T): T {
   return constant_(t, 1);
 }
 

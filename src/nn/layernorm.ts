@@ -4,7 +4,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { layerNorm } from '../ops/index.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { emptyParameter, type Parameter } from './parameter.js';
+import { ones_ } from './init.js';
 import { checkBoolean, checkNumber, describe, optionKeys, positionalOptions } from '../util/options.js';
 
 export type LayerNormOptions = { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType };
@@ -34,8 +35,8 @@ export class LayerNorm extends Module {
     this.eps = opts.eps ?? 1e-5;
     const dtype = opts.dtype ?? 'float32';
     const affine = opts.elementwiseAffine ?? true;
-    this.weight = affine ? new Parameter(Tensor.empty(this.normalizedShape, dtype).fill_(1)) : null;
-    this.bias = affine && (opts.bias ?? true) ? new Parameter(Tensor.empty(this.normalizedShape, dtype)) : null;
+    this.weight = affine ? ones_(emptyParameter(this.normalizedShape, dtype)) : null;
+    this.bias = affine && (opts.bias ?? true) ? emptyParameter(this.normalizedShape, dtype) : null;
   }
 
   forward(x: Tensor): Tensor {

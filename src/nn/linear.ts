@@ -4,7 +4,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { linear } from '../ops/index.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { emptyParameter, type Parameter } from './parameter.js';
 import { kaimingUniform_, uniform_ } from './init.js';
 import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
@@ -32,8 +32,8 @@ export class Linear extends Module {
     const dtype = opts.dtype ?? 'float32';
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(Tensor.empty([outFeatures, inFeatures], dtype));
-    this.bias = opts.bias ?? true ? new Parameter(Tensor.empty([outFeatures], dtype)) : null;
+    this.weight = emptyParameter([outFeatures, inFeatures], dtype);
+    this.bias = opts.bias ?? true ? emptyParameter([outFeatures], dtype) : null;
     this.resetParameters(opts.generator);
   }
 

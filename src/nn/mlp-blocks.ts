@@ -6,33 +6,18 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { gelu, mul, relu, silu } from '../ops/index.js';
-import { record } from '../ops/record.js';
-import { getBackend } from '../backend/registry.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { checkNumber, checkOptions } from '../util/options.js';
-
-/**
- * GELU with its derivative in one kernel (geluBackward) instead of the ~15 elementwise ops of the
- * composed backward; the values are those of ops.gelu.
- */
-export function geluFused(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  const y = gelu(x.detach(), approximate);
-  return record(y, 'Gelu', [x], (g) => {
-    const dx = Tensor.empty(x.shape, x.dtype);
-    getBackend().kernels.geluBackward(x.view_(), g.view_(), dx.storage, approximate);
-    return [dx];
-  }, () => gelu(x, approximate));
-}
 
 export type FeedForwardActivation = 'gelu' | 'geluTanh' | 'relu';
 export type FeedForwardOptions = { activation?: FeedForwardActivation; dropout?: number; bias?: boolean; dtype?: DType; generator?: Generator };
 
 export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
   switch (activation) {
-    case 'gelu': return geluFused(x);
-    case 'geluTanh': return geluFused(x, 'tanh');
+    case 'gelu': return gelu(x);
+    case 'geluTanh': return gelu(x, 'tanh');
     case 'relu': return relu(x);
     default: throw new RangeError(`FeedForward: activation must be 'gelu', 'geluTanh' or 'relu', got '${activation}'`);
   }

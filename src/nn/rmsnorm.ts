@@ -4,7 +4,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { rmsNorm } from '../ops/index.js';
 import { Module } from './module.js';
-import { Parameter } from './parameter.js';
+import { emptyParameter, type Parameter } from './parameter.js';
+import { ones_ } from './init.js';
 import { checkNormalizedShape } from './layernorm.js';
 import { checkBoolean, checkNumber, optionKeys, positionalOptions } from '../util/options.js';
 
@@ -24,7 +25,7 @@ export class RMSNorm extends Module {
     if (opts.elementwiseAffine !== undefined) checkBoolean('RMSNorm', 'elementwiseAffine', opts.elementwiseAffine);
     this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
     this.eps = opts.eps ?? 1e-6;
-    this.weight = opts.elementwiseAffine ?? true ? new Parameter(Tensor.empty(this.normalizedShape, opts.dtype ?? 'float32').fill_(1)) : null;
+    this.weight = opts.elementwiseAffine ?? true ? ones_(emptyParameter(this.normalizedShape, opts.dtype ?? 'float32')) : null;
   }
 
   forward(x: Tensor): Tensor {

@@ -17,7 +17,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     if (i !== d && s > x.shape[i]!) throw new RangeError(`gather: index ${shapeStr(index.shape)} is larger than the input ${shapeStr(x.shape)} in dimension ${i}`);
   });
   const out = Tensor.empty(index.shape, x.dtype);
-  kernels().gather(x.view_(), d, index.view_(), out.storage);
+  kernels().gather(x.view_(), index.view_(), { axis: d }, out.storage);
   return record(out, 'Gather', [x], (g) => [scatterAdd(zeros(x.shape, { dtype: g.dtype }), d, index, g)]);
 }
 
@@ -31,7 +31,7 @@ export function scatterAdd(base: Tensor, dim: number, index: Tensor, src: Tensor
   const out = Tensor.empty(base.shape, base.dtype);
   kernels().copy(base.view_(), out.view_());
   const s = src.dtype === base.dtype ? src : src.to(base.dtype);
-  kernels().scatterAdd(out.storage, out.shape, d, index.view_(), broadcastView(s, index.shape));
+  kernels().scatterAdd(index.view_(), broadcastView(s, index.shape), { axis: d, outShape: out.shape }, out.storage);
   return record(out, 'ScatterAdd', [base, s], (g) => [g, s.requiresGrad ? gather(g, d, index) : null]);
 }
 

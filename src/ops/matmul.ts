@@ -112,7 +112,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
     { data: weight.storage, dtype: weight.dtype, offset: weight.offset, shape: [1, inF, out], strides: [0, weight.strides[1]!, weight.strides[0]!] },
     y.storage,
   );
-  if (bias || activation !== 'identity') k.biasActivation(y.storage, bias ? bias.toTypedArray() : null, rows, out, activation, y.storage);
+  if (bias || activation !== 'identity') k.biasActivation(y.storage, bias ? bias.toTypedArray() : null, { rows, cols: out, activation }, y.storage);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, 'Linear', inputs, (g) => {
     let gz = reshape(g, rows, out);

@@ -15,7 +15,7 @@ function rowsRaw(x: Tensor, dim: number, log: boolean): Tensor {
   const c = contiguous(moved);
   const cols = x.ndim === 0 ? 1 : c.shape[last]!;
   const out = Tensor.empty(c.shape, x.dtype);
-  kernels().softmax(c.toTypedArray(), cols === 0 ? 0 : c.numel() / cols, cols, out.storage, log);
+  kernels().softmax(c.toTypedArray(), { rows: cols === 0 ? 0 : c.numel() / cols, cols, log }, out.storage);
   return dim === last ? out : contiguous(movedim(out, last, dim));
 }
 

@@ -193,8 +193,8 @@ function randomFill(op: string, kind: 'uniform' | 'normal', shape: readonly numb
   const gen = opts.generator ?? defaultGenerator;
   const offset = gen.reserve(randomCounterAdvance(kind, t.numel(), dtype));
   const k = getBackend().kernels;
-  if (kind === 'uniform') k.randomUniform(t.storage, a, b, gen.seed, offset);
-  else k.randomNormal(t.storage, a, b, gen.seed, offset);
+  if (kind === 'uniform') k.randomUniform({ low: a, high: b, seed: gen.seed, offset }, t.storage);
+  else k.randomNormal({ mean: a, std: b, seed: gen.seed, offset }, t.storage);
   return finish(t, opts);
 }
 

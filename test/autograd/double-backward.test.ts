@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import { record } from '../../src/ops/record.js';
-import { geluFused } from '../../src/nn/mlp-blocks.js';
 import { clearStoragePool, storagePoolBytes } from '../../src/tensor/storage-pool.js';
 import { assertClose, leaf } from '../helpers.js';
 
@@ -45,8 +44,6 @@ test('activations', () => {
   check((t) => dt.gelu(t, 'tanh'), x);
   check((t) => dt.silu(t), x);
   check((t) => dt.softplus(t, 2), x);
-  check((t) => geluFused(t), x);
-  check((t) => geluFused(t, 'tanh'), x);
 });
 
 test('reductions, views, slices and joins (region gradients are recorded too)', () => {

@@ -185,7 +185,7 @@ for (const name of listBackends()) {
     const dy = contiguous(randArray(n), [n]);
     for (const approximate of ['none', 'tanh'] as const) {
       const out = new Float64Array(n);
-      k().geluBackward(x, dy, out, approximate);
+      k().geluBackward(x, dy, { approximate }, out);
       const f = (v: number): number => {
         const o = new Float64Array(1);
         jsKernels.unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', contiguous(new Float64Array([v]), [1]), o);
@@ -291,8 +291,8 @@ for (const name of listBackends()) {
         const view = (data: TypedArray): View => transposed ? { data, dtype, offset: 0, shape: [512, 768], strides: [1, 512] } : contiguous(data, [768, 512]);
         for (const approximate of ['none', 'tanh'] as const) {
           const got = new Arr(768 * 512), want = new Arr(768 * 512);
-          k().geluBackward(view(gx), view(gd), got, approximate);
-          jsKernels.geluBackward(view(gx), view(gd), want, approximate);
+          k().geluBackward(view(gx), view(gd), { approximate }, got);
+          jsKernels.geluBackward(view(gx), view(gd), { approximate }, want);
           close(got, want, `geluBackward ${approximate} transposed=${transposed}`);
         }
       }

@@ -197,7 +197,7 @@ for (const name of listBackends()) {
     for (const [rows, cols] of [[1, 1], [3, 7], [4, 33], [0, 5]] as const) for (const log of [false, true]) {
       const x = randomView([rows, cols], 'float64', 'contiguous', () => rnd() * 40 - 20);
       const out = allocate('float64', rows * cols);
-      k().softmax(x.data, rows, cols, out, log);
+      k().softmax(x.data, { rows, cols, log }, out);
       const expected: number[] = [];
       for (let r = 0; r < rows; r++) {
         const row = Array.from(x.data.subarray(r * cols, (r + 1) * cols) as Float64Array);
@@ -215,17 +215,17 @@ for (const name of listBackends()) {
       const idxShape = axis === 0 ? [5, 4] : [3, 6];
       const index = randomView(idxShape, 'int32', 'contiguous', () => Math.floor(rnd() * shape[axis]!));
       const out = allocate('float32', numel(idxShape));
-      k().gather(x, axis, index, out);
+      k().gather(x, index, { axis }, out);
       assertArrays(out, [...coordsOf(idxShape)].map((c) => { const cc = [...c]; cc[axis] = at(index, c); return at(x, cc); }), 0, `gather axis ${axis}`);
       const src = randomView(idxShape, 'float32', 'contiguous');
       const acc = new Float32Array(numel(shape)).fill(1);
-      k().scatterAdd(acc, shape, axis, index, src);
+      k().scatterAdd(index, src, { axis, outShape: shape }, acc);
       const expected = new Float64Array(numel(shape)).fill(1);
       for (const c of coordsOf(idxShape)) { const cc = [...c]; cc[axis] = at(index, c); expected[cc[0]! * 4 + cc[1]!] += at(src, c); }
       assertArrays(acc, Array.from(expected, round32), 1e-6, `scatterAdd axis ${axis}`);
     }
     const bad = randomView([1, 4], 'int32', 'contiguous', () => 3);
-    assert.throws(() => k().gather(x, 0, bad, new Float32Array(4)), /gather: index 3 is out of range for dimension 0 of size 3/);
+    assert.throws(() => k().gather(x, bad, { axis: 0 }, new Float32Array(4)), /gather: index 3 is out of range for dimension 0 of size 3/);
   }));
 
   test(`[${name}] copy: strided, with every cast`, withBackend(() => {
@@ -244,18 +244,18 @@ for (const name of listBackends()) {
   test(`[${name}] random fills are deterministic in (seed, offset) and well distributed`, withBackend(() => {
     for (const dtype of ['float32', 'float64'] as const) {
       const u = allocate(dtype, 20000), u2 = allocate(dtype, 20000);
-      k().randomUniform(u, -1, 3, 99, 1000);
-      k().randomUniform(u2, -1, 3, 99, 1000);
+      k().randomUniform({ low: -1, high: 3, seed: 99, offset: 1000 }, u);
+      k().randomUniform({ low: -1, high: 3, seed: 99, offset: 1000 }, u2);
       assert.deepEqual(u, u2);
       const ref = allocate(dtype, 20000);
-      jsKernels.randomUniform(ref, -1, 3, 99, 1000);
+      jsKernels.randomUniform({ low: -1, high: 3, seed: 99, offset: 1000 }, ref);
       assert.deepEqual(u, ref, 'same numbers as the js backend');
       let mean = 0; for (const v of u) { assert.ok(v >= -1 && v < 3); mean += v / u.length; }
       assert.ok(Math.abs(mean - 1) < 0.03, `uniform mean ${mean}`);
       const n = allocate(dtype, 20001);
-      k().randomNormal(n, 2, 0.5, 5, 0);
+      k().randomNormal({ mean: 2, std: 0.5, seed: 5, offset: 0 }, n);
       const nref = allocate(dtype, 20001);
-      jsKernels.randomNormal(nref, 2, 0.5, 5, 0);
+      jsKernels.randomNormal({ mean: 2, std: 0.5, seed: 5, offset: 0 }, nref);
       assert.deepEqual(n, nref, 'same normals as the js backend');
       let m = 0, s = 0; for (const v of n) m += v / n.length; for (const v of n) s += (v - m) ** 2 / n.length;
       assert.ok(Math.abs(m - 2) < 0.02 && Math.abs(Math.sqrt(s) - 0.5) < 0.02, `normal mean ${m} std ${Math.sqrt(s)}`);
@@ -372,10 +372,10 @@ for (const name of listBackends()) {
         const round = dtype === 'float32' ? round32 : (v: number) => v;
         const expected = Array.from({ length: rows * cols }, (_, i) => round(act[activation]!(withBias ? round(x[i]! + bias[i % cols]!) : x[i]!)));
         const out = allocate(dtype, rows * cols);
-        k().biasActivation(x, withBias ? bias : null, rows, cols, activation, out);
+        k().biasActivation(x, withBias ? bias : null, { rows, cols, activation }, out);
         assertArrays(out, expected, tolFor(dtype) * 4, `biasActivation ${activation} ${dtype} ${rows}x${cols} bias=${withBias}`);
         const inPlace = x.slice();
-        k().biasActivation(inPlace, withBias ? bias : null, rows, cols, activation, inPlace);
+        k().biasActivation(inPlace, withBias ? bias : null, { rows, cols, activation }, inPlace);
         assertArrays(inPlace, expected, tolFor(dtype) * 4, `biasActivation in place ${activation}`);
       }
     }

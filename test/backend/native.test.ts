@@ -140,24 +140,24 @@ test('native: gather, scatterAdd, softmax, random, optimizers and fused losses o
     const x = contiguous(filled('float32', 500 * 64), 'float32', [500, 64]);
     const index = contiguous(filled('int32', 500 * 40, () => Math.floor(rnd() * 64) - 32), 'int32', [500, 40]);
     const g = new Float32Array(500 * 40), gr = new Float32Array(500 * 40);
-    k.gather(x, 1, index, g); jsKernels.gather(x, 1, index, gr);
+    k.gather(x, index, { axis: 1 }, g); jsKernels.gather(x, index, { axis: 1 }, gr);
     assertClose(g, gr, 0, `gather ${tag}`);
     const acc = new Float32Array(500 * 64), accr = new Float32Array(500 * 64);
     const src = contiguous(filled('float32', 500 * 40), 'float32', [500, 40]);
-    k.scatterAdd(acc, [500, 64], 1, index, src); jsKernels.scatterAdd(accr, [500, 64], 1, index, src);
+    k.scatterAdd(index, src, { axis: 1, outShape: [500, 64] }, acc); jsKernels.scatterAdd(index, src, { axis: 1, outShape: [500, 64] }, accr);
     assertClose(acc, accr, 1e-6, `scatterAdd ${tag}`);
     const bad = contiguous(Int32Array.from({ length: 500 * 40 }, (_, i) => (i === 777 ? 64 : 0)), 'int32', [500, 40]);
-    assert.throws(() => k.gather(x, 1, bad, g), /gather: index 64 is out of range for dimension 1 of size 64/);
+    assert.throws(() => k.gather(x, bad, { axis: 1 }, g), /gather: index 64 is out of range for dimension 1 of size 64/);
 
     for (const log of [false, true]) {
       const s = new Float64Array(500 * 64), sr = new Float64Array(500 * 64);
       const xd = filled('float64', 500 * 64, () => rnd() * 60 - 30);
-      k.softmax(xd, 500, 64, s, log); jsKernels.softmax(xd, 500, 64, sr, log);
+      k.softmax(xd, { rows: 500, cols: 64, log }, s); jsKernels.softmax(xd, { rows: 500, cols: 64, log }, sr);
       assertClose(s, sr, 1e-13, `softmax log=${log} ${tag}`);
     }
     for (const dtype of ['float32', 'float64'] as const) {
       const u = allocate(dtype, 100003), ur = allocate(dtype, 100003);
-      k.randomUniform(u, -2, 5, 1234, 77); jsKernels.randomUniform(ur, -2, 5, 1234, 77);
+      k.randomUniform({ low: -2, high: 5, seed: 1234, offset: 77 }, u); jsKernels.randomUniform({ low: -2, high: 5, seed: 1234, offset: 77 }, ur);
       assert.deepEqual(u, ur, `randomUniform ${dtype} ${tag}`);
     }
     for (const dtype of ['float32', 'float64'] as const) for (const decoupled of [false, true]) for (const amsgrad of [false, true]) {
@@ -181,7 +181,7 @@ test('native: gather, scatterAdd, softmax, random, optimizers and fused losses o
     k.crossEntropyBackward(logits, target, lse, scale, rows, cols, -100, d); jsKernels.crossEntropyBackward(logits, target, lse, scale, rows, cols, -100, dr);
     assertClose(d, dr, 1e-6, `crossEntropyBackward ${tag}`);
     const bias = filled('float32', cols), o = new Float32Array(rows * cols), or = new Float32Array(rows * cols);
-    k.biasActivation(logits, bias, rows, cols, 'relu', o); jsKernels.biasActivation(logits, bias, rows, cols, 'relu', or);
+    k.biasActivation(logits, bias, { rows, cols, activation: 'relu' }, o); jsKernels.biasActivation(logits, bias, { rows, cols, activation: 'relu' }, or);
     assertClose(o, or, 0, `biasActivation ${tag}`);
   });
 });
@@ -209,7 +209,7 @@ test('native: transformer kernels at every SIMD level and thread count match js 
       const gx = contiguous(filled(dtype, 300 * 1001, () => rnd() * 10 - 5), dtype, [300, 1001]), gd = contiguous(filled(dtype, 300 * 1001), dtype, [300, 1001]);
       for (const approximate of ['none', 'tanh'] as const) {
         const o = allocate(dtype, 300 * 1001), r = allocate(dtype, 300 * 1001);
-        k.geluBackward(gx, gd, o, approximate); jsKernels.geluBackward(gx, gd, r, approximate);
+        k.geluBackward(gx, gd, { approximate }, o); jsKernels.geluBackward(gx, gd, { approximate }, r);
         assertClose(o, r, tol, `geluBackward ${approximate} ${dtype} ${tag}`);
       }
       const B = 3, H = 4, T = 64, D = 32;

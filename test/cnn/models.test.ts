@@ -1,11 +1,13 @@
-// The model zoo: exact parameter counts against torchvision / the papers, output shapes on small
-// inputs, state-dict names as torchvision's, and every backend agreeing with js on a ResNet forward.
+// The model zoo: exact parameter counts against torchvision / the papers (and `deepts params`'s
+// meta-parameter counts against the allocated models), output shapes on small inputs, state-dict
+// names as torchvision's, and every backend agreeing with js on a ResNet forward.
 // VGG-11's count and the full-size ResNet-18 check (224×224, batch 2, every backend) run with
 // DEEPTS_SLOW_TESTS=1 (seconds each).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
-import { MODELS, buildModel, listModels, resnet18, LeNet5, AlphaGoPolicy, googlenet, BasicBlock, Bottleneck, SqueezeExcitation, Inception } from '../../src/models/index.js';
+import { MODELS, buildModel, listModels, resnet18, LeNet5, AlphaGoPolicy, googlenet, BasicBlock, Bottleneck, SqueezeExcitation, Inception, VGG } from '../../src/models/index.js';
+import { countParameters } from '../../src/cli/commands/params.js';
 import { conv1x1 } from '../../src/models/resnet.js';
 
 const slow = Boolean(process.env.DEEPTS_SLOW_TESTS);
@@ -15,14 +17,36 @@ const REFERENCE: Record<string, number> = {
   'lenet5': 61_706, 'alphago-policy': 3_882_793,
 };
 
+/** (name, shape, dtype, requiresGrad) of every parameter, in order. */
+const parameterTable = (m: dt.nn.Module) => m.namedParameters().map(([n, p]) => [n, p.shape.join('x'), p.dtype, p.requiresGrad].join(' '));
+
 test('parameter counts: AlexNet, VGG-11/16, GoogLeNet, ResNet-18/34/50, SE-ResNet-50, LeNet-5, AlphaGo policy', () => {
   for (const [name, expected] of Object.entries(REFERENCE)) {
-    const n = buildModel(name).numParameters();
+    const model = buildModel(name);
+    const n = model.numParameters();
     assert.equal(n, expected, `${name}: ${n} parameters, expected ${expected}`);
     const ref = MODELS[name]!.reference;
     if (ref) assert.equal(ref.parameters, expected, `${name}: registry reference`);
+    // deepts params builds the model with meta parameters: the same names, shapes and count, nothing allocated
+    const meta = dt.nn.withMetaParameters(() => buildModel(name));
+    assert.deepEqual(parameterTable(meta), parameterTable(model), `${name}: meta parameters`);
+    assert.ok(meta.parameters().every((p) => dt.nn.isMeta(p) && p.storage.length === 0), `${name}: meta parameters have no storage`);
+    assert.equal(countParameters(name).parameters, expected, `${name}: deepts params`);
+  }
+  // other class counts (and the playground MLP), with --layers; the 60M+ models with DEEPTS_SLOW_TESTS=1
+  const others = slow ? listModels() : ['mlp', 'lenet5', 'alphago-policy', 'resnet18'];
+  for (const numClasses of [1, 10]) {
+    for (const name of others) {
+      const c = countParameters(name, { numClasses, layers: true });
+      const model = buildModel(name, { numClasses });
+      assert.equal(c.parameters, model.numParameters(), `${name} (${numClasses} classes): deepts params`);
+      assert.deepEqual(c.layers, model.namedParameters().map(([n, p]) => ({ name: n, shape: [...p.shape], parameters: p.numel() })), `${name} (${numClasses} classes): --layers`);
+    }
   }
   assert.equal(googlenet({ auxLogits: true }).numParameters(), 13_004_888, 'GoogLeNet with the auxiliary classifiers (torchvision aux_logits=True)');
+  assert.deepEqual(parameterTable(dt.nn.withMetaParameters(() => googlenet({ auxLogits: true }))), parameterTable(googlenet({ auxLogits: true })));
+  const smallVgg = (o: { batchNorm?: boolean; numClasses?: number }) => new VGG([8, 'M', 16, 16, 'M'], o);
+  for (const o of [{ batchNorm: true, numClasses: 3 }, {}]) assert.deepEqual(parameterTable(dt.nn.withMetaParameters(() => smallVgg(o))), parameterTable(smallVgg(o)), 'a small VGG');
   assert.ok(listModels().includes('mlp'), 'the playground MLP is in the zoo');
 });
 

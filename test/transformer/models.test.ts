@@ -7,7 +7,7 @@ import { GPT } from '../../src/models/gpt.js';
 import { Llama, LLAMA_DEFAULTS } from '../../src/models/llama.js';
 import { BertModel, BertForMaskedLM, type BertConfig } from '../../src/models/bert.js';
 import { AlbertModel, AlbertForMaskedLM } from '../../src/models/albert.js';
-import { gptParamCount, llamaParamCount, bertParamCount, albertParamCount, transformerPresets, transformerParamTable, roundLike } from '../../src/models/presets.js';
+import { gptParamCount, llamaParamCount, bertParamCount, albertParamCount, transformerSizes, transformerParamTable, roundLike } from '../../src/models/model-sizes.js';
 import { maskTokens } from '../../src/data/token-batcher.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { assertClose } from '../helpers.js';
@@ -141,7 +141,7 @@ test('BERT and ALBERT MLM: the loss falls on Shakespeare-like text in a few step
 });
 
 test('parameter tables: the lecture\'s rows, exact LLaMA-7B, rounding to the slides', () => {
-  const rows = transformerPresets();
+  const rows = transformerSizes();
   const by = (n: string) => rows.find((r) => r.name === n)!;
   assert.equal(by('llama-7b').params, 6_738_415_616);
   assert.equal(by('gpt3-small').params, 125_226_240);
@@ -155,6 +155,6 @@ test('parameter tables: the lecture\'s rows, exact LLaMA-7B, rounding to the sli
   const table = transformerParamTable('llama');
   assert.equal(table.length, 5);
   assert.match(table[1]!, /llama-7b .* 6,738,415,616 +6\.7B +6\.7B =/);
-  assert.throws(() => transformerParamTable('gpt-5'), /params: no transformer preset matches 'gpt-5'/);
+  assert.throws(() => transformerParamTable('gpt-5'), /params: no transformer size matches 'gpt-5'/);
   assert.throws(() => roundLike(1, '12 thousand'), /roundLike: cannot read the figure '12 thousand'/);
 });

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gradcheck, tensor, Tensor } from '../../src/index.js';
 import { layerNorm, rmsNorm, embedding, scaledDotProductAttention, causalMask } from '../../src/ops/index.js';
-import { geluFused } from '../../src/nn/mlp-blocks.js';
-import { gelu } from '../../src/ops/index.js';
+import { gelu, erf, exp, tanh } from '../../src/ops/index.js';
 import { leaf, assertClose } from '../helpers.js';
 
 const int = (data: number[], shape?: number[]) => tensor(data, { dtype: 'int32', shape });
@@ -86,11 +85,19 @@ test('scaledDotProductAttention: dropout uses the composed path (recorded for au
   assert.ok(y.gradFn !== null);
 });
 
-test('geluFused: the values of gelu, its gradient in one kernel', () => {
-  for (const approximate of ['none', 'tanh'] as const) {
-    const x = leaf([3, 4]);
-    assertClose(geluFused(x, approximate), gelu(x, approximate).toTypedArray(), 1e-15);
-    gradcheck((t) => geluFused(t, approximate), [x]);
+test('gelu: the fused backward kernel gives the composed derivative, and passes gradcheck', () => {
+  const x = leaf([3, 4]).detach();
+  // exact: Φ(x) + xφ(x); tanh form: ½(1 + t) + ½x(1 − t²)·c(1 + 3·0.044715x²), t = tanh(c(x + 0.044715x³))
+  const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
+  const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
+  const c = Math.sqrt(2 / Math.PI);
+  const t = tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(c));
+  const dTanh = t.add(1).mul(0.5).add(x.mul(0.5).mul(t.mul(t).neg().add(1)).mul(x.mul(x).mul(3 * 0.044715).add(1).mul(c)));
+  for (const [approximate, derivative] of [['none', cdf.add(x.mul(pdf))], ['tanh', dTanh]] as const) {
+    const u = x.clone().requiresGrad_(), g = leaf([3, 4]).detach();
+    gelu(u, approximate).mul(g).sum().backward();
+    assertClose(u.grad!, derivative.mul(g).toTypedArray(), 1e-14);
+    gradcheck((v) => gelu(v, approximate), [u]);
   }
 });
 

@@ -1,6 +1,6 @@
 // out = act(x + bias) over rows in one pass: the epilogue of a Linear layer. The sum is stored
 // (rounded to the array's type) before the activation, exactly as the separate ops would.
-import type { Activation } from '../kernels.js';
+import type { Activation, BiasActivationParams } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { unaryFns } from './elementwise.js';
 
@@ -14,7 +14,7 @@ const activationFns: Record<Activation, (x: number) => number> = {
   sigmoid: (x) => unaryFns.sigmoid(x, 0, 0),
 };
 
-export function biasActivation(x: TypedArray, bias: TypedArray | null, rows: number, cols: number, activation: Activation, out: TypedArray): void {
+export function biasActivation(x: TypedArray, bias: TypedArray | null, { rows, cols, activation }: BiasActivationParams, out: TypedArray): void {
   const f = activationFns[activation];
   if (!f) throw new RangeError(`biasActivation: unknown activation '${activation}'`);
   const round = out instanceof Float32Array ? Math.fround : (v: number) => v;

@@ -12,7 +12,8 @@
 //   input grad     dframe[kOff[k] + pOff[p]] += Σ_o W[o, k] · dY[o, p]      tiles of 4 taps × 4 positions
 //
 // (The input gradient as a forward convolution of dY with flipped filters would need no scatter,
-// but multiplies the padding's zeros too: on LeNet's second layer it measured 1.7× slower.)
+// but multiplies the padding's zeros too: on LeNet's second layer it measured slower, see
+// bench/results/notes.md.)
 import type { Conv2dParams, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 

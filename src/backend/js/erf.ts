@@ -1,5 +1,6 @@
 // erf(x) to double precision (< 1 ulp), a port of fdlibm's s_erf.c: a polynomial on |x| < 0.84375,
-// rational fits on [0.84375, 1.25) and [1.25, 6), and ±1 beyond. About 10x faster than a series.
+// rational fits on [0.84375, 1.25) and [1.25, 6), and ±1 beyond. Much faster than a series
+// (bench/results/notes.md).
 const erx = 8.45062911510467529297e-01, efx8 = 1.02703333676410069053e+00;
 const pp0 = 1.28379167095512558561e-01, pp1 = -3.25042107247001499370e-01, pp2 = -2.84817495755985104766e-02, pp3 = -5.77027029648944159157e-03, pp4 = -2.37630166566501626084e-05;
 const qq1 = 3.97917223959155352819e-01, qq2 = 6.50222499887672944485e-02, qq3 = 5.08130628187576562776e-03, qq4 = 1.32494738004321644526e-04, qq5 = -3.96022827877536812320e-06;

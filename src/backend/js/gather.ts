@@ -1,5 +1,5 @@
 // gather / scatter-add along one axis (PyTorch semantics), with bounds checks that name the op.
-import type { View } from '../kernels.js';
+import type { AxisParams, ScatterAddParams, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { numel } from './strided.js';
 
@@ -21,7 +21,7 @@ function indexAt(index: View, coords: number[]): number {
   return index.data[o]!;
 }
 
-export function gather(x: View, axis: number, index: View, out: TypedArray): void {
+export function gather(x: View, index: View, { axis }: AxisParams, out: TypedArray): void {
   const size = x.shape[axis]!;
   walk(index.shape, (coords, i) => {
     let k = indexAt(index, coords);
@@ -33,7 +33,7 @@ export function gather(x: View, axis: number, index: View, out: TypedArray): voi
   });
 }
 
-export function scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, index: View, src: View): void {
+export function scatterAdd(index: View, src: View, { axis, outShape }: ScatterAddParams, out: TypedArray): void {
   const size = outShape[axis]!;
   const outStrides = new Array<number>(outShape.length);
   for (let d = outShape.length - 1, s = 1; d >= 0; d--) { outStrides[d] = s; s *= outShape[d]!; }

@@ -1,5 +1,5 @@
 // The GELU derivative in one pass (the op's composed backward would take ~15 kernels).
-import type { View } from '../kernels.js';
+import type { GeluBackwardParams, View } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { forEachRow } from './strided.js';
 import { erf } from './erf.js';
@@ -7,7 +7,7 @@ import { erf } from './erf.js';
 const C = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-export function geluBackward(x: View, dy: View, out: TypedArray, approximate: 'none' | 'tanh'): void {
+export function geluBackward(x: View, dy: View, { approximate }: GeluBackwardParams, out: TypedArray): void {
   const sx = x.strides.length ? x.strides[x.strides.length - 1]! : 0;
   const sd = dy.strides.length ? dy.strides[dy.strides.length - 1]! : 0;
   const X = x.data, D = dy.data;

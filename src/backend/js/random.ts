@@ -1,8 +1,9 @@
 // Random fills from the counter-based stream in backend/random.ts.
+import type { RandomNormalParams, RandomUniformParams } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { uniform24, uniform53 } from '../random.js';
 
-export function randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): void {
+export function randomUniform({ low, high, seed, offset }: RandomUniformParams, out: TypedArray): void {
   const wide = out instanceof Float64Array;
   const span = high - low;
   for (let i = 0; i < out.length; i++) {
@@ -11,7 +12,7 @@ export function randomUniform(out: TypedArray, low: number, high: number, seed: 
   }
 }
 
-export function randomNormal(out: TypedArray, mean: number, std: number, seed: number, offset: number): void {
+export function randomNormal({ mean, std, seed, offset }: RandomNormalParams, out: TypedArray): void {
   const wide = out instanceof Float64Array;
   const per = wide ? 2 : 1;
   const u = (c: number) => (wide ? uniform53(seed, offset + c * per) : uniform24(seed, offset + c));

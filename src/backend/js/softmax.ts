@@ -1,7 +1,8 @@
 // Softmax and log-softmax over rows, max-shifted so large logits never overflow.
+import type { SoftmaxParams } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 
-export function softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void {
+export function softmax(x: TypedArray, { rows, cols, log }: SoftmaxParams, out: TypedArray): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let max = -Infinity;

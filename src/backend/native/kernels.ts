@@ -94,26 +94,26 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
       if (!addon.matmul(a.data, b.data, out)) js.matmul(a, b, out);
     },
 
-    softmax(x: TypedArray, rows: number, cols: number, out: TypedArray, log: boolean): void {
-      if (rows * cols < T.rows || !addon.softmax(x, out, rows, cols, log)) js.softmax(x, rows, cols, out, log);
+    softmax(x, p, out): void {
+      if (p.rows * p.cols < T.rows || !addon.softmax(x, out, p.rows, p.cols, p.log)) js.softmax(x, p, out);
     },
 
-    gather(x: View, axis: number, index: View, out: TypedArray): void {
+    gather(x, index, p, out): void {
       if (numel(index.shape) < T.gather || x.shape.length > MAX_DIMS) {
-        js.gather(x, axis, index, out);
+        js.gather(x, index, p, out);
         return;
       }
       meta.reset().view(x).view(index);
-      if (!addon.gather(x.data, index.data, out, axis)) js.gather(x, axis, index, out);
+      if (!addon.gather(x.data, index.data, out, p.axis)) js.gather(x, index, p, out);
     },
 
-    scatterAdd(out: TypedArray, outShape: readonly number[], axis: number, index: View, src: View): void {
-      if (numel(index.shape) < T.gather || outShape.length > MAX_DIMS) {
-        js.scatterAdd(out, outShape, axis, index, src);
+    scatterAdd(index, src, p, out): void {
+      if (numel(index.shape) < T.gather || p.outShape.length > MAX_DIMS) {
+        js.scatterAdd(index, src, p, out);
         return;
       }
-      meta.reset().list(outShape).view(index).view(src);
-      if (!addon.scatterAdd(out, index.data, src.data, axis)) js.scatterAdd(out, outShape, axis, index, src);
+      meta.reset().list(p.outShape).view(index).view(src);
+      if (!addon.scatterAdd(out, index.data, src.data, p.axis)) js.scatterAdd(index, src, p, out);
     },
 
     copy(src: View, dst: View): void {
@@ -125,8 +125,8 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
       if (!addon.copy(src.data, dst.data)) js.copy(src, dst);
     },
 
-    randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): void {
-      if (out.length < T.random || !addon.randomUniform(out, low, high, seed, offset)) js.randomUniform(out, low, high, seed, offset);
+    randomUniform(p, out): void {
+      if (out.length < T.random || !addon.randomUniform(out, p.low, p.high, p.seed, p.offset)) js.randomUniform(p, out);
     },
 
     // randomNormal stays on js: its sin/cos/log are V8's, and the stream must match bit for bit.
@@ -165,10 +165,10 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
       }
     },
 
-    biasActivation(x, bias, rows, cols, activation, out): void {
-      const code = activationCode[activation];
-      if (code === undefined || rows * cols < T.rows || !addon.biasActivation(x, bias, out, rows, cols, code)) {
-        js.biasActivation(x, bias, rows, cols, activation, out);
+    biasActivation(x, bias, p, out): void {
+      const code = activationCode[p.activation];
+      if (code === undefined || p.rows * p.cols < T.rows || !addon.biasActivation(x, bias, out, p.rows, p.cols, code)) {
+        js.biasActivation(x, bias, p, out);
       }
     },
   };

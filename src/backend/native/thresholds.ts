@@ -1,6 +1,7 @@
-// Below these sizes a kernel stays on the js backend: an N-API call costs about 0.1 µs plus the
-// metadata writes, which the JIT-compiled js loop beats on a few dozen elements. Measured with
-// bench/thresholds.ts (where the js and native times per call cross) on the 2-core Zen 5 machine.
+// Below these sizes a kernel stays on the js backend: an N-API call's fixed cost plus the metadata
+// writes (bench/results/notes.md) is more than the JIT-compiled js loop takes on a few dozen
+// elements. Measured with bench/thresholds.ts (where the js and native times per call cross) on the
+// 2-core Zen 5 machine.
 import { checkNumber, checkOptions } from '../../util/options.js';
 
 export const NATIVE_THRESHOLDS = {

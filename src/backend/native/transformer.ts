@@ -80,9 +80,9 @@ export function createNativeTransformerKernels(addon: object, js: Kernels): Part
         js.embeddingBackward(dy, ids, rows, cols, paddingIdx, dweight);
       }
     },
-    geluBackward(x, dy, out, approximate): void {
-      if (numel(x.shape) < T.elementwiseCostly || !n.geluBackward(x.data, dy.data, out, approximate === 'tanh', g.reset().view(x).view(dy).buffer)) {
-        js.geluBackward(x, dy, out, approximate);
+    geluBackward(x, dy, p, out): void {
+      if (numel(x.shape) < T.elementwiseCostly || !n.geluBackward(x.data, dy.data, out, p.approximate === 'tanh', g.reset().view(x).view(dy).buffer)) {
+        js.geluBackward(x, dy, p, out);
       }
     },
     attention(q, k, v, mask, causal, scale, out, probs): void {

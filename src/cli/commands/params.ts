@@ -4,6 +4,7 @@
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
 import { shapeStr } from '../../tensor/shape.js';
 import { MODELS, listModels, buildModel } from '../../models/index.js';
+import { withMetaParameters } from '../../nn/parameter.js';
 
 const COMMAND = 'params';
 
@@ -25,11 +26,14 @@ export type ParamCount = {
   layers?: { name: string; shape: number[]; parameters: number }[];
 };
 
-/** Builds a zoo model and counts its parameters (shared ones once). */
+/**
+ * Counts a zoo model's parameters (shared ones once) from their shapes: the model is built with
+ * meta parameters (nn.withMetaParameters), so nothing is allocated or initialized.
+ */
 export function countParameters(name: string, opts: { numClasses?: number; layers?: boolean } = {}): ParamCount {
   const entry = MODELS[name];
-  if (!entry) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} (or a transformer preset such as gpt3-small, llama-7b, bert-base)`);
-  const model = buildModel(name, { numClasses: opts.numClasses });
+  if (!entry) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} (or a transformer size such as gpt3-small, llama-7b, bert-base)`);
+  const model = withMetaParameters(() => buildModel(name, { numClasses: opts.numClasses }));
   const parameters = model.numParameters();
   const ref = opts.numClasses === undefined ? entry.reference : undefined;
   const out: ParamCount = {
@@ -47,35 +51,35 @@ function line(c: ParamCount): string {
   return `${c.model.padEnd(16)}${fmt(c.parameters).padStart(14)}${ref}`;
 }
 
-/** The transformer presets' table (from src/models/presets.ts), or null when that module is absent. */
+/** The transformer sizes' table (from src/models/model-sizes.ts), or null when that module is absent. */
 async function transformerTable(filter?: string): Promise<string[] | null> {
-  const presets = await import('../../models/presets.js').catch(() => null);
-  if (!presets) return null;
-  return presets.transformerParamTable(filter);
+  const sizes = await import('../../models/model-sizes.js').catch(() => null);
+  if (!sizes) return null;
+  return sizes.transformerParamTable(filter);
 }
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(COMMAND, argv, spec);
   const f = parsed.flags;
   if (f.help) {
-    console.log(helpText(COMMAND, `[model] [--json] [--layers]\n\nmodels: ${listModels().join(', ')}; transformer presets: gpt-3, llama, bert, albert families`, spec));
+    console.log(helpText(COMMAND, `[model] [--json] [--layers]\n\nmodels: ${listModels().join(', ')}; transformer sizes: gpt-3, llama, bert, albert families`, spec));
     return 0;
   }
   if (parsed.positionals.length > 1) throw new CliError(`deepts params: expected one model name, got ${parsed.positionals.join(' ')}`);
   const numClasses = numberFlag(COMMAND, f, 'num-classes', { integer: true, min: 1, max: 1_000_000 });
   const name = parsed.positionals[0];
   if (name && !MODELS[name]) {
-    // not a zoo model: a transformer preset or family?
+    // not a zoo model: a transformer size or family?
     let table: string[] | null = null;
     try {
       table = await transformerTable(name);
     } catch {
       table = null;
     }
-    if (!table) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} or a transformer preset (gpt3-small, llama-7b, bert-base, albert-base, ...)`);
+    if (!table) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} or a transformer size (gpt3-small, llama-7b, bert-base, albert-base, ...)`);
     if (f.json) {
-      const presets = await import('../../models/presets.js');
-      const rows = presets.transformerPresets().filter((r) => r.name === name.toLowerCase() || r.family.toLowerCase() === name.toLowerCase() || r.name.startsWith(name.toLowerCase()));
+      const sizes = await import('../../models/model-sizes.js');
+      const rows = sizes.transformerSizes().filter((r) => r.name === name.toLowerCase() || r.family.toLowerCase() === name.toLowerCase() || r.name.startsWith(name.toLowerCase()));
       console.log(JSON.stringify(rows.map((r) => ({ model: r.name, parameters: r.params, reference: r.slideFigure, matches: r.matchesSlide })), null, 2));
     } else {
       for (const l of table) console.log(l);

@@ -4,7 +4,9 @@ import { Canvas } from './canvas.js';
 import { hexToRgb, SERIES_COLORS, type RGB } from './colors.js';
 import { linearTicks, logTicks, niceDomain, type Tick } from './ticks.js';
 import { encodePng } from './png.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import { textWidth } from './bitmap-font.js';
 import { checkOptions, optionKeys } from '../../util/options.js';
 
@@ -236,12 +238,15 @@ export function lossCurveImage(series: readonly LossSeries[], opts: LossCurveOpt
   return { width: l.width, height: l.height, rgba: c.rgba };
 }
 
-/** Writes the chart to `path`: SVG when it ends in .svg, PNG when it ends in .png. */
+/** Writes the chart to `path` atomically: SVG when it ends in .svg, PNG when it ends in .png; parent folders are created. */
 export function writeLossCurve(path: string, series: readonly LossSeries[], opts: LossCurveOptions = {}): void {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.svg')) writeFileAtomic(path, lossCurveSvg(series, opts));
+  let data: string | Uint8Array;
+  if (lower.endsWith('.svg')) data = lossCurveSvg(series, opts);
   else if (lower.endsWith('.png')) {
     const img = lossCurveImage(series, opts);
-    writeFileAtomic(path, encodePng(img.width, img.height, img.rgba));
+    data = encodePng(img.width, img.height, img.rgba);
   } else throw new RangeError(`writeLossCurve: cannot tell the format of '${path}', expected a path ending in .svg or .png`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, data);
 }

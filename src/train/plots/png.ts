@@ -1,6 +1,8 @@
 // A minimal PNG encoder: 8-bit RGBA or RGB, one IDAT chunk deflated by node:zlib.
 import { deflateSync } from 'node:zlib';
-import { writeFileAtomic } from './atomic-write.js';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -71,7 +73,8 @@ export function encodePng(width: number, height: number, pixels: Uint8Array): Ui
   return out;
 }
 
-/** Writes a PNG file (to a temp file, then renamed into place; parent folders are created). */
+/** Writes a PNG file atomically (src/io/atomic-write.ts: temp file, fsync, rename); parent folders are created. */
 export function writePng(path: string, width: number, height: number, pixels: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileAtomic(path, encodePng(width, height, pixels));
 }

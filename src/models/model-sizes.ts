@@ -1,7 +1,7 @@
 // The lecture's model-size tables, computed from configs without allocating a single weight:
 // GPT-3 (Brown et al. 2020, Table 2.1), LLaMA (Touvron et al. 2023, Table 2), BERT and ALBERT
 // (Lan et al. 2019, Table 1). Each count is exact for the architecture as deepts builds it
-// (test/transformer/presets.test.ts checks the formulas against allocated small models); each row
+// (test/transformer/models.test.ts checks the formulas against allocated small models); each row
 // also carries the slide's figure and whether the count rounds to it. Where it does not, the
 // slide's number is the paper's nominal size and both are printed.
 import type { GPTConfig } from './gpt.js';
@@ -45,7 +45,7 @@ export function albertParamCount(c: AlbertConfig, opts: { pooler?: boolean } = {
   return emb + (e * h + h) + encoderLayerParams(h, c.intermediateSize) + (opts.pooler ?? true ? h * h + h : 0);
 }
 
-export type TransformerPreset = {
+export type TransformerSize = {
   name: string;
   family: 'GPT-3' | 'LLaMA' | 'BERT' | 'ALBERT';
   /** The exact count for this config. */
@@ -68,7 +68,7 @@ export function roundLike(n: number, figure: string): string {
   return (n / (m[2] === 'B' ? 1e9 : 1e6)).toFixed(decimals) + m[2];
 }
 
-function row(name: string, family: TransformerPreset['family'], params: number, slideFigure: string, note: string, shape: TransformerPreset['shape']): TransformerPreset {
+function row(name: string, family: TransformerSize['family'], params: number, slideFigure: string, note: string, shape: TransformerSize['shape']): TransformerSize {
   return { name, family, params, slideFigure, matchesSlide: roundLike(params, slideFigure) === slideFigure, note, shape };
 }
 
@@ -111,8 +111,8 @@ export function albertConfig(name: string): AlbertConfig {
 }
 
 /** Every row of the lecture's tables, in slide order. */
-export function transformerPresets(): TransformerPreset[] {
-  const rows: TransformerPreset[] = [];
+export function transformerSizes(): TransformerSize[] {
+  const rows: TransformerSize[] = [];
   for (const [name, , , , fig] of GPT3) {
     const c = gpt3Config(name);
     const note = name === 'gpt3-13b'
@@ -144,8 +144,8 @@ export function transformerPresets(): TransformerPreset[] {
 /** The table `deepts params` prints: each count beside the slide's figure. `filter` picks rows by name or family (case-insensitive). */
 export function transformerParamTable(filter?: string): string[] {
   const f = filter?.toLowerCase();
-  const rows = transformerPresets().filter((r) => !f || r.name === f || r.family.toLowerCase() === f || r.name.startsWith(f));
-  if (!rows.length) throw new RangeError(`params: no transformer preset matches '${filter}'; try gpt-3, llama, bert, albert or a name such as gpt3-small`);
+  const rows = transformerSizes().filter((r) => !f || r.name === f || r.family.toLowerCase() === f || r.name.startsWith(f));
+  if (!rows.length) throw new RangeError(`params: no transformer size matches '${filter}'; try gpt-3, llama, bert, albert or a name such as gpt3-small`);
   const lines = [`${'model'.padEnd(16)}${'layers'.padStart(7)}${'width'.padStart(7)}${'heads'.padStart(6)}${'vocab'.padStart(8)}${'parameters'.padStart(17)}${'ours'.padStart(9)}${'slide'.padStart(8)}  `];
   for (const r of rows) {
     const mark = r.matchesSlide ? '=' : '≠';
