@@ -74,7 +74,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: '
   const y = unaryRaw(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
   return record(y, 'Gelu', [x], (g) => {
     const dx = Tensor.empty(x.shape, x.dtype);
-    kernels().geluBackward(x.view_(), g.view_(), { approximate }, dx.storage);
+    kernels().geluBackward(x.kernelView(), g.kernelView(), { approximate }, dx.storage);
     return [dx];
   }, () => geluComposed(x, approximate as 'none' | 'tanh'));
 }

@@ -92,10 +92,10 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const out = Tensor.empty([B, H, Tq, Dv], q.dtype);
   const probs = Tensor.empty([B, H, Tq, Tk], q.dtype).storage;
   const maskView = mask ? broadcastView(mask, [B, H, Tq, Tk]) : null;
-  kernels().attention(q.view_(), k.view_(), v.view_(), maskView, causal, scale, out.storage, probs);
+  kernels().attention(q.kernelView(), k.kernelView(), v.kernelView(), maskView, causal, scale, out.storage, probs);
   return record(out, 'ScaledDotProductAttention', [q, k, v], (g) => {
     const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, k.dtype), dv = Tensor.empty(v.shape, v.dtype);
-    kernels().attentionBackward(q.view_(), k.view_(), v.view_(), probs, g.view_(), scale, dq.storage, dk.storage, dv.storage);
+    kernels().attentionBackward(q.kernelView(), k.kernelView(), v.kernelView(), probs, g.kernelView(), scale, dq.storage, dk.storage, dv.storage);
     return [dq, dk, dv];
   }, () => composedAttention(q, k, v, mask, causal, scale, 0));
 }

@@ -89,7 +89,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const xv = asNCS(x);
   const out = Tensor.empty(x.shape, x.dtype);
   const saveMean = Tensor.empty([C], x.dtype), saveInvStd = Tensor.empty([C], x.dtype);
-  kernels().batchNorm(xv, weight ? weight.view_() : null, bias ? bias.view_() : null, rm, rv,
+  kernels().batchNorm(xv, weight ? weight.kernelView() : null, bias ? bias.kernelView() : null, rm, rv,
     { training, momentum, eps }, out.storage, saveMean.storage, saveInvStd.storage);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(out, 'BatchNorm', inputs, (g) => {
@@ -97,7 +97,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     const dx = x.requiresGrad ? Tensor.empty(x.shape, x.dtype) : null;
     const dw = weight?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
     const db = bias?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
-    kernels().batchNormBackward(gv, xv, weight ? weight.view_() : null, saveMean.storage, saveInvStd.storage, training,
+    kernels().batchNormBackward(gv, xv, weight ? weight.kernelView() : null, saveMean.storage, saveInvStd.storage, training,
       dx ? dx.storage : null, dw ? dw.storage : null, db ? db.storage : null);
     return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
   }, () => {

@@ -102,7 +102,7 @@ function checkConv2d(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
 /** The recorded conv2d primitive on (N, C, H, W) input. */
 function conv2dForward(x: Tensor, weight: Tensor, bias: Tensor | null, p: Conv2dParams, [Ho, Wo]: [number, number]): Tensor {
   const out = Tensor.empty([x.shape[0]!, weight.shape[0]!, Ho, Wo], x.dtype);
-  kernels().conv2d(x.view_(), weight.view_(), bias ? bias.view_() : null, p, out.storage);
+  kernels().conv2d(x.kernelView(), weight.kernelView(), bias ? bias.kernelView() : null, p, out.storage);
   return record(out, 'Conv2d', bias ? [x, weight, bias] : [x, weight], (g) => [
     x.requiresGrad ? conv2dBackwardInput(g, weight, x.shape, p) : null,
     weight.requiresGrad ? conv2dBackwardWeight(x, g, weight.shape, p) : null,
@@ -113,7 +113,7 @@ function conv2dForward(x: Tensor, weight: Tensor, bias: Tensor | null, p: Conv2d
 /** conv2d's gradient with respect to its input (the transposed convolution), recorded. */
 export function conv2dBackwardInput(gradOut: Tensor, weight: Tensor, inputShape: readonly number[], p: Conv2dParams): Tensor {
   const out = Tensor.empty(inputShape, gradOut.dtype);
-  kernels().conv2dBackwardInput(gradOut.view_(), weight.view_(), inputShape, p, out.storage);
+  kernels().conv2dBackwardInput(gradOut.kernelView(), weight.kernelView(), inputShape, p, out.storage);
   return record(out, 'Conv2dInputGrad', [gradOut, weight], (g) => [
     gradOut.requiresGrad ? conv2dForward(g, weight, null, p, [gradOut.shape[2]!, gradOut.shape[3]!]) : null,
     weight.requiresGrad ? conv2dBackwardWeight(g, gradOut, weight.shape, p) : null,
@@ -123,7 +123,7 @@ export function conv2dBackwardInput(gradOut: Tensor, weight: Tensor, inputShape:
 /** conv2d's gradient with respect to its weight (the filter gradient), recorded. */
 export function conv2dBackwardWeight(x: Tensor, gradOut: Tensor, weightShape: readonly number[], p: Conv2dParams): Tensor {
   const out = Tensor.empty(weightShape, x.dtype);
-  kernels().conv2dBackwardWeight(x.view_(), gradOut.view_(), weightShape, p, out.storage);
+  kernels().conv2dBackwardWeight(x.kernelView(), gradOut.kernelView(), weightShape, p, out.storage);
   return record(out, 'Conv2dWeightGrad', [x, gradOut], (g) => [
     x.requiresGrad ? conv2dBackwardInput(gradOut, g, x.shape, p) : null,
     gradOut.requiresGrad ? conv2dForward(x, g, null, p, [gradOut.shape[2]!, gradOut.shape[3]!]) : null,

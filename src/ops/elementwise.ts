@@ -22,7 +22,7 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor 
 
 function unaryRaw(op: UnaryOp, x: Tensor, params?: number[], outDType: DType = x.dtype): Tensor {
   const out = Tensor.empty(x.shape, outDType);
-  kernels().unary(op, x.view_(), out.storage, params);
+  kernels().unary(op, x.kernelView(), out.storage, params);
   return out;
 }
 

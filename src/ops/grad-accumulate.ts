@@ -13,7 +13,7 @@ import { contiguous } from './view.js';
 export function materializeRegion(r: RegionGrad): Tensor {
   const full = Tensor.empty(r.shape, r.value.dtype);
   full.storage.fill(0);
-  kernels().copy(r.value.view_(), regionOf(full, r).view_());
+  kernels().copy(r.value.kernelView(), regionOf(full, r).kernelView());
   return record(full, 'SliceGrad', [r.value], (g) => [regionView(g, r)]);
 }
 
@@ -30,13 +30,13 @@ export function addInto(acc: Tensor, g: Tensor | RegionGrad): boolean {
   if (value.dtype !== acc.dtype) return false;
   if (g instanceof Tensor) {
     // elementwise: each element is read before its own slot is written, so out may alias a
-    kernels().binary('add', acc.view_(), g.view_(), acc.storage);
+    kernels().binary('add', acc.kernelView(), g.kernelView(), acc.storage);
     return true;
   }
   const target = regionOf(acc, g);
   const sum = Tensor.empty(value.shape, value.dtype);
-  kernels().binary('add', target.view_(), value.view_(), sum.storage);
-  kernels().copy(sum.view_(), target.view_());
+  kernels().binary('add', target.kernelView(), value.kernelView(), sum.storage);
+  kernels().copy(sum.kernelView(), target.kernelView());
   return true;
 }
 

@@ -17,7 +17,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     if (i !== d && s > x.shape[i]!) throw new RangeError(`gather: index ${shapeStr(index.shape)} is larger than the input ${shapeStr(x.shape)} in dimension ${i}`);
   });
   const out = Tensor.empty(index.shape, x.dtype);
-  kernels().gather(x.view_(), index.view_(), { axis: d }, out.storage);
+  kernels().gather(x.kernelView(), index.kernelView(), { axis: d }, out.storage);
   return record(out, 'Gather', [x], (g) => [scatterAdd(zeros(x.shape, { dtype: g.dtype }), d, index, g)]);
 }
 
@@ -29,9 +29,9 @@ export function scatterAdd(base: Tensor, dim: number, index: Tensor, src: Tensor
     throw new RangeError(`scatterAdd: index ${shapeStr(index.shape)}, src ${shapeStr(src.shape)} and input ${shapeStr(base.shape)} must have the same number of dimensions`);
   }
   const out = Tensor.empty(base.shape, base.dtype);
-  kernels().copy(base.view_(), out.view_());
+  kernels().copy(base.kernelView(), out.kernelView());
   const s = src.dtype === base.dtype ? src : src.to(base.dtype);
-  kernels().scatterAdd(index.view_(), broadcastView(s, index.shape), { axis: d, outShape: out.shape }, out.storage);
+  kernels().scatterAdd(index.kernelView(), broadcastView(s, index.shape), { axis: d, outShape: out.shape }, out.storage);
   return record(out, 'ScatterAdd', [base, s], (g) => [g, s.requiresGrad ? gather(g, d, index) : null]);
 }
 

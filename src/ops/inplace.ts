@@ -18,7 +18,7 @@ export function copy_(t: Tensor, src: Tensor | number): Tensor {
   if (!(src instanceof Tensor) && typeof src !== 'number' && typeof src !== 'boolean') throw new TypeError(`copy_/fill_: the source must be a Tensor or a number, got ${describe(src)}`);
   const s = asTensor(src, t.dtype);
   try {
-    kernels().copy(broadcastView(s, t.shape), t.view_());
+    kernels().copy(broadcastView(s, t.shape), t.kernelView());
   } catch (e) {
     throw new RangeError(`copy_: source ${shapeStr(s.shape)} cannot be broadcast to the destination ${shapeStr(t.shape)}`);
   }

@@ -25,7 +25,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (const t of tensors) {
     starts.push(start);
     const target = new Tensor(out.storage, dtype, t.shape, out.strides, start * out.strides[d]!);
-    kernels().copy(t.view_(), target.view_());
+    kernels().copy(t.kernelView(), target.kernelView());
     start += t.shape[d]!;
   }
   return record(out, 'Cat', tensors, (g) => tensors.map((t, k) => (t.requiresGrad ? slice(g, d, starts[k]!, starts[k]! + t.shape[d]!) : null)));

@@ -46,7 +46,7 @@ function batchedView(t: Tensor, batch: readonly number[]): View {
       const d = i - (full.length - lead.length);
       return d < 0 || lead[d] === 1 ? 0 : c2.strides[d]!;
     });
-    kernels().copy({ data: c2.storage, dtype: c2.dtype, offset: c2.offset, shape: [...full, r, c], strides: [...srcStrides, c2.strides[c2.ndim - 2]!, c2.strides[c2.ndim - 1]!] }, out.view_());
+    kernels().copy({ data: c2.storage, dtype: c2.dtype, offset: c2.offset, shape: [...full, r, c], strides: [...srcStrides, c2.strides[c2.ndim - 2]!, c2.strides[c2.ndim - 1]!] }, out.kernelView());
     return { data: out.storage, dtype: out.dtype, offset: 0, shape: [B, r, c], strides: [r * c, c, 1] };
   }
   return { data: t.storage, dtype: t.dtype, offset: t.offset, shape: [B, r, c], strides: [s, t.strides[t.ndim - 2]!, t.strides[t.ndim - 1]!] };

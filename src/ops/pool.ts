@@ -89,11 +89,11 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2
   const outShape = [x.shape[0]!, x.shape[1]!, ...g.outputSize];
   const out = Tensor.empty(outShape, x.dtype);
   const indices = Tensor.empty(outShape, 'int32');
-  kernels().maxPool2d(x.view_(), p, out.storage, indices.storage as Int32Array);
+  kernels().maxPool2d(x.kernelView(), p, out.storage, indices.storage as Int32Array);
   const [N, C, H, W] = x.shape as [number, number, number, number];
   record(out, 'MaxPool2d', [x], (grad) => {
     const dx = Tensor.empty(x.shape, grad.dtype);
-    kernels().maxPool2dBackward(grad.view_(), indices.view_(), x.shape, dx.storage);
+    kernels().maxPool2dBackward(grad.kernelView(), indices.kernelView(), x.shape, dx.storage);
     return [dx];
   }, () => reshape(gather(reshape(x, N, C, H * W), 2, reshape(indices, N, C, -1)), ...outShape)); // each window's maximum, picked
   return [out, indices];
@@ -138,24 +138,24 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
 
 function avgPool2dForward(x: Tensor, p: AvgPool2dParams): Tensor {
   const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...p.outputSize], x.dtype);
-  kernels().avgPool2d(x.view_(), p, out.storage);
+  kernels().avgPool2d(x.kernelView(), p, out.storage);
   return record(out, 'AvgPool2d', [x], (grad) => [avgPool2dGrad(grad, x.shape, p)]);
 }
 
 function avgPool2dGrad(grad: Tensor, shape: readonly number[], p: AvgPool2dParams): Tensor {
   const dx = Tensor.empty(shape, grad.dtype);
-  kernels().avgPool2dBackward(grad.view_(), shape, p, dx.storage);
+  kernels().avgPool2dBackward(grad.kernelView(), shape, p, dx.storage);
   return record(dx, 'AvgPool2dGrad', [grad], (g) => [avgPool2dForward(g, p)]);
 }
 
 function adaptiveAvgPool2dForward(x: Tensor, size: [number, number]): Tensor {
   const out = Tensor.empty([x.shape[0]!, x.shape[1]!, ...size], x.dtype);
-  kernels().adaptiveAvgPool2d(x.view_(), size, out.storage);
+  kernels().adaptiveAvgPool2d(x.kernelView(), size, out.storage);
   return record(out, 'AdaptiveAvgPool2d', [x], (grad) => [adaptiveAvgPool2dGrad(grad, x.shape)]);
 }
 
 function adaptiveAvgPool2dGrad(grad: Tensor, shape: readonly number[]): Tensor {
   const dx = Tensor.empty(shape, grad.dtype);
-  kernels().adaptiveAvgPool2dBackward(grad.view_(), shape, dx.storage);
+  kernels().adaptiveAvgPool2dBackward(grad.kernelView(), shape, dx.storage);
   return record(dx, 'AdaptiveAvgPool2dGrad', [grad], (g) => [adaptiveAvgPool2dForward(g, [grad.shape[2]!, grad.shape[3]!])]);
 }

@@ -19,7 +19,7 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepdim
 
 function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepdim: boolean, outDType = x.dtype): Tensor {
   const out = Tensor.empty(reducedShape(x.shape, axes, keepdim), outDType);
-  kernels().reduce(op, x.view_(), axes, out.storage);
+  kernels().reduce(op, x.kernelView(), axes, out.storage);
   return out;
 }
 

@@ -16,7 +16,7 @@ function rawView(t: Tensor, shape: readonly number[], strides: readonly number[]
 /** Copies t into a new contiguous tensor of `dtype` (no autograd). */
 function rawCopy(t: Tensor, dtype: DType = t.dtype): Tensor {
   const out = Tensor.empty(t.shape, dtype);
-  kernels().copy(t.view_(), out.view_());
+  kernels().copy(t.kernelView(), out.kernelView());
   return out;
 }
 

@@ -70,8 +70,8 @@ export class Tensor {
     return true;
   }
 
-  /** The kernel-level descriptor of this view. */
-  view_(): View {
+  /** The kernel-level descriptor of this view (storage, dtype, offset, shape, strides): what kernels take as an input. */
+  kernelView(): View {
     return { data: this.storage, dtype: this.dtype, offset: this.offset, shape: this.shape, strides: this.strides };
   }
 
@@ -80,7 +80,7 @@ export class Tensor {
     const n = this.numel();
     if (this.isContiguous() && this.offset === 0 && this.storage.length === n) return this.storage;
     const out = allocate(this.dtype, n);
-    getBackend().kernels.copy(this.view_(), { data: out, dtype: this.dtype, offset: 0, shape: this.shape, strides: contiguousStrides(this.shape) });
+    getBackend().kernels.copy(this.kernelView(), { data: out, dtype: this.dtype, offset: 0, shape: this.shape, strides: contiguousStrides(this.shape) });
     return out;
   }
 
