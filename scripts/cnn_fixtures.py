@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference fixtures for deepts' CNN ops and layers (test/cnn/torch-fixtures.test.ts).
+"""PyTorch reference fixtures for deepts' CNN ops and layers (test/models/cnn-torch.test.ts).
 
 Run with Debian's python (torch 1.13 + numpy):  /usr/bin/python3 scripts/cnn_fixtures.py
 Writes small JSON files into fixtures/cnn/. Deterministic: re-running gives the same files.

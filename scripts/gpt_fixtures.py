@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference fixtures for deepts' GPT (test/transformer compares against them).
+"""PyTorch reference fixtures for deepts' GPT (test/models/gpt-torch.test.ts and others compare against them).
 
 Run with Debian's python (torch 1.13 + numpy):  /usr/bin/python3 scripts/gpt_fixtures.py
 Writes, deterministically:

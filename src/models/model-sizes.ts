@@ -1,7 +1,7 @@
 // The lecture's model-size tables, computed from configs without allocating a single weight:
 // GPT-3 (Brown et al. 2020, Table 2.1), LLaMA (Touvron et al. 2023, Table 2), BERT and ALBERT
 // (Lan et al. 2019, Table 1). Each count is exact for the architecture as deepts builds it
-// (test/transformer/models.test.ts checks the formulas against allocated small models); each row
+// (test/models/transformers.test.ts checks the formulas against allocated small models); each row
 // also carries the slide's figure and whether the count rounds to it. Where it does not, the
 // slide's number is the paper's nominal size and both are printed.
 import type { GPTConfig } from './gpt.js';

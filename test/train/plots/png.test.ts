@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, encodePng, writePng } from '../../src/train/plots/png.js';
+import { crc32, encodePng, writePng } from '../../../src/train/plots/png.js';
 import { readPng, slowCrc32 } from './png-reader.js';
 
 test('crc32 matches the standard check value and a bitwise implementation', () => {

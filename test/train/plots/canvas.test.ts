@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Canvas } from '../../src/train/plots/canvas.js';
-import { GLYPH_WIDTH, glyphPixels, textWidth } from '../../src/train/plots/bitmap-font.js';
+import { Canvas } from '../../../src/train/plots/canvas.js';
+import { GLYPH_WIDTH, glyphPixels, textWidth } from '../../../src/train/plots/bitmap-font.js';
 
 test('the bitmap font has a glyph for every printable ASCII character, inside its 5x9 cell', () => {
   const fallback = glyphPixels('?');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, tokenizerFiles } from '../../src/io/data-paths.js';
 import { sentimentFiles } from '../../src/tokenizers/sentiment-texts.js';
-import { LECTURE_IDS, LECTURE_PARAGRAPH, haveFiles } from './helpers.js';
+import { LECTURE_IDS, LECTURE_PARAGRAPH, haveFiles } from '../tokenizers/helpers.js';
 
 const MAIN = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
 

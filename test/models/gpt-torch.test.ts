@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { GPT, type GPTConfig } from '../../src/models/gpt.js';
-import { assertRelClose, fromJson, loadJson, type TensorJson } from './helpers.js';
+import { assertRelClose, fromJson, loadJson, type TensorJson } from './gpt-fixtures.js';
 
 type Case = {
   config: Omit<GPTConfig, 'dropout'>;

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tensor, full } from '../../src/tensor/creation.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { decisionBoundaryImage, writeDecisionBoundary } from '../../src/train/plots/decision-boundary.js';
-import { PLAYGROUND_BLUE, PLAYGROUND_GREY, PLAYGROUND_ORANGE, lighten, type RGB } from '../../src/train/plots/colors.js';
+import { tensor, full } from '../../../src/tensor/creation.js';
+import { Tensor } from '../../../src/tensor/tensor.js';
+import { decisionBoundaryImage, writeDecisionBoundary } from '../../../src/train/plots/decision-boundary.js';
+import { PLAYGROUND_BLUE, PLAYGROUND_GREY, PLAYGROUND_ORANGE, lighten, type RGB } from '../../../src/train/plots/colors.js';
 import { pixelAt, readPng } from './png-reader.js';
-import '../../src/ops/index.js';
+import '../../../src/ops/index.js';
 
 /** P(class 1) = 1 right of x1 = 0, else 0. */
 const rightIsBlue = (g: Tensor): Tensor => {

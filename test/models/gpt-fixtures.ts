@@ -1,11 +1,11 @@
-// Shared helpers for the transformer tests: fixture loading and relative comparisons.
+// Shared helpers for the tests against the GPT fixtures: fixture loading and relative comparisons.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 export type TensorJson = { shape: number[]; data: number[] };
 
-/** fixtures/gpt/<name> (found from dist/test/transformer/ or test/transformer/). */
+/** fixtures/gpt/<name> (found from dist/test/models/ or test/models/). */
 export function fixturePath(name: string): URL {
   return new URL(`../../../fixtures/gpt/${name}`, import.meta.url);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deepts } from './helpers.js';
+import { deepts } from '../cli/helpers.js';
 import { parseMlpConfig, trainMlp, MLP_DEFAULTS } from '../../src/cli/commands/train-mlp.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { mlp } from '../../src/models/mlp.js';

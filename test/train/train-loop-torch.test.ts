@@ -9,7 +9,7 @@ import { GPT, type GPTConfig } from '../../src/models/gpt.js';
 import { TokenBatcher } from '../../src/data/token-batcher.js';
 import { cosineWithWarmup } from '../../src/optim/cosine-with-warmup.js';
 import { trainLoop } from '../../src/train/loop.js';
-import { assertRelClose, fromJson, loadJson, type TensorJson } from './helpers.js';
+import { assertRelClose, fromJson, loadJson, type TensorJson } from '../models/gpt-fixtures.js';
 
 type Fixture = {
   config: Omit<GPTConfig, 'dropout'>; text: string; chars: string[]; B: number; T: number; warmup: number; decayIters: number;

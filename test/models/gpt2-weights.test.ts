@@ -8,7 +8,7 @@ import { Tensor } from '../../src/index.js';
 import { loadGpt2Weights, gpt2StateDict, gpt2ConfigFrom } from '../../src/models/gpt2-weights.js';
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import { generate } from '../../src/generate/index.js';
-import { assertRelClose, fixturePath, loadJson, type TensorJson } from './helpers.js';
+import { assertRelClose, fixturePath, loadJson, type TensorJson } from './gpt-fixtures.js';
 
 const expected = loadJson<{ config: { nHead: number; nLayer: number; nEmbd: number; vocabSize: number; blockSize: number }; ids: number[]; B: number; T: number; logits: TensorJson }>('tiny-gpt2.json');
 const file = fileURLToPath(fixturePath('tiny-gpt2.safetensors'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lossCurveImage, lossCurveSvg, writeLossCurve, type LossSeries } from '../../src/train/plots/loss-curve.js';
+import { lossCurveImage, lossCurveSvg, writeLossCurve, type LossSeries } from '../../../src/train/plots/loss-curve.js';
 import { readPng } from './png-reader.js';
 
 const decay = (n: number, scale = 1): [number, number][] => Array.from({ length: n }, (_, i) => [i, scale * Math.exp(-i / 20) + 0.01]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTick, linearTicks, logTicks, niceDomain, niceStep } from '../../src/train/plots/ticks.js';
+import { formatTick, linearTicks, logTicks, niceDomain, niceStep } from '../../../src/train/plots/ticks.js';
 
 test('niceStep picks 1, 2 or 5 times a power of ten', () => {
   assert.equal(niceStep(0, 10, 5), 2);
