@@ -10,31 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, deepts } from '../cli/helpers.js';
 import * as dt from '../../src/index.js';
+import { syntheticMnist } from '../data/synthetic-mnist.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepts-interrupt-'));
 const text = join(dir, 'text.txt');
 writeFileSync(text, 'First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\n'.repeat(40));
 
-/** A tiny MNIST-format data set (a bar per class, plus noise). */
-function syntheticMnist(to: string, train = 320, testCount = 64): void {
-  const gen = new dt.Generator(5);
-  const make = (count: number, prefix: string): void => {
-    const images = new Uint8Array(count * 784), labels = new Uint8Array(count);
-    for (let i = 0; i < count; i++) {
-      const c = i % 10;
-      labels[i] = c;
-      for (let p = 0; p < 784; p++) images[i * 784 + p] = gen.nextUint32() % 40;
-      for (let x = 4; x < 24; x++) for (let t = 0; t < 2; t++) images[i * 784 + (3 + 2 * c + t) * 28 + x] = 255;
-    }
-    writeFileSync(join(to, `${prefix}-images-idx3-ubyte`), dt.encodeIdx('uint8', [count, 28, 28], images));
-    writeFileSync(join(to, `${prefix}-labels-idx1-ubyte`), dt.encodeIdx('uint8', [count], labels));
-  };
-  make(train, 'train');
-  make(testCount, 't10k');
-}
 const mnist = join(dir, 'mnist');
 mkdirSync(mnist);
-syntheticMnist(mnist);
+syntheticMnist(mnist, 320, 64);
 
 type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
 const tinyTransformer = ['--data', text, '--block-size', '16', '--batch-size', '4', '--eval-interval', '20', '--eval-iters', '2', '--log-interval', '2'];

@@ -3,7 +3,8 @@
 import { CliError, choiceFlag, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
 import { MNIST_DATASETS } from '../../data/mnist.js';
 import { LENET_AUGMENTATIONS, LENET_COMMAND, LENET_DEFAULTS, LENET_OPTIMIZERS, LENET_SCHEDULES, trainLenet, type LenetRunConfig } from '../../train/recipes/lenet.js';
-import { defaultRunFolder, readRunConfig } from '../../train/run-folder.js';
+import { defaultRunFolder } from '../../train/run-folder.js';
+import { resumedEpochConfig } from '../resume.js';
 import { signalExitCode } from '../../train/interrupt.js';
 
 export { LENET_AUGMENTATIONS, LENET_DEFAULTS, LENET_OPTIMIZERS, LENET_SCHEDULES, trainLenet } from '../../train/recipes/lenet.js';
@@ -48,7 +49,7 @@ export function parseLenetConfig(argv: string[], warn: (line: string) => void = 
   const f: Parsed['flags'] = parsed.flags;
   if (f.help) return 'help';
   if (parsed.positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${parsed.positionals[0]}' (flags start with --; see --help)`);
-  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedConfig(parsed, f.resume, warn), quiet: f.quiet === true, resume: true };
+  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedEpochConfig<LenetRunConfig>(COMMAND, parsed, f.resume, 10000, warn), quiet: f.quiet === true, resume: true };
   const num = (name: string, opts: { integer?: boolean; min?: number; max?: number }): number => required(numberFlag(COMMAND, f, name, opts), name);
   const optional = (name: string): number | null => numberFlag(COMMAND, f, name, { integer: true, min: 1, max: 1e9 }) ?? null;
   const lr = num('lr', { min: 0, max: 10 });
@@ -82,26 +83,6 @@ export function parseLenetConfig(argv: string[], warn: (line: string) => void = 
   return { config, quiet: f.quiet === true, resume: false };
 }
 
-/** The saved config of the run in `dir`; only --epochs (and --quiet) may be given with --resume. */
-function resumedConfig(parsed: Parsed, dir: string, warn: (line: string) => void): LenetRunConfig {
-  let config: LenetRunConfig;
-  try {
-    config = { ...readRunConfig<LenetRunConfig>(dir, COMMAND), out: dir };
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  for (const name of parsed.given) {
-    if (name === 'resume' || name === 'quiet') continue;
-    if (name === 'epochs') {
-      const epochs = numberFlag(COMMAND, parsed.flags, 'epochs', { integer: true, min: 1, max: 10000 })!;
-      if (epochs !== config.epochs) warn(`deepts ${COMMAND}: --epochs ${epochs} differs from the run's ${config.epochs}${config.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : ''}`);
-      config.epochs = epochs;
-    } else if (name === 'out') {
-      if (parsed.flags.out !== dir) warn(`deepts ${COMMAND}: --out ${String(parsed.flags.out)} is ignored: a resumed run writes into its own folder ${dir}`);
-    } else throw new CliError(`deepts ${COMMAND}: --resume keeps the run's settings; drop --${name} (only --epochs can change)`);
-  }
-  return config;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseLenetConfig(argv);

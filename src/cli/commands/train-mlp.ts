@@ -6,7 +6,8 @@ import { PLAYGROUND_DATASETS } from '../../data/playground.js';
 import { parseFeatures, type FeatureName } from '../../data/features.js';
 import { MLP_ACTIVATIONS } from '../../models/mlp.js';
 import { LR_SCHEDULES, MLP_COMMAND, MLP_DEFAULTS, MLP_OPTIMIZERS, trainMlp, type MlpRunConfig } from '../../train/recipes/mlp.js';
-import { defaultRunFolder, readRunConfig } from '../../train/run-folder.js';
+import { defaultRunFolder } from '../../train/run-folder.js';
+import { resumedEpochConfig } from '../resume.js';
 import { signalExitCode } from '../../train/interrupt.js';
 
 export { MLP_DEFAULTS, MLP_OPTIMIZERS, LR_SCHEDULES, trainMlp } from '../../train/recipes/mlp.js';
@@ -59,7 +60,7 @@ export function parseMlpConfig(argv: string[], warn: (line: string) => void = (l
   const f: Parsed['flags'] = parsed.flags;
   if (f.help) return 'help';
   if (parsed.positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${parsed.positionals[0]}' (flags start with --; see --help)`);
-  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedConfig(parsed, f.resume, warn), quiet: f.quiet === true, resume: true };
+  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedEpochConfig<MlpRunConfig>(COMMAND, parsed, f.resume, 1_000_000, warn), quiet: f.quiet === true, resume: true };
   const num = (name: string, opts: { integer?: boolean; min?: number; max?: number }): number => required(numberFlag(COMMAND, f, name, opts), name);
   const dataset = required(choiceFlag(COMMAND, f, 'dataset', PLAYGROUND_DATASETS), 'dataset');
   let features: FeatureName[];
@@ -102,26 +103,6 @@ export function parseMlpConfig(argv: string[], warn: (line: string) => void = (l
   return { config, quiet: f.quiet === true, resume: false };
 }
 
-/** The saved config of the run in `dir`; only --epochs (and --quiet) may be given with --resume. */
-function resumedConfig(parsed: Parsed, dir: string, warn: (line: string) => void): MlpRunConfig {
-  let config: MlpRunConfig;
-  try {
-    config = { ...readRunConfig<MlpRunConfig>(dir, COMMAND), out: dir };
-  } catch (e) {
-    throw new CliError((e as Error).message);
-  }
-  for (const name of parsed.given) {
-    if (name === 'resume' || name === 'quiet') continue;
-    if (name === 'epochs') {
-      const epochs = numberFlag(COMMAND, parsed.flags, 'epochs', { integer: true, min: 1, max: 1_000_000 })!;
-      if (epochs !== config.epochs) warn(`deepts ${COMMAND}: --epochs ${epochs} differs from the run's ${config.epochs}${config.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : ''}`);
-      config.epochs = epochs;
-    } else if (name === 'out') {
-      if (parsed.flags.out !== dir) warn(`deepts ${COMMAND}: --out ${String(parsed.flags.out)} is ignored: a resumed run writes into its own folder ${dir}`);
-    } else throw new CliError(`deepts ${COMMAND}: --resume keeps the run's settings; drop --${name} (only --epochs can change)`);
-  }
-  return config;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseMlpConfig(argv);
