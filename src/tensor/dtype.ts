@@ -1,5 +1,5 @@
 // The dtypes deepts stores, the typed array behind each, and how they combine.
-import { MIN_POOLED_ELEMENTS, noteAllocation, noteFresh, takePooled } from './storage-pool.js';
+import { MIN_POOLED_ELEMENTS, noteAllocation, takePooled } from './storage-pool.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -9,19 +9,18 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 /** A zero-filled array of `size` elements: a reused one when the autograd engine has one spare (tensor/storage-pool.ts). */
 export function allocate(dtype: DType, size: number): TypedArray {
   if (size < MIN_POOLED_ELEMENTS) return typedArray(dtype, size);
-  let a = takePooled(dtype, size);
-  if (!a) noteFresh((a = typedArray(dtype, size)), dtype);
+  const a = takePooled(dtype, size) ?? typedArray(dtype, size);
   noteAllocation(a);
   return a;
 }
 
-/** A new array of `dtype`: zero-filled of a length, or over an existing buffer (the storage pool's recycling). */
-export function typedArray(dtype: DType, lengthOrBuffer: number | ArrayBuffer): TypedArray {
+/** A new zero-filled array of `dtype`. */
+export function typedArray(dtype: DType, length: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(lengthOrBuffer as number);
-    case 'float64': return new Float64Array(lengthOrBuffer as number);
-    case 'int32': return new Int32Array(lengthOrBuffer as number);
-    case 'bool': return new Uint8Array(lengthOrBuffer as number);
+    case 'float32': return new Float32Array(length);
+    case 'float64': return new Float64Array(length);
+    case 'int32': return new Int32Array(length);
+    case 'bool': return new Uint8Array(length);
   }
 }
 
