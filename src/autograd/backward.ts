@@ -3,9 +3,10 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { noGrad } from './grad-mode.js';
-import { RegionGrad } from './node.js';
+import { RegionGrad, isRecorded } from './node.js';
 import { dtypeOfArray, type TypedArray } from '../tensor/dtype.js';
 import { recycle, trackAllocations } from '../tensor/storage-pool.js';
+import { builtinBackendActive } from '../backend/registry.js';
 
 /** How gradients are summed; set by src/ops so autograd needs no op of its own. */
 export type GradientArithmetic = {
@@ -86,7 +87,10 @@ export function backward(root: Tensor, grad?: Tensor): void {
     grads.set(input, sum);
   };
   // Storages allocated from here on: once a node has passed its gradient on, those that no pending
-  // gradient and no .grad refers to are its temporaries and its spent gradient, and are reused
+  // gradient and no .grad refers to are its temporaries and its spent gradient, and are reused.
+  // Not while a registered backend runs the kernels (it sees every array and may keep any), and
+  // never what a node the ops did not record is given or allocates (user code may keep it).
+  const pooling = builtinBackendActive();
   const fresh = new Set<TypedArray>();
   const kept = new Set<TypedArray>();
   const recycleDead = (): void => {
@@ -98,7 +102,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
       recycle(a, dtypeOfArray(a));
     }
   };
-  const outer = trackAllocations(fresh);
+  const outer = trackAllocations(pooling ? fresh : null);
   try {
     noGrad(() => {
       for (const t of topologicalOrder(root)) {
@@ -111,7 +115,17 @@ export function backward(root: Tensor, grad?: Tensor): void {
         if (!t.gradFn) continue;
         grads.delete(t);
         owned.delete(g);
-        const inputGrads = t.gradFn.backward(g);
+        let inputGrads: readonly (Tensor | RegionGrad | null | undefined)[];
+        if (!pooling || isRecorded(t.gradFn)) inputGrads = t.gradFn.backward(g);
+        else {
+          fresh.delete(g.storage);
+          const inner = trackAllocations(null);
+          try {
+            inputGrads = t.gradFn.backward(g);
+          } finally {
+            trackAllocations(inner);
+          }
+        }
         t.gradFn.inputs.forEach((input, k) => {
           const gi = inputGrads[k];
           if (!gi || !input.requiresGrad) return;
@@ -120,7 +134,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
           }
           accumulate(input, gi);
         });
-        recycleDead();
+        if (pooling) recycleDead();
       }
     });
   } finally {
