@@ -19,13 +19,13 @@ let tracked: Set<TypedArray> | null = null;
 
 const key = (dtype: DType, size: number) => `${dtype}:${size}`;
 
-/** A dead array of this dtype and length, zero-filled, or null. */
-export function takePooled(dtype: DType, size: number): TypedArray | null {
+/** A dead array of this dtype and length, zero-filled (unless `zero` is false: allocateUninitialized), or null. */
+export function takePooled(dtype: DType, size: number, zero = true): TypedArray | null {
   const list = pool.get(key(dtype, size));
   const a = list?.pop();
   if (!a) return null;
   pooledBytes -= a.byteLength;
-  a.fill(0);
+  if (zero) a.fill(0);
   return a;
 }
 
