@@ -4,8 +4,7 @@
 // `deepts train gpt --preset shakespeare-char` takes 2,000 times (the preset's β1 0.6 and zero
 // decay cost the same, and both sides here use nanoGPT's values). deepts on native (2 and 1
 // threads) and js, against PyTorch CPU (scripts/bench_reference.py gpt) and TensorFlow.js (cpu).
-import { randint, manualSeed, Generator, TokenBatcher, models } from '../src/index.js';
-import { clipGradNorm } from '../src/optim/clip-grad-norm.js';
+import { randint, manualSeed, Generator, TokenBatcher, models, optim } from '../src/index.js';
 import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { deeptsSteps, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
@@ -16,24 +15,30 @@ export type GptBenchReport = { rows: StepRow[]; batch: number; block: number; co
 const VOCAB = 65, LAYERS = 4, HEADS = 4, WIDTH = 128, BLOCK = 64, BATCH = 12;
 const TOKENS = BATCH * BLOCK;
 
-function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number, recycling = false): Promise<StepResult> {
+type GptRow = 'public' | 'train';
+
+/**
+ * 'public': exactly a user's loop on the public API, a plain synchronous loop:
+ *   const { loss } = model.forward(x, y); loss.backward(); clipGradNorm(model.parameters(), 1); opt.step(); opt.zeroGrad();
+ * 'train': the same step as `deepts train gpt` takes it, with a turn of the event loop after each step.
+ */
+function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number, row: GptRow = 'public'): Promise<StepResult> {
   return deeptsSteps(backend, threads, () => {
     manualSeed(0);
     const model = new models.GPT({ blockSize: BLOCK, vocabSize: VOCAB, nLayer: LAYERS, nHead: HEADS, nEmbd: WIDTH, dropout: 0, bias: false });
     const opt = model.configureOptimizers({ weightDecay: 0.1, lr: 1e-3, betas: [0.9, 0.99] });
     const stream = randint(0, VOCAB, [200_000], { dtype: 'int32' }).toTypedArray() as Int32Array;
     const batches = new TokenBatcher(stream, { batchSize: BATCH, blockSize: BLOCK, generator: new Generator(0) });
-    const params = model.parameters();
     return () => {
       const { x, y } = batches.next();
       const { loss } = model.forward(x, y);
-      opt.zeroGrad();
       loss!.backward();
-      clipGradNorm(params, 1.0);
+      optim.clipGradNorm(model.parameters(), 1.0);
       opt.step();
+      opt.zeroGrad();
       loss!.item();
     };
-  }, steps, warmup, TOKENS, undefined, recycling);
+  }, steps, warmup, TOKENS, undefined, backend === 'js' ? undefined : row === 'public' ? 'public-API step' : 'train loop: a turn a step', row === 'train');
 }
 
 /**
@@ -104,14 +109,13 @@ export async function runGptBench(opts: GptBenchOptions, log: (line: string) => 
   };
   if (nativeBackend) {
     add(await deeptsGpt('native', opts.threads, opts.steps, opts.warmup));
-    // as `deepts train gpt` runs it: the forward's storages recycled once collected, a turn a step
-    add(await deeptsGpt('native', opts.threads, opts.steps, opts.warmup, true));
+    add(await deeptsGpt('native', opts.threads, opts.steps, opts.warmup, 'train'));
   } else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
   if (opts.reference) torch(opts.threads);
   // the same on one thread, both sides: on a shared machine the second core may not be free
   if (nativeBackend && opts.threads !== 1) {
     add(await deeptsGpt('native', 1, opts.steps, opts.warmup));
-    add(await deeptsGpt('native', 1, opts.steps, opts.warmup, true));
+    add(await deeptsGpt('native', 1, opts.steps, opts.warmup, 'train'));
   }
   if (opts.reference && opts.threads !== 1) torch(1);
   if (opts.tfjs) {

@@ -3,7 +3,6 @@
 import { getBackend, setBackend } from '../src/backend/registry.js';
 import { getNumThreads, setNumThreads } from '../src/backend/native/index.js';
 import { load1 } from './timing.js';
-import { collectedStoragesReturned, withCollectedStorageRecycling } from '../src/tensor/storage-pool.js';
 import type { Unavailable } from './reference.js';
 
 /** One row of a step bench; `workload` names the workload when a bench has several (cnn: lenet, conv). */
@@ -29,31 +28,24 @@ export function timeSteps(step: () => void, steps: number, warmup: number): numb
   return times;
 }
 
-/** Warm-up steps before timing a recycling loop: its first ~50 steps fill the pool (a GPT step is markedly slower until it is full). */
-export const RECYCLING_WARMUP_STEPS = 100;
+/** One turn of the event loop, as deepts' training loops take after each step. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * timeSteps as deepts' training loops run: storages recycled through the garbage collector, one
- * event-loop turn a step (inside the timed span, so its cost counts), timed in the steady state
- * that a 2,000-step run spends nearly all its time in.
- */
-export async function timeStepsRecycling(step: () => void, steps: number, warmup: number): Promise<number[]> {
-  return withCollectedStorageRecycling(async () => {
-    const start = performance.now();
-    const warmupSteps = warmup > 0 ? Math.max(warmup, RECYCLING_WARMUP_STEPS) : 0;
-    for (let i = 0; i < warmupSteps || (warmup > 0 && performance.now() - start < WARMUP_SECONDS * 1000); i++) {
-      step();
-      await collectedStoragesReturned();
-    }
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      step();
-      await collectedStoragesReturned();
-      times.push(performance.now() - t0);
-    }
-    return times;
-  });
+/** timeSteps as deepts' training loops run: one event-loop turn a step, inside the timed span. */
+export async function timeStepsYielding(step: () => void, steps: number, warmup: number): Promise<number[]> {
+  const start = performance.now();
+  for (let i = 0; i < warmup || (warmup > 0 && performance.now() - start < WARMUP_SECONDS * 1000); i++) {
+    step();
+    await turn();
+  }
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    await turn();
+    times.push(performance.now() - t0);
+  }
+  return times;
 }
 
 /** Runs `fn` on `backend` (native with `threads` in its pool), then puts the previous backend and pool size back. */
@@ -71,13 +63,14 @@ async function onBackend<T>(backend: 'native' | 'js', threads: number, fn: () =>
 
 /**
  * A deepts row: builds a step with `make` on `backend` (native with `threads` in its pool) and times
- * it, plainly or (`recycling`) as the training loops run it (timeStepsRecycling).
+ * it, in a plain synchronous loop or (`label` set) with a turn of the event loop a step, as the
+ * training loops run it (timeStepsYielding); `label` names the row: `deepts native (label)`.
  */
-export async function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string, recycling = false): Promise<StepResult> {
+export async function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string, label?: string, yielding = false): Promise<StepResult> {
   return onBackend(backend, threads, async () => {
     const step = make();
-    const times = recycling ? await timeStepsRecycling(step, steps, warmup) : timeSteps(step, steps, warmup);
-    const name = `deepts ${backend}${recycling ? ' (train loop: recycling)' : ''}`;
+    const times = yielding ? await timeStepsYielding(step, steps, warmup) : timeSteps(step, steps, warmup);
+    const name = `deepts ${backend}${label ? ` (${label})` : ''}`;
     return summarizeSteps(name, backend === 'native' ? String(threads) : '1', times, itemsPerStep, workload);
   });
 }

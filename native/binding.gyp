@@ -12,6 +12,7 @@
         "src/copy.cc",
         "src/cpu_features.cc",
         "src/gather.cc",
+        "src/malloc_tuning.cc",
         "src/matmul.cc",
         "src/optimizers.cc",
         "src/random.cc",

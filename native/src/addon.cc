@@ -10,6 +10,7 @@
 #include "cpu_features.h"
 #include "gemm/gemm.h"
 #include "kernels.h"
+#include "malloc_tuning.h"
 #include "napi_args.h"
 #include "thread_pool.h"
 
@@ -109,6 +110,7 @@ DEEPTS_FN(SetNumThreads) {
 }
 
 DEEPTS_FN(NumThreads) { return numberValue(env, numThreads()); }
+DEEPTS_FN(MallocTuned) { return boolean(env, mallocTuned()); }
 DEEPTS_FN(AvailableCores) { return numberValue(env, availableCores()); }
 
 /** simd(level?: 'generic'|'avx2'|'avx512'): sets the level (capped by the CPU) and returns the one in use. */
@@ -340,6 +342,7 @@ DEEPTS_FN(Sgemm) {
 }
 
 napi_value Init_(napi_env env, napi_value exports) {
+  tuneMalloc();
   Instance* inst = new Instance();
   napi_set_instance_data(env, inst, finalizeInstance, nullptr);
   defineMethods(env, exports, {
@@ -347,6 +350,7 @@ napi_value Init_(napi_env env, napi_value exports) {
       {"setNumThreads", SetNumThreads},
       {"numThreads", NumThreads},
       {"availableCores", AvailableCores},
+      {"mallocTuned", MallocTuned},
       {"simd", Simd},
       {"sgemmKernel", SgemmKernel},
       {"unary", Unary},

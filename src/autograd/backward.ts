@@ -6,9 +6,10 @@
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { setGradEnabled } from './grad-mode.js';
-import { RegionGrad, type GradNode } from './node.js';
+import { RegionGrad, isRecorded, type GradNode } from './node.js';
 import { dtypeOfArray, type TypedArray } from '../tensor/dtype.js';
 import { recycle, trackAllocations } from '../tensor/storage-pool.js';
+import { builtinBackendActive } from '../backend/registry.js';
 import { checkBoolean, checkOptions as checkSharedOptions } from '../util/options.js';
 
 /** How gradients are summed; set by src/ops so autograd needs no op of its own. */
@@ -153,7 +154,7 @@ function freedBackward(): never {
  * gradients of its composed forward (partial derivatives: the engine stops at the node's inputs).
  */
 function recordedBackward(node: GradNode, g: Tensor): readonly (Tensor | RegionGrad | null | undefined)[] {
-  if (node.composed === null) return node.backward(g);
+  if (!node.composed) return node.backward(g);
   if (node.composed === 'unsupported') throw new Error(`${node.name}: double backward is not supported (createGraph: true needs the gradient of its backward)`);
   const out = node.composed();
   if (!sameShape(out.shape, g.shape)) throw new Error(`backward: the composed ${node.name} gives shape ${shapeStr(out.shape)}, its output has ${shapeStr(g.shape)}`);
@@ -203,7 +204,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   };
   // Storages allocated from here on: once a node has passed its gradient on, those that no pending
   // gradient and no .grad refers to are its temporaries and its spent gradient, and are reused.
-  // Not when recording: the new graph holds them.
+  // Not when recording (the new graph holds them), not while a registered backend runs the kernels
+  // (it sees every array and may keep any), and never what a node the ops did not record is given
+  // or allocates (user code may keep it).
+  const pooling = !createGraph && builtinBackendActive();
   const fresh = new Set<TypedArray>();
   const kept = new Set<TypedArray>();
   const recycleDead = (): void => {
@@ -215,7 +219,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       recycle(a, dtypeOfArray(a));
     }
   };
-  const outer = trackAllocations(createGraph ? null : fresh);
+  const outer = trackAllocations(pooling ? fresh : null);
   const gradMode = setGradEnabled(createGraph);
   try {
     roots.forEach((root, i) => accumulate(root, rootGrads[i]!));
@@ -238,7 +242,18 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (needed && !node.inputs.some((i) => needed.has(i))) continue;
       grads.delete(t);
       owned.delete(g);
-      const inputGrads = createGraph ? recordedBackward(node, g) : node.backward(g);
+      let inputGrads: readonly (Tensor | RegionGrad | null | undefined)[];
+      if (createGraph) inputGrads = recordedBackward(node, g);
+      else if (!pooling || isRecorded(node)) inputGrads = node.backward(g);
+      else {
+        fresh.delete(g.storage);
+        const inner = trackAllocations(null);
+        try {
+          inputGrads = node.backward(g);
+        } finally {
+          trackAllocations(inner);
+        }
+      }
       node.inputs.forEach((input, k) => {
         const gi = inputGrads[k];
         if (!gi || !input.requiresGrad || (needed && !needed.has(input))) return;
@@ -248,7 +263,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         accumulate(input, gi);
       });
       if (!run.retainGraph) free(node);
-      if (!createGraph) recycleDead();
+      if (pooling) recycleDead();
     }
   } finally {
     setGradEnabled(gradMode);

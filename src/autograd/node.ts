@@ -32,8 +32,22 @@ export interface GradNode {
   inputs: readonly Tensor[];
   /** Given d(output), returns d(input) for each input (null where an input needs no gradient). */
   backward(grad: Tensor): readonly (Tensor | RegionGrad | null | undefined)[];
-  /** See DoubleBackward; null when `backward` is itself made of differentiable ops. */
-  composed: DoubleBackward | null;
+  /** See DoubleBackward; null (or absent, in a node user code builds) when `backward` is itself made of differentiable ops. */
+  composed?: DoubleBackward | null;
   /** Set once a backward pass without retainGraph has run the node and dropped what it saved. */
-  freed: boolean;
+  freed?: boolean;
+}
+
+/** The backward functions of the nodes the ops recorded: they keep nothing they are given or allocate beyond the call. */
+const recordedBackwards = new WeakSet<GradNode['backward']>();
+
+/** Marks `node` as recorded by an op (src/ops/record.ts); returns it. */
+export function markRecorded<N extends GradNode>(node: N): N {
+  recordedBackwards.add(node.backward);
+  return node;
+}
+
+/** Whether backward() may reuse what `node`'s backward is given and allocates: false for a node user code built or changed. */
+export function isRecorded(node: GradNode): boolean {
+  return recordedBackwards.has(node.backward);
 }

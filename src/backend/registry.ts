@@ -32,6 +32,11 @@ export function getBackend(): Backend {
   return active;
 }
 
+/** Whether a built-in backend (js, native) runs the kernels: one registered by user code sees, and may keep, every array. */
+export function builtinBackendActive(): boolean {
+  return active === jsBackend || (nativeBackend !== null && active === nativeBackend);
+}
+
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

@@ -1,7 +1,7 @@
 // The activation functions of the lecture (sigmoid, tanh, ReLU, leaky ReLU, maxout, ELU) and the
 // modern ones (GELU, SiLU, softplus). Each backward is written with ops next to its forward (GELU's
 // is one fused kernel).
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { normAxis, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
@@ -73,7 +73,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: '
   requireFloat('gelu', x);
   const y = unaryRaw(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
   return record(y, 'Gelu', [x], (g) => {
-    const dx = Tensor.empty(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype); // written whole
     kernels().geluBackward(x.kernelView(), g.kernelView(), { approximate }, dx.storage);
     return [dx];
   }, () => geluComposed(x, approximate as 'none' | 'tanh'));

@@ -5,7 +5,7 @@
 // - 'composed': matmul, mask, softmax, dropout, matmul from the ordinary ops (needed for dropout
 //   on the attention weights; also the readable reference the fused kernel is tested against).
 // The fused kernel is the default; dropout on the weights takes the composed ops.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { rand } from '../tensor/creation.js';
@@ -88,13 +88,14 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   }
   const p = opts.dropoutP ?? 0;
   const impl = opts.implementation ?? (p > 0 ? 'composed' : 'fused');
+  // the kernels write every element of out, probs (zeros where masked) and the three gradients
   if (impl === 'composed') return composedAttention(q, k, v, mask, causal, scale, p, opts.generator);
-  const out = Tensor.empty([B, H, Tq, Dv], q.dtype);
-  const probs = Tensor.empty([B, H, Tq, Tk], q.dtype).storage;
+  const out = uninitializedTensor([B, H, Tq, Dv], q.dtype);
+  const probs = uninitializedTensor([B, H, Tq, Tk], q.dtype).storage;
   const maskView = mask ? broadcastView(mask, [B, H, Tq, Tk]) : null;
   kernels().attention(q.kernelView(), k.kernelView(), v.kernelView(), maskView, causal, scale, out.storage, probs);
   return record(out, 'ScaledDotProductAttention', [q, k, v], (g) => {
-    const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, k.dtype), dv = Tensor.empty(v.shape, v.dtype);
+    const dq = uninitializedTensor(q.shape, q.dtype), dk = uninitializedTensor(k.shape, k.dtype), dv = uninitializedTensor(v.shape, v.dtype);
     kernels().attentionBackward(q.kernelView(), k.kernelView(), v.kernelView(), probs, g.kernelView(), scale, dq.storage, dk.storage, dv.storage);
     return [dq, dk, dv];
   }, () => composedAttention(q, k, v, mask, causal, scale, 0));

@@ -1,6 +1,6 @@
 // Elementwise ops with broadcasting. Each op's backward sits right under its forward.
 import type { BinaryOp, UnaryOp } from '../backend/kernels.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { isFloat, type DType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { record } from './record.js';
@@ -15,13 +15,13 @@ const CLAMP_KEYS = ['min', 'max'];
 
 function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = Tensor.empty(shape, outDType);
+  const out = uninitializedTensor(shape, outDType); // the kernels write every element
   kernels().binary(op, broadcastView(a, shape), broadcastView(b, shape), out.storage);
   return out;
 }
 
 function unaryRaw(op: UnaryOp, x: Tensor, params?: number[], outDType: DType = x.dtype): Tensor {
-  const out = Tensor.empty(x.shape, outDType);
+  const out = uninitializedTensor(x.shape, outDType);
   kernels().unary(op, x.kernelView(), out.storage, params);
   return out;
 }
@@ -131,7 +131,7 @@ export const logicalNot = (x: Tensor): Tensor => unaryRaw('logicalNot', x, undef
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = operands(a, b);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
-  const out = Tensor.empty(shape, dt);
+  const out = uninitializedTensor(shape, dt);
   kernels().where(broadcastView(cond, shape), broadcastView(x, shape), broadcastView(y, shape), out.storage);
   return record(out, 'Where', [x, y], (g) => [
     x.requiresGrad ? sumTo(where(cond, g, 0), x.shape) : null,

@@ -1,7 +1,7 @@
 // Embedding lookup: rows of a (numEmbeddings, dim) weight picked by int32 ids, as
 // torch.nn.functional.embedding. The gradient scatter-adds into the picked rows (a repeated id
 // accumulates), skipping paddingIdx.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireDType, requireFloat } from './util.js';
@@ -35,7 +35,7 @@ export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: numb
     if (pad < 0) pad += rows;
   }
   const w = weight.toTypedArray();
-  const out = Tensor.empty([...ids.shape, cols], weight.dtype);
+  const out = uninitializedTensor([...ids.shape, cols], weight.dtype);
   kernels().embedding(w, rows, cols, ids.kernelView(), out.storage);
   return record(out, 'Embedding', [weight], (g) => {
     const dw = Tensor.empty(weight.shape, weight.dtype);

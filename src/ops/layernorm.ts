@@ -1,6 +1,6 @@
 // Layer norm (Ba et al.) and RMS norm (Zhang & Sennrich) over the trailing dims, each one kernel
 // forward and one fused kernel backward, as torch.nn.functional.layer_norm / rms_norm.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
@@ -65,12 +65,12 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (!(eps >= 0)) throw new RangeError(`layerNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();
   const w = weight ? weight.toTypedArray() : null, b = bias ? bias.toTypedArray() : null;
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = uninitializedTensor(x.shape, x.dtype); // out and dx are written whole; dw and db are sums
   const mean = new Float64Array(rows), rstd = new Float64Array(rows);
   kernels().layerNorm(xs, rows, cols, w, b, eps, out.storage, mean, rstd);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(out, 'LayerNorm', inputs, (g) => {
-    const dx = Tensor.empty(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     const dw = weight?.requiresGrad ? Tensor.empty(weight.shape, x.dtype) : null;
     const db = bias?.requiresGrad ? Tensor.empty(bias.shape, x.dtype) : null;
     kernels().layerNormBackward(g.toTypedArray(), xs, rows, cols, w, mean, rstd, dx.storage, dw?.storage ?? null, db?.storage ?? null);
@@ -92,12 +92,12 @@ export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], 
   if (!(eps >= 0)) throw new RangeError(`rmsNorm: eps must be >= 0, got ${eps}`);
   const xs = x.toTypedArray();
   const w = weight ? weight.toTypedArray() : null;
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = uninitializedTensor(x.shape, x.dtype);
   const rstd = new Float64Array(rows);
   kernels().rmsNorm(xs, rows, cols, w, eps, out.storage, rstd);
   const inputs = [x, ...(weight ? [weight] : [])];
   return record(out, 'RmsNorm', inputs, (g) => {
-    const dx = Tensor.empty(x.shape, x.dtype);
+    const dx = uninitializedTensor(x.shape, x.dtype);
     const dw = weight?.requiresGrad ? Tensor.empty(weight.shape, x.dtype) : null;
     kernels().rmsNormBackward(g.toTypedArray(), xs, rows, cols, w, rstd, dx.storage, dw?.storage ?? null);
     return [dx, ...(weight ? [dw] : [])];

@@ -1,6 +1,6 @@
 // Loss functions J(θ): regression (MSE, L1), classification (cross-entropy, NLL, BCE). Reductions
 // 'mean' | 'sum' | 'none' as in PyTorch.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { kernels, requireDType, requireFloat } from './util.js';
 import { record } from './record.js';
@@ -156,7 +156,7 @@ function crossEntropyFused(x: Tensor, t: Tensor, input: Tensor, target: Tensor, 
     const scale = Tensor.empty([rows], x.dtype).storage;
     if (reduction === 'none') scale.set(g.toTypedArray());
     else scale.fill(reduction === 'mean' ? g.item() / count : g.item());
-    const grad = Tensor.empty([rows, cols], x.dtype);
+    const grad = uninitializedTensor([rows, cols], x.dtype); // written whole (zeros on ignored rows)
     k.crossEntropyBackward(xs, ts, lse, scale, rows, cols, ignore, grad.storage);
     return [grad];
   }, () => nllFlat(logSoftmax(x, 1), t, input, target, { reduction, ignoreIndex: ignore }));

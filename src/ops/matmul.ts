@@ -1,6 +1,6 @@
 // matmul with PyTorch's rules: 1-D operands are promoted and squeezed back, batch dims broadcast.
 // The kernel takes (B, M, K) x (B, K, N) views; transposed operands reach it as strides, not copies.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import type { View } from '../backend/kernels.js';
 import { record } from './record.js';
@@ -57,7 +57,7 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   const k2 = b.shape[b.ndim - 2]!, n = b.shape[b.ndim - 1]!;
   if (k !== k2) throw new RangeError(`matmul: ${shapeStr(a.shape)} @ ${shapeStr(b.shape)}: inner dims ${k} != ${k2}`);
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = Tensor.empty([...batch, m, n], a.dtype);
+  const out = uninitializedTensor([...batch, m, n], a.dtype); // written whole, zeros when k is 0
   kernels().matmul(batchedView(a, batch), batchedView(b, batch), out.storage);
   return out;
 }
@@ -105,7 +105,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   }
   const rows = x.numel() / inF;
   const x2 = reshape(x, rows, inF);
-  const y = Tensor.empty([...x.shape.slice(0, -1), out], x.dtype);
+  const y = uninitializedTensor([...x.shape.slice(0, -1), out], x.dtype);
   const k = kernels();
   k.matmul(
     { data: x2.storage, dtype: x2.dtype, offset: x2.offset, shape: [1, rows, inF], strides: [0, x2.strides[0]!, x2.strides[1]!] },

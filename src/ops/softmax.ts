@@ -1,6 +1,6 @@
 // softmax and logSoftmax along a dim. The kernel works on rows of the last axis; other dims are
 // moved there first.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { normAxis } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
@@ -14,7 +14,7 @@ function rowsRaw(x: Tensor, dim: number, log: boolean): Tensor {
   const moved = dim === last ? x : movedim(x, dim, last);
   const c = contiguous(moved);
   const cols = x.ndim === 0 ? 1 : c.shape[last]!;
-  const out = Tensor.empty(c.shape, x.dtype);
+  const out = uninitializedTensor(c.shape, x.dtype);
   kernels().softmax(c.toTypedArray(), { rows: cols === 0 ? 0 : c.numel() / cols, cols, log }, out.storage);
   return dim === last ? out : contiguous(movedim(out, last, dim));
 }

@@ -1,5 +1,5 @@
 // View ops: new shapes and strides over the same storage, no copy. Each gradient undoes the view.
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { checkShape, contiguousStrides, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
@@ -15,7 +15,7 @@ function rawView(t: Tensor, shape: readonly number[], strides: readonly number[]
 
 /** Copies t into a new contiguous tensor of `dtype` (no autograd). */
 function rawCopy(t: Tensor, dtype: DType = t.dtype): Tensor {
-  const out = Tensor.empty(t.shape, dtype);
+  const out = uninitializedTensor(t.shape, dtype);
   kernels().copy(t.kernelView(), out.kernelView());
   return out;
 }

@@ -4,7 +4,7 @@
 import type { GradNode } from '../autograd/node.js';
 import type { View } from '../backend/kernels.js';
 import { getBackend } from '../backend/registry.js';
-import { allocate, type DType, type TypedArray } from './dtype.js';
+import { allocate, allocateUninitialized, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, shapeStr } from './shape.js';
 import { formatTensor } from './print.js';
 
@@ -127,4 +127,12 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return formatTensor(this);
   }
+}
+
+/**
+ * A contiguous tensor whose elements are unspecified, for ops only: the output of a kernel that
+ * writes every element before the tensor reaches anything else (no zero-fill; dtype.ts).
+ */
+export function uninitializedTensor(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return new Tensor(allocateUninitialized(dtype, numel(shape)), dtype, shape);
 }

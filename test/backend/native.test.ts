@@ -263,9 +263,9 @@ function infoLine(env: Record<string, string>): string {
 }
 
 test('native: DEEPTS_BACKEND and DEEPTS_NUM_THREADS are honoured at load, and deepts info says so', { skip }, () => {
-  assert.match(infoLine({ DEEPTS_BACKEND: '' }), /^backend: native — native \(C\+\+ addon: .* threads?\) \(the default on Node/);
+  assert.match(infoLine({ DEEPTS_BACKEND: '' }), /^backend: native — native \(C\+\+ addon: .* threads?(, malloc keeps freed blocks)?\) \(the default on Node/);
   assert.match(infoLine({ DEEPTS_BACKEND: 'js' }), /^backend: js .*\(DEEPTS_BACKEND=js\)/);
-  assert.match(infoLine({ DEEPTS_BACKEND: 'native', DEEPTS_NUM_THREADS: '1' }), /1 thread, DEEPTS_NUM_THREADS\) \(DEEPTS_BACKEND=native\)/);
+  assert.match(infoLine({ DEEPTS_BACKEND: 'native', DEEPTS_NUM_THREADS: '1' }), /1 thread(, malloc keeps freed blocks)?, DEEPTS_NUM_THREADS\) \(DEEPTS_BACKEND=native\)/);
   assert.match(infoLine({ DEEPTS_NUM_THREADS: 'lots' }), /DEEPTS_NUM_THREADS=lots is not a thread count/);
 });
 

@@ -11,6 +11,8 @@ export interface NativeAddon {
   setNumThreads(n: number): number;
   numThreads(): number;
   availableCores(): number;
+  /** Whether loading the addon fixed glibc's mmap and trim thresholds (native/src/malloc_tuning.cc). */
+  mallocTuned(): boolean;
   simd(level?: 'generic' | 'avx2' | 'avx512' | 'best'): string;
   sgemmKernel(): string;
   unary(op: number, x: TypedArray, out: TypedArray, p0: number, p1: number): boolean;

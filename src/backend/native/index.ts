@@ -27,7 +27,8 @@ function requestedThreads(): number | string | null {
 
 function describe(addon: NativeAddon, note: string): string {
   const threads = addon.numThreads();
-  return `native (C++ addon: ${addon.simd()} kernels, sgemm ${addon.sgemmKernel()}, ${threads} thread${threads === 1 ? '' : 's'}${note})`;
+  const malloc = addon.mallocTuned() ? ', malloc keeps freed blocks' : '';
+  return `native (C++ addon: ${addon.simd()} kernels, sgemm ${addon.sgemmKernel()}, ${threads} thread${threads === 1 ? '' : 's'}${malloc}${note})`;
 }
 
 function create(addon: NativeAddon): Backend {
