@@ -14,7 +14,7 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { backward } from './autograd/backward.js';
 export type { BackwardOptions } from './autograd/backward.js';
 export * as autograd from './autograd/index.js';
-export { withCollectedStorageRecycling, collectedStoragesReturned, recycleCollectedStorages, storagePoolBytes, clearStoragePool } from './tensor/storage-pool.js';
+export { storagePoolBytes, clearStoragePool } from './tensor/storage-pool.js';
 export { gradcheck, gradgradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 export { getBackend, setBackend, listBackends, backendLine, registerBackend } from './backend/registry.js';

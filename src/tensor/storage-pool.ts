@@ -71,20 +71,3 @@ export function storagePoolBytes(): number {
 // below were the way to recycle them through a FinalizationRegistry, which could hand out memory
 // that a second view still read; they are kept so that code calling them still runs.
 
-/** @deprecated Nothing to turn on: reuse is sound and automatic. Returns false. */
-export function recycleCollectedStorages(_on: boolean): boolean {
-  return false;
-}
-
-/** @deprecated Yields one event-loop turn, nothing more (no loop needs it for memory). */
-export function collectedStoragesReturned(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
-}
-
-/** @deprecated Runs `loop`, nothing more (no loop needs it for memory). */
-export function withCollectedStorageRecycling<T>(loop: () => Promise<T>): Promise<T> {
-  return loop();
-}

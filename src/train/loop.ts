@@ -18,7 +18,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator, type GeneratorState } from '../tensor/generator.js';
 import { clipGradNorm as clipGradNormOf } from '../optim/clip-grad-norm.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointModel, type CheckpointStateful } from '../io/checkpoint.js';
-import { collectedStoragesReturned, recycleCollectedStorages } from '../tensor/storage-pool.js';
 import { formatDuration } from './progress.js';
 import { JsonlLog } from './jsonl-log.js';
 import { InterruptHandler, type StopRequest } from './interrupt.js';
@@ -119,8 +118,6 @@ export type TrainLoopOptions<B = unknown> = {
   handleSignals?: boolean;
   /** The command that resumes this run, printed after Ctrl-C. */
   resumeHint?: string;
-  /** Hand the forward's storages back to the pool once collected, yielding a turn a step (default false). */
-  recycleStorages?: boolean;
   /** Stop when a step's loss is NaN or infinite (default true). */
   stopOnNaN?: boolean;
   hooks?: LoopHooks<B>;
@@ -173,7 +170,7 @@ type LoopSaved = {
 const OPTION_KEYS = [
   'models', 'optimizers', 'schedulers', 'schedulerEvery', 'lr', 'data', 'maxSteps', 'epochs', 'loss', 'step', 'gradAccumSteps',
   'clipGradNorm', 'evalEvery', 'evaluate', 'evalAtStart', 'logEvery', 'say', 'progress', 'log', 'logSteps', 'checkpoint',
-  'checkpointEvery', 'config', 'kind', 'state', 'generators', 'resume', 'handleSignals', 'resumeHint', 'recycleStorages', 'stopOnNaN', 'hooks',
+  'checkpointEvery', 'config', 'kind', 'state', 'generators', 'resume', 'handleSignals', 'resumeHint', 'stopOnNaN', 'hooks',
 ] as const;
 
 function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
@@ -211,6 +208,11 @@ function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
 }
 
 const EPOCH_END = Symbol('epoch end');
+
+/** One turn of the event loop (Node: setImmediate, after pending I/O and signals). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
 
 /** Batches, epoch by epoch; knows where it is, so a resumed run draws the same batches. */
 class BatchStream<B> {
@@ -372,7 +374,6 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   const maxSteps = opts.maxSteps ?? (opts.epochs !== undefined && Number.isFinite(perEpoch) ? opts.epochs * perEpoch : Infinity);
   const handleSignals = opts.handleSignals ?? Boolean(opts.checkpoint);
   const interrupts = handleSignals ? new InterruptHandler((signal) => say?.(`${signal}: stopping after this step (press Ctrl-C again to quit at once)`)) : null;
-  const wasRecycling = opts.recycleStorages ? recycleCollectedStorages(true) : null;
 
   const evaluateNow = async (): Promise<void> => {
     if (!opts.evaluate) return;
@@ -493,10 +494,10 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
         await endEpoch();
         epochBegun = false;
       }
-      // a turn of the event loop: collected storages come back (every step when recycling), signal
-      // handlers run (every 50 ms at most otherwise: a turn costs more than a small model's step)
-      if (opts.recycleStorages || (interrupts && performance.now() - lastTurn > 50)) {
-        await collectedStoragesReturned();
+      // a turn of the event loop, where signal handlers run: every 50 ms at most (a turn costs
+      // more than a small model's step)
+      if (interrupts && performance.now() - lastTurn > 50) {
+        await nextTurn();
         lastTurn = performance.now();
       }
     }
@@ -509,7 +510,6 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     }
   } finally {
     interrupts?.dispose();
-    if (wasRecycling !== null) recycleCollectedStorages(wasRecycling);
   }
   const result: TrainLoopResult = {
     step, epoch: epochsWorked(), interrupted, stopReason: stopReason === 'epochs' ? null : stopReason, trainSeconds, lastEval, resumed,

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import { clearStoragePool, storagePoolBytes } from '../../src/tensor/storage-pool.js';
 
-const { collectedStoragesReturned, recycleCollectedStorages, withCollectedStorageRecycling } = dt; // the public API
 
 const N = 64; // 64 × 128 = 8,192 elements: above the pooling threshold
 
@@ -55,18 +54,4 @@ test('with the pool, gradients are bit-for-bit those without it; kept gradients 
   clearStoragePool();
 });
 
-test('the deprecated recycling functions only run the loop and yield: the pool gains nothing from the collector', async () => {
-  clearStoragePool();
-  let steps = 0;
-  const result = await withCollectedStorageRecycling(async () => {
-    for (; steps < 5; steps++) {
-      for (let k = 0; k < 8; k++) dt.randn([N, 128]).mul(2);
-      await collectedStoragesReturned();
-    }
-    return 'done';
-  });
-  assert.equal(result, 'done');
-  assert.equal(steps, 5);
-  assert.equal(storagePoolBytes(), 0, 'nothing but backward() fills the pool');
-  assert.equal(recycleCollectedStorages(true), false, 'there is nothing to turn on');
-});
+

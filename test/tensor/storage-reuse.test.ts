@@ -39,7 +39,7 @@ function churn(n: number, count = 64): Tensor[] {
 
 /** Keeps what `keep` makes from a tensor of 3s, drops the tensor, collects, churns, and checks `read` still sees 3s. */
 async function keepsReading(keep: (t: Tensor) => () => number[], n = N): Promise<void> {
-  await dt.withCollectedStorageRecycling(async () => {
+  await (async () => {
     let t: Tensor | null = dt.ones([n]).mul(3);
     const read = keep(t);
     t = null;
@@ -49,7 +49,7 @@ async function keepsReading(keep: (t: Tensor) => () => number[], n = N): Promise
       kept.push(...churn(n));
       assert.deepEqual(read(), [3, 3, 3, 3], `round ${round}: the view still reads 3s (${kept.length} tensors of 7s allocated)`);
     }
-  });
+  })();
 }
 
 test('a subarray of a dropped tensor\'s storage keeps its values while others allocate', async () => {
@@ -99,7 +99,7 @@ test('an async file write of a dropped tensor\'s bytes writes its values, howeve
   try {
     const n = 1 << 21; // 8 MiB: fs writes it in chunks, with turns of the event loop between them
     const file = join(dir, 'tensor.bin');
-    await dt.withCollectedStorageRecycling(async () => {
+    await (async () => {
       let t: Tensor | null = dt.ones([n]).mul(3);
       const pending = writeFile(file, Buffer.from(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength));
       t = null;
@@ -114,7 +114,7 @@ test('an async file write of a dropped tensor\'s bytes writes its values, howeve
         if (kept.length > 16) kept.splice(0, 2);
       }
       await pending;
-    });
+    })();
     const written = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
     assert.equal(written.length, n);
     const wrong = written.findIndex((v) => v !== 3);
@@ -130,7 +130,7 @@ test('a streamed write of a dropped tensor\'s bytes, chunk by chunk across await
     const n = 1 << 18;
     const file = join(dir, 'tensor.bin');
     const { open } = await import('node:fs/promises');
-    await dt.withCollectedStorageRecycling(async () => {
+    await (async () => {
       let t: Tensor | null = dt.ones([n]).mul(3);
       const bytes = new Uint8Array(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength);
       t = null;
@@ -145,7 +145,7 @@ test('a streamed write of a dropped tensor\'s bytes, chunk by chunk across await
       } finally {
         await handle.close();
       }
-    });
+    })();
     const written = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
     assert.equal(written.length, n);
     assert.equal(written.findIndex((v) => v !== 3), -1, 'every element of the file is 3');

@@ -223,8 +223,6 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
     resume: Boolean(opts.resume), resumeHint: opts.resumeHint ?? `deepts ${GPT_COMMAND} --resume ${config.out}`,
     log: join(out, 'log.jsonl'), logEvery: opts.quiet ? 0 : config.logInterval, say,
     progress: { label: 'iter', units: { name: 'tokens', perStep: tokensPerIter } },
-    // the forward's activations go back to the storage pool once collected (a turn of the event loop a step)
-    recycleStorages: true,
     state: {
       save: () => ({ log, batchLosses }),
       load: (s) => {

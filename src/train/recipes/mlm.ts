@@ -124,8 +124,6 @@ export async function trainMlm(config: MlmRunConfig, opts: { quiet?: boolean; re
     resume: Boolean(opts.resume), resumeHint: opts.resumeHint ?? `deepts ${command} --resume ${config.out}`,
     log: join(out, 'log.jsonl'), logEvery: opts.quiet ? 0 : config.logInterval, say,
     progress: { label: 'iter', units: { name: 'sequences', perStep: config.batchSize } },
-    // the forward's activations go back to the storage pool once collected (a turn of the event loop a step)
-    recycleStorages: true,
     state: {
       save: () => ({ log, batchLosses }),
       load: (s) => ({ log, batchLosses } = s as { log: typeof log; batchLosses: typeof batchLosses }),
