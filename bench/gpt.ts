@@ -20,7 +20,7 @@ type GptRow = 'public' | 'train';
 /**
  * 'public': exactly a user's loop on the public API, a plain synchronous loop:
  *   const { loss } = model.forward(x, y); loss.backward(); clipGradNorm(model.parameters(), 1); opt.step(); opt.zeroGrad();
- * 'train': the same step as `deepts train gpt` takes it, with a turn of the event loop after each step.
+ * 'train': the same step with a turn of the event loop after each (an async loop's cost; trainLoop itself yields only every 50 ms, for Ctrl-C).
  */
 function deeptsGpt(backend: 'native' | 'js', threads: number, steps: number, warmup: number, row: GptRow = 'public'): Promise<StepResult> {
   return deeptsSteps(backend, threads, () => {
