@@ -112,7 +112,7 @@ function postOrder(roots: readonly Tensor[], stop: ReadonlySet<Tensor> | null): 
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const [t, i] = top;
-      const inputs = t.gradFn && !(stop !== null && stop.has(t)) ? t.gradFn.inputs : [];
+      const inputs = t.gradFn && !(stop?.has(t)) ? t.gradFn.inputs : [];
       if (i < inputs.length) {
         top[1] = i + 1;
         const child = inputs[i]!;
@@ -130,7 +130,7 @@ function postOrder(roots: readonly Tensor[], stop: ReadonlySet<Tensor> | null): 
 function onPathToTargets(post: readonly Tensor[], targets: ReadonlySet<Tensor>): Set<Tensor> {
   const needed = new Set<Tensor>();
   for (const t of post) {
-    if (targets.has(t) || (t.gradFn && t.gradFn.inputs.some((i) => needed.has(i)))) needed.add(t);
+    if (targets.has(t) || (t.gradFn?.inputs.some((i) => needed.has(i)))) needed.add(t);
   }
   return needed;
 }

@@ -24,7 +24,7 @@ export function parseFlags(command: string, argv: string[], spec: Record<string,
   for (const [name, s] of Object.entries(spec)) {
     options[name] = s.short ? { type: s.type, short: s.short } : { type: s.type };
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {

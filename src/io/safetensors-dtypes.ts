@@ -101,7 +101,7 @@ export const SAFETENSORS_CODE: Readonly<Record<DType, SafetensorsDType>> = {
 };
 
 export function isSafetensorsDType(code: string): code is SafetensorsDType {
-  return Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPES, code);
+  return  Object.hasOwn(SAFETENSORS_DTYPES, code);
 }
 
 /** The storage's bytes in little-endian order, ready to write (a view when the host is little endian). */

@@ -35,7 +35,7 @@ function encodeNumber(x: number): JsonValue {
 export function encodeStateTree(value: unknown, prefix: string, tensors: Record<string, Tensor>, where: string): JsonValue {
   const walk = (x: unknown, path: string): JsonValue => {
     if (x instanceof Tensor) {
-      if (Object.prototype.hasOwnProperty.call(tensors, path)) throw new TypeError(`${where}: two entries map to the tensor name '${path}' (a key containing '.' collides with a nested path)`);
+      if (Object.hasOwn(tensors, path)) throw new TypeError(`${where}: two entries map to the tensor name '${path}' (a key containing '.' collides with a nested path)`);
       tensors[path] = x;
       return { [TENSOR]: path };
     }

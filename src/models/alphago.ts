@@ -4,7 +4,7 @@
 // (padding 1), each followed by ReLU; layer 13 is a 1×1 conv with one filter and a separate bias
 // for each of the 361 points, and a softmax over the 361 moves. No pooling anywhere: the output
 // keeps the board's resolution, one logit per point. 3,882,793 parameters.
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';

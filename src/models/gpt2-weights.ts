@@ -9,7 +9,7 @@
 // prefix (GPT2LMHeadModel checkpoints) and lm_head.weight (tied to wte) are accepted.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { loadSafetensors, parseSafetensors } from '../io/safetensors.js';
 import { GPT, checkGPTConfig, type GPTConfig } from './gpt.js';

@@ -3,8 +3,6 @@
 // ('0.weight', 'layers.1.bias').
 import { Module } from './module.js';
 
-type Slots = Record<string, unknown>;
-
 function checkModule(op: string, m: unknown, i: number | string): Module {
   if (!(m instanceof Module)) throw new TypeError(`${op}: element ${i} is not an nn.Module (got ${m === null ? 'null' : typeof m})`);
   return m;

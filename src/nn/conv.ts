@@ -1,7 +1,7 @@
 // Convolution layers as torch.nn: Conv1d, Conv2d, ConvTranspose2d, with PyTorch's argument order
 // (inChannels, outChannels, kernelSize, {stride, padding, dilation, groups, bias}) and its default
 // initialization: kaiming_uniform(a=√5) on the weight, U(−1/√fanIn, 1/√fanIn) on the bias.
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { conv1d, conv2d, convTranspose2d, toPair, type Pair } from '../ops/conv.js';

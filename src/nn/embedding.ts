@@ -1,6 +1,6 @@
 // Embedding: a lookup table of numEmbeddings vectors of size embeddingDim, as torch.nn.Embedding
 // (weights N(0, 1); the paddingIdx row starts at zero and gets no gradient).
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { noGrad } from '../autograd/grad-mode.js';

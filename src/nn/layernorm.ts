@@ -1,6 +1,6 @@
 // LayerNorm over the trailing normalizedShape, as torch.nn.LayerNorm (weight 1, bias 0; nanoGPT's
 // bias-free variant with bias: false).
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { layerNorm } from '../ops/index.js';
 import { Module } from './module.js';

@@ -1,5 +1,5 @@
 // Linear: y = x Wᵀ + b, with PyTorch's default initialization.
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { linear } from '../ops/index.js';

@@ -2,7 +2,7 @@
 // - FeedForward: Linear(d, hidden) → activation (GELU, GELU-tanh or ReLU) → Linear(hidden, d) → dropout
 //   (GPT's and BERT's MLP, hidden = 4d);
 // - SwiGLU: w2(silu(w1 x) ⊙ w3 x), LLaMA's gated MLP (no biases, hidden ≈ 8d/3 rounded up).
-import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
+import { Tensor, } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { gelu, mul, relu, silu } from '../ops/index.js';

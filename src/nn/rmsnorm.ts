@@ -1,6 +1,6 @@
 // RMSNorm: x / √(mean(x²) + eps) · weight, LLaMA's normalization (no mean subtraction, no bias),
 // as torch.nn.RMSNorm; eps defaults to LLaMA's 1e-6.
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { rmsNorm } from '../ops/index.js';
 import { Module } from './module.js';

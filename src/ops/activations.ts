@@ -1,7 +1,7 @@
 // The activation functions of the lecture (sigmoid, tanh, ReLU, leaky ReLU, maxout, ELU) and the
 // modern ones (GELU, SiLU, softplus). Each backward is written with ops next to its forward (GELU's
 // is one fused kernel).
-import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { normAxis, shapeStr } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';

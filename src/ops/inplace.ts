@@ -19,7 +19,7 @@ export function copy_(t: Tensor, src: Tensor | number): Tensor {
   const s = asTensor(src, t.dtype);
   try {
     kernels().copy(broadcastView(s, t.shape), t.kernelView());
-  } catch (e) {
+  } catch (_e) {
     throw new RangeError(`copy_: source ${shapeStr(s.shape)} cannot be broadcast to the destination ${shapeStr(t.shape)}`);
   }
   return t;

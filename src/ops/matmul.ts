@@ -42,7 +42,7 @@ function batchedView(t: Tensor, batch: readonly number[]): View {
     // materialize the broadcast: copy into a full batch
     const c2 = contiguous(t);
     const out = Tensor.empty([...full, r, c], t.dtype);
-    const srcStrides = full.map((n, i) => {
+    const srcStrides = full.map((_n, i) => {
       const d = i - (full.length - lead.length);
       return d < 0 || lead[d] === 1 ? 0 : c2.strides[d]!;
     });

@@ -1,6 +1,6 @@
 // softmax and logSoftmax along a dim. The kernel works on rows of the last axis; other dims are
 // moved there first.
-import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { normAxis } from '../tensor/shape.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';

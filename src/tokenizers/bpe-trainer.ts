@@ -3,7 +3,7 @@
 // is full, the most frequent adjacent pair is merged. Pair counts are updated incrementally: a
 // merge revisits only the words that contain the pair, not the whole corpus. Ties go to the
 // smaller (left id, right id), so training is deterministic.
-import { ByteLevelBpe } from './byte-level-bpe.js';
+import type { ByteLevelBpe } from './byte-level-bpe.js';
 import { GPT2_SPLIT_PATTERN, compileSplitPattern } from './gpt2-pattern.js';
 import { buildTrainedBpe } from './trained-bpe-file.js';
 import { splitOnSpecials } from './tokenizer.js';

@@ -1,6 +1,6 @@
 // Metrics reported next to the loss: accuracy for classifiers (from logits), MSE and MAE for
 // regression. Each returns the mean over the batch; fit() averages batches weighted by their size.
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import '../ops/index.js';

@@ -41,7 +41,7 @@ function outSize(size: number, k: number, s: number, p: number, d: number): numb
 }
 
 function convRef(x: View, w: View, b: View | null, p: Conv2dParams): Float64Array {
-  const [N, C, H, W] = x.shape as number[] as [number, number, number, number];
+  const [N, _C, H, W] = x.shape as number[] as [number, number, number, number];
   const [O, cg, kH, kW] = w.shape as number[] as [number, number, number, number];
   const Ho = outSize(H, kH, p.stride[0], p.padding[0], p.dilation[0]), Wo = outSize(W, kW, p.stride[1], p.padding[1], p.dilation[1]);
   const og = O / p.groups;

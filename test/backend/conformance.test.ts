@@ -9,7 +9,7 @@ import { jsKernels } from '../../src/backend/js/index.js';
 import { allocate, type DType, type TypedArray } from '../../src/tensor/dtype.js';
 import { Generator } from '../../src/tensor/generator.js';
 import { randomView as stridedView, type Layout } from './views.js';
-import { contiguousStrides, numel } from '../../src/tensor/shape.js';
+import { numel } from '../../src/tensor/shape.js';
 import { NATIVE_THRESHOLDS, setNativeThresholds } from '../../src/backend/native/index.js';
 
 // Every size goes to the native addon here (tiny tensors normally stay on js): the odd sizes below are the point.

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arange, tensor } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/generator.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { TensorDataset } from '../../src/data/tensor-dataset.js';
 import { DataLoader } from '../../src/data/dataloader.js';
 import { randomSplit } from '../../src/data/subset.js';

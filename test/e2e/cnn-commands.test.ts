@@ -2,7 +2,7 @@
 // metrics, pictures, checkpoint; bad flags and missing data), `deepts params` and `deepts demo conv`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepts } from '../cli/helpers.js';

@@ -17,7 +17,7 @@ test('deepts train mlp (small xor run) prints the numbers and writes the run fol
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /deepts train mlp: xor \(classification\), 100 train \/ 100 test points/);
   assert.match(r.stdout, new RegExp(`run folder: ${out}`));
-  assert.match(r.stdout, /train loss [\d.e-]+  accuracy [\d.]+%\ntest  loss [\d.e-]+  accuracy [\d.]+%/);
+  assert.match(r.stdout, /train loss [\d.e-]+ {2}accuracy [\d.]+%\ntest {2}loss [\d.e-]+ {2}accuracy [\d.]+%/);
   assert.match(r.stderr, /epoch 15\/15 /, 'progress goes to stderr');
   for (const f of RUN_FILES) assert.ok(existsSync(join(out, f)), f);
   const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
@@ -46,7 +46,7 @@ test('regression runs report test MSE against the mean baseline', async () => {
   assert.equal(metrics.task, 'regression');
   for (const k of ['trainLoss', 'testLoss', 'testMse', 'meanBaselineMse']) assert.equal(typeof metrics[k], 'number', k);
   assert.ok((metrics.testMse as number) < (metrics.meanBaselineMse as number) / 10, `${metrics.testMse} vs baseline ${metrics.meanBaselineMse}`);
-  assert.match(lines.join('\n'), /test  MSE [\d.e-]+  \(predicting the mean: \d\.\d{4}; the model's is [\d.e+]+× lower\)/);
+  assert.match(lines.join('\n'), /test {2}MSE [\d.e-]+ {2}\(predicting the mean: \d\.\d{4}; the model's is [\d.e+]+× lower\)/);
   for (const f of RUN_FILES) assert.ok(existsSync(join(out, f)), f);
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../../src/tensor/creation.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { defaultGenerator, Generator } from '../../src/tensor/generator.js';
 import * as nn from '../../src/nn/index.js';
 import { loadCheckpoint, saveCheckpoint, CHECKPOINT_KEY, type CheckpointStateful } from '../../src/io/checkpoint.js';
@@ -101,10 +101,10 @@ test('a checkpoint round-trips model weights, optimizer/scheduler state, RNG, co
   assert.deepEqual(bits(os.state['0']!.expAvgSq), [1e-8, 2]);
   assert.deepEqual(os.paramGroups, [{ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, params: [0, 1, 2, 3] }]);
   const ss = sched2.state as Record<string, unknown>;
-  assert.equal(ss['best'], Infinity);
-  assert.equal(ss['worst'], -Infinity);
-  assert.ok(Number.isNaN(ss['nanny']));
-  assert.ok(Object.is(ss['negZero'], -0));
+  assert.equal(ss.best, Infinity);
+  assert.equal(ss.worst, -Infinity);
+  assert.ok(Number.isNaN(ss.nanny));
+  assert.ok(Object.is(ss.negZero, -0));
   assert.deepEqual({ ...ss, nanny: 0, best: 0, worst: 0, negZero: 0 }, { lastEpoch: 7, best: 0, worst: 0, nanny: 0, negZero: 0, mode: 'min', flag: true, none: null });
 });
 

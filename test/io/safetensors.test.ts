@@ -79,7 +79,7 @@ test('saveSafetensors writes atomically and loadSafetensors / readSafetensorsHea
   const header = readSafetensorsHeader(path);
   assert.deepEqual(Object.keys(header.tensors), Object.keys(tensors));
   assert.deepEqual(header.tensors['layer.weight'], { dtype: 'F32', shape: [2, 3], dataOffsets: [0, 24] });
-  assert.deepEqual(header.tensors['doubles'], { dtype: 'F64', shape: [3], dataOffsets: [48, 72] });
+  assert.deepEqual(header.tensors.doubles, { dtype: 'F64', shape: [3], dataOffsets: [48, 72] });
   assert.deepEqual(header.metadata, { step: '10' });
   assert.equal(header.dataStart + header.dataLength, readFileSync(path).length);
 
@@ -123,7 +123,7 @@ test('reads the numpy-written fixture: every value bit-for-bit as the sidecar sa
   }
   // the F64 tensor starts at an offset that is not a multiple of 8: unaligned reads must work
   const header = readSafetensorsHeader(join(FIXTURES, 'numpy-written.safetensors'));
-  assert.notEqual(header.tensors['doubles']!.dataOffsets[0] % 8, 0);
+  assert.notEqual(header.tensors.doubles!.dataOffsets[0] % 8, 0);
 });
 
 test('reads Hugging Face dtypes: F16 and BF16 to float32, I64/I8/U8/I16/U16 to int32', () => {
@@ -159,7 +159,7 @@ test('numpy reads what deepts writes (scripts/safetensors_fixtures.py --check)',
   }
   const dir = tempDir();
   const tensors = sample();
-  tensors['doubles'] = tensor([Math.PI, -Infinity, NaN, -0, 1e-300], { dtype: 'float64' });
+  tensors.doubles = tensor([Math.PI, -Infinity, NaN, -0, 1e-300], { dtype: 'float64' });
   const metadata = { format: 'pt', writer: 'deepts', quote: 'say "hi" ✓' };
   const file = join(dir, 'deepts-written.safetensors');
   saveSafetensors(file, tensors, metadata);
@@ -178,7 +178,7 @@ test('numpy reads what deepts writes (scripts/safetensors_fixtures.py --check)',
   assert.match(ok.stdout, /OK \(7 tensors, 3 metadata keys\)/);
 
   // and the check can fail: a wrong expected value is reported
-  expected.tensors['ids']!.values[2] = 8;
+  expected.tensors.ids!.values[2] = 8;
   writeFileSync(expectedPath, JSON.stringify(expected));
   const bad = spawnSync(PYTHON, [FIXTURE_SCRIPT, '--check', file, expectedPath], { encoding: 'utf8' });
   assert.equal(bad.status, 1);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nn from '../../src/nn/index.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { randn, rand, tensor } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/generator.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nn from '../../src/nn/index.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { randn, zeros, tensor, ones } from '../../src/tensor/creation.js';
 import { manualSeed } from '../../src/tensor/generator.js';
 import '../../src/ops/index.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nn from '../../src/nn/index.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { compare, fromJson, loadFixture, relErr, REL_TOL, type TensorJson } from './torch-fixtures.js';
 

@@ -7,7 +7,6 @@ import {
   Embedding, LayerNorm, RMSNorm, MultiheadAttention, LayerKVCache, LearnedPositionalEmbedding, SinusoidalPositionalEncoding,
   RotaryEmbedding, FeedForward, SwiGLU, swigluHidden, TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
 } from '../../src/nn/index.js';
-import type { Module } from '../../src/nn/module.js';
 import { leaf, assertClose } from '../helpers.js';
 
 const int = (data: number[], shape?: number[]) => tensor(data, { dtype: 'int32', shape });

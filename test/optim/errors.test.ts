@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as optim from '../../src/optim/index.js';
 import { Parameter } from '../../src/nn/parameter.js';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { zeros } from '../../src/tensor/creation.js';
 
 test('optim errors: hyperparameters of every optimizer', () => {

@@ -32,7 +32,7 @@ function trainSteps(model: nn.Module, opt: optim.Optimizer<optim.BaseOptions>, n
 /** A checkpoint as a JSON file would hold it: tensors as plain number arrays. */
 function throughJson<T>(sd: T): T {
   const json = JSON.stringify(sd, (_k, v) => (v instanceof Tensor ? { __tensor: Array.from(v.toTypedArray()), shape: v.shape, dtype: v.dtype } : v));
-  return JSON.parse(json, (_k, v) => (v && v.__tensor ? tensor(v.__tensor, { shape: v.shape, dtype: v.dtype }) : v)) as T;
+  return JSON.parse(json, (_k, v) => (v?.__tensor ? tensor(v.__tensor, { shape: v.shape, dtype: v.dtype }) : v)) as T;
 }
 
 const makers: [string, (p: nn.Parameter[]) => optim.Optimizer<optim.BaseOptions>][] = [

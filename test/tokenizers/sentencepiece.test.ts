@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, tokenizerFiles } from '../../src/io/data-paths.js';
 import { chineseLlamaModel, loadNamedTokenizer } from '../../src/tokenizers/registry.js';
-import { SentencePieceBpe } from '../../src/tokenizers/sentencepiece-bpe.js';
+import type { SentencePieceBpe } from '../../src/tokenizers/sentencepiece-bpe.js';
 import { loadSentencePieceModel, serializeSentencePieceModel } from '../../src/tokenizers/sentencepiece-model.js';
 import { chineseReviews, englishSentences, sentimentFiles } from '../../src/tokenizers/sentiment-texts.js';
 import { haveFiles } from './helpers.js';

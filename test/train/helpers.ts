@@ -1,5 +1,5 @@
 // Small models and data for the training tests.
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { tensor } from '../../src/tensor/creation.js';
 import { Generator } from '../../src/tensor/generator.js';
 import { Linear } from '../../src/nn/linear.js';

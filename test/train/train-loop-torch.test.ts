@@ -4,7 +4,7 @@
 // gradient norm at every step, and the same final weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor } from '../../src/tensor/tensor.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { GPT, type GPTConfig } from '../../src/models/gpt.js';
 import { TokenBatcher } from '../../src/data/token-batcher.js';
 import { cosineWithWarmup } from '../../src/optim/cosine-with-warmup.js';

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/creation.js';
 import { conv2d, maxPool2d } from '../../ops/index.js';
 import { findMnistDir, loadMnistSync } from '../../data/mnist.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor, full } from '../../../src/tensor/creation.js';
-import { Tensor } from '../../../src/tensor/tensor.js';
+import type { Tensor } from '../../../src/tensor/tensor.js';
 import { decisionBoundaryImage, writeDecisionBoundary } from '../../../src/train/plots/decision-boundary.js';
 import { PLAYGROUND_BLUE, PLAYGROUND_GREY, PLAYGROUND_ORANGE, lighten, type RGB } from '../../../src/train/plots/colors.js';
 import { pixelAt, readPng } from './png-reader.js';
@@ -20,7 +20,10 @@ const field = (c: RGB): RGB => lighten(c, 0.35);
 
 test('predict receives raw coordinates on a grid over the domain, top row = largest x2', () => {
   let seen: Tensor | undefined;
-  decisionBoundaryImage((g) => ((seen = g), full([g.shape[0]!], 0.5)), [], { size: 20, resolution: 4, domain: [-2, 2] });
+  decisionBoundaryImage((g) => {
+    seen = g;
+    return full([g.shape[0]!], 0.5);
+  }, [], { size: 20, resolution: 4, domain: [-2, 2] });
   assert.deepEqual(seen!.shape, [16, 2]);
   assert.deepEqual(seen!.toArray(), [
     [-1.5, 1.5], [-0.5, 1.5], [0.5, 1.5], [1.5, 1.5],
