@@ -47,7 +47,9 @@ function deeptsStep(workload: CnnWorkload): () => void {
   }
   const { batch, channels, size, kernel, padding } = CONV;
   const x = randn([batch, channels, size, size]).requiresGrad_();
-  const w = randn([channels, channels, kernel, kernel]).mul(1 / Math.sqrt(channels * kernel * kernel)).requiresGrad_();
+  const w = randn([channels, channels, kernel, kernel])
+    .mul(1 / Math.sqrt(channels * kernel * kernel))
+    .requiresGrad_();
   const gy = randn([batch, channels, size, size]);
   return () => {
     x.grad = null;
@@ -77,11 +79,16 @@ async function tfjsRun(workload: CnnWorkload, steps: number, warmup: number, con
   let step: () => void;
   const disposables: TfTensor[] = [];
   if (workload === 'lenet') {
-    const c1w = uniform([5, 5, 1, 6], 25), c1b = uniform([6], 25);
-    const c2w = uniform([5, 5, 6, 16], 150), c2b = uniform([16], 150);
-    const f1w = uniform([400, 120], 400), f1b = uniform([120], 400);
-    const f2w = uniform([120, 84], 120), f2b = uniform([84], 120);
-    const f3w = uniform([84, 10], 84), f3b = uniform([10], 84);
+    const c1w = uniform([5, 5, 1, 6], 25),
+      c1b = uniform([6], 25);
+    const c2w = uniform([5, 5, 6, 16], 150),
+      c2b = uniform([16], 150);
+    const f1w = uniform([400, 120], 400),
+      f1b = uniform([120], 400);
+    const f2w = uniform([120, 84], 120),
+      f2b = uniform([84], 120);
+    const f3w = uniform([84, 10], 84),
+      f3b = uniform([10], 84);
     disposables.push(c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b);
     const x = tf.randomNormal([LENET_BATCH, 28, 28, 1]) as T4;
     const y = tf.oneHot(tf.randomUniform([LENET_BATCH], 0, 10, 'int32') as T1, 10);
@@ -101,7 +108,8 @@ async function tfjsRun(workload: CnnWorkload, steps: number, warmup: number, con
       cost?.dispose();
     };
   } else {
-    const { channels, size, kernel } = CONV, batch = convBatch;
+    const { channels, size, kernel } = CONV,
+      batch = convBatch;
     const x = tf.randomNormal([batch, size, size, channels]) as T4;
     const w = tf.randomNormal([kernel, kernel, channels, channels], 0, 1 / Math.sqrt(channels * kernel * kernel)) as T4;
     const dy = tf.randomNormal([batch, size, size, channels]) as T4;
@@ -127,7 +135,10 @@ async function tfjsRun(workload: CnnWorkload, steps: number, warmup: number, con
 export async function runCnnBench(opts: CnnOptions, log: (line: string) => void = () => {}): Promise<CnnReport> {
   const rows: StepRow[] = [];
   const commands: string[] = [];
-  const add = (row: StepRow) => { rows.push(row); log(formatStepRow(row, null, true)); };
+  const add = (row: StepRow) => {
+    rows.push(row);
+    log(formatStepRow(row, null, true));
+  };
   const threadCounts = opts.threads === 1 ? [1] : [opts.threads, 1];
   for (const workload of ['lenet', 'conv'] as const) {
     // the conv layer is ~50× a LeNet step's work: fewer steps

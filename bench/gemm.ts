@@ -41,7 +41,10 @@ export function runGemmBench(opts: GemmOptions, log: (line: string) => void = ()
       let deepts: Rate | null = null;
       if (nativeBackend) {
         const k = nativeBackend.kernels;
-        deepts = rate(n, timeReps(() => k.matmul(view(a, n), view(b, n), c), opts.seconds));
+        deepts = rate(
+          n,
+          timeReps(() => k.matmul(view(a, n), view(b, n), c), opts.seconds),
+        );
       }
       let numpy: Rate | Unavailable = { error: 'skipped (--no-reference)' };
       if (opts.reference) {
@@ -56,14 +59,19 @@ export function runGemmBench(opts: GemmOptions, log: (line: string) => void = ()
         }
       }
       let js: Rate | null = null;
-      if (threads === 1 && n <= opts.jsUpTo) js = rate(n, timeReps(() => jsKernels.matmul(view(a, n), view(b, n), c), opts.seconds, 2, 50));
+      if (threads === 1 && n <= opts.jsUpTo)
+        js = rate(
+          n,
+          timeReps(() => jsKernels.matmul(view(a, n), view(b, n), c), opts.seconds, 2, 50),
+        );
       const row = { n, threads, deepts, numpy, js, load: load1() };
       rows.push(row);
       log(formatRow(row));
     }
   }
   if (nativeBackend) setNumThreads(before);
-  if (opts.reference && rows.every((r) => isUnavailable(r.numpy))) notes.push(`numpy reference: ${(rows[0]?.numpy as Unavailable | undefined)?.error ?? 'not run'}`);
+  if (opts.reference && rows.every((r) => isUnavailable(r.numpy)))
+    notes.push(`numpy reference: ${(rows[0]?.numpy as Unavailable | undefined)?.error ?? 'not run'}`);
   return { rows, kernel: nativeAddon ? nativeAddon.sgemmKernel() : null, numpy: numpyTool, notes, commands };
 }
 

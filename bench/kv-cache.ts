@@ -21,5 +21,7 @@ const without = tokens / ((performance.now() - t) / 1000);
 const same = cached.length === full.length && cached.every((id, i) => id === full[i]);
 console.log('| backend | context | tokens | no cache tok/s | KV cache tok/s | speed-up | identical tokens | load (1 min) |');
 console.log('|---|---|---|---|---|---|---|---|');
-console.log(`| ${getBackend().name} | 256 | ${tokens} | ${without.toFixed(1)} | ${withCache.toFixed(1)} | ${(withCache / without).toFixed(1)}× | ${same ? 'yes' : 'NO'} | ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores |`);
+console.log(
+  `| ${getBackend().name} | 256 | ${tokens} | ${without.toFixed(1)} | ${withCache.toFixed(1)} | ${(withCache / without).toFixed(1)}× | ${same ? 'yes' : 'NO'} | ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores |`,
+);
 if (!same) process.exitCode = 1;

@@ -3,23 +3,30 @@
 import { jsKernels } from '../src/backend/js/index.js';
 
 function naive(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += a[i * n + k]! * b[k * n + j]!;
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += a[i * n + k]! * b[k * n + j]!;
+      out[i * n + j] = s;
+    }
 }
 
 function gflops(n: number, fn: () => void): number {
   fn(); // warm up
   let reps = 0;
   const start = performance.now();
-  while (performance.now() - start < 1000) { fn(); reps++; }
+  while (performance.now() - start < 1000) {
+    fn();
+    reps++;
+  }
   const sec = (performance.now() - start) / 1000;
   return (2 * n ** 3 * reps) / sec / 1e9;
 }
 
-const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((x) => x > 0);
 const rows: string[] = ['| n | naive GFLOP/s | js backend GFLOP/s | speed-up |', '|---|---|---|---|'];
 for (const n of sizes.length ? sizes : [128, 256, 512]) {
   const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));

@@ -14,23 +14,32 @@ export type MlpReport = { rows: StepRow[]; batch: number; commands: string[] };
 const LAYERS = [784, 1024, 1024, 10] as const;
 
 function deeptsMlp(backend: 'native' | 'js', threads: number, batch: number, steps: number, warmup: number): Promise<StepResult> {
-  return deeptsSteps(backend, threads, () => {
-    manualSeed(0);
-    const model = new nn.Sequential(
-      new nn.Linear(LAYERS[0], LAYERS[1]), new nn.ReLU(),
-      new nn.Linear(LAYERS[1], LAYERS[2]), new nn.ReLU(),
-      new nn.Linear(LAYERS[2], LAYERS[3]),
-    );
-    const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-    const x = randn([batch, LAYERS[0]]);
-    const y = randint(0, LAYERS[3], [batch]);
-    return () => {
-      opt.zeroGrad();
-      const loss = crossEntropy(model.forward(x), y);
-      loss.backward();
-      opt.step();
-    };
-  }, steps, warmup, batch);
+  return deeptsSteps(
+    backend,
+    threads,
+    () => {
+      manualSeed(0);
+      const model = new nn.Sequential(
+        new nn.Linear(LAYERS[0], LAYERS[1]),
+        new nn.ReLU(),
+        new nn.Linear(LAYERS[1], LAYERS[2]),
+        new nn.ReLU(),
+        new nn.Linear(LAYERS[2], LAYERS[3]),
+      );
+      const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+      const x = randn([batch, LAYERS[0]]);
+      const y = randint(0, LAYERS[3], [batch]);
+      return () => {
+        opt.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+      };
+    },
+    steps,
+    warmup,
+    batch,
+  );
 }
 
 async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<StepResult | Unavailable> {
@@ -59,7 +68,10 @@ async function tfjsMlp(batch: number, steps: number, warmup: number): Promise<St
 export async function runMlpBench(opts: MlpOptions, log: (line: string) => void = () => {}): Promise<MlpReport> {
   const rows: StepRow[] = [];
   const commands: string[] = [];
-  const add = (row: StepRow) => { rows.push(row); log(stepTable([row], 'samples/s', []).split('\n')[2]!); };
+  const add = (row: StepRow) => {
+    rows.push(row);
+    log(stepTable([row], 'samples/s', []).split('\n')[2]!);
+  };
   if (nativeBackend) add(await deeptsMlp('native', opts.threads, opts.batch, opts.steps, opts.warmup));
   else add({ name: 'deepts native', error: `not available (${nativeUnavailable})` });
   const torch = (threads: number) => {

@@ -43,7 +43,9 @@ export function runPythonReference<T>(args: string[], extraEnv: Record<string, s
 
 /** The shell command equivalent of runPythonReference, for the report. */
 export function pythonCommand(args: string[], extraEnv: Record<string, string>): string {
-  const vars = Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  const vars = Object.entries(extraEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ${vars} ${PYTHON} scripts/bench_reference.py ${args.join(' ')}`;
 }
 

@@ -15,7 +15,8 @@ export function setResultsWriting(on: boolean): void {
 export function writeResults(name: string, markdown: string, json: unknown, dir = RESULTS_DIR): string[] {
   if (!writing) return [`(--no-write: bench/results/${name}.md not written)`];
   mkdirSync(dir, { recursive: true });
-  const md = join(dir, `${name}.md`), js = join(dir, `${name}.json`);
+  const md = join(dir, `${name}.md`),
+    js = join(dir, `${name}.json`);
   writeFileSync(md, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   writeFileSync(js, `${JSON.stringify(json, null, 2)}\n`);
   return [md, js];

@@ -16,7 +16,8 @@ import { setResultsWriting, writeResults } from './results.js';
 type Flags = Record<string, string | boolean>;
 
 function parse(argv: string[]): { what: string[]; flags: Flags } {
-  const what: string[] = [], flags: Flags = {};
+  const what: string[] = [],
+    flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith('--no-')) flags[a.slice(5)] = false;
@@ -31,32 +32,69 @@ function parse(argv: string[]): { what: string[]; flags: Flags } {
 const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 'string' && v ? v.split(',').map(Number) : dflt);
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
-export const BENCH_USAGE = 'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
+export const BENCH_USAGE =
+  'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
 const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn'];
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
   const { what, flags } = parse(argv);
   const targets = what.length === 0 || what.includes('all') ? BENCHES : what;
-  for (const t of targets) if (!BENCHES.includes(t)) { log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`); return 2; }
+  for (const t of targets)
+    if (!BENCHES.includes(t)) {
+      log(`deepts bench: unknown bench '${t}'\n${BENCH_USAGE}`);
+      return 2;
+    }
   const reference = flags.reference !== false;
   setResultsWriting(flags.write !== false);
   for (const t of targets) {
     const machine = machineInfo();
     log(`## ${t}\n\n${machine.backend}\nload before: ${machine.loadBefore.join(' / ')}`);
     if (t === 'gemm') {
-      const opts = { sizes: list(flags.sizes, [128, 256, 512, 1024, 2048]), threads: list(flags.threads, [1, 2]), seconds: num(flags.seconds, 1), reference, jsUpTo: flags.js === false ? 0 : 512 };
+      const opts = {
+        sizes: list(flags.sizes, [128, 256, 512, 1024, 2048]),
+        threads: list(flags.threads, [1, 2]),
+        seconds: num(flags.seconds, 1),
+        reference,
+        jsUpTo: flags.js === false ? 0 : 512,
+      };
       const report = runGemmBench(opts, log);
       const md = `# sgemm: deepts vs numpy/OpenBLAS\n\n${machineMarkdown(machine, loadavg())}\n\n${gemmMarkdown(report)}\n`;
       log(writeResults('gemm', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
     } else if (t === 'gpt') {
-      const opts = { threads: num(flags.threads, 2), steps: num(flags.steps, 20), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false };
+      const opts = {
+        threads: num(flags.threads, 2),
+        steps: num(flags.steps, 20),
+        warmup: num(flags.warmup, 5),
+        reference,
+        js: flags.js !== false,
+        tfjs: flags.tfjs !== false,
+      };
       const report = await runGptBench(opts, log);
       const md = `# Character-GPT training step: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${gptMarkdown(report)}\n`;
       log(writeResults('gpt', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
     } else if (t === 'cnn') {
-      await runCnnTarget(machine, { threads: num(flags.threads, 2), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false }, log);
+      await runCnnTarget(
+        machine,
+        {
+          threads: num(flags.threads, 2),
+          steps: num(flags.steps, 30),
+          warmup: num(flags.warmup, 5),
+          reference,
+          js: flags.js !== false,
+          tfjs: flags.tfjs !== false,
+        },
+        log,
+      );
     } else {
-      const opts = { threads: num(flags.threads, 2), batch: num(flags.batch, 128), steps: num(flags.steps, 30), warmup: num(flags.warmup, 5), reference, js: flags.js !== false, tfjs: flags.tfjs !== false };
+      const opts = {
+        threads: num(flags.threads, 2),
+        batch: num(flags.batch, 128),
+        steps: num(flags.steps, 30),
+        warmup: num(flags.warmup, 5),
+        reference,
+        js: flags.js !== false,
+        tfjs: flags.tfjs !== false,
+      };
       const report = await runMlpBench(opts, log);
       const md = `# MLP training step: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${mlpMarkdown(report)}\n`;
       log(writeResults('mlp', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
@@ -67,5 +105,13 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
 
 // run directly: node dist/bench/run.js [gemm|mlp|gpt|cnn] [flags]
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  runBench(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });
+  runBench(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

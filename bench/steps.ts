@@ -6,7 +6,17 @@ import { load1 } from './timing.js';
 import type { Unavailable } from './reference.js';
 
 /** One row of a step bench; `workload` names the workload when a bench has several (cnn: lenet, conv). */
-export type StepResult = { workload?: string; name: string; threads: string; medianMs: number; bestMs: number; perS: number; bestPerS: number; steps: number; load: number };
+export type StepResult = {
+  workload?: string;
+  name: string;
+  threads: string;
+  medianMs: number;
+  bestMs: number;
+  perS: number;
+  bestPerS: number;
+  steps: number;
+  load: number;
+};
 export type StepRow = StepResult | (Unavailable & { workload?: string; name: string });
 
 /** PyTorch's side of a step bench, as scripts/bench_reference.py prints it. */
@@ -50,7 +60,8 @@ export async function timeStepsYielding(step: () => void, steps: number, warmup:
 
 /** Runs `fn` on `backend` (native with `threads` in its pool), then puts the previous backend and pool size back. */
 async function onBackend<T>(backend: 'native' | 'js', threads: number, fn: () => T | Promise<T>): Promise<T> {
-  const prevBackend = getBackend().name, prevThreads = getNumThreads();
+  const prevBackend = getBackend().name,
+    prevThreads = getNumThreads();
   setBackend(backend);
   if (backend === 'native') setNumThreads(threads);
   try {
@@ -66,7 +77,17 @@ async function onBackend<T>(backend: 'native' | 'js', threads: number, fn: () =>
  * it, in a plain synchronous loop or (`label` set) with a turn of the event loop a step, as the
  * training loops run it (timeStepsYielding); `label` names the row: `deepts native (label)`.
  */
-export async function deeptsSteps(backend: 'native' | 'js', threads: number, make: () => () => void, steps: number, warmup: number, itemsPerStep: number, workload?: string, label?: string, yielding = false): Promise<StepResult> {
+export async function deeptsSteps(
+  backend: 'native' | 'js',
+  threads: number,
+  make: () => () => void,
+  steps: number,
+  warmup: number,
+  itemsPerStep: number,
+  workload?: string,
+  label?: string,
+  yielding = false,
+): Promise<StepResult> {
   return onBackend(backend, threads, async () => {
     const step = make();
     const times = yielding ? await timeStepsYielding(step, steps, warmup) : timeSteps(step, steps, warmup);
@@ -78,12 +99,33 @@ export async function deeptsSteps(backend: 'native' | 'js', threads: number, mak
 /** Median and best of step times (ms), as items (samples, tokens, images) per second. */
 export function summarizeSteps(name: string, threads: string, times: number[], itemsPerStep: number, workload?: string): StepResult {
   const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!, best = sorted[0]!;
-  return { workload, name, threads, medianMs: median, bestMs: best, perS: (itemsPerStep * 1000) / median, bestPerS: (itemsPerStep * 1000) / best, steps: times.length, load: load1() };
+  const median = sorted[Math.floor(sorted.length / 2)]!,
+    best = sorted[0]!;
+  return {
+    workload,
+    name,
+    threads,
+    medianMs: median,
+    bestMs: best,
+    perS: (itemsPerStep * 1000) / median,
+    bestPerS: (itemsPerStep * 1000) / best,
+    steps: times.length,
+    load: load1(),
+  };
 }
 
 export function torchRow(r: TorchStepResult, itemsPerStep: number, workload?: string): StepResult {
-  return { workload, name: r.tool, threads: String(r.threads), medianMs: r.median_step_ms, bestMs: r.best_step_ms, perS: (itemsPerStep * 1000) / r.median_step_ms, bestPerS: (itemsPerStep * 1000) / r.best_step_ms, steps: r.steps, load: load1() };
+  return {
+    workload,
+    name: r.tool,
+    threads: String(r.threads),
+    medianMs: r.median_step_ms,
+    bestMs: r.best_step_ms,
+    perS: (itemsPerStep * 1000) / r.median_step_ms,
+    bestPerS: (itemsPerStep * 1000) / r.best_step_ms,
+    steps: r.steps,
+    load: load1(),
+  };
 }
 
 /** Rates: whole numbers with separators, two significant digits below 10 (TensorFlow.js's rows). */
@@ -105,7 +147,7 @@ export function stepTable(rows: StepRow[], unit: string, commands: string[], wor
   return [
     `${workloadColumn ? '| workload ' : ''}| run | threads | step ms | ${unit} | steps | vs PyTorch (same threads, median) |`,
     `${workloadColumn ? '|---' : ''}|---|---:|---:|---:|---:|---|`,
-    ...rows.map((r) => formatStepRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : torchAt(r) ?? null, workloadColumn)),
+    ...rows.map((r) => formatStepRow(r, 'error' in r || r.name.startsWith('PyTorch') ? null : (torchAt(r) ?? null), workloadColumn)),
     ...(commands.length ? ['', `Reference command${commands.length > 1 ? 's' : ''}:`, '', ...commands.map((c) => `    ${c}`)] : []),
   ].join('\n');
 }

@@ -33,7 +33,10 @@ const tiktoken = getEncoding('gpt2');
 
 type Row = { corpus: string; megabytes: number; tokens: number; deeptsCold: number; deeptsWarm: number; jsTiktoken: number; idsEqual: boolean };
 const rows: Row[] = [];
-for (const [corpus, text] of [['Tiny Shakespeare', shakespeare], ['ChnSentiCorp (Chinese)', chinese]] as const) {
+for (const [corpus, text] of [
+  ['Tiny Shakespeare', shakespeare],
+  ['ChnSentiCorp (Chinese)', chinese],
+] as const) {
   const mb = Buffer.byteLength(text, 'utf8') / 1e6;
   const ours = gpt2.encode(text);
   const theirs = tiktoken.encode(text);
@@ -47,8 +50,12 @@ for (const [corpus, text] of [['Tiny Shakespeare', shakespeare], ['ChnSentiCorp 
     tk.push(time(() => tiktoken.encode(text)));
   }
   rows.push({
-    corpus, megabytes: mb, tokens: ours.length,
-    deeptsCold: mb / median(cold), deeptsWarm: mb / median(warm), jsTiktoken: mb / median(tk),
+    corpus,
+    megabytes: mb,
+    tokens: ours.length,
+    deeptsCold: mb / median(cold),
+    deeptsWarm: mb / median(warm),
+    jsTiktoken: mb / median(tk),
     idsEqual: ours.length === theirs.length && ours.every((id, i) => id === theirs[i]),
   });
 }
@@ -57,7 +64,12 @@ for (const [corpus, text] of [['Tiny Shakespeare', shakespeare], ['ChnSentiCorp 
 const llama = loadNamedTokenizer('llama');
 const lines = shakespeare.split('\n');
 const spTimes: number[] = [];
-for (let r = 0; r < Math.min(REPS, 3); r++) spTimes.push(time(() => { for (const l of lines) llama.encode(l); }));
+for (let r = 0; r < Math.min(REPS, 3); r++)
+  spTimes.push(
+    time(() => {
+      for (const l of lines) llama.encode(l);
+    }),
+  );
 const spMBs = Buffer.byteLength(shakespeare, 'utf8') / 1e6 / median(spTimes);
 
 // BPE training, 4,096 tokens (256 bytes + 3,839 merges + <|endoftext|>).
@@ -93,7 +105,10 @@ const md = [
   '',
   '| corpus | MB | tokens | deepts cold | deepts warm | js-tiktoken | cold / js-tiktoken | ids equal |',
   '|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.corpus} | ${f(r.megabytes)} | ${r.tokens} | ${f(r.deeptsCold)} | ${f(r.deeptsWarm)} | ${f(r.jsTiktoken)} | ${(r.deeptsCold / r.jsTiktoken).toFixed(1)}x | ${r.idsEqual ? 'yes' : 'NO'} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.corpus} | ${f(r.megabytes)} | ${r.tokens} | ${f(r.deeptsCold)} | ${f(r.deeptsWarm)} | ${f(r.jsTiktoken)} | ${(r.deeptsCold / r.jsTiktoken).toFixed(1)}x | ${r.idsEqual ? 'yes' : 'NO'} |`,
+  ),
   '',
   '## SentencePiece (LLaMA) encoding',
   '',

@@ -50,9 +50,15 @@ function acquireLock() {
     } catch {
       continue; // released meanwhile
     }
-    if (holder && !alive(holder)) { rmSync(lockPath, { force: true }); continue; }
+    if (holder && !alive(holder)) {
+      rmSync(lockPath, { force: true });
+      continue;
+    }
     if (Date.now() > deadline) fallback(`another build (pid ${holder}) of native/ did not finish in 15 minutes`);
-    if (!said) { console.log(`deepts: waiting for another build of the native addon (pid ${holder})`); said = true; }
+    if (!said) {
+      console.log(`deepts: waiting for another build of the native addon (pid ${holder})`);
+      said = true;
+    }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
   }
 }
@@ -107,7 +113,8 @@ function onPath(cmd) {
 function missingTool() {
   if (process.platform === 'win32') return null;
   const cxx = (process.env.CXX ?? '').split(' ')[0];
-  if (cxx ? !onPath(cxx) : !['c++', 'g++', 'clang++'].some(onPath)) return cxx ? `the C++ compiler CXX=${cxx} was not found` : 'no C++ compiler (c++, g++ or clang++) on PATH';
+  if (cxx ? !onPath(cxx) : !['c++', 'g++', 'clang++'].some(onPath))
+    return cxx ? `the C++ compiler CXX=${cxx} was not found` : 'no C++ compiler (c++, g++ or clang++) on PATH';
   if (!['make', 'gmake'].some(onPath)) return 'make was not found on PATH';
   if (!process.env.PYTHON && !process.env.npm_config_python && !['python3', 'python'].some(onPath)) return 'Python (needed by node-gyp) was not found on PATH';
   return null;
@@ -120,8 +127,15 @@ function firstErrorLine(text) {
     const diagnostic = text.split('\n').find((l) => /\berror\b/.test(l) && !l.startsWith('make') && !l.startsWith('gyp'));
     return `compiling native/${failedObject[1]}.cc failed${diagnostic ? `: ${diagnostic.trim().slice(0, 160)}` : ''}`;
   }
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const hit = lines.find((l) => /(\berror\b|not found|No such file|command not found|ENOENT)/i.test(l) && !/^gyp (info|ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok))/.test(l));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const hit = lines.find(
+    (l) =>
+      /(\berror\b|not found|No such file|command not found|ENOENT)/i.test(l) &&
+      !/^gyp (info|ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok))/.test(l),
+  );
   return (hit ?? lines.filter((l) => !l.startsWith('gyp info')).slice(-1)[0] ?? 'node-gyp failed').replace(/^gyp ERR! /, '').slice(0, 200);
 }
 

@@ -27,10 +27,13 @@ out.threads = Number(process.env.DEEPTS_NUM_THREADS ?? cpus().length);
 for (const [name, run] of Object.entries(RUNS)) {
   const dir = join(tmp, name);
   execFileSync(process.execPath, [bin, ...run.args, '--out', dir, '--quiet'], { stdio: 'inherit' });
-  const lines = readFileSync(join(dir, run.log), 'utf8').trim().split('\n').map((l) => {
-    const { seconds: _s, ...rest } = JSON.parse(l);
-    return rest;
-  });
+  const lines = readFileSync(join(dir, run.log), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { seconds: _s, ...rest } = JSON.parse(l);
+      return rest;
+    });
   out.runs[name] = { args: run.args, log: run.log, lines };
 }
 writeFileSync(join(root, 'fixtures', 'train', 'losses.json'), JSON.stringify(out, null, 1) + '\n');

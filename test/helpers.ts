@@ -22,7 +22,8 @@ export function assertClose(actual: ArrayLike<number> | Tensor, expected: ArrayL
   const a = actual instanceof Tensor ? actual.toTypedArray() : actual;
   assert.equal(a.length, expected.length, `${what}: length ${a.length} != ${expected.length}`);
   for (let i = 0; i < a.length; i++) {
-    const x = Number(a[i]), y = Number(expected[i]);
+    const x = Number(a[i]),
+      y = Number(expected[i]);
     const ok = Number.isNaN(y) ? Number.isNaN(x) : Math.abs(x - y) <= tol * Math.max(1, Math.abs(y));
     assert.ok(ok, `${what}[${i}]: got ${x}, expected ${y} (tol ${tol})`);
   }

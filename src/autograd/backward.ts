@@ -23,7 +23,9 @@ export type GradientArithmetic = {
   addInto(acc: Tensor, g: Tensor | RegionGrad): boolean;
 };
 
-const notLoaded = (): never => { throw new Error('autograd: ops are not loaded'); };
+const notLoaded = (): never => {
+  throw new Error('autograd: ops are not loaded');
+};
 let arithmetic: GradientArithmetic = { add: notLoaded, ones: notLoaded, materialize: notLoaded, addInto: notLoaded };
 
 export function setGradientArithmetic(a: GradientArithmetic): void {
@@ -50,8 +52,9 @@ export function checkOptions(where: string, opts: object, allowed: readonly stri
   }
 }
 
-export const FREED_MESSAGE = 'trying to backward through the graph a second time (or directly access saved tensors after they have already been freed); '
-  + 'pass {retainGraph: true} to the first backward() (or autograd.grad()) if you need to backward through the graph a second time';
+export const FREED_MESSAGE =
+  'trying to backward through the graph a second time (or directly access saved tensors after they have already been freed); ' +
+  'pass {retainGraph: true} to the first backward() (or autograd.grad()) if you need to backward through the graph a second time';
 
 /** What one pass of the engine does. */
 export type EngineRun = {
@@ -83,7 +86,9 @@ export function rootGradients(where: string, roots: readonly Tensor[], given: re
     const which = roots.length > 1 ? ` ${i}` : '';
     if (grad === undefined || grad === null) {
       if (root.numel() !== 1) {
-        throw new Error(`${where}: grad can be implicitly created only for scalar outputs; the output${which} has shape ${shapeStr(root.shape)}, pass a gradient of that shape`);
+        throw new Error(
+          `${where}: grad can be implicitly created only for scalar outputs; the output${which} has shape ${shapeStr(root.shape)}, pass a gradient of that shape`,
+        );
       }
       return arithmetic.ones(root);
     }
@@ -112,7 +117,7 @@ function postOrder(roots: readonly Tensor[], stop: ReadonlySet<Tensor> | null): 
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const [t, i] = top;
-      const inputs = t.gradFn && !(stop?.has(t)) ? t.gradFn.inputs : [];
+      const inputs = t.gradFn && !stop?.has(t) ? t.gradFn.inputs : [];
       if (i < inputs.length) {
         top[1] = i + 1;
         const child = inputs[i]!;
@@ -130,7 +135,7 @@ function postOrder(roots: readonly Tensor[], stop: ReadonlySet<Tensor> | null): 
 function onPathToTargets(post: readonly Tensor[], targets: ReadonlySet<Tensor>): Set<Tensor> {
   const needed = new Set<Tensor>();
   for (const t of post) {
-    if (targets.has(t) || (t.gradFn?.inputs.some((i) => needed.has(i)))) needed.add(t);
+    if (targets.has(t) || t.gradFn?.inputs.some((i) => needed.has(i))) needed.add(t);
   }
   return needed;
 }
@@ -157,7 +162,8 @@ function recordedBackward(node: GradNode, g: Tensor): readonly (Tensor | RegionG
   if (!node.composed) return node.backward(g);
   if (node.composed === 'unsupported') throw new Error(`${node.name}: double backward is not supported (createGraph: true needs the gradient of its backward)`);
   const out = node.composed();
-  if (!sameShape(out.shape, g.shape)) throw new Error(`backward: the composed ${node.name} gives shape ${shapeStr(out.shape)}, its output has ${shapeStr(g.shape)}`);
+  if (!sameShape(out.shape, g.shape))
+    throw new Error(`backward: the composed ${node.name} gives shape ${shapeStr(out.shape)}, its output has ${shapeStr(g.shape)}`);
   const targets = new Set(node.inputs.filter((t) => t.requiresGrad));
   if (!out.requiresGrad) return node.inputs.map(() => null);
   const grads = runBackward([out], [g], { retainGraph: true, createGraph: true, targets, intoGrad: false, stopAtTargets: true });
@@ -300,7 +306,12 @@ export function backward(root: Tensor, gradientOrOptions?: Tensor | BackwardOpti
 }
 
 /** backward() of several roots at once (torch.autograd.backward): one pass, so they may share a graph. */
-export function backwardAll(where: string, roots: readonly Tensor[], gradients: readonly (Tensor | null | undefined)[] | null, opts: Omit<BackwardOptions, 'gradient'>): void {
+export function backwardAll(
+  where: string,
+  roots: readonly Tensor[],
+  gradients: readonly (Tensor | null | undefined)[] | null,
+  opts: Omit<BackwardOptions, 'gradient'>,
+): void {
   const createGraph = opts.createGraph ?? false;
   const inputs = opts.inputs === undefined ? null : toList(`${where}: inputs`, opts.inputs);
   if (inputs && !inputs.length) throw new RangeError(`${where}: inputs must not be empty (omit it to accumulate into every leaf)`);
@@ -308,5 +319,11 @@ export function backwardAll(where: string, roots: readonly Tensor[], gradients: 
     if (!t.requiresGrad) throw new Error(`${where}: input ${i} (shape ${shapeStr(t.shape)}) does not require grad`);
   });
   const grads = rootGradients(where, roots, gradients);
-  runBackward(roots, grads, { retainGraph: opts.retainGraph ?? createGraph, createGraph, targets: inputs ? new Set(inputs) : null, intoGrad: true, stopAtTargets: false });
+  runBackward(roots, grads, {
+    retainGraph: opts.retainGraph ?? createGraph,
+    createGraph,
+    targets: inputs ? new Set(inputs) : null,
+    intoGrad: true,
+    stopAtTargets: false,
+  });
 }

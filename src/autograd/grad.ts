@@ -41,11 +41,15 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`grad: input ${i} (shape ${shapeStr(t.shape)}) does not require grad, so it has no gradient`);
   });
-  const given = opts.gradOutputs === undefined || opts.gradOutputs === null ? null
-    : opts.gradOutputs instanceof Tensor ? [opts.gradOutputs] : [...opts.gradOutputs];
+  const given =
+    opts.gradOutputs === undefined || opts.gradOutputs === null ? null : opts.gradOutputs instanceof Tensor ? [opts.gradOutputs] : [...opts.gradOutputs];
   const createGraph = opts.createGraph ?? false;
   const found = runBackward(outs, rootGradients('grad', outs, given), {
-    retainGraph: opts.retainGraph ?? createGraph, createGraph, targets: new Set(ins), intoGrad: false, stopAtTargets: false,
+    retainGraph: opts.retainGraph ?? createGraph,
+    createGraph,
+    targets: new Set(ins),
+    intoGrad: false,
+    stopAtTargets: false,
   });
   return ins.map((t, i) => {
     const g = found.get(t);
@@ -74,8 +78,8 @@ export function backward(tensors: Tensor | readonly Tensor[], opts: AutogradBack
   roots.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`autograd.backward: tensor ${i} (shape ${shapeStr(t.shape)}) does not require grad and has no gradFn`);
   });
-  const given = opts.gradTensors === undefined || opts.gradTensors === null ? null
-    : opts.gradTensors instanceof Tensor ? [opts.gradTensors] : [...opts.gradTensors];
+  const given =
+    opts.gradTensors === undefined || opts.gradTensors === null ? null : opts.gradTensors instanceof Tensor ? [opts.gradTensors] : [...opts.gradTensors];
   const { gradTensors: _g, ...rest } = opts;
   backwardAll('autograd.backward', roots, given, rest);
 }

@@ -38,7 +38,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
   if (!Array.isArray(inputs)) throw new TypeError('gradcheck: inputs must be an array of Tensors');
   checkOptions('gradcheck', opts, GRADCHECK_KEYS);
   for (const k of GRADCHECK_KEYS) if (opts[k as keyof GradcheckOptions] !== undefined) checkNumber('gradcheck', k, opts[k as keyof GradcheckOptions]);
-  const eps = opts.eps ?? 1e-6, atol = opts.atol ?? 1e-5, rtol = opts.rtol ?? 1e-3;
+  const eps = opts.eps ?? 1e-6,
+    atol = opts.atol ?? 1e-5,
+    rtol = opts.rtol ?? 1e-3;
   const checked = inputs.filter((t) => t.requiresGrad);
   if (!checked.length) throw new Error('gradcheck: no input requires grad');
   for (const t of checked) {
@@ -56,7 +58,10 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[
   // one pass for all outputs: they may share (and free) one graph
   const differentiable = outs.flatMap((o, k) => (o.requiresGrad ? [k] : []));
   if (differentiable.length) {
-    backward(differentiable.map((k) => outs[k]!), { gradTensors: differentiable.map((k) => new Tensor(rs[k]!, 'float64', outs[k]!.shape)) });
+    backward(
+      differentiable.map((k) => outs[k]!),
+      { gradTensors: differentiable.map((k) => new Tensor(rs[k]!, 'float64', outs[k]!.shape)) },
+    );
   }
   for (const [n, t] of checked.entries()) {
     const analytic = t.grad ? t.grad.toTypedArray() : new Float64Array(t.numel());
@@ -98,10 +103,15 @@ export function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor | readonly Ten
   });
   const n = inputs.length;
   // gradcheck perturbs the inputs and re-evaluates this under noGrad: it records its own graph
-  const vjp = (...args: Tensor[]): Tensor[] => enableGrad(() => {
-    const xs = args.slice(0, n);
-    const ys = outputsOf(fn(...xs)).filter((o) => o.requiresGrad);
-    return grad(ys, xs.filter((t) => t.requiresGrad), { gradOutputs: args.slice(n), createGraph: true, materializeGrads: true });
-  });
+  const vjp = (...args: Tensor[]): Tensor[] =>
+    enableGrad(() => {
+      const xs = args.slice(0, n);
+      const ys = outputsOf(fn(...xs)).filter((o) => o.requiresGrad);
+      return grad(
+        ys,
+        xs.filter((t) => t.requiresGrad),
+        { gradOutputs: args.slice(n), createGraph: true, materializeGrads: true },
+      );
+    });
   return gradcheck(vjp, [...inputs, ...vs], opts);
 }

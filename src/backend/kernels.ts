@@ -32,10 +32,28 @@ export type View = {
 
 /** Unary elementwise ops. `params` carries the op's scalars where it has any. */
 export const UNARY_OPS = [
-  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal',
-  'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'floor', 'ceil', 'round', 'erf',
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'floor',
+  'ceil',
+  'round',
+  'erf',
   'softplus', // params [beta, threshold]: log(1 + exp(beta x)) / beta, linear above threshold
-  'silu', 'gelu', 'geluTanh',
+  'silu',
+  'gelu',
+  'geluTanh',
   'leakyRelu', // params [negativeSlope]
   'elu', // params [alpha]
   'powScalar', // params [exponent]
@@ -45,10 +63,7 @@ export const UNARY_OPS = [
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Binary elementwise ops; comparisons and logical ops write 0/1. */
-export const BINARY_OPS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
-] as const;
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr'] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
@@ -73,7 +88,11 @@ export type RandomNormalParams = { mean: number; std: number; seed: number; offs
 export type GeluBackwardParams = { approximate: 'none' | 'tanh' };
 
 export type AdamParams = {
-  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
   /** 1-based step count, for bias correction. */
   step: number;
   /** true: AdamW (decay applied to the weights); false: Adam (decay added to the gradient). */
@@ -127,20 +146,59 @@ export interface Kernels {
    */
   crossEntropyForward(logits: TypedArray, target: Int32Array, rows: number, cols: number, ignoreIndex: number, losses: TypedArray, lse: TypedArray): void;
   /** grad[r, c] = scale[r] · (exp(x[r, c] − lse[r]) − [c = target[r]]), and 0 on rows whose target is ignoreIndex. */
-  crossEntropyBackward(logits: TypedArray, target: Int32Array, lse: TypedArray, scale: TypedArray, rows: number, cols: number, ignoreIndex: number, grad: TypedArray): void;
+  crossEntropyBackward(
+    logits: TypedArray,
+    target: Int32Array,
+    lse: TypedArray,
+    scale: TypedArray,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+    grad: TypedArray,
+  ): void;
   /** out[r, c] = act(x[r, c] + bias[c]) over a contiguous (rows, cols) array; bias may be null; out may be x itself. */
   biasActivation(x: TypedArray, bias: TypedArray | null, p: BiasActivationParams, out: TypedArray): void;
 
   // ---- normalization for transformers: layer/RMS norm, embeddings, GELU, attention ----
   // Row arrays are contiguous (rows, cols); `weight`/`bias` are (cols,) or null (no affine).
   /** out = (x − mean)·rstd·weight + bias per row, rstd = 1/√(var + eps) (biased var); also writes mean and rstd (rows,) for the backward. */
-  layerNorm(x: TypedArray, rows: number, cols: number, weight: TypedArray | null, bias: TypedArray | null, eps: number, out: TypedArray, mean: TypedArray, rstd: TypedArray): void;
+  layerNorm(
+    x: TypedArray,
+    rows: number,
+    cols: number,
+    weight: TypedArray | null,
+    bias: TypedArray | null,
+    eps: number,
+    out: TypedArray,
+    mean: TypedArray,
+    rstd: TypedArray,
+  ): void;
   /** The fused layer-norm backward: writes dx (rows, cols) and, when given, dweight and dbias (cols,). */
-  layerNormBackward(dy: TypedArray, x: TypedArray, rows: number, cols: number, weight: TypedArray | null, mean: TypedArray, rstd: TypedArray, dx: TypedArray, dweight: TypedArray | null, dbias: TypedArray | null): void;
+  layerNormBackward(
+    dy: TypedArray,
+    x: TypedArray,
+    rows: number,
+    cols: number,
+    weight: TypedArray | null,
+    mean: TypedArray,
+    rstd: TypedArray,
+    dx: TypedArray,
+    dweight: TypedArray | null,
+    dbias: TypedArray | null,
+  ): void;
   /** out = x·rstd·weight per row, rstd = 1/√(mean(x²) + eps); also writes rstd (rows,). */
   rmsNorm(x: TypedArray, rows: number, cols: number, weight: TypedArray | null, eps: number, out: TypedArray, rstd: TypedArray): void;
   /** The fused RMS-norm backward: writes dx (rows, cols) and, when given, dweight (cols,). */
-  rmsNormBackward(dy: TypedArray, x: TypedArray, rows: number, cols: number, weight: TypedArray | null, rstd: TypedArray, dx: TypedArray, dweight: TypedArray | null): void;
+  rmsNormBackward(
+    dy: TypedArray,
+    x: TypedArray,
+    rows: number,
+    cols: number,
+    weight: TypedArray | null,
+    rstd: TypedArray,
+    dx: TypedArray,
+    dweight: TypedArray | null,
+  ): void;
   /** out (n, cols) row i = weight (rows, cols) row ids[i]; ids is an int32 view of n elements. Throws on an id outside [0, rows). */
   embedding(weight: TypedArray, rows: number, cols: number, ids: View, out: TypedArray): void;
   /** dweight (rows, cols) row ids[i] += dy (n, cols) row i, skipping ids equal to paddingIdx (−1: none). Adds into dweight. */
@@ -193,15 +251,33 @@ export interface Kernels {
    * saveMean / saveInvStd (C,) and folded into runningMean / runningVar in place (when given).
    * Eval: the running statistics are used and written to saveMean / saveInvStd.
    */
-  batchNorm(x: View, weight: View | null, bias: View | null, runningMean: TypedArray | null, runningVar: TypedArray | null,
-    p: BatchNormParams, out: TypedArray, saveMean: TypedArray, saveInvStd: TypedArray): void;
+  batchNorm(
+    x: View,
+    weight: View | null,
+    bias: View | null,
+    runningMean: TypedArray | null,
+    runningVar: TypedArray | null,
+    p: BatchNormParams,
+    out: TypedArray,
+    saveMean: TypedArray,
+    saveInvStd: TypedArray,
+  ): void;
   /**
    * batchNorm's backward from gradOut and x (N, C, S) and the forward's saveMean / saveInvStd:
    * writes whichever of gradInput (N, C, S), gradWeight and gradBias (C,) are given. training says
    * whether the statistics were the batch's (and so depend on x).
    */
-  batchNormBackward(gradOut: View, x: View, weight: View | null, saveMean: TypedArray, saveInvStd: TypedArray, training: boolean,
-    gradInput: TypedArray | null, gradWeight: TypedArray | null, gradBias: TypedArray | null): void;
+  batchNormBackward(
+    gradOut: View,
+    x: View,
+    weight: View | null,
+    saveMean: TypedArray,
+    saveInvStd: TypedArray,
+    training: boolean,
+    gradInput: TypedArray | null,
+    gradWeight: TypedArray | null,
+    gradBias: TypedArray | null,
+  ): void;
 }
 
 /** The random numbers a fill of `n` values consumes from the stream (normal uses two per pair). */

@@ -28,7 +28,9 @@ export function parseFlags(command: string, argv: string[], spec: Record<string,
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
-    const known = Object.keys(spec).map((k) => `--${k}`).join(', ');
+    const known = Object.keys(spec)
+      .map((k) => `--${k}`)
+      .join(', ');
     throw new CliError(`deepts ${command}: ${(e as Error).message.split('\n')[0]}. Known flags: ${known}`);
   }
   const flags: Record<string, string | boolean | undefined> = {};
@@ -41,12 +43,22 @@ export function parseFlags(command: string, argv: string[], spec: Record<string,
   return { flags, positionals: parsed.positionals, given };
 }
 
-export function numberFlag(command: string, flags: Parsed['flags'], name: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+export function numberFlag(
+  command: string,
+  flags: Parsed['flags'],
+  name: string,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const v = Number(raw);
-  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (!opts.integer || Number.isInteger(v)) &&
-    (opts.min === undefined || v >= opts.min) && (opts.max === undefined || v <= opts.max);
+  const ok =
+    typeof raw === 'string' &&
+    raw.trim() !== '' &&
+    Number.isFinite(v) &&
+    (!opts.integer || Number.isInteger(v)) &&
+    (opts.min === undefined || v >= opts.min) &&
+    (opts.max === undefined || v <= opts.max);
   if (!ok) {
     const range = `${opts.min ?? '-inf'}..${opts.max ?? 'inf'}`;
     throw new CliError(`deepts ${command}: --${name} expects ${opts.integer ? 'an integer' : 'a number'} in ${range}, got '${String(raw)}'`);

@@ -44,6 +44,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (e) => { console.error(e instanceof Error ? `deepts: ${e.message}` : e); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e instanceof Error ? `deepts: ${e.message}` : e);
+    process.exitCode = 1;
+  },
 );

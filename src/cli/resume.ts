@@ -4,7 +4,11 @@ import { CliError, numberFlag, type Parsed } from './args.js';
 import { readRunConfig } from '../train/run-folder.js';
 
 export function resumedEpochConfig<C extends { epochs: number; schedule: string; out: string }>(
-  command: string, parsed: Parsed, dir: string, maxEpochs: number, warn: (line: string) => void,
+  command: string,
+  parsed: Parsed,
+  dir: string,
+  maxEpochs: number,
+  warn: (line: string) => void,
 ): C {
   let config: C;
   try {
@@ -16,7 +20,10 @@ export function resumedEpochConfig<C extends { epochs: number; schedule: string;
     if (name === 'resume' || name === 'quiet') continue;
     if (name === 'epochs') {
       const epochs = numberFlag(command, parsed.flags, 'epochs', { integer: true, min: 1, max: maxEpochs })!;
-      if (epochs !== config.epochs) warn(`deepts ${command}: --epochs ${epochs} differs from the run's ${config.epochs}${config.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : ''}`);
+      if (epochs !== config.epochs)
+        warn(
+          `deepts ${command}: --epochs ${epochs} differs from the run's ${config.epochs}${config.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : ''}`,
+        );
       config.epochs = epochs;
     } else if (name === 'out') {
       if (parsed.flags.out !== dir) warn(`deepts ${command}: --out ${String(parsed.flags.out)} is ignored: a resumed run writes into its own folder ${dir}`);

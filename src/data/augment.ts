@@ -46,10 +46,14 @@ export function randomShift(x: Tensor, maxShift = 2, opts: { fill?: number; gene
   if (opts.fill !== undefined) checkNumber('randomShift', 'fill', opts.fill);
   const [N, C, H, W] = checkBatch('randomShift', x);
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new RangeError(`randomShift: maxShift must be a non-negative integer, got ${maxShift}`);
-  const gen = opts.generator ?? defaultGenerator, fill = opts.fill ?? 0;
-  const src = x.toTypedArray(), out = Tensor.empty(x.shape, x.dtype), dst = out.storage;
+  const gen = opts.generator ?? defaultGenerator,
+    fill = opts.fill ?? 0;
+  const src = x.toTypedArray(),
+    out = Tensor.empty(x.shape, x.dtype),
+    dst = out.storage;
   for (let n = 0; n < N; n++) {
-    const dx = gen.randomInt(2 * maxShift + 1) - maxShift, dy = gen.randomInt(2 * maxShift + 1) - maxShift;
+    const dx = gen.randomInt(2 * maxShift + 1) - maxShift,
+      dy = gen.randomInt(2 * maxShift + 1) - maxShift;
     for (let c = 0; c < C; c++) {
       const base = (n * C + c) * H * W;
       for (let y = 0; y < H; y++) {
@@ -73,22 +77,35 @@ export function randomAffine(x: Tensor, opts: RandomAffineOptions = {}): Tensor 
   for (const k of ['degrees', 'translate', 'shear', 'fill'] as const) if (opts[k] !== undefined) checkNumber('randomAffine', k, opts[k]);
   if (opts.scale !== undefined && !(Array.isArray(opts.scale) && opts.scale.length === 2)) throw new TypeError('randomAffine: scale must be a pair [lo, hi]');
   const [N, C, H, W] = checkBatch('randomAffine', x);
-  const degrees = opts.degrees ?? 10, translate = opts.translate ?? 2, [sLo, sHi] = opts.scale ?? [0.9, 1.1], shear = opts.shear ?? 0;
-  if (!(degrees >= 0 && translate >= 0 && shear >= 0)) throw new RangeError(`randomAffine: degrees, translate and shear must be non-negative, got ${degrees}, ${translate}, ${shear}`);
+  const degrees = opts.degrees ?? 10,
+    translate = opts.translate ?? 2,
+    [sLo, sHi] = opts.scale ?? [0.9, 1.1],
+    shear = opts.shear ?? 0;
+  if (!(degrees >= 0 && translate >= 0 && shear >= 0))
+    throw new RangeError(`randomAffine: degrees, translate and shear must be non-negative, got ${degrees}, ${translate}, ${shear}`);
   if (!(sLo > 0 && sHi >= sLo)) throw new RangeError(`randomAffine: scale must be [lo, hi] with 0 < lo <= hi, got [${sLo}, ${sHi}]`);
-  const gen = opts.generator ?? defaultGenerator, fill = opts.fill ?? 0;
-  const src = x.toTypedArray(), out = Tensor.empty(x.shape, x.dtype), dst = out.storage;
-  const cx = W / 2, cy = H / 2;
+  const gen = opts.generator ?? defaultGenerator,
+    fill = opts.fill ?? 0;
+  const src = x.toTypedArray(),
+    out = Tensor.empty(x.shape, x.dtype),
+    dst = out.storage;
+  const cx = W / 2,
+    cy = H / 2;
   for (let n = 0; n < N; n++) {
     const angle = (uniform(gen, -degrees, degrees) * Math.PI) / 180;
     const s = uniform(gen, sLo, sHi);
     const sh = (uniform(gen, -shear, shear) * Math.PI) / 180;
-    const tx = uniform(gen, -translate, translate), ty = uniform(gen, -translate, translate);
+    const tx = uniform(gen, -translate, translate),
+      ty = uniform(gen, -translate, translate);
     // forward map M = T · R · Sh · S; sample the source at M⁻¹(p): p − t, rotate back, unshear, unscale
-    const cos = Math.cos(angle), sin = Math.sin(angle), tan = Math.tan(sh);
+    const cos = Math.cos(angle),
+      sin = Math.sin(angle),
+      tan = Math.tan(sh);
     // R⁻¹ = [[cos, sin], [−sin, cos]]; Sh⁻¹ = [[1, −tan], [0, 1]]; S⁻¹ = 1/s
-    const a = (cos + tan * sin) / s, b = (sin - tan * cos) / s;
-    const d = -sin / s, e = cos / s;
+    const a = (cos + tan * sin) / s,
+      b = (sin - tan * cos) / s;
+    const d = -sin / s,
+      e = cos / s;
     for (let c = 0; c < C; c++) {
       const base = (n * C + c) * H * W;
       for (let y = 0; y < H; y++) {
@@ -96,10 +113,16 @@ export function randomAffine(x: Tensor, opts: RandomAffineOptions = {}): Tensor 
         for (let xx = 0; xx < W; xx++) {
           const px = xx + 0.5 - cx - tx;
           // source position in pixel-index coordinates (pixel centres at integers)
-          const sx = a * px + b * py + cx - 0.5, sy = d * px + e * py + cy - 0.5;
-          const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
-          const v00 = pixel(src, base, H, W, y0, x0, fill), v01 = pixel(src, base, H, W, y0, x0 + 1, fill);
-          const v10 = pixel(src, base, H, W, y0 + 1, x0, fill), v11 = pixel(src, base, H, W, y0 + 1, x0 + 1, fill);
+          const sx = a * px + b * py + cx - 0.5,
+            sy = d * px + e * py + cy - 0.5;
+          const x0 = Math.floor(sx),
+            y0 = Math.floor(sy),
+            fx = sx - x0,
+            fy = sy - y0;
+          const v00 = pixel(src, base, H, W, y0, x0, fill),
+            v01 = pixel(src, base, H, W, y0, x0 + 1, fill);
+          const v10 = pixel(src, base, H, W, y0 + 1, x0, fill),
+            v11 = pixel(src, base, H, W, y0 + 1, x0 + 1, fill);
           dst[base + y * W + xx] = (1 - fy) * ((1 - fx) * v00 + fx * v01) + fy * ((1 - fx) * v10 + fx * v11);
         }
       }
@@ -136,9 +159,12 @@ export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
     checkOptions('AugmentedLoader', opts, LOADER_KEYS);
     checkNumber('AugmentedLoader', 'batchSize', opts.batchSize);
     if (opts.shuffle !== undefined) checkBoolean('AugmentedLoader', 'shuffle', opts.shuffle);
-    if (opts.augment !== undefined && opts.augment !== null && typeof opts.augment !== 'function') throw new TypeError('AugmentedLoader: augment must be a function (x) => x');
-    if (x.ndim < 1 || y.ndim < 1 || x.shape[0] !== y.shape[0]) throw new RangeError(`AugmentedLoader: x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)} must have the same number of rows`);
-    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new RangeError(`AugmentedLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
+    if (opts.augment !== undefined && opts.augment !== null && typeof opts.augment !== 'function')
+      throw new TypeError('AugmentedLoader: augment must be a function (x) => x');
+    if (x.ndim < 1 || y.ndim < 1 || x.shape[0] !== y.shape[0])
+      throw new RangeError(`AugmentedLoader: x ${shapeStr(x.shape)} and y ${shapeStr(y.shape)} must have the same number of rows`);
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)
+      throw new RangeError(`AugmentedLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
     this.inputs = x.isContiguous() ? x : x.contiguous();
     this.targets = y.isContiguous() ? y : y.contiguous();
     this.batchSize = opts.batchSize;
@@ -153,14 +179,20 @@ export class AugmentedLoader implements Iterable<[Tensor, Tensor]> {
   }
 
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
-    const x = this.inputs, y = this.targets;
+    const x = this.inputs,
+      y = this.targets;
     const n = x.shape[0]!;
     const order = this.shuffle ? this.generator.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    const xRow = n ? x.numel() / n : 0, yRow = n ? y.numel() / n : 0;
-    const xs = x.storage, ys = y.storage, xo = x.offset, yo = y.offset;
+    const xRow = n ? x.numel() / n : 0,
+      yRow = n ? y.numel() / n : 0;
+    const xs = x.storage,
+      ys = y.storage,
+      xo = x.offset,
+      yo = y.offset;
     for (let start = 0; start < n; start += this.batchSize) {
       const m = Math.min(this.batchSize, n - start);
-      const xb = Tensor.empty([m, ...x.shape.slice(1)], x.dtype), yb = Tensor.empty([m, ...y.shape.slice(1)], y.dtype);
+      const xb = Tensor.empty([m, ...x.shape.slice(1)], x.dtype),
+        yb = Tensor.empty([m, ...y.shape.slice(1)], y.dtype);
       for (let i = 0; i < m; i++) {
         const r = order[start + i]!;
         xb.storage.set(xs.subarray(xo + r * xRow, xo + (r + 1) * xRow), i * xRow);

@@ -31,7 +31,9 @@ function collateAt(items: readonly unknown[], path: string): unknown {
     items.forEach((t, k) => {
       if (!(t instanceof Tensor)) throw new TypeError(`defaultCollate: ${path} item 0 is a Tensor but item ${k} is ${describe(t)}`);
       if (t.ndim !== first.ndim || t.shape.some((s, i) => s !== first.shape[i])) {
-        throw new RangeError(`defaultCollate: ${path} items must have the same shape to stack, item 0 is ${shapeStr(first.shape)} but item ${k} is ${shapeStr(t.shape)}`);
+        throw new RangeError(
+          `defaultCollate: ${path} items must have the same shape to stack, item 0 is ${shapeStr(first.shape)} but item ${k} is ${shapeStr(t.shape)}`,
+        );
       }
     });
     return stack(items as Tensor[], 0);
@@ -44,10 +46,12 @@ function collateAt(items: readonly unknown[], path: string): unknown {
     return tensor(values, { dtype: values.every(Number.isInteger) ? 'int32' : 'float32' });
   }
   if (typeof first === 'boolean') {
-    return tensor(items.map((v, k) => {
-      if (typeof v !== 'boolean') throw new TypeError(`defaultCollate: ${path} item 0 is a boolean but item ${k} is ${describe(v)}`);
-      return v;
-    }));
+    return tensor(
+      items.map((v, k) => {
+        if (typeof v !== 'boolean') throw new TypeError(`defaultCollate: ${path} item 0 is a boolean but item ${k} is ${describe(v)}`);
+        return v;
+      }),
+    );
   }
   if (Array.isArray(first)) {
     items.forEach((v, k) => {
@@ -55,19 +59,29 @@ function collateAt(items: readonly unknown[], path: string): unknown {
         throw new TypeError(`defaultCollate: ${path} item 0 is an array of ${first.length} elements but item ${k} is ${describe(v)}`);
       }
     });
-    return first.map((_, j) => collateAt(items.map((v) => (v as unknown[])[j]), `${path}[${j}]`));
+    return first.map((_, j) =>
+      collateAt(
+        items.map((v) => (v as unknown[])[j]),
+        `${path}[${j}]`,
+      ),
+    );
   }
   if (first !== null && typeof first === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = collateAt(items.map((v, k) => {
-        if (v === null || typeof v !== 'object' || !(key in v)) throw new TypeError(`defaultCollate: ${path} item ${k} has no key '${key}' (item 0 has)`);
-        return (v as Record<string, unknown>)[key];
-      }), `${path}.${key}`);
+      out[key] = collateAt(
+        items.map((v, k) => {
+          if (v === null || typeof v !== 'object' || !(key in v)) throw new TypeError(`defaultCollate: ${path} item ${k} has no key '${key}' (item 0 has)`);
+          return (v as Record<string, unknown>)[key];
+        }),
+        `${path}.${key}`,
+      );
     }
     return out;
   }
-  throw new TypeError(`defaultCollate: cannot collate ${path} items of type ${describe(first)}; expected tensors, numbers, booleans, arrays or objects of them`);
+  throw new TypeError(
+    `defaultCollate: cannot collate ${path} items of type ${describe(first)}; expected tensors, numbers, booleans, arrays or objects of them`,
+  );
 }
 
 function describe(v: unknown): string {

@@ -11,12 +11,27 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
  * ones without ^ or parentheses, Python-style ones, and the playground's own ids (x, y, xSquared, ...).
  */
 export const FEATURE_ALIASES: Readonly<Record<string, FeatureName>> = {
-  x: 'x1', y: 'x2',
-  x1sq: 'x1^2', 'x1**2': 'x1^2', x1x1: 'x1^2', x1_2: 'x1^2', xsquared: 'x1^2',
-  x2sq: 'x2^2', 'x2**2': 'x2^2', x2x2: 'x2^2', x2_2: 'x2^2', ysquared: 'x2^2',
-  'x1*x2': 'x1x2', x1_x2: 'x1x2', xtimesy: 'x1x2',
-  sinx1: 'sin(x1)', sin_x1: 'sin(x1)', sinx: 'sin(x1)',
-  sinx2: 'sin(x2)', sin_x2: 'sin(x2)', siny: 'sin(x2)',
+  x: 'x1',
+  y: 'x2',
+  x1sq: 'x1^2',
+  'x1**2': 'x1^2',
+  x1x1: 'x1^2',
+  x1_2: 'x1^2',
+  xsquared: 'x1^2',
+  x2sq: 'x2^2',
+  'x2**2': 'x2^2',
+  x2x2: 'x2^2',
+  x2_2: 'x2^2',
+  ysquared: 'x2^2',
+  'x1*x2': 'x1x2',
+  x1_x2: 'x1x2',
+  xtimesy: 'x1x2',
+  sinx1: 'sin(x1)',
+  sin_x1: 'sin(x1)',
+  sinx: 'sin(x1)',
+  sinx2: 'sin(x2)',
+  sin_x2: 'sin(x2)',
+  siny: 'sin(x2)',
 };
 
 /** The canonical name of one feature, or undefined if it is not one. */
@@ -31,14 +46,19 @@ export function featureName(name: string): FeatureName | undefined {
  * given order. 'all' means every feature. Unknown and repeated names are errors.
  */
 export function parseFeatures(list: string): FeatureName[] {
-  const parts = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (!parts.length) throw new RangeError(`parseFeatures: empty feature list '${list}', expected comma-separated names from ${FEATURE_NAMES.join(', ')}`);
   if (parts.length === 1 && parts[0]!.toLowerCase() === 'all') return [...FEATURE_NAMES];
   const out: FeatureName[] = [];
   for (const part of parts) {
     const name = featureName(part);
     if (!name) {
-      throw new RangeError(`parseFeatures: unknown feature '${part}', expected one of ${FEATURE_NAMES.join(', ')} (or aliases such as x1sq, x1*x2, sinx1, or 'all')`);
+      throw new RangeError(
+        `parseFeatures: unknown feature '${part}', expected one of ${FEATURE_NAMES.join(', ')} (or aliases such as x1sq, x1*x2, sinx1, or 'all')`,
+      );
     }
     if (out.includes(name)) throw new RangeError(`parseFeatures: feature '${part}' (${name}) is listed twice in '${list}'`);
     out.push(name);
@@ -55,14 +75,22 @@ export function applyFeatures(x: Tensor, features: readonly FeatureName[]): Tens
   const x2 = select(x, 1, 1); // (N,)
   const columns = features.map((f) => {
     switch (f) {
-      case 'x1': return x1;
-      case 'x2': return x2;
-      case 'x1^2': return mul(x1, x1);
-      case 'x2^2': return mul(x2, x2);
-      case 'x1x2': return mul(x1, x2);
-      case 'sin(x1)': return sin(x1);
-      case 'sin(x2)': return sin(x2);
-      default: throw new RangeError(`applyFeatures: unknown feature '${String(f)}', expected one of ${FEATURE_NAMES.join(', ')}`);
+      case 'x1':
+        return x1;
+      case 'x2':
+        return x2;
+      case 'x1^2':
+        return mul(x1, x1);
+      case 'x2^2':
+        return mul(x2, x2);
+      case 'x1x2':
+        return mul(x1, x2);
+      case 'sin(x1)':
+        return sin(x1);
+      case 'sin(x2)':
+        return sin(x2);
+      default:
+        throw new RangeError(`applyFeatures: unknown feature '${String(f)}', expected one of ${FEATURE_NAMES.join(', ')}`);
     }
   });
   return stack(columns, 1); // (N, F)

@@ -7,7 +7,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { checkOptions } from '../util/options.js';
 
 export const IDX_TYPES = {
-  8: 'uint8', 9: 'int8', 11: 'int16', 12: 'int32', 13: 'float32', 14: 'float64',
+  8: 'uint8',
+  9: 'int8',
+  11: 'int16',
+  12: 'int32',
+  13: 'float32',
+  14: 'float64',
 } as const;
 export type IdxType = (typeof IDX_TYPES)[keyof typeof IDX_TYPES];
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -43,7 +48,9 @@ export function parseIdx(bytes: Uint8Array, name = 'idx data'): IdxFile {
   const hex = `0x${magic.toString(16).padStart(8, '0')}`;
   const type = IDX_TYPES[b[2] as keyof typeof IDX_TYPES];
   if (b[0] !== 0 || b[1] !== 0 || !type) {
-    throw new IdxError(`${name}: bad magic number ${hex}: an IDX file starts with 0x0000, a type byte (0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64) and the number of dimensions; is this an IDX file?`);
+    throw new IdxError(
+      `${name}: bad magic number ${hex}: an IDX file starts with 0x0000, a type byte (0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64) and the number of dimensions; is this an IDX file?`,
+    );
   }
   const ndim = b[3]!;
   if (ndim === 0) throw new IdxError(`${name}: magic number ${hex} declares 0 dimensions`);
@@ -56,17 +63,40 @@ export function parseIdx(bytes: Uint8Array, name = 'idx data'): IdxFile {
   const size = BYTES[type];
   const expected = headerBytes + count * size;
   if (b.length < expected) {
-    throw new IdxError(`${name}: truncated: the header declares ${type} values of shape (${shape.join(', ')}) = ${expected} bytes, the file has ${b.length} (${Math.floor((b.length - headerBytes) / size)} of ${count} values)`);
+    throw new IdxError(
+      `${name}: truncated: the header declares ${type} values of shape (${shape.join(', ')}) = ${expected} bytes, the file has ${b.length} (${Math.floor((b.length - headerBytes) / size)} of ${count} values)`,
+    );
   }
-  if (b.length > expected) throw new IdxError(`${name}: ${b.length - expected} bytes after the ${count} ${type} values the header declares (shape (${shape.join(', ')})); the file is corrupt or its header wrong`);
+  if (b.length > expected)
+    throw new IdxError(
+      `${name}: ${b.length - expected} bytes after the ${count} ${type} values the header declares (shape (${shape.join(', ')})); the file is corrupt or its header wrong`,
+    );
   let data: IdxArray;
   switch (type) {
     // copies (a Node Buffer's slice() would share, and keep alive, the whole file)
-    case 'uint8': data = new Uint8Array(b.buffer, b.byteOffset + headerBytes, count).slice(); break;
-    case 'int8': data = new Int8Array(b.buffer, b.byteOffset + headerBytes, count).slice(); break;
+    case 'uint8':
+      data = new Uint8Array(b.buffer, b.byteOffset + headerBytes, count).slice();
+      break;
+    case 'int8':
+      data = new Int8Array(b.buffer, b.byteOffset + headerBytes, count).slice();
+      break;
     default: {
-      data = type === 'int16' ? new Int16Array(count) : type === 'int32' ? new Int32Array(count) : type === 'float32' ? new Float32Array(count) : new Float64Array(count);
-      const read = type === 'int16' ? view.getInt16.bind(view) : type === 'int32' ? view.getInt32.bind(view) : type === 'float32' ? view.getFloat32.bind(view) : view.getFloat64.bind(view);
+      data =
+        type === 'int16'
+          ? new Int16Array(count)
+          : type === 'int32'
+            ? new Int32Array(count)
+            : type === 'float32'
+              ? new Float32Array(count)
+              : new Float64Array(count);
+      const read =
+        type === 'int16'
+          ? view.getInt16.bind(view)
+          : type === 'int32'
+            ? view.getInt32.bind(view)
+            : type === 'float32'
+              ? view.getFloat32.bind(view)
+              : view.getFloat64.bind(view);
       for (let i = 0; i < count; i++) data[i] = read(headerBytes + i * size, false);
     }
   }
@@ -89,21 +119,35 @@ export function encodeIdx(type: IdxType, shape: readonly number[], values: Array
   checkOptions('encodeIdx', opts, ['gzip']);
   const count = shape.reduce((a, c) => a * c, 1);
   if (values.length !== count) throw new RangeError(`encodeIdx: ${values.length} values for shape (${shape.join(', ')}) of ${count}`);
-  const size = BYTES[type], header = 4 + 4 * shape.length;
+  const size = BYTES[type],
+    header = 4 + 4 * shape.length;
   const out = new Uint8Array(header + count * size);
   const view = new DataView(out.buffer);
   out[2] = CODES[type];
   out[3] = shape.length;
   shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   for (let i = 0; i < count; i++) {
-    const o = header + i * size, v = values[i]!;
+    const o = header + i * size,
+      v = values[i]!;
     switch (type) {
-      case 'uint8': view.setUint8(o, v); break;
-      case 'int8': view.setInt8(o, v); break;
-      case 'int16': view.setInt16(o, v, false); break;
-      case 'int32': view.setInt32(o, v, false); break;
-      case 'float32': view.setFloat32(o, v, false); break;
-      case 'float64': view.setFloat64(o, v, false); break;
+      case 'uint8':
+        view.setUint8(o, v);
+        break;
+      case 'int8':
+        view.setInt8(o, v);
+        break;
+      case 'int16':
+        view.setInt16(o, v, false);
+        break;
+      case 'int32':
+        view.setInt32(o, v, false);
+        break;
+      case 'float32':
+        view.setFloat32(o, v, false);
+        break;
+      case 'float64':
+        view.setFloat64(o, v, false);
+        break;
     }
   }
   return opts.gzip ? gzipSync(out) : out;

@@ -17,7 +17,18 @@ export { readTokenFile, writeTokenFile } from './token-file.js';
 // images: the IDX format, MNIST / Fashion-MNIST, augmentation
 export { parseIdx, readIdx, encodeIdx, IdxError, IDX_TYPES } from './idx.js';
 export type { IdxFile, IdxType, IdxArray } from './idx.js';
-export { loadMnist, loadMnistSync, downloadMnist, mnistTensors, validateMnist, findMnistDir, mnistSearchDirs, MNIST_DATASETS, MNIST_NORMALIZATION, MNIST_CLASSES } from './mnist.js';
+export {
+  loadMnist,
+  loadMnistSync,
+  downloadMnist,
+  mnistTensors,
+  validateMnist,
+  findMnistDir,
+  mnistSearchDirs,
+  MNIST_DATASETS,
+  MNIST_NORMALIZATION,
+  MNIST_CLASSES,
+} from './mnist.js';
 export type { MnistData, MnistOptions, MnistSplit, MnistDatasetName } from './mnist.js';
 export { randomShift, randomAffine, AugmentedLoader } from './augment.js';
 export type { RandomAffineOptions, AugmentedLoaderOptions } from './augment.js';

@@ -17,12 +17,12 @@ export type MnistSplit = 'train' | 'test';
 
 /** The training set's pixel mean and standard deviation (of values in [0, 1]), the usual normalization constants. */
 export const MNIST_NORMALIZATION: Record<MnistDatasetName, { mean: number; std: number }> = {
-  'mnist': { mean: 0.1307, std: 0.3081 },
-  'fashion-mnist': { mean: 0.2860, std: 0.3530 },
+  mnist: { mean: 0.1307, std: 0.3081 },
+  'fashion-mnist': { mean: 0.286, std: 0.353 },
 };
 
 export const MNIST_CLASSES: Record<MnistDatasetName, readonly string[]> = {
-  'mnist': ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   'fashion-mnist': ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
 };
 
@@ -33,18 +33,22 @@ const FILES: Record<MnistSplit, { images: string; labels: string }> = {
 
 /** Where each data set is downloaded from (the mirrors torchvision uses) and the MD5 of each .gz. */
 const SOURCES: Record<MnistDatasetName, { urls: string[]; md5: Record<string, string> }> = {
-  'mnist': {
+  mnist: {
     urls: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
     md5: {
-      'train-images-idx3-ubyte': 'f68b3c2dcbeaaa9fbdd348bbdeb94873', 'train-labels-idx1-ubyte': 'd53e105ee54ea40749a09fcbcd1e9432',
-      't10k-images-idx3-ubyte': '9fb629c4189551a2d022fa330f9573f3', 't10k-labels-idx1-ubyte': 'ec29112dd5afa0611ce80d1b7f02629c',
+      'train-images-idx3-ubyte': 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+      'train-labels-idx1-ubyte': 'd53e105ee54ea40749a09fcbcd1e9432',
+      't10k-images-idx3-ubyte': '9fb629c4189551a2d022fa330f9573f3',
+      't10k-labels-idx1-ubyte': 'ec29112dd5afa0611ce80d1b7f02629c',
     },
   },
   'fashion-mnist': {
     urls: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
     md5: {
-      'train-images-idx3-ubyte': '8d4fb7e6c68d591d4c3dfef9ec88bf0d', 'train-labels-idx1-ubyte': '25c81989df183df01b3e8a0aad5dffbe',
-      't10k-images-idx3-ubyte': 'bef4ecab320f06d8554ea6380940ec79', 't10k-labels-idx1-ubyte': 'bb300cfdad3c16e7a12a480ee83cd310',
+      'train-images-idx3-ubyte': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+      'train-labels-idx1-ubyte': '25c81989df183df01b3e8a0aad5dffbe',
+      't10k-images-idx3-ubyte': 'bef4ecab320f06d8554ea6380940ec79',
+      't10k-labels-idx1-ubyte': 'bb300cfdad3c16e7a12a480ee83cd310',
     },
   },
 };
@@ -83,8 +87,13 @@ export type MnistData = {
 export function mnistSearchDirs(dataset: MnistDatasetName, dir?: string): string[] {
   const sub = dataset;
   const dirs: string[] = [];
-  const add = (d: string): void => { dirs.push(resolve(d), resolve(d, sub)); };
-  if (dir) { add(dir); return [...new Set(dirs)]; }
+  const add = (d: string): void => {
+    dirs.push(resolve(d), resolve(d, sub));
+  };
+  if (dir) {
+    add(dir);
+    return [...new Set(dirs)];
+  }
   add(dataDir());
   if (!process.env.DEEPTS_DATA) add(join(homedir(), '.cache', 'deepts'));
   if (dataset === 'fashion-mnist') dirs.push('/usr/share/dataset-fashion-mnist', '/usr/share/dataset-fashion-mnist/data/fashion');
@@ -106,7 +115,8 @@ export function findMnistDir(dataset: MnistDatasetName, split: MnistSplit, dir?:
 }
 
 function checkDataset(op: string, dataset: string): MnistDatasetName {
-  if (!(MNIST_DATASETS as readonly string[]).includes(dataset)) throw new RangeError(`${op}: unknown data set '${dataset}', expected one of ${MNIST_DATASETS.join(', ')}`);
+  if (!(MNIST_DATASETS as readonly string[]).includes(dataset))
+    throw new RangeError(`${op}: unknown data set '${dataset}', expected one of ${MNIST_DATASETS.join(', ')}`);
   return dataset as MnistDatasetName;
 }
 
@@ -116,10 +126,14 @@ function checkDataset(op: string, dataset: string): MnistDatasetName {
  */
 export function validateMnist(images: IdxFile, labels: IdxFile, names: { images: string; labels: string }): { count: number; rows: number; cols: number } {
   if (images.type !== 'uint8' || images.shape.length !== 3) {
-    throw new IdxError(`${names.images}: expected an images file (magic 0x00000803: unsigned bytes, 3 dimensions), found ${images.type} with ${images.shape.length} dimension(s) (${images.shape.join(', ')})${images.shape.length === 1 ? ': is this a labels file?' : ''}`);
+    throw new IdxError(
+      `${names.images}: expected an images file (magic 0x00000803: unsigned bytes, 3 dimensions), found ${images.type} with ${images.shape.length} dimension(s) (${images.shape.join(', ')})${images.shape.length === 1 ? ': is this a labels file?' : ''}`,
+    );
   }
   if (labels.type !== 'uint8' || labels.shape.length !== 1) {
-    throw new IdxError(`${names.labels}: expected a labels file (magic 0x00000801: unsigned bytes, 1 dimension), found ${labels.type} with ${labels.shape.length} dimensions (${labels.shape.join(', ')})${labels.shape.length === 3 ? ': is this an images file?' : ''}`);
+    throw new IdxError(
+      `${names.labels}: expected a labels file (magic 0x00000801: unsigned bytes, 1 dimension), found ${labels.type} with ${labels.shape.length} dimensions (${labels.shape.join(', ')})${labels.shape.length === 3 ? ': is this an images file?' : ''}`,
+    );
   }
   const [count, rows, cols] = images.shape as [number, number, number];
   if (labels.shape[0] !== count) {
@@ -143,15 +157,18 @@ export function loadMnistSync(split: MnistSplit, opts: MnistOptions = {}): Mnist
   const dir = findMnistDir(dataset, split, opts.dir);
   if (!dir) {
     const searched = mnistSearchDirs(dataset, opts.dir);
-    throw new Error(`loadMnist: the ${dataset} ${split} files (${FILES[split].images}[.gz], ${FILES[split].labels}[.gz]) were not found in:\n  ${searched.join('\n  ')}\n` +
-      `Set DEEPTS_DATA to a folder holding ${dataset}/, pass a folder, or download them (download: true / --download)` +
-      (dataset === 'fashion-mnist' ? '; on Debian, apt-get install dataset-fashion-mnist' : ''));
+    throw new Error(
+      `loadMnist: the ${dataset} ${split} files (${FILES[split].images}[.gz], ${FILES[split].labels}[.gz]) were not found in:\n  ${searched.join('\n  ')}\n` +
+        `Set DEEPTS_DATA to a folder holding ${dataset}/, pass a folder, or download them (download: true / --download)` +
+        (dataset === 'fashion-mnist' ? '; on Debian, apt-get install dataset-fashion-mnist' : ''),
+    );
   }
   const files = { images: fileIn(dir, FILES[split].images)!, labels: fileIn(dir, FILES[split].labels)! };
   const images = parseIdx(readFileSync(files.images), files.images);
   const labels = parseIdx(readFileSync(files.labels), files.labels);
   let { count, rows, cols } = validateMnist(images, labels, files);
-  let imageBytes = images.data as Uint8Array, labelBytes = labels.data as Uint8Array;
+  let imageBytes = images.data as Uint8Array,
+    labelBytes = labels.data as Uint8Array;
   if (opts.limit !== undefined) {
     if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new RangeError(`loadMnist: limit must be a positive integer, got ${opts.limit}`);
     count = Math.min(count, opts.limit);
@@ -173,10 +190,17 @@ export async function downloadMnist(dataset: MnistDatasetName, split: MnistSplit
       try {
         log(`downloading ${url}`);
         const res = await fetch(url);
-        if (!res.ok) { lastError = `${url}: HTTP ${res.status}`; continue; }
+        if (!res.ok) {
+          lastError = `${url}: HTTP ${res.status}`;
+          continue;
+        }
         bytes = new Uint8Array(await res.arrayBuffer());
         const md5 = createHash('md5').update(bytes).digest('hex');
-        if (md5 !== source.md5[base]) { lastError = `${url}: MD5 ${md5}, expected ${source.md5[base]}`; bytes = null; continue; }
+        if (md5 !== source.md5[base]) {
+          lastError = `${url}: MD5 ${md5}, expected ${source.md5[base]}`;
+          bytes = null;
+          continue;
+        }
         break;
       } catch (e) {
         lastError = `${url}: ${(e as Error).message}`;
@@ -212,11 +236,14 @@ export function mnistTensors(data: MnistData, opts: { normalize?: boolean; mean?
   if (opts.std !== undefined) checkNumber('mnistTensors', 'std', opts.std);
   const stats = MNIST_NORMALIZATION[data.dataset];
   const normalize = opts.normalize ?? true;
-  const mean = normalize ? opts.mean ?? stats.mean : 0, std = normalize ? opts.std ?? stats.std : 1;
+  const mean = normalize ? (opts.mean ?? stats.mean) : 0,
+    std = normalize ? (opts.std ?? stats.std) : 1;
   const n = data.count * data.rows * data.cols;
   const x = Tensor.empty([data.count, 1, data.rows, data.cols], 'float32');
-  const scale = 1 / (255 * std), shift = -mean / std;
-  const px = x.storage, src = data.images;
+  const scale = 1 / (255 * std),
+    shift = -mean / std;
+  const px = x.storage,
+    src = data.images;
   for (let i = 0; i < n; i++) px[i] = src[i]! * scale + shift;
   const y = Tensor.empty([data.count], 'int32');
   y.storage.set(data.labels.subarray(0, data.count));

@@ -142,8 +142,12 @@ const plane = (x: number, y: number): number => (x + y) / 10;
 
 /** Six signed bumps; the label is the one largest in absolute value, each falling from ±1 at its centre to 0 at distance 2. */
 const BUMPS: readonly (readonly [number, number, number])[] = [
-  [-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
-  [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1],
+  [-4, 2.5, 1],
+  [0, 2.5, -1],
+  [4, 2.5, 1],
+  [-4, -2.5, -1],
+  [0, -2.5, 1],
+  [4, -2.5, -1],
 ];
 function bumps(x: number, y: number): number {
   let label = 0;
@@ -185,12 +189,24 @@ export function makePlaygroundDataset(name: PlaygroundDatasetName, opts: Playgro
   const neg = numSamples - pos;
   let points: Example[];
   switch (name) {
-    case 'circle': points = circle(r, pos, neg, nz); break;
-    case 'xor': points = xor(r, numSamples, nz); break;
-    case 'gauss': points = gauss(r, pos, neg, nz); break;
-    case 'spiral': points = spiral(r, pos, neg, nz); break;
-    case 'reg-plane': points = regression(r, numSamples, nz, plane); break;
-    case 'reg-gauss': points = regression(r, numSamples, nz, bumps); break;
+    case 'circle':
+      points = circle(r, pos, neg, nz);
+      break;
+    case 'xor':
+      points = xor(r, numSamples, nz);
+      break;
+    case 'gauss':
+      points = gauss(r, pos, neg, nz);
+      break;
+    case 'spiral':
+      points = spiral(r, pos, neg, nz);
+      break;
+    case 'reg-plane':
+      points = regression(r, numSamples, nz, plane);
+      break;
+    case 'reg-gauss':
+      points = regression(r, numSamples, nz, bumps);
+      break;
   }
   const order = gen.permutation(points.length);
   const xs = new Float32Array(2 * numSamples);

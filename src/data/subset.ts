@@ -34,7 +34,8 @@ export class Subset<T> implements Dataset<T> {
  * time, round-robin from the first split.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengthsOrFractions: readonly number[], opts: { generator?: Generator } = {}): Subset<T>[] {
-  if (!Array.isArray(lengthsOrFractions)) throw new TypeError(`randomSplit: expected a list of lengths or fractions such as [0.8, 0.2], got ${describe(lengthsOrFractions)}`);
+  if (!Array.isArray(lengthsOrFractions))
+    throw new TypeError(`randomSplit: expected a list of lengths or fractions such as [0.8, 0.2], got ${describe(lengthsOrFractions)}`);
   checkOptions('randomSplit', opts, ['generator']);
   const n = dataset.length;
   const given = `[${lengthsOrFractions.join(', ')}]`;

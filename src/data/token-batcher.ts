@@ -30,22 +30,28 @@ export class TokenBatcher {
     checkNumber('TokenBatcher', 'blockSize', opts.blockSize);
     if (!tokens || typeof tokens.length !== 'number') throw new TypeError('TokenBatcher: tokens must be an array or typed array of ids');
     const { batchSize: B, blockSize: T } = opts;
-    if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new RangeError(`TokenBatcher: batchSize and blockSize must be positive integers, got ${B} and ${T}`);
-    if (tokens.length < T + 1) throw new RangeError(`TokenBatcher: a block of ${T} tokens and its targets need ${T + 1} tokens, the stream has ${tokens.length}`);
+    if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1)
+      throw new RangeError(`TokenBatcher: batchSize and blockSize must be positive integers, got ${B} and ${T}`);
+    if (tokens.length < T + 1)
+      throw new RangeError(`TokenBatcher: a block of ${T} tokens and its targets need ${T + 1} tokens, the stream has ${tokens.length}`);
     this.tokens = tokens;
     this.batchSize = B;
     this.blockSize = T;
     this.mode = opts.mode ?? 'random';
-    if (this.mode !== 'random' && this.mode !== 'sequential') throw new RangeError(`TokenBatcher: mode must be 'random' or 'sequential', got '${String(this.mode)}'`);
+    if (this.mode !== 'random' && this.mode !== 'sequential')
+      throw new RangeError(`TokenBatcher: mode must be 'random' or 'sequential', got '${String(this.mode)}'`);
     this.generator = opts.generator ?? defaultGenerator;
   }
 
   /** The batch whose rows start at `offsets` (each in [0, n − T − 1]). */
   at(offsets: readonly number[]): LmBatch {
-    const T = this.blockSize, n = this.tokens.length;
-    const x = Tensor.empty([offsets.length, T], 'int32'), y = Tensor.empty([offsets.length, T], 'int32');
+    const T = this.blockSize,
+      n = this.tokens.length;
+    const x = Tensor.empty([offsets.length, T], 'int32'),
+      y = Tensor.empty([offsets.length, T], 'int32');
     offsets.forEach((o, b) => {
-      if (!Number.isInteger(o) || o < 0 || o + T + 1 > n) throw new RangeError(`TokenBatcher: a window at offset ${o} needs tokens up to ${o + T}, the stream has ${n}`);
+      if (!Number.isInteger(o) || o < 0 || o + T + 1 > n)
+        throw new RangeError(`TokenBatcher: a window at offset ${o} needs tokens up to ${o + T}, the stream has ${n}`);
       for (let t = 0; t < T; t++) {
         x.storage[b * T + t] = this.tokens[o + t]!;
         y.storage[b * T + t] = this.tokens[o + t + 1]!;
@@ -56,7 +62,8 @@ export class TokenBatcher {
 
   /** The next batch: random windows, or the next B consecutive windows (wrapping to the start). */
   next(): LmBatch {
-    const T = this.blockSize, n = this.tokens.length;
+    const T = this.blockSize,
+      n = this.tokens.length;
     const offsets: number[] = [];
     for (let b = 0; b < this.batchSize; b++) {
       if (this.mode === 'random') offsets.push(this.generator.randomInt(n - T));
@@ -102,10 +109,12 @@ export function maskTokens(ids: Tensor, opts: MlmMaskOptions): { input: Tensor; 
   const prob = opts.prob ?? 0.15;
   if (!(prob > 0 && prob <= 1)) throw new RangeError(`maskTokens: prob must be in (0, 1], got ${prob}`);
   if (ids.dtype !== 'int32') throw new TypeError(`maskTokens: ids must be int32, got ${ids.dtype}`);
-  if (!Number.isInteger(opts.maskId) || opts.maskId < 0 || opts.maskId >= opts.vocabSize) throw new RangeError(`maskTokens: maskId ${opts.maskId} is not an id of a vocabulary of ${opts.vocabSize}`);
+  if (!Number.isInteger(opts.maskId) || opts.maskId < 0 || opts.maskId >= opts.vocabSize)
+    throw new RangeError(`maskTokens: maskId ${opts.maskId} is not an id of a vocabulary of ${opts.vocabSize}`);
   const gen = opts.generator ?? defaultGenerator;
   const src = ids.toTypedArray();
-  const input = Tensor.empty(ids.shape, 'int32'), labels = Tensor.empty(ids.shape, 'int32');
+  const input = Tensor.empty(ids.shape, 'int32'),
+    labels = Tensor.empty(ids.shape, 'int32');
   let chosen = 0;
   const u = (): number => gen.nextUint32() / 4294967296;
   for (let i = 0; i < src.length; i++) {

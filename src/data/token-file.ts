@@ -7,7 +7,8 @@ export function writeTokenFile(path: string, tokens: ArrayLike<number>): void {
   const out = new Uint16Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const id = tokens[i]!;
-    if (!Number.isInteger(id) || id < 0 || id > 65535) throw new RangeError(`writeTokenFile: token ${id} at position ${i} does not fit in uint16 (0..65535); ${path} not written`);
+    if (!Number.isInteger(id) || id < 0 || id > 65535)
+      throw new RangeError(`writeTokenFile: token ${id} at position ${i} does not fit in uint16 (0..65535); ${path} not written`);
     out[i] = id;
   }
   writeFileAtomic(path, (fd) => writeAll(fd, new Uint8Array(out.buffer)));

@@ -12,7 +12,15 @@ import { checkSamplingOptions, sampleFromLogits, type SamplingOptions } from './
 import { optionKeys } from '../util/options.js';
 
 const GENERATE_KEYS = optionKeys<GenerateOptions>({
-  temperature: true, topK: true, topP: true, maxNewTokens: true, seed: true, generator: true, useCache: true, onToken: true, stopToken: true,
+  temperature: true,
+  topK: true,
+  topP: true,
+  maxNewTokens: true,
+  seed: true,
+  generator: true,
+  useCache: true,
+  onToken: true,
+  stopToken: true,
 });
 
 /** What generation needs of a model: GPT and Llama implement it. */
@@ -48,10 +56,12 @@ export function generate(model: CausalLM, prompt: readonly number[], opts: Gener
   checkSamplingOptions('generate', opts, GENERATE_KEYS);
   if (!Array.isArray(prompt)) throw new TypeError('generate: the prompt must be an array of token ids');
   const sampling: SamplingOptions = { temperature: opts.temperature, topK: opts.topK, topP: opts.topP };
-  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) throw new RangeError(`generate: maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
+  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0)
+    throw new RangeError(`generate: maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
   if (!prompt.length) throw new RangeError('generate: the prompt must hold at least one token (nanoGPT starts from "\\n")');
   for (const id of prompt) {
-    if (!Number.isInteger(id) || id < 0 || id >= model.config.vocabSize) throw new RangeError(`generate: prompt token ${id} is out of range for a vocabulary of ${model.config.vocabSize}`);
+    if (!Number.isInteger(id) || id < 0 || id >= model.config.vocabSize)
+      throw new RangeError(`generate: prompt token ${id} is out of range for a vocabulary of ${model.config.vocabSize}`);
   }
   const gen = opts.generator ?? new Generator(opts.seed ?? 1337);
   const block = model.config.blockSize;

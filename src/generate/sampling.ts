@@ -14,8 +14,10 @@ export function checkSamplingOptions(op: string, o: SamplingOptions, allowed: re
   for (const k of ['temperature', 'topK', 'topP'] as const) {
     if (o[k] !== undefined && o[k] !== null && typeof o[k] !== 'number') throw new TypeError(`${op}: ${k} must be a number, got ${typeof o[k]}`);
   }
-  if (o.temperature !== undefined && !(o.temperature >= 0 && Number.isFinite(o.temperature))) throw new RangeError(`${op}: temperature must be a finite number >= 0, got ${o.temperature}`);
-  if (o.topK !== undefined && o.topK !== null && !(Number.isInteger(o.topK) && o.topK >= 1)) throw new RangeError(`${op}: topK must be a positive integer, got ${o.topK}`);
+  if (o.temperature !== undefined && !(o.temperature >= 0 && Number.isFinite(o.temperature)))
+    throw new RangeError(`${op}: temperature must be a finite number >= 0, got ${o.temperature}`);
+  if (o.topK !== undefined && o.topK !== null && !(Number.isInteger(o.topK) && o.topK >= 1))
+    throw new RangeError(`${op}: topK must be a positive integer, got ${o.topK}`);
   if (o.topP !== undefined && o.topP !== null && !(o.topP > 0 && o.topP <= 1)) throw new RangeError(`${op}: topP must be in (0, 1], got ${o.topP}`);
 }
 
@@ -34,9 +36,13 @@ export function samplingProbabilities(logits: ArrayLike<number>, opts: SamplingO
   let max = -Infinity;
   for (let i = 0; i < n; i++) max = Math.max(max, logits[i]!);
   let sum = 0;
-  for (let i = 0; i < n; i++) { p[i] = Math.exp((logits[i]! - max) / temperature); sum += p[i]!; }
+  for (let i = 0; i < n; i++) {
+    p[i] = Math.exp((logits[i]! - max) / temperature);
+    sum += p[i]!;
+  }
   for (let i = 0; i < n; i++) p[i] = p[i]! / sum;
-  const topK = opts.topK ?? null, topP = opts.topP ?? null;
+  const topK = opts.topK ?? null,
+    topP = opts.topP ?? null;
   if ((topK !== null && topK < n) || (topP !== null && topP < 1)) {
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
     let keep = topK !== null ? Math.min(topK, n) : n;
@@ -44,11 +50,17 @@ export function samplingProbabilities(logits: ArrayLike<number>, opts: SamplingO
       let cum = 0;
       for (let r = 0; r < keep; r++) {
         cum += p[order[r]!]!;
-        if (cum >= topP) { keep = r + 1; break; }
+        if (cum >= topP) {
+          keep = r + 1;
+          break;
+        }
       }
     }
     let kept = 0;
-    for (let r = 0; r < n; r++) { if (r < keep) kept += p[order[r]!]!; else p[order[r]!] = 0; }
+    for (let r = 0; r < n; r++) {
+      if (r < keep) kept += p[order[r]!]!;
+      else p[order[r]!] = 0;
+    }
     for (let i = 0; i < n; i++) p[i] = p[i]! / kept;
   }
   return p;
@@ -60,7 +72,8 @@ export function sampleFromLogits(logits: ArrayLike<number>, opts: SamplingOption
   const p = samplingProbabilities(logits, opts);
   if ((opts.temperature ?? 1) === 0) return p.indexOf(1);
   const u = generator.nextUint32() / 4294967296;
-  let cum = 0, last = 0;
+  let cum = 0,
+    last = 0;
   for (let i = 0; i < p.length; i++) {
     if (p[i] === 0) continue;
     last = i;

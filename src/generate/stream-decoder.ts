@@ -10,7 +10,10 @@ export class StreamDecoder {
     this.ids.push(id);
     let text = this.decode(this.ids);
     while (text.endsWith('\uFFFD')) text = text.slice(0, -1);
-    if (!text.startsWith(this.emitted)) { this.emitted = text; return ''; }
+    if (!text.startsWith(this.emitted)) {
+      this.emitted = text;
+      return '';
+    }
     const fresh = text.slice(this.emitted.length);
     this.emitted = text;
     return fresh;

@@ -85,7 +85,17 @@ type CheckpointHeader = {
 };
 
 const MODEL_PREFIX = 'model.';
-const SAVE_KEYS = optionKeys<SaveCheckpointOptions>({ model: true, optimizer: true, scheduler: true, step: true, epoch: true, config: true, generator: true, extra: true, sidecar: true });
+const SAVE_KEYS = optionKeys<SaveCheckpointOptions>({
+  model: true,
+  optimizer: true,
+  scheduler: true,
+  step: true,
+  epoch: true,
+  config: true,
+  generator: true,
+  extra: true,
+  sidecar: true,
+});
 const LOAD_KEYS = optionKeys<LoadCheckpointOptions>({ model: true, optimizer: true, scheduler: true, generator: true });
 
 function checkPath(where: string, path: unknown): void {
@@ -95,7 +105,8 @@ function checkPath(where: string, path: unknown): void {
 function checkStateful(where: string, what: string, x: unknown, methods: string[]): void {
   if (x === undefined) return;
   const missing = methods.filter((m) => typeof (x as Record<string, unknown> | null)?.[m] !== 'function');
-  if (missing.length) throw new TypeError(`${where}: ${what} must have ${methods.join('() and ')}(), found ${x === null ? 'null' : typeof x} without ${missing.join(', ')}`);
+  if (missing.length)
+    throw new TypeError(`${where}: ${what} must have ${methods.join('() and ')}(), found ${x === null ? 'null' : typeof x} without ${missing.join(', ')}`);
 }
 
 /** Saves model, optimizer, scheduler, RNG and bookkeeping to one safetensors file (atomically). */
@@ -112,7 +123,8 @@ export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void 
     throw new TypeError(`${where}: epoch must be a finite number, found ${opts.epoch}`);
   }
   const generator = opts.generator === undefined ? defaultGenerator : opts.generator;
-  if (generator !== null && !(generator instanceof Generator)) throw new TypeError(`${where}: generator must be a Generator or null, found ${typeof generator}`);
+  if (generator !== null && !(generator instanceof Generator))
+    throw new TypeError(`${where}: generator must be a Generator or null, found ${typeof generator}`);
   checkOptions(where, opts, SAVE_KEYS);
   if (opts.sidecar !== undefined) checkBoolean(where, 'sidecar', opts.sidecar);
 
@@ -133,7 +145,15 @@ export function saveCheckpoint(path: string, opts: SaveCheckpointOptions): void 
   saveSafetensors(path, tensors, { [CHECKPOINT_KEY]: JSON.stringify(header) });
 
   if (opts.sidecar ?? true) {
-    const sidecar = { checkpoint: basename(path), format: header.format, version: header.version, step: header.step, epoch: header.epoch, config: header.config, extra: header.extra };
+    const sidecar = {
+      checkpoint: basename(path),
+      format: header.format,
+      version: header.version,
+      step: header.step,
+      epoch: header.epoch,
+      config: header.config,
+      extra: header.extra,
+    };
     const bytes = new TextEncoder().encode(JSON.stringify(sidecar, null, 2) + '\n');
     writeFileAtomic(`${path}.json`, (fd) => writeAll(fd, bytes));
   }
@@ -144,7 +164,9 @@ function parseHeader(path: string, metadata: Record<string, string>): Checkpoint
   const text = metadata[CHECKPOINT_KEY];
   if (text === undefined) {
     const keys = Object.keys(metadata);
-    throw new Error(`${where}: not a deepts checkpoint: the safetensors metadata has no '${CHECKPOINT_KEY}' entry (found ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no metadata'}); use loadSafetensors for plain weight files`);
+    throw new Error(
+      `${where}: not a deepts checkpoint: the safetensors metadata has no '${CHECKPOINT_KEY}' entry (found ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'no metadata'}); use loadSafetensors for plain weight files`,
+    );
   }
   let h: unknown;
   try {
@@ -152,13 +174,15 @@ function parseHeader(path: string, metadata: Record<string, string>): Checkpoint
   } catch (err) {
     throw new Error(`${where}: '${CHECKPOINT_KEY}' metadata is not valid JSON (${(err as Error).message})`);
   }
-  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new Error(`${where}: '${CHECKPOINT_KEY}' metadata must be a JSON object, found ${JSON.stringify(h)}`);
+  if (typeof h !== 'object' || h === null || Array.isArray(h))
+    throw new Error(`${where}: '${CHECKPOINT_KEY}' metadata must be a JSON object, found ${JSON.stringify(h)}`);
   const header = h as Partial<CheckpointHeader>;
   if (header.format !== CHECKPOINT_FORMAT) throw new Error(`${where}: format is ${JSON.stringify(header.format)}, expected '${CHECKPOINT_FORMAT}'`);
   if (typeof header.version !== 'number' || header.version > CHECKPOINT_VERSION || header.version < 1) {
     throw new Error(`${where}: checkpoint format version ${header.version} is not supported (this deepts reads version ${CHECKPOINT_VERSION})`);
   }
-  if (!Number.isSafeInteger(header.step) || header.step! < 0) throw new Error(`${where}: step must be a non-negative integer, found ${JSON.stringify(header.step)}`);
+  if (!Number.isSafeInteger(header.step) || header.step! < 0)
+    throw new Error(`${where}: step must be a non-negative integer, found ${JSON.stringify(header.step)}`);
   const rng = header.rng;
   if (rng !== null && rng !== undefined && (typeof rng !== 'object' || typeof rng.seed !== 'number' || typeof rng.offset !== 'number')) {
     throw new Error(`${where}: rng must be {seed, offset} or null, found ${JSON.stringify(rng)}`);
@@ -214,12 +238,16 @@ export function loadCheckpoint(path: string, opts: LoadCheckpointOptions = {}): 
     schedulerState: tree(header.scheduler),
   };
   const stray = Object.keys(tensors).filter((n) => !used.has(n));
-  if (stray.length) throw new Error(`${where}: tensor(s) ${stray.map((n) => `'${n}'`).join(', ')} belong to no part of the checkpoint (expected 'model.*' or names referenced by its state)`);
+  if (stray.length)
+    throw new Error(
+      `${where}: tensor(s) ${stray.map((n) => `'${n}'`).join(', ')} belong to no part of the checkpoint (expected 'model.*' or names referenced by its state)`,
+    );
 
   // Check everything that was asked for exists before changing anything.
   if (opts.optimizer && result.optimizerState === null) throw new Error(`${where}: an optimizer was passed but the checkpoint holds no optimizer state`);
   if (opts.scheduler && result.schedulerState === null) throw new Error(`${where}: a scheduler was passed but the checkpoint holds no scheduler state`);
-  if (opts.generator && result.rng === null) throw new Error(`${where}: a generator was passed but the checkpoint holds no RNG state (it was saved with generator: null)`);
+  if (opts.generator && result.rng === null)
+    throw new Error(`${where}: a generator was passed but the checkpoint holds no RNG state (it was saved with generator: null)`);
 
   const restore = (what: string, fn: () => unknown): void => {
     try {

@@ -82,7 +82,15 @@ export const SAFETENSORS_DTYPES: Readonly<Record<SafetensorsDType, DTypeInfo>> =
   F64: { size: 8, dtype: 'float64', decode: (b) => viewAs(b, 8, (buf, n) => new Float64Array(buf, 0, n)) },
   I32: { size: 4, dtype: 'int32', decode: (b) => viewAs(b, 4, (buf, n) => new Int32Array(buf, 0, n)) },
   // bool is one byte 0/1; any nonzero byte is read as true
-  BOOL: { size: 1, dtype: 'bool', decode: (b, n) => { const out = new Uint8Array(n); for (let i = 0; i < n; i++) out[i] = b[i] ? 1 : 0; return out; } },
+  BOOL: {
+    size: 1,
+    dtype: 'bool',
+    decode: (b, n) => {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = b[i] ? 1 : 0;
+      return out;
+    },
+  },
   F16: { size: 2, dtype: 'float32', decode: (b, n) => decodeF16(b, n) },
   BF16: { size: 2, dtype: 'float32', decode: (b, n) => decodeBF16(b, n) },
   I64: { size: 8, dtype: 'int32', decode: decodeI64 },
@@ -101,7 +109,7 @@ export const SAFETENSORS_CODE: Readonly<Record<DType, SafetensorsDType>> = {
 };
 
 export function isSafetensorsDType(code: string): code is SafetensorsDType {
-  return  Object.hasOwn(SAFETENSORS_DTYPES, code);
+  return Object.hasOwn(SAFETENSORS_DTYPES, code);
 }
 
 /** The storage's bytes in little-endian order, ready to write (a view when the host is little endian). */

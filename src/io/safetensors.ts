@@ -9,13 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import { writeAll, writeFileAtomic } from './atomic-write.js';
 import { SafetensorsError } from './safetensors-error.js';
-import {
-  SAFETENSORS_CODE,
-  SAFETENSORS_DTYPES,
-  isSafetensorsDType,
-  littleEndianBytes,
-  type SafetensorsDType,
-} from './safetensors-dtypes.js';
+import { SAFETENSORS_CODE, SAFETENSORS_DTYPES, isSafetensorsDType, littleEndianBytes, type SafetensorsDType } from './safetensors-dtypes.js';
 
 /** One tensor's header entry. */
 export type SafetensorsEntry = {
@@ -38,7 +32,6 @@ export type SafetensorsHeader = {
 export { SafetensorsError };
 
 export type SafetensorsContents = { tensors: Record<string, Tensor>; metadata: Record<string, string> };
-
 
 const METADATA_KEY = '__metadata__';
 /** The reference implementation refuses headers over 100 MB; so do we (it guards against garbage lengths). */
@@ -121,7 +114,12 @@ function parseHeader(json: Uint8Array, dataStart: number, dataLength: number, wh
   entries.sort((a, b) => a[1].dataOffsets[0] - b[1].dataOffsets[0] || a[1].dataOffsets[1] - b[1].dataOffsets[1]);
   let cursor = 0;
   let previous = '';
-  for (const [name, { dataOffsets: [begin, end] }] of entries) {
+  for (const [
+    name,
+    {
+      dataOffsets: [begin, end],
+    },
+  ] of entries) {
     if (begin < cursor) fail(where, `tensor '${name}' data_offsets [${begin}, ${end}] overlap tensor '${previous}' (which ends at ${cursor})`);
     if (begin > cursor) fail(where, `hole in the data: bytes [${cursor}, ${begin}) before tensor '${name}' belong to no tensor`);
     cursor = end;
@@ -139,7 +137,14 @@ export function parseSafetensors(bytes: Uint8Array, name = '<bytes>'): Safetenso
   const n = headerLength(bytes, bytes.length, name);
   const header = parseHeader(bytes.subarray(8, 8 + n), 8 + n, bytes.length - 8 - n, name);
   const tensors: Record<string, Tensor> = {};
-  for (const [tname, { dtype, shape, dataOffsets: [begin, end] }] of Object.entries(header.tensors)) {
+  for (const [
+    tname,
+    {
+      dtype,
+      shape,
+      dataOffsets: [begin, end],
+    },
+  ] of Object.entries(header.tensors)) {
     const info = SAFETENSORS_DTYPES[dtype];
     const storage = info.decode(bytes.subarray(header.dataStart + begin, header.dataStart + end), numel(shape), `safetensors: ${name}: tensor '${tname}'`);
     tensors[tname] = new Tensor(storage, info.dtype, shape);

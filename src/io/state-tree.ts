@@ -35,7 +35,8 @@ function encodeNumber(x: number): JsonValue {
 export function encodeStateTree(value: unknown, prefix: string, tensors: Record<string, Tensor>, where: string): JsonValue {
   const walk = (x: unknown, path: string): JsonValue => {
     if (x instanceof Tensor) {
-      if (Object.hasOwn(tensors, path)) throw new TypeError(`${where}: two entries map to the tensor name '${path}' (a key containing '.' collides with a nested path)`);
+      if (Object.hasOwn(tensors, path))
+        throw new TypeError(`${where}: two entries map to the tensor name '${path}' (a key containing '.' collides with a nested path)`);
       tensors[path] = x;
       return { [TENSOR]: path };
     }
@@ -50,7 +51,7 @@ export function encodeStateTree(value: unknown, prefix: string, tensors: Record<
       }
       return out;
     }
-    const kind = x === undefined ? 'undefined' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
+    const kind = x === undefined ? 'undefined' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;
     throw new TypeError(`${where}: '${path}' is ${kind}; checkpoint state may only hold numbers, strings, booleans, null, arrays, plain objects and Tensors`);
   };
   return walk(value, prefix);

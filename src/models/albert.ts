@@ -8,14 +8,34 @@ import type { Generator } from '../tensor/generator.js';
 import { Module } from '../nn/module.js';
 import { Linear } from '../nn/linear.js';
 import type { TransformerEncoderLayer } from '../nn/transformer.js';
-import { BERT_CONFIG_KEYS, BertEmbeddings, MlmHead, Pooler, bertLayer, checkBertConfig, initBert, mlmLoss, paddingMaskFrom, type BertConfig, type MlmOutput } from './bert.js';
+import {
+  BERT_CONFIG_KEYS,
+  BertEmbeddings,
+  MlmHead,
+  Pooler,
+  bertLayer,
+  checkBertConfig,
+  initBert,
+  mlmLoss,
+  paddingMaskFrom,
+  type BertConfig,
+  type MlmOutput,
+} from './bert.js';
 import { checkOptions, describe } from '../util/options.js';
 
 export type AlbertConfig = BertConfig & { embeddingSize: number };
 
 export const ALBERT_BASE: AlbertConfig = {
-  vocabSize: 30000, embeddingSize: 128, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072,
-  maxPositionEmbeddings: 512, typeVocabSize: 2, dropout: 0, layerNormEps: 1e-12,
+  vocabSize: 30000,
+  embeddingSize: 128,
+  hiddenSize: 768,
+  numHiddenLayers: 12,
+  numAttentionHeads: 12,
+  intermediateSize: 3072,
+  maxPositionEmbeddings: 512,
+  typeVocabSize: 2,
+  dropout: 0,
+  layerNormEps: 1e-12,
 };
 
 const ALBERT_CONFIG_KEYS = [...BERT_CONFIG_KEYS, 'embeddingSize'];
@@ -31,13 +51,14 @@ export class AlbertModel extends Module {
     super();
     checkOptions('AlbertModel', opts, ['addPoolingLayer', 'generator']);
     checkBertConfig('AlbertModel', config, ALBERT_CONFIG_KEYS);
-    if (!Number.isInteger(config.embeddingSize) || config.embeddingSize < 1) throw new RangeError(`AlbertModel: config.embeddingSize must be a positive integer, got ${config.embeddingSize}`);
+    if (!Number.isInteger(config.embeddingSize) || config.embeddingSize < 1)
+      throw new RangeError(`AlbertModel: config.embeddingSize must be a positive integer, got ${config.embeddingSize}`);
     this.config = { ...config };
     const gen = opts.generator;
     this.embeddings = new BertEmbeddings(config, config.embeddingSize, gen);
     this.embeddingHiddenMappingIn = new Linear(config.embeddingSize, config.hiddenSize, { generator: gen });
     this.sharedLayer = bertLayer(config, gen);
-    this.pooler = opts.addPoolingLayer ?? true ? new Pooler(config.hiddenSize, gen) : null;
+    this.pooler = (opts.addPoolingLayer ?? true) ? new Pooler(config.hiddenSize, gen) : null;
     initBert(this, gen);
   }
 
@@ -69,7 +90,8 @@ export class AlbertForMaskedLM extends Module {
   }
 
   forward(ids: Tensor, labels?: Tensor | null, opts: { tokenTypeIds?: Tensor | null; attentionMask?: Tensor | null } = {}): MlmOutput {
-    if (labels !== undefined && labels !== null && !(labels instanceof Tensor)) throw new TypeError(`AlbertForMaskedLM.forward: labels must be a Tensor or null, got ${describe(labels)}`);
+    if (labels !== undefined && labels !== null && !(labels instanceof Tensor))
+      throw new TypeError(`AlbertForMaskedLM.forward: labels must be a Tensor or null, got ${describe(labels)}`);
     const h = this.albert.forward(ids, opts);
     const logits = this.predictions.forward(h, this.albert.embeddings.wordEmbeddings.weight);
     return { logits, loss: labels ? mlmLoss(logits, labels) : null };

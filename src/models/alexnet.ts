@@ -23,16 +23,28 @@ export class AlexNet extends nn.Module {
     const o = { dtype: opts.dtype, generator: opts.generator };
     const p = opts.dropout ?? 0.5;
     this.features = new nn.Sequential(
-      new nn.Conv2d(3, 64, 11, { stride: 4, padding: 2, ...o }), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 2 }),
-      new nn.Conv2d(64, 192, 5, { padding: 2, ...o }), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 2 }),
-      new nn.Conv2d(192, 384, 3, { padding: 1, ...o }), new nn.ReLU(),
-      new nn.Conv2d(384, 256, 3, { padding: 1, ...o }), new nn.ReLU(),
-      new nn.Conv2d(256, 256, 3, { padding: 1, ...o }), new nn.ReLU(), new nn.MaxPool2d(3, { stride: 2 }),
+      new nn.Conv2d(3, 64, 11, { stride: 4, padding: 2, ...o }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(3, { stride: 2 }),
+      new nn.Conv2d(64, 192, 5, { padding: 2, ...o }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(3, { stride: 2 }),
+      new nn.Conv2d(192, 384, 3, { padding: 1, ...o }),
+      new nn.ReLU(),
+      new nn.Conv2d(384, 256, 3, { padding: 1, ...o }),
+      new nn.ReLU(),
+      new nn.Conv2d(256, 256, 3, { padding: 1, ...o }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(3, { stride: 2 }),
     );
     this.avgpool = new nn.AdaptiveAvgPool2d([6, 6]);
     this.classifier = new nn.Sequential(
-      new nn.Dropout(p, { generator: opts.generator }), new nn.Linear(256 * 6 * 6, 4096, o), new nn.ReLU(),
-      new nn.Dropout(p, { generator: opts.generator }), new nn.Linear(4096, 4096, o), new nn.ReLU(),
+      new nn.Dropout(p, { generator: opts.generator }),
+      new nn.Linear(256 * 6 * 6, 4096, o),
+      new nn.ReLU(),
+      new nn.Dropout(p, { generator: opts.generator }),
+      new nn.Linear(4096, 4096, o),
+      new nn.ReLU(),
       new nn.Linear(4096, opts.numClasses ?? 1000, o),
     );
   }

@@ -34,7 +34,8 @@ export class AlphaGoPolicy extends nn.Module {
   constructor(opts: AlphaGoPolicyOptions = {}) {
     super();
     checkOptions('AlphaGoPolicy', opts, optionKeys<AlphaGoPolicyOptions>({ filters: true, inputPlanes: true, dtype: true, generator: true }));
-    const k = opts.filters ?? 192, planes = opts.inputPlanes ?? GO_FEATURE_PLANES;
+    const k = opts.filters ?? 192,
+      planes = opts.inputPlanes ?? GO_FEATURE_PLANES;
     const o = { dtype: opts.dtype, generator: opts.generator };
     this.filters = k;
     const layers: nn.Module[] = [new nn.Conv2d(planes, k, 5, { padding: 2, ...o })];

@@ -34,13 +34,27 @@ export type BertConfig = {
 };
 
 export const BERT_BASE: BertConfig = {
-  vocabSize: 30522, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072,
-  maxPositionEmbeddings: 512, typeVocabSize: 2, dropout: 0.1, layerNormEps: 1e-12,
+  vocabSize: 30522,
+  hiddenSize: 768,
+  numHiddenLayers: 12,
+  numAttentionHeads: 12,
+  intermediateSize: 3072,
+  maxPositionEmbeddings: 512,
+  typeVocabSize: 2,
+  dropout: 0.1,
+  layerNormEps: 1e-12,
 };
 
 export const BERT_CONFIG_KEYS = optionKeys<BertConfig>({
-  vocabSize: true, hiddenSize: true, numHiddenLayers: true, numAttentionHeads: true, intermediateSize: true,
-  maxPositionEmbeddings: true, typeVocabSize: true, dropout: true, layerNormEps: true,
+  vocabSize: true,
+  hiddenSize: true,
+  numHiddenLayers: true,
+  numAttentionHeads: true,
+  intermediateSize: true,
+  maxPositionEmbeddings: true,
+  typeVocabSize: true,
+  dropout: true,
+  layerNormEps: true,
 });
 const CALL_KEYS = ['tokenTypeIds', 'attentionMask'];
 
@@ -50,7 +64,8 @@ export function checkBertConfig(op: string, c: BertConfig, allowed: readonly str
   for (const k of ['vocabSize', 'hiddenSize', 'numHiddenLayers', 'numAttentionHeads', 'intermediateSize', 'maxPositionEmbeddings', 'typeVocabSize'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`${op}: config.${k} must be a positive integer, got ${c[k]}`);
   }
-  if (c.hiddenSize % c.numAttentionHeads !== 0) throw new RangeError(`${op}: hiddenSize ${c.hiddenSize} must be divisible by numAttentionHeads ${c.numAttentionHeads}`);
+  if (c.hiddenSize % c.numAttentionHeads !== 0)
+    throw new RangeError(`${op}: hiddenSize ${c.hiddenSize} must be divisible by numAttentionHeads ${c.numAttentionHeads}`);
 }
 
 /** Word + position + token-type embeddings of width `width`, LayerNorm, dropout (BERT: width = hidden; ALBERT: the small E). */
@@ -85,7 +100,12 @@ export class BertEmbeddings extends Module {
 /** BERT's encoder layer: post-norm, GELU, eps 1e-12, dropout everywhere. */
 export function bertLayer(c: BertConfig, gen?: Generator): TransformerEncoderLayer {
   return new TransformerEncoderLayer(c.hiddenSize, c.numAttentionHeads, {
-    dimFeedforward: c.intermediateSize, dropout: c.dropout, activation: 'gelu', layerNormEps: c.layerNormEps, normFirst: false, generator: gen,
+    dimFeedforward: c.intermediateSize,
+    dropout: c.dropout,
+    activation: 'gelu',
+    layerNormEps: c.layerNormEps,
+    normFirst: false,
+    generator: gen,
   });
 }
 
@@ -109,8 +129,10 @@ export function paddingMaskFrom(attentionMask?: Tensor | null): Tensor | null {
 /** BERT's init: N(0, 0.02) for every Linear and Embedding, zero biases (LayerNorms stay 1, 0). */
 export function initBert(root: Module, gen?: Generator): void {
   for (const m of root.modules()) {
-    if (m instanceof Linear) { normal_(m.weight, 0, 0.02, { generator: gen }); if (m.bias) zeros_(m.bias); }
-    else if (m instanceof Embedding) normal_(m.weight, 0, 0.02, { generator: gen });
+    if (m instanceof Linear) {
+      normal_(m.weight, 0, 0.02, { generator: gen });
+      if (m.bias) zeros_(m.bias);
+    } else if (m instanceof Embedding) normal_(m.weight, 0, 0.02, { generator: gen });
   }
 }
 
@@ -128,7 +150,7 @@ export class BertModel extends Module {
     const gen = opts.generator;
     this.embeddings = new BertEmbeddings(config, config.hiddenSize, gen);
     this.encoder = new TransformerEncoder(() => bertLayer(config, gen), config.numHiddenLayers);
-    this.pooler = opts.addPoolingLayer ?? true ? new Pooler(config.hiddenSize, gen) : null;
+    this.pooler = (opts.addPoolingLayer ?? true) ? new Pooler(config.hiddenSize, gen) : null;
     initBert(this, gen);
   }
 
@@ -187,7 +209,8 @@ export class BertForMaskedLM extends Module {
 
   /** ids (B, T), labels (B, T) with −100 where nothing is predicted -> logits (B, T, V) and the MLM loss. */
   forward(ids: Tensor, labels?: Tensor | null, opts: { tokenTypeIds?: Tensor | null; attentionMask?: Tensor | null } = {}): MlmOutput {
-    if (labels !== undefined && labels !== null && !(labels instanceof Tensor)) throw new TypeError(`BertForMaskedLM.forward: labels must be a Tensor or null, got ${describe(labels)}`);
+    if (labels !== undefined && labels !== null && !(labels instanceof Tensor))
+      throw new TypeError(`BertForMaskedLM.forward: labels must be a Tensor or null, got ${describe(labels)}`);
     const h = this.bert.forward(ids, opts);
     const logits = this.cls.forward(h, this.bert.embeddings.wordEmbeddings.weight);
     return { logits, loss: labels ? mlmLoss(logits, labels) : null };

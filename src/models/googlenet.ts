@@ -21,7 +21,13 @@ export class BasicConv2d extends nn.Module {
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts: { stride?: number; padding?: number } & O = {}) {
     super();
     checkOptions('BasicConv2d', opts, ['stride', 'padding', 'dtype', 'generator']);
-    this.conv = new nn.Conv2d(inChannels, outChannels, kernelSize, { stride: opts.stride, padding: opts.padding, bias: false, dtype: opts.dtype, generator: opts.generator });
+    this.conv = new nn.Conv2d(inChannels, outChannels, kernelSize, {
+      stride: opts.stride,
+      padding: opts.padding,
+      bias: false,
+      dtype: opts.dtype,
+      generator: opts.generator,
+    });
     this.bn = new nn.BatchNorm2d(outChannels, { eps: 0.001, dtype: opts.dtype });
   }
 
@@ -37,7 +43,16 @@ export class Inception extends nn.Module {
   branch3: nn.Sequential;
   branch4: nn.Sequential;
 
-  constructor(inChannels: number, ch1x1: number, ch3x3red: number, ch3x3: number, ch5x5red: number, ch5x5: number, poolProj: number, o: O & { branch3Kernel?: 3 | 5 } = {}) {
+  constructor(
+    inChannels: number,
+    ch1x1: number,
+    ch3x3red: number,
+    ch3x3: number,
+    ch5x5red: number,
+    ch5x5: number,
+    poolProj: number,
+    o: O & { branch3Kernel?: 3 | 5 } = {},
+  ) {
     super();
     checkOptions('Inception', o, ['branch3Kernel', 'dtype', 'generator']);
     const k = o.branch3Kernel ?? 3;

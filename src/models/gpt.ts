@@ -35,7 +35,16 @@ export type GPTConfig = {
 /** GPT-2 small (124M) as nanoGPT defines it. */
 export const GPT2_CONFIG: GPTConfig = { blockSize: 1024, vocabSize: 50257, nLayer: 12, nHead: 12, nEmbd: 768, dropout: 0, bias: true, geluApproximate: 'tanh' };
 
-const GPT_CONFIG_KEYS = optionKeys<GPTConfig>({ blockSize: true, vocabSize: true, nLayer: true, nHead: true, nEmbd: true, dropout: true, bias: true, geluApproximate: true });
+const GPT_CONFIG_KEYS = optionKeys<GPTConfig>({
+  blockSize: true,
+  vocabSize: true,
+  nLayer: true,
+  nHead: true,
+  nEmbd: true,
+  dropout: true,
+  bias: true,
+  geluApproximate: true,
+});
 const FORWARD_KEYS = ['caches', 'allLogits'];
 
 export function checkGPTConfig(c: GPTConfig): GPTConfig {
@@ -73,7 +82,8 @@ export class CausalSelfAttention extends Module {
     // (B, T, 3C) -> three (B, nh, T, hs) views of it: heads are strides, not copies
     const qkv = this.cAttn.forward(x).view(B, T, 3, this.nHead, hs).permute(2, 0, 3, 1, 4); // (3, B, nh, T, hs)
     const q = qkv.select(0, 0);
-    let k = qkv.select(0, 1), v = qkv.select(0, 2);
+    let k = qkv.select(0, 1),
+      v = qkv.select(0, 2);
     if (cache) [k, v] = cache.append(k, v); // (B, nh, Tpast + T, hs)
     // causal self-attention: each position sees itself and the past
     const y = scaledDotProductAttention(q, k, v, { isCausal: true, dropoutP: this.training ? this.dropout : 0 }); // (B, nh, T, hs)
@@ -191,12 +201,16 @@ export class GPT extends Module {
    */
   forward(idx: Tensor, targets?: Tensor | null, opts: { caches?: readonly LayerKVCache[]; allLogits?: boolean } = {}): GPTOutput {
     checkOptions('GPT.forward', opts, FORWARD_KEYS);
-    if (targets !== undefined && targets !== null && !(targets instanceof Tensor)) throw new TypeError(`GPT.forward: targets must be a Tensor or null, got ${describe(targets)}`);
-    if (idx.ndim !== 2 || idx.dtype !== 'int32') throw new RangeError(`GPT: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
+    if (targets !== undefined && targets !== null && !(targets instanceof Tensor))
+      throw new TypeError(`GPT.forward: targets must be a Tensor or null, got ${describe(targets)}`);
+    if (idx.ndim !== 2 || idx.dtype !== 'int32')
+      throw new RangeError(`GPT: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
     const [, T] = idx.shape as [number, number];
     const past = opts.caches?.[0]?.length ?? 0;
-    if (past + T > this.config.blockSize) throw new RangeError(`GPT: cannot forward a sequence of length ${past + T}, the block size is only ${this.config.blockSize}`);
-    if (opts.caches && opts.caches.length !== this.config.nLayer) throw new RangeError(`GPT: expected ${this.config.nLayer} layer caches, got ${opts.caches.length}`);
+    if (past + T > this.config.blockSize)
+      throw new RangeError(`GPT: cannot forward a sequence of length ${past + T}, the block size is only ${this.config.blockSize}`);
+    if (opts.caches && opts.caches.length !== this.config.nLayer)
+      throw new RangeError(`GPT: expected ${this.config.nLayer} layer caches, got ${opts.caches.length}`);
     const tr = this.transformer;
     const pos = arange(past, past + T); // (T,)
     const tokEmb = tr.wte.forward(idx); // (B, T, C)
@@ -229,7 +243,8 @@ export class GPT extends Module {
    */
   configureOptimizers(opts: { weightDecay: number; lr: number; betas: [number, number] }): AdamW {
     checkOptions('GPT.configureOptimizers', opts, ['weightDecay', 'lr', 'betas']);
-    const decay: Tensor[] = [], noDecay: Tensor[] = [];
+    const decay: Tensor[] = [],
+      noDecay: Tensor[] = [];
     for (const p of this.parameters()) (p.ndim >= 2 ? decay : noDecay).push(p);
     const groups = [{ params: decay, weightDecay: opts.weightDecay }];
     if (noDecay.length) groups.push({ params: noDecay, weightDecay: 0 });

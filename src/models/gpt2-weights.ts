@@ -34,7 +34,8 @@ const GPT2_LOAD_KEYS = optionKeys<Gpt2LoadOptions>({ nHead: true, blockSize: tru
 
 export function gpt2ConfigFrom(hf: Record<string, Tensor>, source: string, opts: Gpt2LoadOptions = {}): GPTConfig {
   checkOptions('loadGpt2Weights', opts, GPT2_LOAD_KEYS);
-  const wte = hf['wte.weight'], wpe = hf['wpe.weight'];
+  const wte = hf['wte.weight'],
+    wpe = hf['wpe.weight'];
   if (!wte || !wpe) fail(source, `no wte.weight / wpe.weight: not a GPT-2 state dict (keys: ${Object.keys(hf).slice(0, 6).join(', ')}, …)`);
   const [vocabSize, nEmbd] = wte.shape as [number, number];
   let nLayer = 0;
@@ -66,8 +67,12 @@ export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, s
   sd['lmHead.weight'] = wte;
   sd['transformer.wpe.weight'] = take('wpe.weight').narrow(0, 0, config.blockSize).contiguous();
   const pairs: [string, string, boolean][] = [
-    ['ln_1', 'ln1', false], ['attn.c_attn', 'attn.cAttn', true], ['attn.c_proj', 'attn.cProj', true],
-    ['ln_2', 'ln2', false], ['mlp.c_fc', 'mlp.cFc', true], ['mlp.c_proj', 'mlp.cProj', true],
+    ['ln_1', 'ln1', false],
+    ['attn.c_attn', 'attn.cAttn', true],
+    ['attn.c_proj', 'attn.cProj', true],
+    ['ln_2', 'ln2', false],
+    ['mlp.c_fc', 'mlp.cFc', true],
+    ['mlp.c_proj', 'mlp.cProj', true],
   ];
   for (let i = 0; i < config.nLayer; i++) {
     for (const [from, to, conv1d] of pairs) {
@@ -81,10 +86,15 @@ export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, s
   if (config.bias) sd['transformer.lnF.bias'] = take('ln_f.bias');
   if (hf['lm_head.weight']) {
     used.add('lm_head.weight');
-    if (hf['lm_head.weight'].shape.join() !== wte.shape.join()) fail(source, `lm_head.weight ${shapeStr(hf['lm_head.weight'].shape)} is not tied to wte.weight ${shapeStr(wte.shape)}`);
+    if (hf['lm_head.weight'].shape.join() !== wte.shape.join())
+      fail(source, `lm_head.weight ${shapeStr(hf['lm_head.weight'].shape)} is not tied to wte.weight ${shapeStr(wte.shape)}`);
   }
   const unexpected = Object.keys(hf).filter((k) => !used.has(k));
-  if (unexpected.length) fail(source, `unexpected tensors ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''} (more layers than h.0..h.${config.nLayer - 1}?)`);
+  if (unexpected.length)
+    fail(
+      source,
+      `unexpected tensors ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''} (more layers than h.0..h.${config.nLayer - 1}?)`,
+    );
   return sd;
 }
 
@@ -94,7 +104,8 @@ export function gpt2StateDict(hfIn: Record<string, Tensor>, config: GPTConfig, s
  */
 export function loadGpt2Weights(file: string | Uint8Array, opts: Gpt2LoadOptions = {}): GPT {
   checkOptions('loadGpt2Weights', opts, GPT2_LOAD_KEYS);
-  if (typeof file !== 'string' && !(file instanceof Uint8Array)) throw new TypeError(`loadGpt2Weights: expected a path or the file's bytes, got ${describe(file)}`);
+  if (typeof file !== 'string' && !(file instanceof Uint8Array))
+    throw new TypeError(`loadGpt2Weights: expected a path or the file's bytes, got ${describe(file)}`);
   const source = typeof file === 'string' ? file : '<bytes>';
   const hf = typeof file === 'string' ? loadSafetensors(file).tensors : parseSafetensors(file, source).tensors;
   const o = { ...opts };

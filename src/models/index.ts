@@ -27,7 +27,7 @@ export type ModelEntry = {
 };
 
 export const MODELS: Record<string, ModelEntry> = {
-  'mlp': {
+  mlp: {
     summary: 'the playground MLP: 4 inputs (x1, x2, sin x1, sin x2), two tanh layers of 16, 2 classes (deepts train mlp)',
     inputShape: [4],
     build: (o = {}) => {
@@ -35,48 +35,48 @@ export const MODELS: Record<string, ModelEntry> = {
       return o.dtype ? m.to(o.dtype) : m;
     },
   },
-  'lenet5': {
+  lenet5: {
     summary: 'LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, 28×28 digits',
     inputShape: [1, 28, 28],
     build: (o = {}) => new LeNet5(o),
   },
-  'alexnet': {
+  alexnet: {
     summary: 'AlexNet (Krizhevsky et al. 2012), torchvision single-tower form',
     inputShape: [3, 224, 224],
     reference: { parameters: 61_100_840, source: 'torchvision alexnet' },
     build: (o = {}) => new AlexNet(o),
   },
-  'vgg11': {
+  vgg11: {
     summary: 'VGG-11, configuration A (Simonyan & Zisserman 2014)',
     inputShape: [3, 224, 224],
     reference: { parameters: 132_863_336, source: 'torchvision vgg11' },
     build: (o = {}) => vgg('vgg11', o),
   },
-  'vgg16': {
+  vgg16: {
     summary: 'VGG-16, configuration D (Simonyan & Zisserman 2014)',
     inputShape: [3, 224, 224],
     reference: { parameters: 138_357_544, source: 'torchvision vgg16' },
     build: (o = {}) => vgg('vgg16', o),
   },
-  'googlenet': {
+  googlenet: {
     summary: 'GoogLeNet / Inception v1 (Szegedy et al. 2014), torchvision form without the auxiliary classifiers',
     inputShape: [3, 224, 224],
     reference: { parameters: 6_624_904, source: 'torchvision googlenet (aux_logits=False)' },
     build: (o = {}) => new GoogLeNet(o),
   },
-  'resnet18': {
+  resnet18: {
     summary: 'ResNet-18 (He et al. 2015): basic blocks [2, 2, 2, 2]',
     inputShape: [3, 224, 224],
     reference: { parameters: 11_689_512, source: 'torchvision resnet18' },
     build: (o = {}) => resnet18(o),
   },
-  'resnet34': {
+  resnet34: {
     summary: 'ResNet-34: basic blocks [3, 4, 6, 3]',
     inputShape: [3, 224, 224],
     reference: { parameters: 21_797_672, source: 'torchvision resnet34' },
     build: (o = {}) => resnet34(o),
   },
-  'resnet50': {
+  resnet50: {
     summary: 'ResNet-50: bottleneck blocks [3, 4, 6, 3] (v1.5)',
     inputShape: [3, 224, 224],
     reference: { parameters: 25_557_032, source: 'torchvision resnet50' },
@@ -92,7 +92,8 @@ export const MODELS: Record<string, ModelEntry> = {
     summary: "AlphaGo's policy network (Silver et al. 2016): 19×19×48 input, 5×5 conv 192, 11 × 3×3 conv 192, 1×1 conv 1 + per-point bias, softmax over 361",
     inputShape: [48, 19, 19],
     build: (o = {}) => {
-      if (o.numClasses !== undefined && o.numClasses !== 361) throw new RangeError(`buildModel: alphago-policy always has 361 outputs (one per point), got numClasses ${o.numClasses}`);
+      if (o.numClasses !== undefined && o.numClasses !== 361)
+        throw new RangeError(`buildModel: alphago-policy always has 361 outputs (one per point), got numClasses ${o.numClasses}`);
       return new AlphaGoPolicy({ dtype: o.dtype, generator: o.generator });
     },
   },
@@ -133,7 +134,18 @@ export { AlbertModel, AlbertForMaskedLM, ALBERT_BASE } from './albert.js';
 export type { AlbertConfig } from './albert.js';
 export { Llama } from './llama.js';
 export type { LlamaConfig } from './llama.js';
-export { gptParamCount, llamaParamCount, bertParamCount, albertParamCount, gpt3Config, llamaConfig, bertConfig, albertConfig, transformerSizes, transformerParamTable } from './model-sizes.js';
+export {
+  gptParamCount,
+  llamaParamCount,
+  bertParamCount,
+  albertParamCount,
+  gpt3Config,
+  llamaConfig,
+  bertConfig,
+  albertConfig,
+  transformerSizes,
+  transformerParamTable,
+} from './model-sizes.js';
 export type { TransformerSize } from './model-sizes.js';
 export { loadGpt2Weights, gpt2StateDict } from './gpt2-weights.js';
 export type { Gpt2LoadOptions } from './gpt2-weights.js';

@@ -40,7 +40,8 @@ export class LeNet5 extends nn.Module {
     checkOptions('LeNet5', opts, optionKeys<LeNet5Options>({ activation: true, pool: true, inChannels: true, numClasses: true, dtype: true, generator: true }));
     this.activation = opts.activation ?? 'relu';
     this.pool = opts.pool ?? 'max';
-    if (this.activation !== 'relu' && this.activation !== 'tanh') throw new RangeError(`LeNet5: activation must be 'relu' or 'tanh', got '${String(opts.activation)}'`);
+    if (this.activation !== 'relu' && this.activation !== 'tanh')
+      throw new RangeError(`LeNet5: activation must be 'relu' or 'tanh', got '${String(opts.activation)}'`);
     if (this.pool !== 'max' && this.pool !== 'avg') throw new RangeError(`LeNet5: pool must be 'max' or 'avg', got '${String(opts.pool)}'`);
     const o = { dtype: opts.dtype, generator: opts.generator };
     this.conv1 = new nn.Conv2d(opts.inChannels ?? 1, 6, 5, { padding: 2, ...o });

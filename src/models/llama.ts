@@ -33,7 +33,17 @@ export type LlamaConfig = {
 
 export const LLAMA_DEFAULTS = { multipleOf: 256, normEps: 1e-6, blockSize: 2048, ropeTheta: 10000 };
 
-const LLAMA_CONFIG_KEYS = optionKeys<LlamaConfig>({ dim: true, nLayers: true, nHeads: true, vocabSize: true, multipleOf: true, ffnDimMultiplier: true, normEps: true, blockSize: true, ropeTheta: true });
+const LLAMA_CONFIG_KEYS = optionKeys<LlamaConfig>({
+  dim: true,
+  nLayers: true,
+  nHeads: true,
+  vocabSize: true,
+  multipleOf: true,
+  ffnDimMultiplier: true,
+  normEps: true,
+  blockSize: true,
+  ropeTheta: true,
+});
 const FORWARD_KEYS = ['caches', 'allLogits'];
 
 export function checkLlamaConfig(c: LlamaConfig): LlamaConfig {
@@ -42,7 +52,8 @@ export function checkLlamaConfig(c: LlamaConfig): LlamaConfig {
   for (const k of ['dim', 'nLayers', 'nHeads', 'vocabSize', 'multipleOf', 'blockSize'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`Llama: config.${k} must be a positive integer, got ${c[k]}`);
   }
-  if (c.dim % c.nHeads !== 0 || (c.dim / c.nHeads) % 2 !== 0) throw new RangeError(`Llama: dim ${c.dim} must split into ${c.nHeads} heads of an even size (rotary pairs)`);
+  if (c.dim % c.nHeads !== 0 || (c.dim / c.nHeads) % 2 !== 0)
+    throw new RangeError(`Llama: dim ${c.dim} must split into ${c.nHeads} heads of an even size (rotary pairs)`);
   return c;
 }
 
@@ -124,11 +135,14 @@ export class Llama extends Module {
   /** Same contract as GPT.forward: targets give every position's logits and the loss, else the last position's logits. */
   forward(idx: Tensor, targets?: Tensor | null, opts: { caches?: readonly LayerKVCache[]; allLogits?: boolean } = {}): { logits: Tensor; loss: Tensor | null } {
     checkOptions('Llama.forward', opts, FORWARD_KEYS);
-    if (targets !== undefined && targets !== null && !(targets instanceof Tensor)) throw new TypeError(`Llama.forward: targets must be a Tensor or null, got ${describe(targets)}`);
-    if (idx.ndim !== 2 || idx.dtype !== 'int32') throw new RangeError(`Llama: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
+    if (targets !== undefined && targets !== null && !(targets instanceof Tensor))
+      throw new TypeError(`Llama.forward: targets must be a Tensor or null, got ${describe(targets)}`);
+    if (idx.ndim !== 2 || idx.dtype !== 'int32')
+      throw new RangeError(`Llama: idx must be int32 token ids of shape (B, T), got ${idx.dtype} ${shapeStr(idx.shape)}`);
     const T = idx.shape[1]!;
     const past = opts.caches?.[0]?.length ?? 0;
-    if (past + T > this.config.blockSize) throw new RangeError(`Llama: cannot forward a sequence of length ${past + T}, the context is only ${this.config.blockSize}`);
+    if (past + T > this.config.blockSize)
+      throw new RangeError(`Llama: cannot forward a sequence of length ${past + T}, the context is only ${this.config.blockSize}`);
     let h = this.tokEmbeddings.forward(idx); // (B, T, dim)
     let i = 0;
     for (const layer of this.layers) h = (layer as TransformerBlock).forward(h, this.rotary, opts.caches?.[i++] ?? null);

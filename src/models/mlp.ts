@@ -25,16 +25,26 @@ export type MlpOptions = {
 
 function activationModule(name: MlpActivation, leakySlope: number): nn.Module {
   switch (name) {
-    case 'relu': return new nn.ReLU();
-    case 'tanh': return new nn.Tanh();
-    case 'sigmoid': return new nn.Sigmoid();
-    case 'linear': return new nn.Identity();
-    case 'leaky-relu': return new nn.LeakyReLU(leakySlope);
-    case 'elu': return new nn.ELU();
-    case 'gelu': return new nn.GELU();
-    case 'silu': return new nn.SiLU();
-    case 'softplus': return new nn.Softplus();
-    case 'maxout': throw new Error('unreachable: maxout is built as a layer');
+    case 'relu':
+      return new nn.ReLU();
+    case 'tanh':
+      return new nn.Tanh();
+    case 'sigmoid':
+      return new nn.Sigmoid();
+    case 'linear':
+      return new nn.Identity();
+    case 'leaky-relu':
+      return new nn.LeakyReLU(leakySlope);
+    case 'elu':
+      return new nn.ELU();
+    case 'gelu':
+      return new nn.GELU();
+    case 'silu':
+      return new nn.SiLU();
+    case 'softplus':
+      return new nn.Softplus();
+    case 'maxout':
+      throw new Error('unreachable: maxout is built as a layer');
   }
 }
 

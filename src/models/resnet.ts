@@ -59,7 +59,14 @@ export class Bottleneck extends nn.Module {
   se: nn.Module | null = null;
   downsample: nn.Sequential | null;
 
-  constructor(inPlanes: number, planes: number, stride = 1, downsample: nn.Sequential | null = null, o: LayerOptions = {}, attention?: (channels: number) => nn.Module) {
+  constructor(
+    inPlanes: number,
+    planes: number,
+    stride = 1,
+    downsample: nn.Sequential | null = null,
+    o: LayerOptions = {},
+    attention?: (channels: number) => nn.Module,
+  ) {
     super();
     const out = planes * Bottleneck.expansion;
     this.conv1 = conv1x1(inPlanes, planes, 1, o);
@@ -131,7 +138,8 @@ export class ResNet extends nn.Module {
     this.avgpool = new nn.AdaptiveAvgPool2d(1);
     this.fc = new nn.Linear(512 * expansion, opts.numClasses ?? 1000, o);
     // torchvision's initialization: He-normal (fan out) convs, unit BN weights (already)
-    for (const m of this.modules()) if (m instanceof nn.Conv2d) nn.init.kaimingNormal_(m.weight, { mode: 'fanOut', nonlinearity: 'relu', generator: opts.generator });
+    for (const m of this.modules())
+      if (m instanceof nn.Conv2d) nn.init.kaimingNormal_(m.weight, { mode: 'fanOut', nonlinearity: 'relu', generator: opts.generator });
   }
 
   forward(x: Tensor): Tensor {

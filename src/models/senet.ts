@@ -45,5 +45,8 @@ export type SeResNetOptions = Omit<ResNetOptions, 'attention'> & { reduction?: n
 export const seResnet50 = (opts: SeResNetOptions = {}): ResNet => {
   checkOptions('seResnet50', opts, optionKeys<SeResNetOptions>({ numClasses: true, reduction: true, dtype: true, generator: true }));
   const { reduction, ...resnet } = opts;
-  return new ResNet('bottleneck', [3, 4, 6, 3], { ...resnet, attention: (c) => new SqueezeExcitation(c, reduction ?? 16, { dtype: opts.dtype, generator: opts.generator }) });
+  return new ResNet('bottleneck', [3, 4, 6, 3], {
+    ...resnet,
+    attention: (c) => new SqueezeExcitation(c, reduction ?? 16, { dtype: opts.dtype, generator: opts.generator }),
+  });
 };

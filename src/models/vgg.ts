@@ -32,7 +32,10 @@ export class VGG extends nn.Module {
     const layers: nn.Module[] = [];
     let channels = 3;
     for (const v of config) {
-      if (v === 'M') { layers.push(new nn.MaxPool2d(2, { stride: 2 })); continue; }
+      if (v === 'M') {
+        layers.push(new nn.MaxPool2d(2, { stride: 2 }));
+        continue;
+      }
       layers.push(new nn.Conv2d(channels, v, 3, { padding: 1, ...o }));
       if (opts.batchNorm) layers.push(new nn.BatchNorm2d(v, { dtype: opts.dtype }));
       layers.push(new nn.ReLU());
@@ -42,8 +45,12 @@ export class VGG extends nn.Module {
     this.features = new nn.Sequential(...layers);
     this.avgpool = new nn.AdaptiveAvgPool2d([7, 7]);
     this.classifier = new nn.Sequential(
-      new nn.Linear(channels * 7 * 7, 4096, o), new nn.ReLU(), new nn.Dropout(p, { generator: opts.generator }),
-      new nn.Linear(4096, 4096, o), new nn.ReLU(), new nn.Dropout(p, { generator: opts.generator }),
+      new nn.Linear(channels * 7 * 7, 4096, o),
+      new nn.ReLU(),
+      new nn.Dropout(p, { generator: opts.generator }),
+      new nn.Linear(4096, 4096, o),
+      new nn.ReLU(),
+      new nn.Dropout(p, { generator: opts.generator }),
       new nn.Linear(4096, opts.numClasses ?? 1000, o),
     );
   }

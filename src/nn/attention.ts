@@ -32,7 +32,10 @@ export class LayerKVCache {
   /** Appends k (B, H, T, D) and v (B, H, T, Dv); returns (B, H, length, D) views of everything cached. */
   append(k: Tensor, v: Tensor): [Tensor, Tensor] {
     const t = k.shape[2]!;
-    if (this.length + t > this.capacity) throw new RangeError(`LayerKVCache: appending ${t} positions to ${this.length} exceeds the capacity ${this.capacity}; reset() the cache or crop the context`);
+    if (this.length + t > this.capacity)
+      throw new RangeError(
+        `LayerKVCache: appending ${t} positions to ${this.length} exceeds the capacity ${this.capacity}; reset() the cache or crop the context`,
+      );
     if (!this.k || !this.v || this.k.shape[0] !== k.shape[0] || this.k.dtype !== k.dtype) {
       if (this.length > 0) throw new RangeError(`LayerKVCache: keys ${shapeStr(k.shape)} do not match the cache ${shapeStr(this.k!.shape)}`);
       this.k = Tensor.empty([k.shape[0]!, k.shape[1]!, this.capacity, k.shape[3]!], k.dtype);
@@ -73,7 +76,8 @@ const MHA_KEYS = optionKeys<MultiheadAttentionOptions>({ dropout: true, bias: tr
 const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({ keyPaddingMask: true, attnMask: true, isCausal: true, cache: true, rotary: true });
 
 function checkMask(name: string, t: unknown): void {
-  if (t !== undefined && t !== null && !(t instanceof Tensor)) throw new TypeError(`MultiheadAttention.forward: ${name} must be a Tensor or null, got ${describe(t)}`);
+  if (t !== undefined && t !== null && !(t instanceof Tensor))
+    throw new TypeError(`MultiheadAttention.forward: ${name} must be a Tensor or null, got ${describe(t)}`);
 }
 
 export class MultiheadAttention extends Module {
@@ -124,13 +128,20 @@ export class MultiheadAttention extends Module {
     if (opts.isCausal !== undefined) checkBoolean('MultiheadAttention.forward', 'isCausal', opts.isCausal);
     checkMask('attnMask', opts.attnMask);
     checkMask('keyPaddingMask', opts.keyPaddingMask);
-    for (const [n, t] of [['query', query], ['key', key], ['value', value]] as const) {
+    for (const [n, t] of [
+      ['query', query],
+      ['key', key],
+      ['value', value],
+    ] as const) {
       if (t.ndim !== 3) throw new RangeError(`MultiheadAttention: ${n} must be (B, T, E), got ${shapeStr(t.shape)}`);
     }
     const [B, Tq] = query.shape as [number, number];
-    if (query.shape[2] !== this.embedDim) throw new RangeError(`MultiheadAttention: query ${shapeStr(query.shape)} has ${query.shape[2]} features, expected embedDim ${this.embedDim}`);
+    if (query.shape[2] !== this.embedDim)
+      throw new RangeError(`MultiheadAttention: query ${shapeStr(query.shape)} has ${query.shape[2]} features, expected embedDim ${this.embedDim}`);
     if (key.shape[0] !== B || value.shape[0] !== B || key.shape[1] !== value.shape[1]) {
-      throw new RangeError(`MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} must share B, and key/value their length`);
+      throw new RangeError(
+        `MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} must share B, and key/value their length`,
+      );
     }
     const offset = opts.cache?.length ?? 0;
     let q = this.heads(this.qProj.forward(query)); // (B, H, Tq, hs)
@@ -158,8 +169,10 @@ export class MultiheadAttention extends Module {
       else mask = where(allowed, mask, -Infinity);
     }
     const y = scaledDotProductAttention(q, k, v, {
-      attnMask: mask, isCausal: opts.isCausal ?? false,
-      dropoutP: this.training ? this.dropout : 0, generator: this.generator,
+      attnMask: mask,
+      isCausal: opts.isCausal ?? false,
+      dropoutP: this.training ? this.dropout : 0,
+      generator: this.generator,
     }); // (B, H, Tq, hs)
     return this.outProj.forward(y.transpose(1, 2).reshape(B, Tq, this.embedDim)); // (B, Tq, E)
   }

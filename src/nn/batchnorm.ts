@@ -49,7 +49,8 @@ abstract class BatchNormBase extends Module {
     this.eps = opts.eps ?? 1e-5;
     if (!(this.eps > 0)) throw new RangeError(`${op}: eps must be positive, got ${opts.eps}`);
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1] or null, got ${opts.momentum}`);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1))
+      throw new RangeError(`${op}: momentum must be in [0, 1] or null, got ${opts.momentum}`);
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const dtype = opts.dtype ?? 'float32';
@@ -81,7 +82,11 @@ abstract class BatchNormBase extends Module {
     }
     const useBatchStats = this.training || this.runningMean === null;
     return batchNorm(x, useBatchStats && !this.trackRunningStats ? null : this.runningMean, useBatchStats && !this.trackRunningStats ? null : this.runningVar, {
-      weight: this.weight, bias: this.bias, training: useBatchStats, momentum: factor, eps: this.eps,
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
     });
   }
 

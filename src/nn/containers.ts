@@ -81,6 +81,6 @@ export class ModuleList extends Module {
   }
 
   forward(): never {
-    throw new Error('ModuleList: a ModuleList has no forward(); iterate over it in your module\'s forward()');
+    throw new Error("ModuleList: a ModuleList has no forward(); iterate over it in your module's forward()");
   }
 }

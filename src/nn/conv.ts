@@ -25,7 +25,16 @@ export type Conv1dOptions = Omit<ConvOptions, 'stride' | 'padding' | 'dilation'>
 export type ConvTranspose2dOptions = Omit<ConvOptions, 'padding'> & { padding?: Pair; outputPadding?: Pair };
 
 const CONV_KEYS = optionKeys<ConvOptions>({ stride: true, padding: true, dilation: true, groups: true, bias: true, dtype: true, generator: true });
-const CONV_TRANSPOSE_KEYS = optionKeys<ConvTranspose2dOptions>({ stride: true, padding: true, outputPadding: true, dilation: true, groups: true, bias: true, dtype: true, generator: true });
+const CONV_TRANSPOSE_KEYS = optionKeys<ConvTranspose2dOptions>({
+  stride: true,
+  padding: true,
+  outputPadding: true,
+  dilation: true,
+  groups: true,
+  bias: true,
+  dtype: true,
+  generator: true,
+});
 /** torch.nn's positional order after the kernel size. */
 const CONV_POSITIONAL = ['stride', 'padding', 'dilation', 'groups', 'bias'];
 const CONV_TRANSPOSE_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation'];
@@ -36,7 +45,10 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
   checkNumber(op, 'outChannels', outChannels);
   checkNumber(op, 'groups', groups);
   if (bias !== undefined) checkBoolean(op, 'bias', bias);
-  for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
+  for (const [name, v] of [
+    ['inChannels', inChannels],
+    ['outChannels', outChannels],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
   }
   if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${groups}`);
@@ -85,7 +97,7 @@ export class Conv2d extends Module {
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
     this.weight = emptyParameter([outChannels, inChannels / groups, ...this.kernelSize], dtype);
-    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
+    this.bias = (opts.bias ?? true) ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 
@@ -127,7 +139,8 @@ export class Conv1d extends Module {
     checkChannels('Conv1d', inChannels, outChannels, groups, opts.bias);
     const one = (name: string, v: unknown, fallback: number, min: number): number => {
       const x = v ?? fallback;
-      if (typeof x !== 'number' || !Number.isInteger(x) || x < min) throw new RangeError(`Conv1d: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < min)
+        throw new RangeError(`Conv1d: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
       return x;
     };
     this.inChannels = inChannels;
@@ -139,7 +152,7 @@ export class Conv1d extends Module {
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
     this.weight = emptyParameter([outChannels, inChannels / groups, this.kernelSize], dtype);
-    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
+    this.bias = (opts.bias ?? true) ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 
@@ -178,8 +191,13 @@ export class ConvTranspose2d extends Module {
   bias: Parameter | null;
 
   /** new ConvTranspose2d(4, 1, 3, {stride: 2}), or PyTorch's positional (stride, padding, outputPadding, groups, bias, dilation). */
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions | Pair = {},
-    ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, bias?: boolean, dilation?: Pair]) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Pair,
+    opts: ConvTranspose2dOptions | Pair = {},
+    ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, bias?: boolean, dilation?: Pair]
+  ) {
     super();
     const op = 'ConvTranspose2d';
     opts = positionalOptions<ConvTranspose2dOptions>(op, opts, rest, CONV_TRANSPOSE_POSITIONAL, CONV_TRANSPOSE_KEYS);
@@ -194,13 +212,15 @@ export class ConvTranspose2d extends Module {
     this.dilation = toPair(op, 'dilation', opts.dilation, 1, 1);
     for (let i = 0; i < 2; i++) {
       if (this.outputPadding[i]! >= Math.max(this.stride[i]!, this.dilation[i]!)) {
-        throw new RangeError(`${op}: outputPadding ${fmt(this.outputPadding)} must be smaller than stride ${fmt(this.stride)} or dilation ${fmt(this.dilation)}`);
+        throw new RangeError(
+          `${op}: outputPadding ${fmt(this.outputPadding)} must be smaller than stride ${fmt(this.stride)} or dilation ${fmt(this.dilation)}`,
+        );
       }
     }
     this.groups = groups;
     const dtype = opts.dtype ?? 'float32';
     this.weight = emptyParameter([inChannels, outChannels / groups, ...this.kernelSize], dtype);
-    this.bias = opts.bias ?? true ? emptyParameter([outChannels], dtype) : null;
+    this.bias = (opts.bias ?? true) ? emptyParameter([outChannels], dtype) : null;
     this.resetParameters(opts.generator);
   }
 
@@ -210,7 +230,11 @@ export class ConvTranspose2d extends Module {
 
   forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, {
-      stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups,
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
     });
   }
 

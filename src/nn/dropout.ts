@@ -15,8 +15,14 @@ function checkP(op: string, p: number): void {
 }
 
 /** Functional dropout; the identity when not training or p = 0. The mask comes from the seeded generator. */
-export function dropout(x: Tensor, p: number | { p?: number; training?: boolean; generator?: Generator } = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
-  if (isPlainObject(p)) { // PyTorch's keyword form dropout(x, {p, training})
+export function dropout(
+  x: Tensor,
+  p: number | { p?: number; training?: boolean; generator?: Generator } = 0.5,
+  training = true,
+  opts: { generator?: Generator } = {},
+): Tensor {
+  if (isPlainObject(p)) {
+    // PyTorch's keyword form dropout(x, {p, training})
     if (arguments.length > 2) throw new TypeError('dropout: pass p, training and generator positionally or in one options object, not both');
     checkOptions('dropout', p, FUNCTIONAL_KEYS);
     [p, training, opts] = [p.p ?? 0.5, p.training ?? true, { generator: p.generator }];

@@ -17,8 +17,14 @@ function checkP(op: string, p: number): void {
 }
 
 /** Functional channel dropout; the identity when not training or p = 0. */
-export function dropout2d(x: Tensor, p: number | { p?: number; training?: boolean; generator?: Generator } = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
-  if (isPlainObject(p)) { // PyTorch's keyword form dropout2d(x, {p, training})
+export function dropout2d(
+  x: Tensor,
+  p: number | { p?: number; training?: boolean; generator?: Generator } = 0.5,
+  training = true,
+  opts: { generator?: Generator } = {},
+): Tensor {
+  if (isPlainObject(p)) {
+    // PyTorch's keyword form dropout2d(x, {p, training})
     if (arguments.length > 2) throw new TypeError('dropout2d: pass p, training and generator positionally or in one options object, not both');
     checkOptions('dropout2d', p, FUNCTIONAL_KEYS);
     [p, training, opts] = [p.p ?? 0.5, p.training ?? true, { generator: p.generator }];

@@ -26,12 +26,16 @@ export class Embedding extends Module {
     checkNumber('Embedding', 'numEmbeddings', numEmbeddings);
     checkNumber('Embedding', 'embeddingDim', embeddingDim);
     if (opts.paddingIdx !== undefined && opts.paddingIdx !== null) checkNumber('Embedding', 'paddingIdx', opts.paddingIdx);
-    for (const [what, n] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+    for (const [what, n] of [
+      ['numEmbeddings', numEmbeddings],
+      ['embeddingDim', embeddingDim],
+    ] as const) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Embedding: ${what} must be a positive integer, got ${n}`);
     }
     let pad = opts.paddingIdx ?? null;
     if (pad !== null) {
-      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) throw new RangeError(`Embedding: paddingIdx ${pad} is out of range for ${numEmbeddings} embeddings`);
+      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings)
+        throw new RangeError(`Embedding: paddingIdx ${pad} is out of range for ${numEmbeddings} embeddings`);
       if (pad < 0) pad += numEmbeddings;
     }
     this.numEmbeddings = numEmbeddings;

@@ -20,6 +20,10 @@ export class Flatten extends Module {
     this.startDim = startDim;
     this.endDim = endDim;
   }
-  forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
-  override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+  override extraRepr(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  }
 }

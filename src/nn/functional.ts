@@ -5,8 +5,14 @@ export { dropout } from './dropout.js';
 export { sigmoid, tanh, relu, leakyRelu, elu, gelu, silu, softplus, maxout } from '../ops/activations.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export {
-  mseLoss, l1Loss, crossEntropy, nllLoss, bceLoss, bceWithLogits,
-  bceLoss as binaryCrossEntropy, bceWithLogits as binaryCrossEntropyWithLogits,
+  mseLoss,
+  l1Loss,
+  crossEntropy,
+  nllLoss,
+  bceLoss,
+  bceWithLogits,
+  bceLoss as binaryCrossEntropy,
+  bceWithLogits as binaryCrossEntropyWithLogits,
 } from '../ops/losses.js';
 export { oneHot } from '../ops/indexing.js';
 export type { Reduction, NllOptions, CrossEntropyOptions } from '../ops/losses.js';

@@ -3,5 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
 export class Identity extends Module {
-  forward(x: Tensor): Tensor { return x; }
+  forward(x: Tensor): Tensor {
+    return x;
+  }
 }

@@ -16,8 +16,19 @@ import { isMeta } from './parameter.js';
 
 export type InitOptions = { generator?: Generator };
 export type Nonlinearity =
-  | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu'
-  | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d';
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'leakyRelu'
+  | 'selu'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d';
 export type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
 
 function checkFloat(op: string, t: Tensor): void {
@@ -27,18 +38,29 @@ function checkFloat(op: string, t: Tensor): void {
 /** The recommended gain for a nonlinearity (PyTorch's table); `param` is leaky ReLU's slope (default 0.01). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'conv3d': case 'sigmoid':
-    case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d':
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d':
+    case 'sigmoid':
+    case 'conv_transpose1d':
+    case 'conv_transpose2d':
+    case 'conv_transpose3d':
       return 1;
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
-    case 'leaky_relu': case 'leakyRelu': {
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu':
+    case 'leakyRelu': {
       const slope = param ?? 0.01;
       if (!Number.isFinite(slope)) throw new TypeError(`calculateGain: negative slope ${param} is not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
-    case 'selu': return 3 / 4;
-    default: throw new RangeError(`calculateGain: unsupported nonlinearity '${nonlinearity}'`);
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new RangeError(`calculateGain: unsupported nonlinearity '${nonlinearity}'`);
   }
 }
 

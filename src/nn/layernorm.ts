@@ -12,9 +12,11 @@ export type LayerNormOptions = { eps?: number; elementwiseAffine?: boolean; bias
 const LAYER_NORM_KEYS = optionKeys<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true, dtype: true });
 
 export function checkNormalizedShape(op: string, normalizedShape: number | readonly number[]): number[] {
-  if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) throw new TypeError(`${op}: normalizedShape must be a number or a list of numbers, got ${describe(normalizedShape)}`);
+  if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape))
+    throw new TypeError(`${op}: normalizedShape must be a number or a list of numbers, got ${describe(normalizedShape)}`);
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-  if (!ns.length || ns.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`${op}: normalizedShape must be positive integers, got [${ns.join(', ')}]`);
+  if (!ns.length || ns.some((d) => !Number.isInteger(d) || d < 1))
+    throw new RangeError(`${op}: normalizedShape must be positive integers, got [${ns.join(', ')}]`);
   return ns;
 }
 

@@ -33,7 +33,7 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = emptyParameter([outFeatures, inFeatures], dtype);
-    this.bias = opts.bias ?? true ? emptyParameter([outFeatures], dtype) : null;
+    this.bias = (opts.bias ?? true) ? emptyParameter([outFeatures], dtype) : null;
     this.resetParameters(opts.generator);
   }
 

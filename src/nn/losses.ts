@@ -11,7 +11,8 @@ function lossOptions<O extends { reduction?: Reduction; weight?: Tensor; posWeig
   checkOptions(op, opts, allowed);
   for (const name of ['weight', 'posWeight'] as const) {
     const w = opts[name] as unknown;
-    if (w !== undefined && w !== null && (typeof w !== 'object' || !('storage' in w))) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(w)}`);
+    if (w !== undefined && w !== null && (typeof w !== 'object' || !('storage' in w)))
+      throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(w)}`);
   }
   return opts;
 }
@@ -28,17 +29,27 @@ abstract class Loss extends Module {
     this.reduction = checkReduction(this.constructor.name, reduction);
   }
   abstract override forward(input: Tensor, target: Tensor): Tensor;
-  override extraRepr(): string { return this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`; }
+  override extraRepr(): string {
+    return this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`;
+  }
 }
 
 export class MSELoss extends Loss {
-  constructor(opts: { reduction?: Reduction } | Reduction = {}) { super(lossOptions('MSELoss', opts, ['reduction']).reduction); }
-  forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.reduction); }
+  constructor(opts: { reduction?: Reduction } | Reduction = {}) {
+    super(lossOptions('MSELoss', opts, ['reduction']).reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, this.reduction);
+  }
 }
 
 export class L1Loss extends Loss {
-  constructor(opts: { reduction?: Reduction } | Reduction = {}) { super(lossOptions('L1Loss', opts, ['reduction']).reduction); }
-  forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.reduction); }
+  constructor(opts: { reduction?: Reduction } | Reduction = {}) {
+    super(lossOptions('L1Loss', opts, ['reduction']).reduction);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, this.reduction);
+  }
 }
 
 export type NLLLossOptions = { weight?: Tensor; ignoreIndex?: number; reduction?: Reduction };
@@ -77,7 +88,10 @@ export class CrossEntropyLoss extends Loss {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, {
-      weight: this.weight ?? undefined, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing,
+      weight: this.weight ?? undefined,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
     });
   }
 }
@@ -90,7 +104,9 @@ export class BCELoss extends Loss {
     super(opts.reduction);
     this.registerBuffer('weight', opts.weight ?? null);
   }
-  forward(input: Tensor, target: Tensor): Tensor { return bceLoss(input, target, this.reduction, this.weight ?? undefined); }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return bceLoss(input, target, this.reduction, this.weight ?? undefined);
+  }
 }
 
 /** Binary cross-entropy on logits (sigmoid folded in, numerically stable). */

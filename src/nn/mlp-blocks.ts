@@ -2,7 +2,7 @@
 // - FeedForward: Linear(d, hidden) → activation (GELU, GELU-tanh or ReLU) → Linear(hidden, d) → dropout
 //   (GPT's and BERT's MLP, hidden = 4d);
 // - SwiGLU: w2(silu(w1 x) ⊙ w3 x), LLaMA's gated MLP (no biases, hidden ≈ 8d/3 rounded up).
-import { Tensor, } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { gelu, mul, relu, silu } from '../ops/index.js';
@@ -16,10 +16,14 @@ export type FeedForwardOptions = { activation?: FeedForwardActivation; dropout?:
 
 export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
   switch (activation) {
-    case 'gelu': return gelu(x);
-    case 'geluTanh': return gelu(x, 'tanh');
-    case 'relu': return relu(x);
-    default: throw new RangeError(`FeedForward: activation must be 'gelu', 'geluTanh' or 'relu', got '${activation}'`);
+    case 'gelu':
+      return gelu(x);
+    case 'geluTanh':
+      return gelu(x, 'tanh');
+    case 'relu':
+      return relu(x);
+    default:
+      throw new RangeError(`FeedForward: activation must be 'gelu', 'geluTanh' or 'relu', got '${activation}'`);
   }
 }
 

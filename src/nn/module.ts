@@ -75,7 +75,9 @@ export abstract class Module {
     checkName('registerParameter', this, name);
     const value: unknown = param;
     if (value !== null && !(value instanceof Parameter)) {
-      throw new TypeError(`registerParameter: '${name}' must be an nn.Parameter or null, got ${value instanceof Tensor ? 'a plain Tensor (wrap it in new nn.Parameter(t))' : typeof value}`);
+      throw new TypeError(
+        `registerParameter: '${name}' must be an nn.Parameter or null, got ${value instanceof Tensor ? 'a plain Tensor (wrap it in new nn.Parameter(t))' : typeof value}`,
+      );
     }
     (this as unknown as Slots)[name] = param;
   }
@@ -202,7 +204,11 @@ export abstract class Module {
     for (const m of this.modules()) {
       const slots = m as unknown as Slots;
       for (const [name, p] of m.#ownParameters()) {
-        if (p.dtype !== dtype) slots[name] = new Parameter(noGrad(() => p.to(dtype)), p.requiresGrad);
+        if (p.dtype !== dtype)
+          slots[name] = new Parameter(
+            noGrad(() => p.to(dtype)),
+            p.requiresGrad,
+          );
       }
       for (const [name, b] of m.#ownBuffers()) if (isFloat(b.dtype) && b.dtype !== dtype) slots[name] = b.to(dtype);
     }
@@ -242,11 +248,19 @@ export abstract class Module {
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !own.has(k));
     const errors: string[] = [];
     for (const [name, target] of own) {
-      if (!(name in stateDict)) { missingKeys.push(name); continue; }
+      if (!(name in stateDict)) {
+        missingKeys.push(name);
+        continue;
+      }
       const src = stateDict[name];
-      if (!(src instanceof Tensor)) { errors.push(`value for "${name}" is not a Tensor (got ${typeof src})`); continue; }
+      if (!(src instanceof Tensor)) {
+        errors.push(`value for "${name}" is not a Tensor (got ${typeof src})`);
+        continue;
+      }
       if (!sameShape(src.shape, target.shape)) {
-        errors.push(`size mismatch for "${name}": copying a tensor of shape ${shapeStr(src.shape)} from the state dict, the shape in the current model is ${shapeStr(target.shape)}`);
+        errors.push(
+          `size mismatch for "${name}": copying a tensor of shape ${shapeStr(src.shape)} from the state dict, the shape in the current model is ${shapeStr(target.shape)}`,
+        );
       }
     }
     if (strict) {

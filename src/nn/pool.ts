@@ -54,7 +54,11 @@ export class AvgPool2d extends Module {
   readonly divisorOverride: number | undefined;
 
   /** new AvgPool2d(3, {stride: 2}), or PyTorch's positional new AvgPool2d(3, 2, 1). */
-  constructor(kernelSize: Pair, opts: AvgPool2dOptions | Pair = {}, ...rest: [padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number]) {
+  constructor(
+    kernelSize: Pair,
+    opts: AvgPool2dOptions | Pair = {},
+    ...rest: [padding?: Pair, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number]
+  ) {
     super();
     opts = positionalOptions<AvgPool2dOptions>('AvgPool2d', opts, rest, AVG_POOL_POSITIONAL, AVG_POOL_KEYS);
     if (opts.ceilMode !== undefined) checkBoolean('AvgPool2d', 'ceilMode', opts.ceilMode);
@@ -72,7 +76,11 @@ export class AvgPool2d extends Module {
 
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, {
-      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
     });
   }
 
@@ -89,7 +97,9 @@ export class AdaptiveAvgPool2d extends Module {
     super();
     const ok = (v: unknown) => v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 1);
     if (typeof outputSize === 'number' ? !ok(outputSize) : !(Array.isArray(outputSize) && outputSize.length === 2 && outputSize.every(ok))) {
-      throw new RangeError(`AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (null keeps an axis), got ${JSON.stringify(outputSize)}`);
+      throw new RangeError(
+        `AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (null keeps an axis), got ${JSON.stringify(outputSize)}`,
+      );
     }
     this.outputSize = outputSize;
   }

@@ -21,7 +21,11 @@ function checkRange(op: string, offset: number, t: number, maxLen: number): void
 /** Learned absolute positions: forward(x (B, T, C), offset) = x + table[offset .. offset+T). */
 export class LearnedPositionalEmbedding extends Module {
   wpe: Embedding;
-  constructor(readonly maxLen: number, readonly dim: number, opts: { dtype?: DType; generator?: Generator } = {}) {
+  constructor(
+    readonly maxLen: number,
+    readonly dim: number,
+    opts: { dtype?: DType; generator?: Generator } = {},
+  ) {
     super();
     checkOptions('LearnedPositionalEmbedding', opts, ['dtype', 'generator']);
     this.wpe = new Embedding(maxLen, dim, opts);
@@ -52,7 +56,11 @@ export function sinusoidalTable(maxLen: number, dModel: number, dtype: DType = '
 /** Fixed sinusoidal positions: forward(x (B, T, C), offset) = x + PE[offset .. offset+T). */
 export class SinusoidalPositionalEncoding extends Module {
   declare pe: Tensor;
-  constructor(readonly dModel: number, readonly maxLen = 5000, opts: { dtype?: DType } = {}) {
+  constructor(
+    readonly dModel: number,
+    readonly maxLen = 5000,
+    opts: { dtype?: DType } = {},
+  ) {
     super();
     checkNumber('SinusoidalPositionalEncoding', 'dModel', dModel, NON_NEGATIVE_INTEGER);
     checkNumber('SinusoidalPositionalEncoding', 'maxLen', maxLen, NON_NEGATIVE_INTEGER);
@@ -62,7 +70,8 @@ export class SinusoidalPositionalEncoding extends Module {
   forward(x: Tensor, offset = 0): Tensor {
     const t = x.shape[x.ndim - 2]!;
     checkRange('SinusoidalPositionalEncoding', offset, t, this.maxLen);
-    if (x.shape[x.ndim - 1] !== this.dModel) throw new RangeError(`SinusoidalPositionalEncoding: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features, expected ${this.dModel}`);
+    if (x.shape[x.ndim - 1] !== this.dModel)
+      throw new RangeError(`SinusoidalPositionalEncoding: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features, expected ${this.dModel}`);
     return add(x, this.pe.narrow(0, offset, t).to(x.dtype));
   }
 }
@@ -70,7 +79,8 @@ export class SinusoidalPositionalEncoding extends Module {
 /** Rotates the pairs (x_i, x_{i+D/2}) of x (..., T, D) by the angles whose cos/sin (T, D/2) are given. */
 export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
   const half = x.shape[x.ndim - 1]! / 2;
-  const x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
+  const x1 = x.narrow(-1, 0, half),
+    x2 = x.narrow(-1, half, half);
   return cat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x2, cos), mul(x1, sin))], -1);
 }
 
@@ -78,15 +88,22 @@ export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
 export class RotaryEmbedding extends Module {
   declare cos: Tensor;
   declare sin: Tensor;
-  constructor(readonly headDim: number, opts: { base?: number; maxSeqLen?: number; dtype?: DType } = {}) {
+  constructor(
+    readonly headDim: number,
+    opts: { base?: number; maxSeqLen?: number; dtype?: DType } = {},
+  ) {
     super();
     checkNumber('RotaryEmbedding', 'headDim', headDim);
     checkOptions('RotaryEmbedding', opts, ['base', 'maxSeqLen', 'dtype']);
     if (opts.base !== undefined) checkNumber('RotaryEmbedding', 'base', opts.base, { min: Number.MIN_VALUE });
     if (opts.maxSeqLen !== undefined) checkNumber('RotaryEmbedding', 'maxSeqLen', opts.maxSeqLen, NON_NEGATIVE_INTEGER);
-    if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2) throw new RangeError(`RotaryEmbedding: headDim must be a positive even integer, got ${headDim}`);
-    const base = opts.base ?? 10000, maxSeqLen = opts.maxSeqLen ?? 2048, half = headDim / 2;
-    const cos = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32'), sin = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32');
+    if (!Number.isInteger(headDim) || headDim < 2 || headDim % 2)
+      throw new RangeError(`RotaryEmbedding: headDim must be a positive even integer, got ${headDim}`);
+    const base = opts.base ?? 10000,
+      maxSeqLen = opts.maxSeqLen ?? 2048,
+      half = headDim / 2;
+    const cos = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32'),
+      sin = Tensor.empty([maxSeqLen, half], opts.dtype ?? 'float32');
     for (let p = 0; p < maxSeqLen; p++) {
       for (let i = 0; i < half; i++) {
         const angle = p * Math.pow(base, (-2 * i) / headDim);
@@ -103,7 +120,8 @@ export class RotaryEmbedding extends Module {
   forward(x: Tensor, offset = 0): Tensor {
     const t = x.shape[x.ndim - 2]!;
     checkRange('RotaryEmbedding', offset, t, this.maxSeqLen);
-    if (x.shape[x.ndim - 1] !== this.headDim) throw new RangeError(`RotaryEmbedding: input ${shapeStr(x.shape)} has head size ${x.shape[x.ndim - 1]}, expected ${this.headDim}`);
+    if (x.shape[x.ndim - 1] !== this.headDim)
+      throw new RangeError(`RotaryEmbedding: input ${shapeStr(x.shape)} has head size ${x.shape[x.ndim - 1]}, expected ${this.headDim}`);
     return applyRotary(x, this.cos.narrow(0, offset, t).to(x.dtype), this.sin.narrow(0, offset, t).to(x.dtype));
   }
 }

@@ -25,7 +25,7 @@ export class RMSNorm extends Module {
     if (opts.elementwiseAffine !== undefined) checkBoolean('RMSNorm', 'elementwiseAffine', opts.elementwiseAffine);
     this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
     this.eps = opts.eps ?? 1e-6;
-    this.weight = opts.elementwiseAffine ?? true ? ones_(emptyParameter(this.normalizedShape, opts.dtype ?? 'float32')) : null;
+    this.weight = (opts.elementwiseAffine ?? true) ? ones_(emptyParameter(this.normalizedShape, opts.dtype ?? 'float32')) : null;
   }
 
   forward(x: Tensor): Tensor {

@@ -31,17 +31,32 @@ export type TransformerLayerOptions = {
 
 export type EncoderCallOptions = { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean };
 export type DecoderCallOptions = {
-  tgtMask?: Tensor | null; tgtKeyPaddingMask?: Tensor | null; memoryKeyPaddingMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
   /** Default true: a decoder attends to the past only. */
   tgtIsCausal?: boolean;
   cache?: LayerKVCache | null;
 };
 
 const LAYER_KEYS = optionKeys<TransformerLayerOptions>({
-  dimFeedforward: true, dropout: true, activation: true, layerNormEps: true, normFirst: true, bias: true, dtype: true, generator: true,
+  dimFeedforward: true,
+  dropout: true,
+  activation: true,
+  layerNormEps: true,
+  normFirst: true,
+  bias: true,
+  dtype: true,
+  generator: true,
 });
 const ENCODER_CALL_KEYS = optionKeys<EncoderCallOptions>({ srcMask: true, srcKeyPaddingMask: true, isCausal: true });
-const DECODER_CALL_KEYS = optionKeys<DecoderCallOptions>({ tgtMask: true, tgtKeyPaddingMask: true, memoryKeyPaddingMask: true, tgtIsCausal: true, cache: true });
+const DECODER_CALL_KEYS = optionKeys<DecoderCallOptions>({
+  tgtMask: true,
+  tgtKeyPaddingMask: true,
+  memoryKeyPaddingMask: true,
+  tgtIsCausal: true,
+  cache: true,
+});
 const DECODER_STACK_CALL_KEYS = [...DECODER_CALL_KEYS.filter((k) => k !== 'cache'), 'caches'];
 
 function parts(dModel: number, nhead: number, opts: TransformerLayerOptions, op = 'TransformerEncoderLayer') {
@@ -80,7 +95,8 @@ export class TransformerEncoderLayer extends Module {
   /** (B, T, d) -> (B, T, d) */
   forward(x: Tensor, opts: EncoderCallOptions = {}): Tensor {
     checkOptions('TransformerEncoderLayer.forward', opts, ENCODER_CALL_KEYS);
-    const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal }));
+    const sa = (h: Tensor): Tensor =>
+      this.dropout1.forward(this.selfAttn.forward(h, h, h, { attnMask: opts.srcMask, keyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal }));
     if (this.normFirst) {
       x = add(x, sa(this.norm1.forward(x)));
       return add(x, this.ff.forward(this.norm2.forward(x)));
@@ -118,9 +134,15 @@ export class TransformerDecoderLayer extends Module {
   /** x (B, T, d), memory (B, S, d) -> (B, T, d) */
   forward(x: Tensor, memory: Tensor, opts: DecoderCallOptions = {}): Tensor {
     checkOptions('TransformerDecoderLayer.forward', opts, DECODER_CALL_KEYS);
-    const sa = (h: Tensor): Tensor => this.dropout1.forward(this.selfAttn.forward(h, h, h, {
-      attnMask: opts.tgtMask, keyPaddingMask: opts.tgtKeyPaddingMask, isCausal: opts.tgtIsCausal ?? true, cache: opts.cache,
-    }));
+    const sa = (h: Tensor): Tensor =>
+      this.dropout1.forward(
+        this.selfAttn.forward(h, h, h, {
+          attnMask: opts.tgtMask,
+          keyPaddingMask: opts.tgtKeyPaddingMask,
+          isCausal: opts.tgtIsCausal ?? true,
+          cache: opts.cache,
+        }),
+      );
     const ca = (h: Tensor): Tensor => this.dropout2.forward(this.crossAttn.forward(h, memory, memory, { keyPaddingMask: opts.memoryKeyPaddingMask }));
     if (this.normFirst) {
       x = add(x, sa(this.norm1.forward(x)));

@@ -64,7 +64,8 @@ export function maxout(x: Tensor, pieces: number, dim = -1): Tensor {
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') {
-    if (isPlainObject(approximate)) { // PyTorch's keyword form
+    if (isPlainObject(approximate)) {
+      // PyTorch's keyword form
       checkOptions('gelu', approximate, ['approximate']);
       approximate = approximate.approximate ?? 'none';
     }
@@ -72,19 +73,23 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: '
   }
   requireFloat('gelu', x);
   const y = unaryRaw(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
-  return record(y, 'Gelu', [x], (g) => {
-    const dx = uninitializedTensor(x.shape, x.dtype); // written whole
-    kernels().geluBackward(x.kernelView(), g.kernelView(), { approximate }, dx.storage);
-    return [dx];
-  }, () => geluComposed(x, approximate as 'none' | 'tanh'));
+  return record(
+    y,
+    'Gelu',
+    [x],
+    (g) => {
+      const dx = uninitializedTensor(x.shape, x.dtype); // written whole
+      kernels().geluBackward(x.kernelView(), g.kernelView(), { approximate }, dx.storage);
+      return [dx];
+    },
+    () => geluComposed(x, approximate as 'none' | 'tanh'),
+  );
 }
 
 /** GELU written with differentiable ops: what createGraph differentiates instead of the fused backward. */
 function geluComposed(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
   // exact: x Φ(x) = 0.5 x (1 + erf(x / √2)); tanh: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
-  const inner = approximate === 'tanh'
-    ? tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI)))
-    : erf(mul(x, Math.SQRT1_2));
+  const inner = approximate === 'tanh' ? tanh(mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI))) : erf(mul(x, Math.SQRT1_2));
   return mul(mul(x, 0.5), add(inner, 1));
 }
 
@@ -100,7 +105,8 @@ export function silu(x: Tensor): Tensor {
 
 /** log(1 + e^(βx)) / β, linear where βx > threshold (PyTorch's defaults β = 1, threshold = 20). */
 export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
-  if (isPlainObject(beta)) { // PyTorch's keyword form {beta, threshold}
+  if (isPlainObject(beta)) {
+    // PyTorch's keyword form {beta, threshold}
     checkOptions('softplus', beta, ['beta', 'threshold']);
     threshold = beta.threshold ?? threshold;
     beta = beta.beta ?? 1;

@@ -50,31 +50,44 @@ export function causalMask(tq: number, tk: number): Tensor {
 
 function check(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): void {
   checkOptions('scaledDotProductAttention', opts, ATTENTION_KEYS);
-  if (opts.attnMask !== undefined && opts.attnMask !== null && !(opts.attnMask instanceof Tensor)) throw new TypeError(`scaledDotProductAttention: attnMask must be a Tensor or null, got ${describe(opts.attnMask)}`);
+  if (opts.attnMask !== undefined && opts.attnMask !== null && !(opts.attnMask instanceof Tensor))
+    throw new TypeError(`scaledDotProductAttention: attnMask must be a Tensor or null, got ${describe(opts.attnMask)}`);
   if (opts.isCausal !== undefined) checkBoolean('scaledDotProductAttention', 'isCausal', opts.isCausal);
   if (opts.implementation !== undefined) checkOneOf('scaledDotProductAttention', 'implementation', opts.implementation, IMPLEMENTATIONS);
-  for (const [n, t] of [['query', q], ['key', k], ['value', v]] as const) {
+  for (const [n, t] of [
+    ['query', q],
+    ['key', k],
+    ['value', v],
+  ] as const) {
     requireFloat('scaledDotProductAttention', t);
     if (t.ndim !== 3 && t.ndim !== 4) throw new RangeError(`scaledDotProductAttention: ${n} must be (B, H, T, D) or (B, T, D), got ${shapeStr(t.shape)}`);
   }
-  if (q.ndim !== k.ndim || q.ndim !== v.ndim) throw new RangeError(`scaledDotProductAttention: query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same number of dimensions`);
-  if (q.dtype !== k.dtype || q.dtype !== v.dtype) throw new TypeError(`scaledDotProductAttention: query, key and value must share a dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
+  if (q.ndim !== k.ndim || q.ndim !== v.ndim)
+    throw new RangeError(
+      `scaledDotProductAttention: query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same number of dimensions`,
+    );
+  if (q.dtype !== k.dtype || q.dtype !== v.dtype)
+    throw new TypeError(`scaledDotProductAttention: query, key and value must share a dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
   const lead = q.ndim - 2;
   if (!sameShape(q.shape.slice(0, lead), k.shape.slice(0, lead)) || !sameShape(k.shape.slice(0, lead), v.shape.slice(0, lead))) {
     throw new RangeError(`scaledDotProductAttention: batch/head dims differ: query ${shapeStr(q.shape)}, key ${shapeStr(k.shape)}, value ${shapeStr(v.shape)}`);
   }
-  if (q.shape[lead + 1] !== k.shape[lead + 1]) throw new RangeError(`scaledDotProductAttention: query ${shapeStr(q.shape)} and key ${shapeStr(k.shape)} must have the same feature size D`);
-  if (k.shape[lead] !== v.shape[lead]) throw new RangeError(`scaledDotProductAttention: key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same length Tk`);
+  if (q.shape[lead + 1] !== k.shape[lead + 1])
+    throw new RangeError(`scaledDotProductAttention: query ${shapeStr(q.shape)} and key ${shapeStr(k.shape)} must have the same feature size D`);
+  if (k.shape[lead] !== v.shape[lead])
+    throw new RangeError(`scaledDotProductAttention: key ${shapeStr(k.shape)} and value ${shapeStr(v.shape)} must have the same length Tk`);
   const p = opts.dropoutP ?? 0;
   if (!(p >= 0 && p < 1)) throw new RangeError(`scaledDotProductAttention: dropoutP must be in [0, 1), got ${p}`);
-  if (opts.scale !== undefined && !Number.isFinite(opts.scale)) throw new RangeError(`scaledDotProductAttention: scale must be a finite number, got ${opts.scale}`);
+  if (opts.scale !== undefined && !Number.isFinite(opts.scale))
+    throw new RangeError(`scaledDotProductAttention: scale must be a finite number, got ${opts.scale}`);
 }
 
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
   check(q, k, v, opts);
   if (q.ndim === 3) return squeeze(scaledDotProductAttention(unsqueeze(q, 1), unsqueeze(k, 1), unsqueeze(v, 1), opts), 1);
   const [B, H, Tq, D] = q.shape as [number, number, number, number];
-  const Tk = k.shape[2]!, Dv = v.shape[3]!;
+  const Tk = k.shape[2]!,
+    Dv = v.shape[3]!;
   const scale = opts.scale ?? 1 / Math.sqrt(D);
   const causal = opts.isCausal ?? false;
   let mask: Tensor | null = null;
@@ -83,7 +96,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     try {
       broadcastView(mask, [B, H, Tq, Tk]);
     } catch {
-      throw new RangeError(`scaledDotProductAttention: attnMask ${shapeStr(opts.attnMask.shape)} does not broadcast to the scores (B, H, Tq, Tk) = ${shapeStr([B, H, Tq, Tk])}`);
+      throw new RangeError(
+        `scaledDotProductAttention: attnMask ${shapeStr(opts.attnMask.shape)} does not broadcast to the scores (B, H, Tq, Tk) = ${shapeStr([B, H, Tq, Tk])}`,
+      );
     }
   }
   const p = opts.dropoutP ?? 0;
@@ -94,16 +109,25 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const probs = uninitializedTensor([B, H, Tq, Tk], q.dtype).storage;
   const maskView = mask ? broadcastView(mask, [B, H, Tq, Tk]) : null;
   kernels().attention(q.kernelView(), k.kernelView(), v.kernelView(), maskView, causal, scale, out.storage, probs);
-  return record(out, 'ScaledDotProductAttention', [q, k, v], (g) => {
-    const dq = uninitializedTensor(q.shape, q.dtype), dk = uninitializedTensor(k.shape, k.dtype), dv = uninitializedTensor(v.shape, v.dtype);
-    kernels().attentionBackward(q.kernelView(), k.kernelView(), v.kernelView(), probs, g.kernelView(), scale, dq.storage, dk.storage, dv.storage);
-    return [dq, dk, dv];
-  }, () => composedAttention(q, k, v, mask, causal, scale, 0));
+  return record(
+    out,
+    'ScaledDotProductAttention',
+    [q, k, v],
+    (g) => {
+      const dq = uninitializedTensor(q.shape, q.dtype),
+        dk = uninitializedTensor(k.shape, k.dtype),
+        dv = uninitializedTensor(v.shape, v.dtype);
+      kernels().attentionBackward(q.kernelView(), k.kernelView(), v.kernelView(), probs, g.kernelView(), scale, dq.storage, dk.storage, dv.storage);
+      return [dq, dk, dv];
+    },
+    () => composedAttention(q, k, v, mask, causal, scale, 0),
+  );
 }
 
 /** Attention from the ordinary ops on (B, H, T, D) q, k, v; `mask` is additive. */
 function composedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number, p: number, generator?: Generator): Tensor {
-  const Tq = q.shape[2]!, Tk = k.shape[2]!;
+  const Tq = q.shape[2]!,
+    Tk = k.shape[2]!;
   let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
   if (mask) att = add(att, mask);
   if (causal) att = where(causalMask(Tq, Tk), att, -Infinity);

@@ -35,10 +35,15 @@ function checkTensorOrNull(op: string, name: string, t: unknown): void {
 function asNCS(x: Tensor): View {
   const [N, C] = [x.shape[0]!, x.shape[1]!];
   const S = numel(x.shape.slice(2));
-  let ss = 1, expected = -1, collapses = true;
+  let ss = 1,
+    expected = -1,
+    collapses = true;
   for (let d = x.ndim - 1; d >= 2; d--) {
     if (x.shape[d] === 1) continue;
-    if (expected < 0) { ss = x.strides[d]!; expected = ss * x.shape[d]!; } else if (x.strides[d] !== expected) collapses = false;
+    if (expected < 0) {
+      ss = x.strides[d]!;
+      expected = ss * x.shape[d]!;
+    } else if (x.strides[d] !== expected) collapses = false;
     else expected *= x.shape[d]!;
   }
   if (collapses) return { data: x.storage, dtype: x.dtype, offset: x.offset, shape: [N, C, S], strides: [x.strides[0]!, x.strides[1]!, ss] };
@@ -59,8 +64,13 @@ function bufferArray(op: string, name: string, t: Tensor | null, C: number, dtyp
  * Normalizes x (N, C, *) per channel: (x − mean)/√(var + eps)·weight + bias. runningMean /
  * runningVar (C,) may be null (then training must be true: the batch statistics are always used).
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions | Tensor | null = {},
-  ...rest: [bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number]): Tensor {
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  opts: BatchNormOptions | Tensor | null = {},
+  ...rest: [bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number]
+): Tensor {
   const op = 'batchNorm';
   opts = positionalOptions<BatchNormOptions>(op, opts, rest, BATCH_NORM_POSITIONAL, BATCH_NORM_KEYS); // or F.batch_norm's positional form
   checkTensorOrNull(op, 'runningMean', runningMean);
@@ -73,43 +83,76 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);
   if (x.ndim < 2) throw new RangeError(`${op}: expected input (N, C) or (N, C, *), got ${shapeStr(x.shape)}`);
   const training = opts.training ?? false;
-  const momentum = opts.momentum ?? 0.1, eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1,
+    eps = opts.eps ?? 1e-5;
   if (!(eps > 0)) throw new RangeError(`${op}: eps must be positive, got ${eps}`);
   if (!(momentum >= 0 && momentum <= 1)) throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
   const C = x.shape[1]!;
-  if (!training && (!runningMean || !runningVar)) throw new Error(`${op}: eval mode needs runningMean and runningVar (or pass training: true to use the batch statistics)`);
-  const weight = opts.weight ?? null, bias = opts.bias ?? null;
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
-    if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new RangeError(`${op}: ${name} must have shape (${C},) for input ${shapeStr(x.shape)}, got ${shapeStr(t.shape)}`);
+  if (!training && (!runningMean || !runningVar))
+    throw new Error(`${op}: eval mode needs runningMean and runningVar (or pass training: true to use the batch statistics)`);
+  const weight = opts.weight ?? null,
+    bias = opts.bias ?? null;
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C))
+      throw new RangeError(`${op}: ${name} must have shape (${C},) for input ${shapeStr(x.shape)}, got ${shapeStr(t.shape)}`);
     if (t && t.dtype !== x.dtype) throw new TypeError(`${op}: ${name} is ${t.dtype} but the input is ${x.dtype}`);
   }
   const M = numel(x.shape) / Math.max(C, 1);
   if (training && M <= 1) throw new RangeError(`${op}: expected more than 1 value per channel when training, got input of shape ${shapeStr(x.shape)}`);
-  const rm = bufferArray(op, 'runningMean', runningMean, C, x.dtype), rv = bufferArray(op, 'runningVar', runningVar, C, x.dtype);
+  const rm = bufferArray(op, 'runningMean', runningMean, C, x.dtype),
+    rv = bufferArray(op, 'runningVar', runningVar, C, x.dtype);
   const xv = asNCS(x);
   const out = Tensor.empty(x.shape, x.dtype);
-  const saveMean = Tensor.empty([C], x.dtype), saveInvStd = Tensor.empty([C], x.dtype);
-  kernels().batchNorm(xv, weight ? weight.kernelView() : null, bias ? bias.kernelView() : null, rm, rv,
-    { training, momentum, eps }, out.storage, saveMean.storage, saveInvStd.storage);
+  const saveMean = Tensor.empty([C], x.dtype),
+    saveInvStd = Tensor.empty([C], x.dtype);
+  kernels().batchNorm(
+    xv,
+    weight ? weight.kernelView() : null,
+    bias ? bias.kernelView() : null,
+    rm,
+    rv,
+    { training, momentum, eps },
+    out.storage,
+    saveMean.storage,
+    saveInvStd.storage,
+  );
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record(out, 'BatchNorm', inputs, (g) => {
-    const gv = asNCS(g);
-    const dx = x.requiresGrad ? Tensor.empty(x.shape, x.dtype) : null;
-    const dw = weight?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
-    const db = bias?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
-    kernels().batchNormBackward(gv, xv, weight ? weight.kernelView() : null, saveMean.storage, saveInvStd.storage, training,
-      dx ? dx.storage : null, dw ? dw.storage : null, db ? db.storage : null);
-    return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
-  }, () => {
-    // the same normalization with differentiable ops; eval mode's statistics are constants
-    const perChannel = (t: Tensor) => reshape(t, 1, C, ...x.shape.slice(2).map(() => 1));
-    let xhat: Tensor;
-    if (training) {
-      const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
-      const centered = sub(x, mean(x, dims, true));
-      xhat = mul(centered, rsqrt(add(mean(mul(centered, centered), dims, true), eps)));
-    } else xhat = mul(sub(x, perChannel(saveMean)), perChannel(saveInvStd));
-    if (weight) xhat = mul(xhat, perChannel(weight));
-    return bias ? add(xhat, perChannel(bias)) : xhat;
-  });
+  return record(
+    out,
+    'BatchNorm',
+    inputs,
+    (g) => {
+      const gv = asNCS(g);
+      const dx = x.requiresGrad ? Tensor.empty(x.shape, x.dtype) : null;
+      const dw = weight?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
+      const db = bias?.requiresGrad ? Tensor.empty([C], x.dtype) : null;
+      kernels().batchNormBackward(
+        gv,
+        xv,
+        weight ? weight.kernelView() : null,
+        saveMean.storage,
+        saveInvStd.storage,
+        training,
+        dx ? dx.storage : null,
+        dw ? dw.storage : null,
+        db ? db.storage : null,
+      );
+      return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
+    },
+    () => {
+      // the same normalization with differentiable ops; eval mode's statistics are constants
+      const perChannel = (t: Tensor) => reshape(t, 1, C, ...x.shape.slice(2).map(() => 1));
+      let xhat: Tensor;
+      if (training) {
+        const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
+        const centered = sub(x, mean(x, dims, true));
+        xhat = mul(centered, rsqrt(add(mean(mul(centered, centered), dims, true), eps)));
+      } else xhat = mul(sub(x, perChannel(saveMean)), perChannel(saveInvStd));
+      if (weight) xhat = mul(xhat, perChannel(weight));
+      return bias ? add(xhat, perChannel(bias)) : xhat;
+    },
+  );
 }

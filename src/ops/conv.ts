@@ -40,10 +40,12 @@ const CONV_TRANSPOSE_POSITIONAL = ['stride', 'padding', 'outputPadding', 'groups
 
 /** (h, w) from a number or a pair; every entry an integer >= min. */
 export function toPair(op: string, name: string, v: Pair | undefined, fallback: number, min: number): [number, number] {
-  if (!Array.isArray(v) && typeof v !== 'number' && v !== undefined) throw new TypeError(`${op}: ${name} must be a number or a pair of numbers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) && typeof v !== 'number' && v !== undefined)
+    throw new TypeError(`${op}: ${name} must be a number or a pair of numbers, got ${JSON.stringify(v)}`);
   if (Array.isArray(v) && v.length !== 2) throw new RangeError(`${op}: ${name} must be a number or a pair of numbers, got [${v.join(', ')}]`);
   const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= min)) throw new RangeError(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
+  if (!p.every((x) => Number.isInteger(x) && x >= min))
+    throw new RangeError(`${op}: ${name} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
   return p;
 }
 
@@ -69,7 +71,9 @@ function geometry(op: string, weight: Tensor, opts: Conv2dOptions): Conv2dParams
     if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError(`${op}: padding 'same' needs stride 1, got stride ${JSON.stringify(opts.stride)}`);
     const totals = [dilation[0] * (weight.shape[2]! - 1), dilation[1] * (weight.shape[3]! - 1)];
     if (totals.some((t) => t % 2 !== 0)) {
-      throw new RangeError(`${op}: padding 'same' with kernel ${shapeStr(weight.shape.slice(2))} and dilation ${dilation} needs uneven padding, which deepts does not do; pad the input yourself`);
+      throw new RangeError(
+        `${op}: padding 'same' with kernel ${shapeStr(weight.shape.slice(2))} and dilation ${dilation} needs uneven padding, which deepts does not do; pad the input yourself`,
+      );
     }
     padding = [totals[0]! / 2, totals[1]! / 2];
   } else padding = toPair(op, 'padding', opts.padding, 0, 0);
@@ -88,13 +92,18 @@ function checkConv2d(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
   const [O, cg, kH, kW] = weight.shape as [number, number, number, number];
   if (O % p.groups !== 0) throw new RangeError(`${op}: weight ${shapeStr(weight.shape)} has ${O} output channels, not divisible by groups=${p.groups}`);
   if (cg * p.groups !== C) {
-    throw new RangeError(`${op}: input ${shapeStr(x.shape)} has ${C} channels, but weight ${shapeStr(weight.shape)} with groups=${p.groups} expects ${cg * p.groups}`);
+    throw new RangeError(
+      `${op}: input ${shapeStr(x.shape)} has ${C} channels, but weight ${shapeStr(weight.shape)} with groups=${p.groups} expects ${cg * p.groups}`,
+    );
   }
-  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new RangeError(`${op}: bias must have shape (${O},) for weight ${shapeStr(weight.shape)}, got ${shapeStr(bias.shape)}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O))
+    throw new RangeError(`${op}: bias must have shape (${O},) for weight ${shapeStr(weight.shape)}, got ${shapeStr(bias.shape)}`);
   const Ho = outputSize(H, kH, p.stride[0], p.padding[0], p.dilation[0]);
   const Wo = outputSize(W, kW, p.stride[1], p.padding[1], p.dilation[1]);
   if (Ho < 1 || Wo < 1) {
-    throw new RangeError(`${op}: input ${shapeStr(x.shape)} is smaller than the kernel: ${kH}×${kW} (dilation ${p.dilation.join('×')}) on ${H}×${W} padded by ${p.padding.join('×')} gives a ${Ho}×${Wo} output`);
+    throw new RangeError(
+      `${op}: input ${shapeStr(x.shape)} is smaller than the kernel: ${kH}×${kW} (dilation ${p.dilation.join('×')}) on ${H}×${W} padded by ${p.padding.join('×')} gives a ${Ho}×${Wo} output`,
+    );
   }
   return [Ho, Wo];
 }
@@ -134,7 +143,13 @@ export function conv2dBackwardWeight(x: Tensor, gradOut: Tensor, weightShape: re
  * 2-D convolution (cross-correlation) as torch.nn.functional.conv2d: x (N, C, H, W) or (C, H, W),
  * weight (out, C/groups, kH, kW), bias (out,) → (N, out, Ho, Wo).
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions | Pair = {}, ...rest: [padding?: Pair | 'valid' | 'same', dilation?: Pair, groups?: number]): Tensor {
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: Conv2dOptions | Pair = {},
+  ...rest: [padding?: Pair | 'valid' | 'same', dilation?: Pair, groups?: number]
+): Tensor {
   opts = positionalOptions<Conv2dOptions>('conv2d', opts, rest, CONV_POSITIONAL, CONV_KEYS); // or F.conv2d's positional form
   checkOperands('conv2d', x, weight, bias);
   if (x.ndim === 3) return squeeze(conv2d(unsqueeze(x, 0), weight, bias, opts), 0);
@@ -145,7 +160,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
 }
 
 /** 1-D convolution as torch.nn.functional.conv1d: x (N, C, L) or (C, L), weight (out, C/groups, k) → (N, out, Lo). */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions | number = {}, ...rest: [padding?: number | 'valid' | 'same', dilation?: number, groups?: number]): Tensor {
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: Conv1dOptions | number = {},
+  ...rest: [padding?: number | 'valid' | 'same', dilation?: number, groups?: number]
+): Tensor {
   opts = positionalOptions<Conv1dOptions>('conv1d', opts, rest, CONV_POSITIONAL, CONV_KEYS); // or F.conv1d's positional form
   checkOperands('conv1d', x, weight, bias);
   if (x.ndim === 2) return squeeze(conv1d(unsqueeze(x, 0), weight, bias, opts), 0);
@@ -170,7 +191,13 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
  * Transposed convolution as torch.nn.functional.conv_transpose2d: x (N, in, H, W), weight (in, out/groups,
  * kH, kW) → (N, out, Ho, Wo), Ho = (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1.
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions | Pair = {}, ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, dilation?: Pair]): Tensor {
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTranspose2dOptions | Pair = {},
+  ...rest: [padding?: Pair, outputPadding?: Pair, groups?: number, dilation?: Pair]
+): Tensor {
   const op = 'convTranspose2d';
   opts = positionalOptions<ConvTranspose2dOptions>(op, opts, rest, CONV_TRANSPOSE_POSITIONAL, CONV_TRANSPOSE_KEYS); // or F.conv_transpose2d's positional form
   checkOperands(op, x, weight, bias);

@@ -92,10 +92,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   // ties split the gradient evenly, as PyTorch does
   return record(binaryRaw('maximum', x, y, dt), 'Maximum', [x, y], (g) => {
     const half = mul(g, 0.5);
-    return [
-      sumTo(where(gt(x, y), g, where(eq(x, y), half, 0)), x.shape),
-      sumTo(where(lt(x, y), g, where(eq(x, y), half, 0)), y.shape),
-    ];
+    return [sumTo(where(gt(x, y), g, where(eq(x, y), half, 0)), x.shape), sumTo(where(lt(x, y), g, where(eq(x, y), half, 0)), y.shape)];
   });
 }
 
@@ -103,10 +100,7 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dt] = operands(a, b);
   return record(binaryRaw('minimum', x, y, dt), 'Minimum', [x, y], (g) => {
     const half = mul(g, 0.5);
-    return [
-      sumTo(where(lt(x, y), g, where(eq(x, y), half, 0)), x.shape),
-      sumTo(where(gt(x, y), g, where(eq(x, y), half, 0)), y.shape),
-    ];
+    return [sumTo(where(lt(x, y), g, where(eq(x, y), half, 0)), x.shape), sumTo(where(gt(x, y), g, where(eq(x, y), half, 0)), y.shape)];
   });
 }
 

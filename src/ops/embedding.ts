@@ -37,9 +37,15 @@ export function embedding(ids: Tensor, weight: Tensor, opts: { paddingIdx?: numb
   const w = weight.toTypedArray();
   const out = uninitializedTensor([...ids.shape, cols], weight.dtype);
   kernels().embedding(w, rows, cols, ids.kernelView(), out.storage);
-  return record(out, 'Embedding', [weight], (g) => {
-    const dw = Tensor.empty(weight.shape, weight.dtype);
-    kernels().embeddingBackward(g.toTypedArray(), ids.kernelView(), rows, cols, pad, dw.storage);
-    return [dw];
-  }, () => embeddingComposed(ids, weight, pad));
+  return record(
+    out,
+    'Embedding',
+    [weight],
+    (g) => {
+      const dw = Tensor.empty(weight.shape, weight.dtype);
+      kernels().embeddingBackward(g.toTypedArray(), ids.kernelView(), rows, cols, pad, dw.storage);
+      return [dw];
+    },
+    () => embeddingComposed(ids, weight, pad),
+  );
 }

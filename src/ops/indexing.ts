@@ -14,7 +14,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normAxis('gather', dim, x.ndim);
   if (index.ndim !== x.ndim) throw new RangeError(`gather: index ${shapeStr(index.shape)} must have as many dimensions as the input ${shapeStr(x.shape)}`);
   index.shape.forEach((s, i) => {
-    if (i !== d && s > x.shape[i]!) throw new RangeError(`gather: index ${shapeStr(index.shape)} is larger than the input ${shapeStr(x.shape)} in dimension ${i}`);
+    if (i !== d && s > x.shape[i]!)
+      throw new RangeError(`gather: index ${shapeStr(index.shape)} is larger than the input ${shapeStr(x.shape)} in dimension ${i}`);
   });
   const out = Tensor.empty(index.shape, x.dtype);
   kernels().gather(x.kernelView(), index.kernelView(), { axis: d }, out.storage);
@@ -26,7 +27,9 @@ export function scatterAdd(base: Tensor, dim: number, index: Tensor, src: Tensor
   requireDType('scatterAdd', index, ['int32'], 'index');
   const d = normAxis('scatterAdd', dim, base.ndim);
   if (index.ndim !== base.ndim || src.ndim !== base.ndim) {
-    throw new RangeError(`scatterAdd: index ${shapeStr(index.shape)}, src ${shapeStr(src.shape)} and input ${shapeStr(base.shape)} must have the same number of dimensions`);
+    throw new RangeError(
+      `scatterAdd: index ${shapeStr(index.shape)}, src ${shapeStr(src.shape)} and input ${shapeStr(base.shape)} must have the same number of dimensions`,
+    );
   }
   const out = Tensor.empty(base.shape, base.dtype);
   kernels().copy(base.kernelView(), out.kernelView());

@@ -15,7 +15,8 @@ function checkWritable(op: string, t: Tensor): void {
 /** Copies src (broadcast to t's shape, cast to t's dtype) into t. */
 export function copy_(t: Tensor, src: Tensor | number): Tensor {
   checkWritable('copy_', t);
-  if (!(src instanceof Tensor) && typeof src !== 'number' && typeof src !== 'boolean') throw new TypeError(`copy_/fill_: the source must be a Tensor or a number, got ${describe(src)}`);
+  if (!(src instanceof Tensor) && typeof src !== 'number' && typeof src !== 'boolean')
+    throw new TypeError(`copy_/fill_: the source must be a Tensor or a number, got ${describe(src)}`);
   const s = asTensor(src, t.dtype);
   try {
     kernels().copy(broadcastView(s, t.shape), t.kernelView());

@@ -148,23 +148,39 @@ function crossEntropyFused(x: Tensor, t: Tensor, input: Tensor, target: Tensor, 
   const lse = Tensor.empty([rows], x.dtype).storage;
   const k = kernels();
   k.crossEntropyForward(xs, ts, rows, cols, ignore, losses.storage, lse);
-  let count = 0, total = 0;
-  for (let r = 0; r < rows; r++) if (ts[r] !== ignore) { count++; total += losses.storage[r]!; }
-  const out = reduction === 'none' ? (input.ndim === 1 ? reshape(losses) : reshape(losses, ...target.shape))
-    : scalar(reduction === 'mean' ? total / count : total, x.dtype);
-  return record(out, 'CrossEntropy', [x], (g) => {
-    const scale = Tensor.empty([rows], x.dtype).storage;
-    if (reduction === 'none') scale.set(g.toTypedArray());
-    else scale.fill(reduction === 'mean' ? g.item() / count : g.item());
-    const grad = uninitializedTensor([rows, cols], x.dtype); // written whole (zeros on ignored rows)
-    k.crossEntropyBackward(xs, ts, lse, scale, rows, cols, ignore, grad.storage);
-    return [grad];
-  }, () => nllFlat(logSoftmax(x, 1), t, input, target, { reduction, ignoreIndex: ignore }));
+  let count = 0,
+    total = 0;
+  for (let r = 0; r < rows; r++)
+    if (ts[r] !== ignore) {
+      count++;
+      total += losses.storage[r]!;
+    }
+  const out =
+    reduction === 'none'
+      ? input.ndim === 1
+        ? reshape(losses)
+        : reshape(losses, ...target.shape)
+      : scalar(reduction === 'mean' ? total / count : total, x.dtype);
+  return record(
+    out,
+    'CrossEntropy',
+    [x],
+    (g) => {
+      const scale = Tensor.empty([rows], x.dtype).storage;
+      if (reduction === 'none') scale.set(g.toTypedArray());
+      else scale.fill(reduction === 'mean' ? g.item() / count : g.item());
+      const grad = uninitializedTensor([rows, cols], x.dtype); // written whole (zeros on ignored rows)
+      k.crossEntropyBackward(xs, ts, lse, scale, rows, cols, ignore, grad.storage);
+      return [grad];
+    },
+    () => nllFlat(logSoftmax(x, 1), t, input, target, { reduction, ignoreIndex: ignore }),
+  );
 }
 
 /** Binary cross-entropy of probabilities; logs are clamped at −100 as in PyTorch. */
 export function bceLoss(input: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction; weight?: Tensor } = 'mean', weight?: Tensor): Tensor {
-  if (isPlainObject(reduction)) { // PyTorch's keyword form {weight, reduction}
+  if (isPlainObject(reduction)) {
+    // PyTorch's keyword form {weight, reduction}
     if (weight !== undefined) throw new TypeError('bceLoss: pass the weight either positionally or in the options object, not both');
     checkOptions('bceLoss', reduction, ['reduction', 'weight']);
     weight = reduction.weight as Tensor | undefined;
@@ -186,8 +202,14 @@ export function bceLoss(input: Tensor, target: Tensor, reduction: Reduction | { 
 }
 
 /** Binary cross-entropy on logits, stable: max(x,0) − x·y + log(1 + e^−|x|). */
-export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction | { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor } = 'mean', opts: { weight?: Tensor; posWeight?: Tensor } = {}): Tensor {
-  if (isPlainObject(reduction)) { // PyTorch's keyword form {weight, posWeight, reduction}
+export function bceWithLogits(
+  logits: Tensor,
+  target: Tensor,
+  reduction: Reduction | { reduction?: Reduction; weight?: Tensor; posWeight?: Tensor } = 'mean',
+  opts: { weight?: Tensor; posWeight?: Tensor } = {},
+): Tensor {
+  if (isPlainObject(reduction)) {
+    // PyTorch's keyword form {weight, posWeight, reduction}
     if (arguments.length > 3) throw new TypeError('bceWithLogits: pass all options in the one object after the target');
     checkOptions('bceWithLogits', reduction, ['reduction', 'weight', 'posWeight']);
     opts = { weight: reduction.weight as Tensor | undefined, posWeight: reduction.posWeight as Tensor | undefined };

@@ -12,7 +12,8 @@ import { isFloat, promoteTypes } from '../tensor/dtype.js';
 
 /** A (B, R, C) kernel view of t broadcast to batch shape `batch` (t has >= 2 dims). */
 function batchedView(t: Tensor, batch: readonly number[]): View {
-  const r = t.shape[t.ndim - 2]!, c = t.shape[t.ndim - 1]!;
+  const r = t.shape[t.ndim - 2]!,
+    c = t.shape[t.ndim - 1]!;
   const lead = t.shape.slice(0, -2);
   // Batch dims collapse into one stride only when they are laid out uniformly; else copy.
   const full = [...batch];
@@ -33,7 +34,10 @@ function batchedView(t: Tensor, batch: readonly number[]): View {
       let expect = nz[nz.length - 1]![0];
       s = expect;
       for (let i = nz.length - 1; i >= 0; i--) {
-        if (nz[i]![0] !== expect) { uniform = false; break; }
+        if (nz[i]![0] !== expect) {
+          uniform = false;
+          break;
+        }
         expect *= nz[i]![1];
       }
     }
@@ -46,15 +50,26 @@ function batchedView(t: Tensor, batch: readonly number[]): View {
       const d = i - (full.length - lead.length);
       return d < 0 || lead[d] === 1 ? 0 : c2.strides[d]!;
     });
-    kernels().copy({ data: c2.storage, dtype: c2.dtype, offset: c2.offset, shape: [...full, r, c], strides: [...srcStrides, c2.strides[c2.ndim - 2]!, c2.strides[c2.ndim - 1]!] }, out.kernelView());
+    kernels().copy(
+      {
+        data: c2.storage,
+        dtype: c2.dtype,
+        offset: c2.offset,
+        shape: [...full, r, c],
+        strides: [...srcStrides, c2.strides[c2.ndim - 2]!, c2.strides[c2.ndim - 1]!],
+      },
+      out.kernelView(),
+    );
     return { data: out.storage, dtype: out.dtype, offset: 0, shape: [B, r, c], strides: [r * c, c, 1] };
   }
   return { data: t.storage, dtype: t.dtype, offset: t.offset, shape: [B, r, c], strides: [s, t.strides[t.ndim - 2]!, t.strides[t.ndim - 1]!] };
 }
 
 function matmulRaw(a: Tensor, b: Tensor): Tensor {
-  const m = a.shape[a.ndim - 2]!, k = a.shape[a.ndim - 1]!;
-  const k2 = b.shape[b.ndim - 2]!, n = b.shape[b.ndim - 1]!;
+  const m = a.shape[a.ndim - 2]!,
+    k = a.shape[a.ndim - 1]!;
+  const k2 = b.shape[b.ndim - 2]!,
+    n = b.shape[b.ndim - 1]!;
   if (k !== k2) throw new RangeError(`matmul: ${shapeStr(a.shape)} @ ${shapeStr(b.shape)}: inner dims ${k} != ${k2}`);
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = uninitializedTensor([...batch, m, n], a.dtype); // written whole, zeros when k is 0
@@ -93,7 +108,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation: 'identity' | 'relu' = 'identity'): Tensor {
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D (out, in), got ${shapeStr(weight.shape)}`);
   if (x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new RangeError(`linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features, the weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`);
+    throw new RangeError(
+      `linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features, the weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`,
+    );
   }
   if (activation !== 'identity' && activation !== 'relu') throw new RangeError(`linear: activation must be 'identity' or 'relu', got '${activation}'`);
   const [out, inF] = weight.shape as [number, number];

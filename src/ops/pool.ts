@@ -71,7 +71,9 @@ function poolGeometry(op: string, x: Tensor, kernelSize: Pair, opts: { stride?: 
     poolOutputSize(W, k[1], stride[1], padding[1], dilation[1], ceil),
   ];
   if (outputSize[0] < 1 || outputSize[1] < 1) {
-    throw new RangeError(`${op}: input ${shapeStr(x.shape)} is too small for kernel ${k.join('×')} (padding ${padding.join('×')}, dilation ${dilation.join('×')}): output ${outputSize.join('×')}`);
+    throw new RangeError(
+      `${op}: input ${shapeStr(x.shape)} is too small for kernel ${k.join('×')} (padding ${padding.join('×')}, dilation ${dilation.join('×')}): output ${outputSize.join('×')}`,
+    );
   }
   return { kernelSize: k, stride, padding, dilation, outputSize };
 }
@@ -91,11 +93,17 @@ export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, opts: MaxPool2
   const indices = Tensor.empty(outShape, 'int32');
   kernels().maxPool2d(x.kernelView(), p, out.storage, indices.storage as Int32Array);
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  record(out, 'MaxPool2d', [x], (grad) => {
-    const dx = Tensor.empty(x.shape, grad.dtype);
-    kernels().maxPool2dBackward(grad.kernelView(), indices.kernelView(), x.shape, dx.storage);
-    return [dx];
-  }, () => reshape(gather(reshape(x, N, C, H * W), 2, reshape(indices, N, C, -1)), ...outShape)); // each window's maximum, picked
+  record(
+    out,
+    'MaxPool2d',
+    [x],
+    (grad) => {
+      const dx = Tensor.empty(x.shape, grad.dtype);
+      kernels().maxPool2dBackward(grad.kernelView(), indices.kernelView(), x.shape, dx.storage);
+      return [dx];
+    },
+    () => reshape(gather(reshape(x, N, C, H * W), 2, reshape(indices, N, C, -1)), ...outShape),
+  ); // each window's maximum, picked
   return [out, indices];
 }
 
@@ -111,9 +119,17 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions | 
   checkInput('avgPool2d', x);
   if (x.ndim === 3) return squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, opts), 0);
   const d = opts.divisorOverride ?? 0;
-  if (opts.divisorOverride !== undefined && !(Number.isFinite(d) && d !== 0)) throw new RangeError(`avgPool2d: divisorOverride must be a non-zero number, got ${opts.divisorOverride}`);
+  if (opts.divisorOverride !== undefined && !(Number.isFinite(d) && d !== 0))
+    throw new RangeError(`avgPool2d: divisorOverride must be a non-zero number, got ${opts.divisorOverride}`);
   const g = poolGeometry('avgPool2d', x, kernelSize, opts);
-  const p: AvgPool2dParams = { kernelSize: g.kernelSize, stride: g.stride, padding: g.padding, outputSize: g.outputSize, countIncludePad: opts.countIncludePad ?? true, divisorOverride: d };
+  const p: AvgPool2dParams = {
+    kernelSize: g.kernelSize,
+    stride: g.stride,
+    padding: g.padding,
+    outputSize: g.outputSize,
+    countIncludePad: opts.countIncludePad ?? true,
+    divisorOverride: d,
+  };
   return avgPool2dForward(x, p);
 }
 
@@ -126,9 +142,11 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   if (x.ndim === 3) return squeeze(adaptiveAvgPool2d(unsqueeze(x, 0), outputSize), 0);
   const [H, W] = [x.shape[2]!, x.shape[3]!];
   const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  if (!Array.isArray(raw) || raw.length !== 2) throw new RangeError(`adaptiveAvgPool2d: outputSize must be a number or a pair, got ${JSON.stringify(outputSize)}`);
+  if (!Array.isArray(raw) || raw.length !== 2)
+    throw new RangeError(`adaptiveAvgPool2d: outputSize must be a number or a pair, got ${JSON.stringify(outputSize)}`);
   const size: [number, number] = [raw[0] ?? H, raw[1] ?? W];
-  if (!size.every((s) => Number.isInteger(s) && s >= 1)) throw new RangeError(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
+  if (!size.every((s) => Number.isInteger(s) && s >= 1))
+    throw new RangeError(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
   if (H < 1 || W < 1) throw new RangeError(`adaptiveAvgPool2d: input ${shapeStr(x.shape)} has an empty plane`);
   return adaptiveAvgPool2dForward(x, size);
 }

@@ -7,7 +7,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { markRecorded, type DoubleBackward, type RegionGrad } from '../autograd/node.js';
 
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | RegionGrad | null | undefined)[], composed: DoubleBackward | null = null): Tensor {
+export function record(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  backward: (grad: Tensor) => readonly (Tensor | RegionGrad | null | undefined)[],
+  composed: DoubleBackward | null = null,
+): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
     out.gradFn = markRecorded({ name, inputs, backward, composed, freed: false });

@@ -38,7 +38,10 @@ export function broadcastView(t: Tensor, shape: readonly number[]): View {
   const strides = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const d = i - (n - t.ndim);
-    if (d < 0) { strides[i] = 0; continue; }
+    if (d < 0) {
+      strides[i] = 0;
+      continue;
+    }
     const size = t.shape[d]!;
     if (size === shape[i]) strides[i] = size === 1 ? 0 : t.strides[d]!;
     else if (size === 1) strides[i] = 0;

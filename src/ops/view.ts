@@ -73,7 +73,8 @@ export function reshape(t: Tensor, ...shape: number[]): Tensor {
 
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   if (t.ndim === 0) return reshape(t, 1);
-  const s = normAxis('flatten', startDim, t.ndim), e = normAxis('flatten', endDim, t.ndim);
+  const s = normAxis('flatten', startDim, t.ndim),
+    e = normAxis('flatten', endDim, t.ndim);
   if (e < s) throw new RangeError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const shape = [...t.shape.slice(0, s), numel(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
   return reshape(t, ...shape);
@@ -88,40 +89,58 @@ export function permute(t: Tensor, ...dims: number[]): Tensor {
   if (dims.length !== t.ndim) throw new RangeError(`permute: got ${dims.length} dims [${dims.join(', ')}] for a tensor of ${t.ndim} dimensions`);
   const p = dims.map((d) => normAxis('permute', d, t.ndim));
   if (new Set(p).size !== p.length) throw new RangeError(`permute: dims [${dims.join(', ')}] repeat a dimension`);
-  const out = rawView(t, p.map((d) => t.shape[d]!), p.map((d) => t.strides[d]!), t.offset);
+  const out = rawView(
+    t,
+    p.map((d) => t.shape[d]!),
+    p.map((d) => t.strides[d]!),
+    t.offset,
+  );
   const inverse = new Array<number>(p.length);
-  p.forEach((d, i) => { inverse[d] = i; });
+  p.forEach((d, i) => {
+    inverse[d] = i;
+  });
   return record(out, 'Permute', [t], (g) => [permute(g, ...inverse)]);
 }
 
 export function transpose(t: Tensor, dim0 = -2, dim1 = -1): Tensor {
   if (t.ndim < 2 && dim0 === -2 && dim1 === -1) return t;
-  const a = normAxis('transpose', dim0, t.ndim), b = normAxis('transpose', dim1, t.ndim);
+  const a = normAxis('transpose', dim0, t.ndim),
+    b = normAxis('transpose', dim1, t.ndim);
   const dims = [...Array(t.ndim).keys()];
-  dims[a] = b; dims[b] = a;
+  dims[a] = b;
+  dims[b] = a;
   return permute(t, ...dims);
 }
 
 /** Moves dimension `source` to position `destination`. */
 export function movedim(t: Tensor, source: number, destination: number): Tensor {
-  const s = normAxis('movedim', source, t.ndim), d = normAxis('movedim', destination, t.ndim);
+  const s = normAxis('movedim', source, t.ndim),
+    d = normAxis('movedim', destination, t.ndim);
   const dims = [...Array(t.ndim).keys()].filter((x) => x !== s);
   dims.splice(d, 0, s);
   return permute(t, ...dims);
 }
 
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
-  const dims = dim === undefined ? t.shape.map((_, i) => i).filter((i) => t.shape[i] === 1)
-    : (typeof dim === 'number' ? [dim] : dim).map((d) => normAxis('squeeze', d, t.ndim)).filter((d) => t.shape[d] === 1);
+  const dims =
+    dim === undefined
+      ? t.shape.map((_, i) => i).filter((i) => t.shape[i] === 1)
+      : (typeof dim === 'number' ? [dim] : dim).map((d) => normAxis('squeeze', d, t.ndim)).filter((d) => t.shape[d] === 1);
   if (!dims.length) return t;
   const keep = t.shape.map((_, i) => i).filter((i) => !dims.includes(i));
-  const out = rawView(t, keep.map((i) => t.shape[i]!), keep.map((i) => t.strides[i]!), t.offset);
+  const out = rawView(
+    t,
+    keep.map((i) => t.shape[i]!),
+    keep.map((i) => t.strides[i]!),
+    t.offset,
+  );
   return record(out, 'Squeeze', [t], (g) => [reshape(g, ...t.shape)]);
 }
 
 export function unsqueeze(t: Tensor, dim: number): Tensor {
   const d = normAxis('unsqueeze', dim, t.ndim + 1);
-  const shape = [...t.shape], strides = [...t.strides];
+  const shape = [...t.shape],
+    strides = [...t.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < t.ndim ? t.strides[d]! * t.shape[d]! : 1);
   const out = rawView(t, shape, strides, t.offset);
@@ -137,8 +156,15 @@ export function expand(t: Tensor, ...shape: number[]): Tensor {
     const d = i - lead;
     const size = d >= 0 ? t.shape[d]! : 1;
     const want = s === -1 ? size : s;
-    if (d < 0) { if (s === -1) throw new RangeError('expand: -1 is not allowed for a new leading dimension'); strides[i] = 0; return want; }
-    if (size === want) { strides[i] = t.strides[d]!; return want; }
+    if (d < 0) {
+      if (s === -1) throw new RangeError('expand: -1 is not allowed for a new leading dimension');
+      strides[i] = 0;
+      return want;
+    }
+    if (size === want) {
+      strides[i] = t.strides[d]!;
+      return want;
+    }
     if (size !== 1) throw new RangeError(`expand: cannot expand ${shapeStr(t.shape)} to ${shapeStr(shape)}: dimension ${i} is ${size}, not 1`);
     strides[i] = 0;
     return want;
@@ -161,16 +187,25 @@ export function slice(t: Tensor, dim: number, start = 0, end?: number, step = 1)
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
   const size = t.shape[d]!;
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
-  const s = clampIdx(start), e = clampIdx(end ?? size);
+  const s = clampIdx(start),
+    e = clampIdx(end ?? size);
   const len = Math.max(0, Math.ceil((e - s) / step));
-  const shape = [...t.shape], strides = [...t.strides];
+  const shape = [...t.shape],
+    strides = [...t.strides];
   shape[d] = len;
   strides[d] = t.strides[d]! * step;
   const out = rawView(t, shape, strides, t.offset + s * t.strides[d]!);
   return record(out, 'Slice', [t], (g) => {
     // g at the slice's place in a contiguous tensor of t's shape, zero elsewhere (the engine writes it)
     const full = contiguousStrides(t.shape);
-    return [new RegionGrad(g, t.shape, full.map((st, i) => st * (i === d ? step : 1)), s * full[d]!)];
+    return [
+      new RegionGrad(
+        g,
+        t.shape,
+        full.map((st, i) => st * (i === d ? step : 1)),
+        s * full[d]!,
+      ),
+    ];
   });
 }
 
@@ -203,8 +238,14 @@ export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
   let out = t;
   let dim = 0;
   for (const s of specs) {
-    if (s === null) { dim++; continue; }
-    if (typeof s === 'number') { out = select(out, dim, s); continue; }
+    if (s === null) {
+      dim++;
+      continue;
+    }
+    if (typeof s === 'number') {
+      out = select(out, dim, s);
+      continue;
+    }
     out = slice(out, dim, s[0] ?? 0, s[1], s[2] ?? 1);
     dim++;
   }

@@ -16,7 +16,11 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
   /** new Adam(params, {lr: 0.01}), or PyTorch's positional new Adam(params, 0.01, …). */
-  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> | number = {}, ...rest: [betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean]) {
+  constructor(
+    params: ParamsArg<AdamOptions>,
+    opts: Partial<AdamOptions> | number = {},
+    ...rest: [betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean]
+  ) {
     opts = optimizerOptions<AdamOptions>('Adam', opts, rest, ADAM_KEYS);
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts });
   }
@@ -41,7 +45,10 @@ export class Adam extends Optimizer<AdamOptions> {
     if (g.amsgrad && !state.maxExpAvgSq) state.maxExpAvgSq = this.zerosLike(p);
     const step = (state.step = (state.step as number) + 1);
     getBackend().kernels.adamStep(
-      p.storage, grad, (state.expAvg as Tensor).storage, (state.expAvgSq as Tensor).storage,
+      p.storage,
+      grad,
+      (state.expAvg as Tensor).storage,
+      (state.expAvgSq as Tensor).storage,
       g.amsgrad ? (state.maxExpAvgSq as Tensor).storage : null,
       { lr: g.lr, beta1: g.betas[0], beta2: g.betas[1], eps: g.eps, weightDecay: g.weightDecay, step, decoupled: this.decoupled, amsgrad: g.amsgrad },
     );

@@ -7,7 +7,11 @@ export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
   /** new AdamW(params, {lr: 0.01}), or PyTorch's positional new AdamW(params, 0.01, …). */
-  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> | number = {}, ...rest: [betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean]) {
+  constructor(
+    params: ParamsArg<AdamOptions>,
+    opts: Partial<AdamOptions> | number = {},
+    ...rest: [betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean]
+  ) {
     opts = optimizerOptions<AdamOptions>('AdamW', opts, rest, ADAM_KEYS);
     super(params, { weightDecay: 1e-2, ...opts });
   }

@@ -21,7 +21,9 @@ export abstract class LRScheduler {
     optimizer.paramGroups.forEach((g, i) => {
       if (lastEpoch === -1) g.initialLr ??= g.lr;
       else if (g.initialLr === undefined) {
-        throw new Error(`${this.constructor.name}: param group ${i} has no initialLr; resuming (lastEpoch=${lastEpoch}) needs the optimizer's state dict loaded first`);
+        throw new Error(
+          `${this.constructor.name}: param group ${i} has no initialLr; resuming (lastEpoch=${lastEpoch}) needs the optimizer's state dict loaded first`,
+        );
       }
     });
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
@@ -40,7 +42,9 @@ export abstract class LRScheduler {
   step(): void {
     this.lastEpoch += 1;
     const lrs = this.lrAt(this.lastEpoch);
-    this.optimizer.paramGroups.forEach((g, i) => { g.lr = lrs[i]!; });
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = lrs[i]!;
+    });
     this.lastLr = lrs;
   }
 
@@ -70,8 +74,12 @@ export abstract class LRScheduler {
       (this as unknown as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;
     }
     if (this.lastLr.length !== this.optimizer.paramGroups.length) {
-      throw new RangeError(`${this.constructor.name}.loadStateDict: the state has ${this.lastLr.length} learning rates, the optimizer has ${this.optimizer.paramGroups.length} param groups`);
+      throw new RangeError(
+        `${this.constructor.name}.loadStateDict: the state has ${this.lastLr.length} learning rates, the optimizer has ${this.optimizer.paramGroups.length} param groups`,
+      );
     }
-    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.lastLr[i]!; });
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.lastLr[i]!;
+    });
   }
 }

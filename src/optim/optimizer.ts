@@ -35,8 +35,16 @@ export type OptimizerStateDict = {
 
 /** The type of each built-in optimizer's number and boolean hyperparameters (validate() checks betas). */
 const OPTION_TYPES: Record<string, 'number' | 'boolean'> = {
-  lr: 'number', initialLr: 'number', eps: 'number', weightDecay: 'number', momentum: 'number', dampening: 'number', alpha: 'number',
-  amsgrad: 'boolean', nesterov: 'boolean', centered: 'boolean',
+  lr: 'number',
+  initialLr: 'number',
+  eps: 'number',
+  weightDecay: 'number',
+  momentum: 'number',
+  dampening: 'number',
+  alpha: 'number',
+  amsgrad: 'boolean',
+  nesterov: 'boolean',
+  centered: 'boolean',
 };
 
 /**
@@ -98,10 +106,15 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new TypeError(`${this.name}: parameter ${i} of group ${this.paramGroups.length} is not a Tensor`);
-      if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf tensor (parameter ${i}, shape ${shapeStr(p.shape)}); use a Parameter or detach().requiresGrad_()`);
+      if (!p.isLeaf)
+        throw new Error(
+          `${this.name}: can't optimize a non-leaf tensor (parameter ${i}, shape ${shapeStr(p.shape)}); use a Parameter or detach().requiresGrad_()`,
+        );
       if (!isFloat(p.dtype)) throw new TypeError(`${this.name}: parameter ${i} has dtype ${p.dtype}, expected float32 or float64`);
       if (!p.isContiguous() || p.offset !== 0 || p.storage.length !== p.numel()) {
-        throw new Error(`${this.name}: parameter ${i} (shape ${shapeStr(p.shape)}) is a view; optimizers update a parameter's own contiguous storage, wrap it in nn.Parameter`);
+        throw new Error(
+          `${this.name}: parameter ${i} (shape ${shapeStr(p.shape)}) is a view; optimizers update a parameter's own contiguous storage, wrap it in nn.Parameter`,
+        );
       }
       if (seen.has(p)) throw new Error(`${this.name}: parameter ${i} (shape ${shapeStr(p.shape)}) appears in more than one parameter group`);
       seen.add(p);
@@ -148,7 +161,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...options } = g;
-      return { ...structuredClone(options), params: params.map((p) => { index.set(p, index.size); return index.size - 1; }) };
+      return {
+        ...structuredClone(options),
+        params: params.map((p) => {
+          index.set(p, index.size);
+          return index.size - 1;
+        }),
+      };
     });
     const state: Record<string, ParamState> = {};
     for (const [p, s] of this.state) {
@@ -166,13 +185,17 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     this.checkKind(sd);
     if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new RangeError(`${this.name}.loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+      throw new RangeError(
+        `${this.name}.loadStateDict: the state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`,
+      );
     }
     const params = this.paramGroups.flatMap((g) => g.params);
     sd.paramGroups.forEach((saved, i) => {
       const n = this.paramGroups[i]!.params.length;
       if (!Array.isArray(saved.params) || saved.params.length !== n) {
-        throw new RangeError(`${this.name}.loadStateDict: parameter group ${i} has ${saved.params?.length} parameters in the state dict, ${n} in the optimizer`);
+        throw new RangeError(
+          `${this.name}.loadStateDict: parameter group ${i} has ${saved.params?.length} parameters in the state dict, ${n} in the optimizer`,
+        );
       }
     });
     const state = new Map<Tensor, ParamState>();
@@ -183,7 +206,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [name, v] of Object.entries(s)) {
         if (v instanceof Tensor) {
           if (!sameShape(v.shape, p.shape)) {
-            throw new RangeError(`${this.name}.loadStateDict: state '${name}' of parameter ${key} has shape ${shapeStr(v.shape)}, the parameter has ${shapeStr(p.shape)}`);
+            throw new RangeError(
+              `${this.name}.loadStateDict: state '${name}' of parameter ${key} has shape ${shapeStr(v.shape)}, the parameter has ${shapeStr(p.shape)}`,
+            );
           }
           restored[name] = copyTensor(v, p);
         } else restored[name] = v;
@@ -204,7 +229,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * in an SGD). Adam and AdamW share their hyperparameters, so only `kind` tells them apart.
    */
   private checkKind(sd: OptimizerStateDict): void {
-    const mismatch = (kind: string) => `${this.name}.loadStateDict: the state dict is ${kind}'s; an optimizer's state loads only into an optimizer of the same kind (create a ${kind}, or start this ${this.name} afresh)`;
+    const mismatch = (kind: string) =>
+      `${this.name}.loadStateDict: the state dict is ${kind}'s; an optimizer's state loads only into an optimizer of the same kind (create a ${kind}, or start this ${this.name} afresh)`;
     if (sd.kind !== undefined) {
       if (sd.kind !== this.name) throw new TypeError(mismatch(String(sd.kind)));
       return;
@@ -213,7 +239,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const [i, saved] of sd.paramGroups.entries()) {
       const foreign = Object.keys(saved ?? {}).filter((k) => !own.has(k));
       if (foreign.length) {
-        throw new TypeError(`${this.name}.loadStateDict: parameter group ${i} of the state dict has hyperparameters ${foreign.join(', ')}, which ${this.name} does not have: it is another optimizer's state; an optimizer's state loads only into an optimizer of the same kind`);
+        throw new TypeError(
+          `${this.name}.loadStateDict: parameter group ${i} of the state dict has hyperparameters ${foreign.join(', ')}, which ${this.name} does not have: it is another optimizer's state; an optimizer's state loads only into an optimizer of the same kind`,
+        );
       }
     }
   }

@@ -12,7 +12,11 @@ export const RMSPROP_KEYS = optionKeys<RMSpropOptions>({ lr: true, alpha: true, 
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** new RMSprop(params, {lr: 0.01}), or PyTorch's positional new RMSprop(params, 0.01, …). */
-  constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> | number = {}, ...rest: [alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean]) {
+  constructor(
+    params: ParamsArg<RMSpropOptions>,
+    opts: Partial<RMSpropOptions> | number = {},
+    ...rest: [alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean]
+  ) {
     opts = optimizerOptions<RMSpropOptions>('RMSprop', opts, rest, RMSPROP_KEYS);
     super(params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts });
   }
@@ -37,7 +41,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (g.centered && !state.gradAvg) state.gradAvg = this.zerosLike(p);
     state.step = (state.step as number) + 1;
     getBackend().kernels.rmspropStep(
-      p.storage, grad, (state.squareAvg as Tensor).storage,
+      p.storage,
+      grad,
+      (state.squareAvg as Tensor).storage,
       g.centered ? (state.gradAvg as Tensor).storage : null,
       g.momentum > 0 ? (state.momentumBuffer as Tensor).storage : null,
       { lr: g.lr, alpha: g.alpha, eps: g.eps, weightDecay: g.weightDecay, momentum: g.momentum, centered: g.centered },

@@ -12,7 +12,11 @@ export const SGD_KEYS = optionKeys<SGDOptions>({ lr: true, momentum: true, dampe
 
 export class SGD extends Optimizer<SGDOptions> {
   /** new SGD(params, {lr: 0.01}), or PyTorch's positional new SGD(params, 0.01, …). */
-  constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> | number = {}, ...rest: [momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean]) {
+  constructor(
+    params: ParamsArg<SGDOptions>,
+    opts: Partial<SGDOptions> | number = {},
+    ...rest: [momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean]
+  ) {
     opts = optimizerOptions<SGDOptions>('SGD', opts, rest, SGD_KEYS);
     super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
   }
@@ -35,7 +39,12 @@ export class SGD extends Optimizer<SGDOptions> {
       buf = state.momentumBuffer as Tensor;
     }
     getBackend().kernels.sgdStep(p.storage, grad, buf ? buf.storage : null, {
-      lr: g.lr, momentum: g.momentum, dampening: g.dampening, weightDecay: g.weightDecay, nesterov: g.nesterov, firstStep,
+      lr: g.lr,
+      momentum: g.momentum,
+      dampening: g.dampening,
+      weightDecay: g.weightDecay,
+      nesterov: g.nesterov,
+      firstStep,
     });
   }
 }

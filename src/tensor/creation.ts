@@ -144,13 +144,21 @@ export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Te
 /** Values start, start+step, ... below end (arange(n) is 0..n-1). Integer arguments give int32 unless dtype says otherwise. */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   // PyTorch's keyword form: arange(5, {dtype}), arange(0, 5, {dtype})
-  if (isPlainObject(end) && arguments.length === 2) { opts = end as CreateOptions; end = undefined; }
-  else if (isPlainObject(step) && arguments.length === 3) { opts = step as CreateOptions; step = 1; }
+  if (isPlainObject(end) && arguments.length === 2) {
+    opts = end as CreateOptions;
+    end = undefined;
+  } else if (isPlainObject(step) && arguments.length === 3) {
+    opts = step as CreateOptions;
+    step = 1;
+  }
   checkNumber('arange', 'start', start);
   if (end !== undefined) checkNumber('arange', 'end', end);
   checkNumber('arange', 'step', step);
   checkCreate('arange', null, opts, CREATE_KEYS);
-  if (end === undefined) { end = start; start = 0; }
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
@@ -176,7 +184,10 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 }
 
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
-  if (isPlainObject(m) && arguments.length === 2) { opts = m as CreateOptions; m = n; } // eye(n, {dtype})
+  if (isPlainObject(m) && arguments.length === 2) {
+    opts = m as CreateOptions;
+    m = n;
+  } // eye(n, {dtype})
   checkNumber('eye', 'n', n, NON_NEGATIVE_INTEGER);
   checkNumber('eye', 'm', m, NON_NEGATIVE_INTEGER);
   checkCreate('eye', null, opts, CREATE_KEYS);

@@ -35,10 +35,14 @@ function unfilledArray(dtype: DType, size: number): TypedArray {
   if (!NodeBuffer) return typedArray(dtype, size);
   const buffer = NodeBuffer.allocUnsafeSlow(size * BYTES[dtype]).buffer as ArrayBuffer; // a buffer of its own, not Node's pool
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, size);
-    case 'float64': return new Float64Array(buffer, 0, size);
-    case 'int32': return new Int32Array(buffer, 0, size);
-    case 'bool': return new Uint8Array(buffer, 0, size);
+    case 'float32':
+      return new Float32Array(buffer, 0, size);
+    case 'float64':
+      return new Float64Array(buffer, 0, size);
+    case 'int32':
+      return new Int32Array(buffer, 0, size);
+    case 'bool':
+      return new Uint8Array(buffer, 0, size);
   }
 }
 
@@ -54,10 +58,14 @@ export function setUninitializedFill(value: number | null): number | null {
 /** A new zero-filled array of `dtype`. */
 export function typedArray(dtype: DType, length: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-    case 'int32': return new Int32Array(length);
-    case 'bool': return new Uint8Array(length);
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'bool':
+      return new Uint8Array(length);
   }
 }
 

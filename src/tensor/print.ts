@@ -14,7 +14,7 @@ function formatter(values: number[], dtype: string): (v: number) => string {
   const absMax = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   const nonzero = finite.filter((v) => v !== 0).map(Math.abs);
   const absMin = nonzero.length ? Math.min(...nonzero) : 0;
-  const sci = absMax >= 1e8 || (absMin > 0 && (absMin < 1e-4 || absMax / absMin > 1e3)) && !allInts;
+  const sci = absMax >= 1e8 || (absMin > 0 && (absMin < 1e-4 || absMax / absMin > 1e3) && !allInts);
   if (allInts && !sci) return (v) => (Number.isFinite(v) ? `${v}.` : special(v));
   if (sci) return (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2') : special(v));
   return (v) => (Number.isFinite(v) ? v.toFixed(4) : special(v));
@@ -27,7 +27,10 @@ export function formatTensor(t: Tensor): string {
   const width = flat.reduce((w, v) => Math.max(w, fmt(v).length), 0);
   const cell = (v: number) => fmt(v).padStart(width);
   const strides: number[] = [];
-  for (let d = t.ndim - 1, s = 1; d >= 0; d--) { strides[d] = s; s *= t.shape[d]!; }
+  for (let d = t.ndim - 1, s = 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= t.shape[d]!;
+  }
   const indent = 'tensor('.length;
   const block = (dim: number, start: number): string => {
     if (t.ndim === 0) return cell(flat[0]!);

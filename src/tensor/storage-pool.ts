@@ -70,4 +70,3 @@ export function storagePoolBytes(): number {
 // malloc_tuning.cc). A plain synchronous loop runs as fast as one that yields. The three functions
 // below were the way to recycle them through a FinalizationRegistry, which could hand out memory
 // that a second view still read; they are kept so that code calling them still runs.
-

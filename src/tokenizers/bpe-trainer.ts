@@ -34,7 +34,15 @@ export type BpeTrainingResult = {
 
 const PAIR_KEY = 1 << 21; // pair key = left * 2^21 + right: exact in a double for ids < 2^21
 
-const TRAINER_KEYS = optionKeys<BpeTrainerOptions>({ vocabSize: true, specialTokens: true, pattern: true, minFrequency: true, name: true, onProgress: true, progressEvery: true });
+const TRAINER_KEYS = optionKeys<BpeTrainerOptions>({
+  vocabSize: true,
+  specialTokens: true,
+  pattern: true,
+  minFrequency: true,
+  name: true,
+  onProgress: true,
+  progressEvery: true,
+});
 
 export function trainByteLevelBpe(text: string | readonly string[], options: BpeTrainerOptions): BpeTrainingResult {
   if (options === undefined) throw new TypeError(`BPE trainer: expected options {${TRAINER_KEYS.join(', ')}} (vocabSize is required)`);
@@ -45,9 +53,12 @@ export function trainByteLevelBpe(text: string | readonly string[], options: Bpe
   const minFrequency = options.minFrequency ?? 2;
   const vocabSize = options.vocabSize;
   if (!Number.isInteger(vocabSize) || vocabSize < 256 + specials.length || vocabSize >= PAIR_KEY) {
-    throw new Error(`BPE trainer: vocabSize must be an integer in ${256 + specials.length}..${PAIR_KEY - 1} (256 bytes + ${specials.length} special tokens at least), got ${vocabSize}`);
+    throw new Error(
+      `BPE trainer: vocabSize must be an integer in ${256 + specials.length}..${PAIR_KEY - 1} (256 bytes + ${specials.length} special tokens at least), got ${vocabSize}`,
+    );
   }
-  if (new Set(specials).size !== specials.length || specials.some((s) => s === '')) throw new Error('BPE trainer: special tokens must be distinct and non-empty');
+  if (new Set(specials).size !== specials.length || specials.some((s) => s === ''))
+    throw new Error('BPE trainer: special tokens must be distinct and non-empty');
 
   // 1. Count pre-tokenized pieces.
   const re = compileSplitPattern(pattern);
@@ -144,7 +155,11 @@ export function trainByteLevelBpe(text: string | readonly string[], options: Bpe
     for (const w of holders) {
       const s = words[w]!;
       let found = false;
-      for (let i = 0; i + 1 < s.length; i++) if (s[i] === left && s[i + 1] === right) { found = true; break; }
+      for (let i = 0; i + 1 < s.length; i++)
+        if (s[i] === left && s[i + 1] === right) {
+          found = true;
+          break;
+        }
       if (!found) continue; // the set is allowed to be stale
       addPairs(w, -1);
       const merged: number[] = [];

@@ -47,7 +47,9 @@ export class ByteLevelBpe implements Tokenizer {
   constructor(spec: ByteLevelBpeSpec) {
     checkOptions('ByteLevelBpe', spec, SPEC_KEYS);
     if (!spec || !Array.isArray(spec.tokenBytes) || !Array.isArray(spec.merges) || !(spec.specialTokens instanceof Map) || typeof spec.pattern !== 'string') {
-      throw new TypeError(`ByteLevelBpe: expected a spec {${SPEC_KEYS.join(', ')}} with tokenBytes and merges arrays, specialTokens a Map and pattern a string`);
+      throw new TypeError(
+        `ByteLevelBpe: expected a spec {${SPEC_KEYS.join(', ')}} with tokenBytes and merges arrays, specialTokens a Map and pattern a string`,
+      );
     }
     this.name = spec.name;
     this.pattern = spec.pattern;
@@ -82,7 +84,8 @@ export class ByteLevelBpe implements Tokenizer {
       if (!this.bytesOf[id]) throw new Error(`${spec.name}: vocabulary has no token with id ${id} (ids must be 0..${size - 1} without gaps)`);
     }
     for (let b = 0; b < 256; b++) {
-      if (this.byteToId[b] === -1) throw new Error(`${spec.name}: byte-level vocabulary lacks the single-byte token for byte 0x${b.toString(16).padStart(2, '0')}`);
+      if (this.byteToId[b] === -1)
+        throw new Error(`${spec.name}: byte-level vocabulary lacks the single-byte token for byte 0x${b.toString(16).padStart(2, '0')}`);
     }
     this.pairs = new PairTable(spec.merges.length);
     const merges: Array<readonly [number, number, number]> = [];
@@ -92,7 +95,8 @@ export class ByteLevelBpe implements Tokenizer {
       if (!lb || !rb) throw new Error(`${spec.name}: merge ${rank} names id ${!lb ? l : r}, which is not in the vocabulary`);
       const merged = bytesToTokenString(concatBytes([lb, rb]));
       const result = byBytes.get(merged);
-      if (result === undefined) throw new Error(`${spec.name}: merge ${rank} ('${this.tokenOf[l]}' + '${this.tokenOf[r]}') makes '${merged}', which is not in the vocabulary`);
+      if (result === undefined)
+        throw new Error(`${spec.name}: merge ${rank} ('${this.tokenOf[l]}' + '${this.tokenOf[r]}') makes '${merged}', which is not in the vocabulary`);
       // A repeated pair keeps its first (lowest) rank, as in Hugging Face tokenizers.
       if (this.pairs.get(l, r) < 0) this.pairs.set(l, r, rank, result);
       merges.push([l, r, result]);

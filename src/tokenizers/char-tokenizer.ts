@@ -27,7 +27,10 @@ export class CharTokenizer implements Tokenizer {
   static fromCorpus(text: string, name = 'char'): CharTokenizer {
     const set = new Set<string>();
     for (const c of text) set.add(c);
-    return new CharTokenizer([...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!), name);
+    return new CharTokenizer(
+      [...set].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!),
+      name,
+    );
   }
 
   static fromJson(text: string, file = 'char tokenizer file'): CharTokenizer {
@@ -50,7 +53,9 @@ export class CharTokenizer implements Tokenizer {
     for (const c of text) {
       const id = this.ids.get(c);
       if (id === undefined) {
-        throw new Error(`${this.name}: character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${offset} is not in the vocabulary of ${this.vocabSize} characters`);
+        throw new Error(
+          `${this.name}: character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${offset} is not in the vocabulary of ${this.vocabSize} characters`,
+        );
       }
       out.push(id);
       offset += c.length;

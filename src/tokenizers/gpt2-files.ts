@@ -61,12 +61,16 @@ export function vocabToBytes(vocab: ReadonlyMap<string, number>, specials: Reado
   const seen = new Map<number, string>();
   for (const [tok, id] of vocab) {
     const prev = seen.get(id);
-    if (prev !== undefined) throw new TokenizerFileError(file, `tokens ${JSON.stringify(prev)} and ${JSON.stringify(tok)} share id ${id}; expected one id per token`);
+    if (prev !== undefined)
+      throw new TokenizerFileError(file, `tokens ${JSON.stringify(prev)} and ${JSON.stringify(tok)} share id ${id}; expected one id per token`);
     seen.set(id, tok);
     if (specialIds.has(id)) continue;
     const bytes = tokenStringToBytes(tok);
     if (!bytes || bytes.length === 0) {
-      throw new TokenizerFileError(file, `token ${JSON.stringify(tok)} (id ${id}) is not a byte-level token: expected characters of GPT-2's byte-to-unicode table`);
+      throw new TokenizerFileError(
+        file,
+        `token ${JSON.stringify(tok)} (id ${id}) is not a byte-level token: expected characters of GPT-2's byte-to-unicode table`,
+      );
     }
     out[id] = bytes;
   }
@@ -98,7 +102,10 @@ export function mergePairIds(parts: unknown[], vocab: ReadonlyMap<string, number
   }
   const merged = vocab.get(parts[0] + parts[1]);
   if (merged === undefined) {
-    throw new TokenizerFileError(file, `${where}: merge ${JSON.stringify(parts.join(' '))} makes ${JSON.stringify(parts[0] + parts[1])}, which is not in the vocabulary`);
+    throw new TokenizerFileError(
+      file,
+      `${where}: merge ${JSON.stringify(parts.join(' '))} makes ${JSON.stringify(parts[0] + parts[1])}, which is not in the vocabulary`,
+    );
   }
   return [l, r];
 }

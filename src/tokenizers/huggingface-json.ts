@@ -24,7 +24,8 @@ export function byteLevelBpeFromHuggingFaceJson(text: string, file = 'tokenizer.
   }
   if (model.byte_fallback === true) throw new TokenizerFileError(file, 'model.byte_fallback is true; only byte-level BPE (no byte fallback) is supported');
   for (const k of ['continuing_subword_prefix', 'end_of_word_suffix'] as const) {
-    if (model[k] !== undefined && model[k] !== null && model[k] !== '') throw new TokenizerFileError(file, `model.${k} is ${JSON.stringify(model[k])}; only byte-level BPE without affixes is supported`);
+    if (model[k] !== undefined && model[k] !== null && model[k] !== '')
+      throw new TokenizerFileError(file, `model.${k} is ${JSON.stringify(model[k])}; only byte-level BPE without affixes is supported`);
   }
   if (!isObject(model.vocab)) throw new TokenizerFileError(file, 'model.vocab: expected an object mapping tokens to integer ids');
   if (!Array.isArray(model.merges)) throw new TokenizerFileError(file, 'model.merges: expected an array of merges ("a b" strings or ["a", "b"] pairs)');
@@ -44,7 +45,8 @@ export function byteLevelBpeFromHuggingFaceJson(text: string, file = 'tokenizer.
       throw new TokenizerFileError(file, `added_tokens[${i}]: expected {"id": integer, "content": string}`);
     }
     const inVocab = vocab.get(t.content);
-    if (inVocab !== undefined && inVocab !== t.id) throw new TokenizerFileError(file, `added_tokens[${i}]: ${JSON.stringify(t.content)} has id ${t.id} but model.vocab gives ${inVocab}`);
+    if (inVocab !== undefined && inVocab !== t.id)
+      throw new TokenizerFileError(file, `added_tokens[${i}]: ${JSON.stringify(t.content)} has id ${t.id} but model.vocab gives ${inVocab}`);
     specials.set(t.content, t.id);
   });
 
@@ -63,13 +65,25 @@ function splitPatternOf(pre: unknown, file: string): string {
   }
   if (pre.type === 'Sequence' && Array.isArray(pre.pretokenizers) && pre.pretokenizers.length === 2) {
     const [split, byteLevel] = pre.pretokenizers as unknown[];
-    if (isObject(split) && split.type === 'Split' && isObject(split.pattern) && typeof split.pattern.Regex === 'string' &&
-        split.behavior === 'Isolated' && split.invert !== true && isObject(byteLevel) && byteLevel.type === 'ByteLevel' &&
-        byteLevel.use_regex === false && byteLevel.add_prefix_space !== true) {
+    if (
+      isObject(split) &&
+      split.type === 'Split' &&
+      isObject(split.pattern) &&
+      typeof split.pattern.Regex === 'string' &&
+      split.behavior === 'Isolated' &&
+      split.invert !== true &&
+      isObject(byteLevel) &&
+      byteLevel.type === 'ByteLevel' &&
+      byteLevel.use_regex === false &&
+      byteLevel.add_prefix_space !== true
+    ) {
       return split.pattern.Regex;
     }
   }
-  throw new TokenizerFileError(file, `pre_tokenizer of type ${JSON.stringify(pre.type)} is not supported; expected ByteLevel (GPT-2 regex) or Sequence[Split(Regex, Isolated), ByteLevel(use_regex=false)]`);
+  throw new TokenizerFileError(
+    file,
+    `pre_tokenizer of type ${JSON.stringify(pre.type)} is not supported; expected ByteLevel (GPT-2 regex) or Sequence[Split(Regex, Isolated), ByteLevel(use_regex=false)]`,
+  );
 }
 
 export function loadHuggingFaceTokenizer(path: string, name = path): ByteLevelBpe {
@@ -81,17 +95,28 @@ export function toHuggingFaceJson(tok: ByteLevelBpe): Json {
   const vocab: Record<string, number> = {};
   for (let id = 0; id < tok.vocabSize; id++) vocab[tok.idToToken(id)!] = id;
   const merges = tok.merges.map(([l, r]) => `${tok.idToToken(l)} ${tok.idToToken(r)}`);
-  const added = [...tok.specialTokens].sort((a, b) => a[1] - b[1]).map(([content, id]) => ({
-    id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
-  }));
+  const added = [...tok.specialTokens]
+    .sort((a, b) => a[1] - b[1])
+    .map(([content, id]) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    }));
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
-  const pre = tok.pattern === GPT2_SPLIT_PATTERN ? byteLevel : {
-    type: 'Sequence',
-    pretokenizers: [
-      { type: 'Split', pattern: { Regex: tok.pattern }, behavior: 'Isolated', invert: false },
-      { ...byteLevel, use_regex: false },
-    ],
-  };
+  const pre =
+    tok.pattern === GPT2_SPLIT_PATTERN
+      ? byteLevel
+      : {
+          type: 'Sequence',
+          pretokenizers: [
+            { type: 'Split', pattern: { Regex: tok.pattern }, behavior: 'Isolated', invert: false },
+            { ...byteLevel, use_regex: false },
+          ],
+        };
   return {
     version: '1.0',
     truncation: null,
@@ -102,8 +127,16 @@ export function toHuggingFaceJson(tok: ByteLevelBpe): Json {
     post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges,
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
     },
   };
 }

@@ -8,8 +8,15 @@ export { GPT2_END_OF_TEXT, gpt2FromStrings, loadGpt2 } from './gpt2-files.js';
 export { byteLevelBpeFromHuggingFaceJson, loadHuggingFaceTokenizer, saveHuggingFaceTokenizer, toHuggingFaceJson } from './huggingface-json.js';
 export { SentencePieceBpe, type SentencePieceEncodeOptions } from './sentencepiece-bpe.js';
 export {
-  PieceType, loadSentencePieceModel, parseSentencePieceModel, saveSentencePieceModel, serializeSentencePieceModel,
-  type ModelPiece, type NormalizerSpec, type SentencePieceModel, type TrainerSpec,
+  PieceType,
+  loadSentencePieceModel,
+  parseSentencePieceModel,
+  saveSentencePieceModel,
+  serializeSentencePieceModel,
+  type ModelPiece,
+  type NormalizerSpec,
+  type SentencePieceModel,
+  type TrainerSpec,
 } from './sentencepiece-model.js';
 export { mergeSentencePieceModels } from './sentencepiece-merge.js';
 export { trainByteLevelBpe, type BpeTrainerOptions, type BpeTrainingResult } from './bpe-trainer.js';

@@ -12,7 +12,13 @@ export class ProtoReader {
   pos: number;
   private readonly view: DataView;
 
-  constructor(readonly buf: Uint8Array, readonly file: string, readonly context: string, readonly end = buf.length, start = 0) {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly file: string,
+    readonly context: string,
+    readonly end = buf.length,
+    start = 0,
+  ) {
     this.pos = start;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -26,7 +32,10 @@ export class ProtoReader {
   }
 
   private truncated(what: string, need: number): never {
-    throw new TokenizerFileError(this.file, `truncated protobuf: ${this.context} at byte ${this.pos} needs ${need} more byte(s) for ${what}, but the ${this.end === this.buf.length ? 'file' : 'message'} ends at byte ${this.end} (file truncated or not a SentencePiece .model?)`);
+    throw new TokenizerFileError(
+      this.file,
+      `truncated protobuf: ${this.context} at byte ${this.pos} needs ${need} more byte(s) for ${what}, but the ${this.end === this.buf.length ? 'file' : 'message'} ends at byte ${this.end} (file truncated or not a SentencePiece .model?)`,
+    );
   }
 
   /** A varint as a number; exact up to 2^53, which covers tags, lengths, enums, bools and ids. */
@@ -92,15 +101,22 @@ export class ProtoReader {
 
   skip(wire: number): void {
     switch (wire) {
-      case WIRE_VARINT: this.varint(); return;
+      case WIRE_VARINT:
+        this.varint();
+        return;
       case WIRE_FIXED64:
         if (this.pos + 8 > this.end) this.truncated('a fixed64', this.pos + 8 - this.end);
-        this.pos += 8; return;
-      case WIRE_LEN: this.bytes(); return;
+        this.pos += 8;
+        return;
+      case WIRE_LEN:
+        this.bytes();
+        return;
       case WIRE_FIXED32:
         if (this.pos + 4 > this.end) this.truncated('a fixed32', this.pos + 4 - this.end);
-        this.pos += 4; return;
-      default: this.fail(`unsupported wire type ${wire}`);
+        this.pos += 4;
+        return;
+      default:
+        this.fail(`unsupported wire type ${wire}`);
     }
   }
 

@@ -20,16 +20,25 @@ export type TokenizerName = (typeof NAMED_TOKENIZERS)[number];
  * chinese-llama/chinese_sp.model: the merged file is not distributed in the data folder.
  */
 export function chineseLlamaModel(): SentencePieceModel {
-  return mergeSentencePieceModels(loadSentencePieceModel(tokenizerFiles.llama()), loadSentencePieceModel(tokenizerFiles.chineseSp()), 'chinese-llama (merged llama + chinese_sp)');
+  return mergeSentencePieceModels(
+    loadSentencePieceModel(tokenizerFiles.llama()),
+    loadSentencePieceModel(tokenizerFiles.chineseSp()),
+    'chinese-llama (merged llama + chinese_sp)',
+  );
 }
 
 export function loadNamedTokenizer(name: TokenizerName): Tokenizer {
   switch (name) {
-    case 'gpt2': return loadGpt2();
-    case 'llama': return new SentencePieceBpe(loadSentencePieceModel(tokenizerFiles.llama()), 'llama');
-    case 'chinese-llama': return new SentencePieceBpe(chineseLlamaModel(), 'chinese-llama');
-    case 'chinese-llama-2': return new SentencePieceBpe(loadSentencePieceModel(tokenizerFiles.chineseLlama2()), 'chinese-llama-2');
-    case 'char': return CharTokenizer.fromCorpus(readFileSync(tokenizerFiles.tinyShakespeare(), 'utf8'), 'char (tiny shakespeare)');
+    case 'gpt2':
+      return loadGpt2();
+    case 'llama':
+      return new SentencePieceBpe(loadSentencePieceModel(tokenizerFiles.llama()), 'llama');
+    case 'chinese-llama':
+      return new SentencePieceBpe(chineseLlamaModel(), 'chinese-llama');
+    case 'chinese-llama-2':
+      return new SentencePieceBpe(loadSentencePieceModel(tokenizerFiles.chineseLlama2()), 'chinese-llama-2');
+    case 'char':
+      return CharTokenizer.fromCorpus(readFileSync(tokenizerFiles.tinyShakespeare(), 'utf8'), 'char (tiny shakespeare)');
   }
 }
 
@@ -39,7 +48,8 @@ export function loadNamedTokenizer(name: TokenizerName): Tokenizer {
  * encoder.json + vocab.bpe).
  */
 export function loadTokenizerFromPath(path: string): Tokenizer {
-  if (!existsSync(path)) throw new TokenizerFileError(path, 'no such file or folder; expected a tokenizer file (.model, tokenizer.json, deepts-bpe.json) or a folder holding one');
+  if (!existsSync(path))
+    throw new TokenizerFileError(path, 'no such file or folder; expected a tokenizer file (.model, tokenizer.json, deepts-bpe.json) or a folder holding one');
   if (statSync(path).isDirectory()) {
     for (const f of ['deepts-bpe.json', 'tokenizer.json', 'tokenizer.model']) {
       if (existsSync(join(path, f))) return loadTokenizerFromPath(join(path, f));

@@ -47,10 +47,16 @@ export class SentencePieceBpe implements Tokenizer {
     this.model = model;
     const { trainerSpec: ts, normalizerSpec: ns } = model;
     if (ts.modelType !== 'BPE') {
-      throw new TokenizerFileError(file, `model_type is ${ts.modelType}; deepts encodes only BPE SentencePiece models (this file can still be read and merged)`);
+      throw new TokenizerFileError(
+        file,
+        `model_type is ${ts.modelType}; deepts encodes only BPE SentencePiece models (this file can still be read and merged)`,
+      );
     }
     if (ns.precompiledCharsmap.length > 0) {
-      throw new TokenizerFileError(file, `normalizer '${ns.name}' uses a precompiled character map, which deepts does not implement; expected the 'identity' normalizer (as in LLaMA)`);
+      throw new TokenizerFileError(
+        file,
+        `normalizer '${ns.name}' uses a precompiled character map, which deepts does not implement; expected the 'identity' normalizer (as in LLaMA)`,
+      );
     }
     const n = model.pieces.length;
     this.vocabSize = n;
@@ -66,7 +72,8 @@ export class SentencePieceBpe implements Tokenizer {
       this.types[id] = p.type;
       const normal = p.type === PieceType.NORMAL || p.type === PieceType.USER_DEFINED || p.type === PieceType.UNUSED;
       const map = normal ? this.mergeable : this.reserved;
-      if (map.has(p.piece)) throw new TokenizerFileError(file, `piece ${JSON.stringify(p.piece)} (id ${id}) is already defined (id ${map.get(p.piece)}); expected unique pieces`);
+      if (map.has(p.piece))
+        throw new TokenizerFileError(file, `piece ${JSON.stringify(p.piece)} (id ${id}) is already defined (id ${map.get(p.piece)}); expected unique pieces`);
       map.set(p.piece, id);
       if (p.type === PieceType.UNKNOWN) {
         if (unk >= 0) throw new TokenizerFileError(file, `second unknown piece at id ${id}; expected exactly one`);
@@ -88,7 +95,8 @@ export class SentencePieceBpe implements Tokenizer {
     if (unk < 0) throw new TokenizerFileError(file, 'no piece of type UNKNOWN; a SentencePiece model must define <unk>');
     if (ts.byteFallback) {
       const missing = [...this.byteIds].findIndex((id) => id < 0);
-      if (missing >= 0) throw new TokenizerFileError(file, `byte_fallback is on but piece <0x${missing.toString(16).toUpperCase().padStart(2, '0')}> is missing`);
+      if (missing >= 0)
+        throw new TokenizerFileError(file, `byte_fallback is on but piece <0x${missing.toString(16).toUpperCase().padStart(2, '0')}> is missing`);
     }
     this.unkId = unk;
     this.bosId = ts.bosId >= 0 && ts.bosId < n && this.types[ts.bosId] === PieceType.CONTROL ? ts.bosId : -1;
@@ -195,7 +203,8 @@ export class SentencePieceBpe implements Tokenizer {
   }
 
   private checkId(id: number): number {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`${this.name}: token id ${id} is out of range (vocabulary size ${this.vocabSize})`);
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+      throw new RangeError(`${this.name}: token id ${id} is out of range (vocabulary size ${this.vocabSize})`);
     return id;
   }
 
@@ -209,7 +218,7 @@ export class SentencePieceBpe implements Tokenizer {
     if (norm === '') return;
     let prevUnk = false;
     for (const w of this.bpe(norm)) {
-      const id = typeof w === 'number' ? w : this.reserved.get(w) ?? this.mergeable.get(w) ?? this.unkId;
+      const id = typeof w === 'number' ? w : (this.reserved.get(w) ?? this.mergeable.get(w) ?? this.unkId);
       const isUnk = id === this.unkId;
       if (isUnk && this.byteFallback) {
         for (const b of utf8Encode(w as string)) out.push(this.byteIds[b]!);
@@ -267,7 +276,7 @@ export class SentencePieceBpe implements Tokenizer {
     for (let i = 0; i < s.length; n++) {
       const c = s.charCodeAt(i);
       let len = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
-      let id = len === 1 ? charIds[c]! : this.mergeable.get(s.slice(i, i + 2)) ?? -1;
+      let id = len === 1 ? charIds[c]! : (this.mergeable.get(s.slice(i, i + 2)) ?? -1);
       frozen[n] = 0;
       if (this.userDefined.size > 0) {
         const hit = this.userDefined.get(s.slice(i, i + len))?.find((u) => s.startsWith(u, i));
@@ -368,8 +377,12 @@ export function decodeBytesLikeSentencePiece(bytes: readonly number[]): string {
 
 function newScratch(cap: number) {
   return {
-    start: new Int32Array(cap), end: new Int32Array(cap), sym: new Int32Array(cap),
-    frozen: new Uint8Array(cap), prev: new Int32Array(cap), next: new Int32Array(cap),
+    start: new Int32Array(cap),
+    end: new Int32Array(cap),
+    sym: new Int32Array(cap),
+    frozen: new Uint8Array(cap),
+    prev: new Int32Array(cap),
+    next: new Int32Array(cap),
   };
 }
 

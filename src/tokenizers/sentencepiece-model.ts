@@ -139,14 +139,25 @@ function parsePiece(body: Uint8Array, file: string, index: number, offset: numbe
       if (type < 1 || type > 6) r.fail(`unknown piece type ${type} (expected 1..6)`);
     } else r.skip(wire);
   }
-  if (piece === undefined || piece === '') throw new TokenizerFileError(file, `piece ${index} (at byte ${offset}) has no text; every SentencePiece piece must be non-empty`);
+  if (piece === undefined || piece === '')
+    throw new TokenizerFileError(file, `piece ${index} (at byte ${offset}) has no text; every SentencePiece piece must be non-empty`);
   return { piece, score, type: type as PieceTypeValue };
 }
 
 function parseTrainerSpec(body: Uint8Array, file: string): TrainerSpec {
   const spec: TrainerSpec = {
-    modelType: 'UNIGRAM', vocabSize: 8000, byteFallback: false, treatWhitespaceAsSuffix: false,
-    unkId: 0, bosId: 1, eosId: 2, padId: -1, unkPiece: '<unk>', bosPiece: '<s>', eosPiece: '</s>', padPiece: '<pad>',
+    modelType: 'UNIGRAM',
+    vocabSize: 8000,
+    byteFallback: false,
+    treatWhitespaceAsSuffix: false,
+    unkId: 0,
+    bosId: 1,
+    eosId: 2,
+    padId: -1,
+    unkPiece: '<unk>',
+    bosPiece: '<s>',
+    eosPiece: '</s>',
+    padPiece: '<pad>',
     unkSurface: ' \u2047 ',
   };
   const r = new ProtoReader(body, file, 'TrainerSpec');
@@ -162,37 +173,96 @@ function parseTrainerSpec(body: Uint8Array, file: string): TrainerSpec {
         spec.modelType = name;
         break;
       }
-      case 4: want(WIRE_VARINT); spec.vocabSize = r.int32(); break;
-      case 24: want(WIRE_VARINT); spec.treatWhitespaceAsSuffix = r.varint() !== 0; break;
-      case 35: want(WIRE_VARINT); spec.byteFallback = r.varint() !== 0; break;
-      case 40: want(WIRE_VARINT); spec.unkId = r.int32(); break;
-      case 41: want(WIRE_VARINT); spec.bosId = r.int32(); break;
-      case 42: want(WIRE_VARINT); spec.eosId = r.int32(); break;
-      case 43: want(WIRE_VARINT); spec.padId = r.int32(); break;
-      case 44: want(WIRE_LEN); spec.unkSurface = r.string(); break;
-      case 45: want(WIRE_LEN); spec.unkPiece = r.string(); break;
-      case 46: want(WIRE_LEN); spec.bosPiece = r.string(); break;
-      case 47: want(WIRE_LEN); spec.eosPiece = r.string(); break;
-      case 48: want(WIRE_LEN); spec.padPiece = r.string(); break;
-      default: r.skip(wire);
+      case 4:
+        want(WIRE_VARINT);
+        spec.vocabSize = r.int32();
+        break;
+      case 24:
+        want(WIRE_VARINT);
+        spec.treatWhitespaceAsSuffix = r.varint() !== 0;
+        break;
+      case 35:
+        want(WIRE_VARINT);
+        spec.byteFallback = r.varint() !== 0;
+        break;
+      case 40:
+        want(WIRE_VARINT);
+        spec.unkId = r.int32();
+        break;
+      case 41:
+        want(WIRE_VARINT);
+        spec.bosId = r.int32();
+        break;
+      case 42:
+        want(WIRE_VARINT);
+        spec.eosId = r.int32();
+        break;
+      case 43:
+        want(WIRE_VARINT);
+        spec.padId = r.int32();
+        break;
+      case 44:
+        want(WIRE_LEN);
+        spec.unkSurface = r.string();
+        break;
+      case 45:
+        want(WIRE_LEN);
+        spec.unkPiece = r.string();
+        break;
+      case 46:
+        want(WIRE_LEN);
+        spec.bosPiece = r.string();
+        break;
+      case 47:
+        want(WIRE_LEN);
+        spec.eosPiece = r.string();
+        break;
+      case 48:
+        want(WIRE_LEN);
+        spec.padPiece = r.string();
+        break;
+      default:
+        r.skip(wire);
     }
   }
   return spec;
 }
 
 function parseNormalizerSpec(body: Uint8Array, file: string): NormalizerSpec {
-  const spec: NormalizerSpec = { name: '', precompiledCharsmap: new Uint8Array(0), addDummyPrefix: true, removeExtraWhitespaces: true, escapeWhitespaces: true };
+  const spec: NormalizerSpec = {
+    name: '',
+    precompiledCharsmap: new Uint8Array(0),
+    addDummyPrefix: true,
+    removeExtraWhitespaces: true,
+    escapeWhitespaces: true,
+  };
   const r = new ProtoReader(body, file, 'NormalizerSpec');
   while (!r.eof()) {
     const { field, wire } = r.tag();
     const want = (w: number) => r.expectWire(field, wire, w);
     switch (field) {
-      case 1: want(WIRE_LEN); spec.name = r.string(); break;
-      case 2: want(WIRE_LEN); spec.precompiledCharsmap = r.bytes(); break;
-      case 3: want(WIRE_VARINT); spec.addDummyPrefix = r.varint() !== 0; break;
-      case 4: want(WIRE_VARINT); spec.removeExtraWhitespaces = r.varint() !== 0; break;
-      case 5: want(WIRE_VARINT); spec.escapeWhitespaces = r.varint() !== 0; break;
-      default: r.skip(wire);
+      case 1:
+        want(WIRE_LEN);
+        spec.name = r.string();
+        break;
+      case 2:
+        want(WIRE_LEN);
+        spec.precompiledCharsmap = r.bytes();
+        break;
+      case 3:
+        want(WIRE_VARINT);
+        spec.addDummyPrefix = r.varint() !== 0;
+        break;
+      case 4:
+        want(WIRE_VARINT);
+        spec.removeExtraWhitespaces = r.varint() !== 0;
+        break;
+      case 5:
+        want(WIRE_VARINT);
+        spec.escapeWhitespaces = r.varint() !== 0;
+        break;
+      default:
+        r.skip(wire);
     }
   }
   return spec;

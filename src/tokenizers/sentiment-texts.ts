@@ -64,12 +64,18 @@ function read(path: string): string {
 export function chineseReviews(path: string): string[] {
   const rows = parseCsv(read(path));
   if (rows[0]?.[1] !== 'review') throw new TokenizerFileError(path, `expected a CSV header 'label,review', got '${rows[0]?.join(',') ?? ''}'`);
-  return rows.slice(1).filter((r) => r.length >= 2).map((r) => r[1]!);
+  return rows
+    .slice(1)
+    .filter((r) => r.length >= 2)
+    .map((r) => r[1]!);
 }
 
 /** The sentence column of a `sentence<TAB>label` TSV file (header skipped). */
 export function englishSentences(path: string): string[] {
   const lines = read(path).split('\n');
   if (!lines[0]?.startsWith('sentence\t')) throw new TokenizerFileError(path, `expected a TSV header 'sentence<TAB>label', got '${lines[0] ?? ''}'`);
-  return lines.slice(1).filter((l) => l !== '').map((l) => l.split('\t')[0]!);
+  return lines
+    .slice(1)
+    .filter((l) => l !== '')
+    .map((l) => l.split('\t')[0]!);
 }

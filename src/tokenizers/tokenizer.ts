@@ -34,7 +34,8 @@ export function allowedSpecialSet(specials: ReadonlyMap<string, number>, options
   if (allowed === undefined) return new Set();
   if (allowed === 'all') return new Set(specials.keys());
   for (const s of allowed) {
-    if (!specials.has(s)) throw new Error(`allowedSpecial: '${s}' is not a special token of this tokenizer (known: ${[...specials.keys()].join(', ') || 'none'})`);
+    if (!specials.has(s))
+      throw new Error(`allowedSpecial: '${s}' is not a special token of this tokenizer (known: ${[...specials.keys()].join(', ') || 'none'})`);
   }
   return new Set(allowed);
 }

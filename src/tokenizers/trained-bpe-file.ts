@@ -38,7 +38,8 @@ export function buildTrainedBpe(spec: TrainedBpeSpec, file = spec.name): ByteLev
   });
   const expected = [...spec.specialTokens.values()].sort((a, b) => a - b);
   expected.forEach((id, k) => {
-    if (id !== tokenBytes.length + k) throw new TokenizerFileError(file, `special token ids must follow the ${tokenBytes.length} merged tokens (${tokenBytes.length}..), got ${id}`);
+    if (id !== tokenBytes.length + k)
+      throw new TokenizerFileError(file, `special token ids must follow the ${tokenBytes.length} merged tokens (${tokenBytes.length}..), got ${id}`);
   });
   return new ByteLevelBpe({ name: spec.name, tokenBytes, merges: spec.merges, specialTokens: spec.specialTokens, pattern: spec.pattern });
 }
@@ -51,7 +52,8 @@ export function trainedBpeToJson(tok: ByteLevelBpe): string {
 
 export function trainedBpeFromJson(text: string, file = 'deepts-bpe.json', name = file): ByteLevelBpe {
   const doc = parseJsonFile(file, text, 'a deepts-bpe tokenizer object') as Record<string, unknown> | null;
-  if (doc === null || typeof doc !== 'object' || doc.format !== 'deepts-bpe') throw new TokenizerFileError(file, 'expected a JSON object with "format": "deepts-bpe"');
+  if (doc === null || typeof doc !== 'object' || doc.format !== 'deepts-bpe')
+    throw new TokenizerFileError(file, 'expected a JSON object with "format": "deepts-bpe"');
   if (doc.version !== 1) throw new TokenizerFileError(file, `unsupported deepts-bpe version ${JSON.stringify(doc.version)}; expected 1`);
   if (typeof doc.pattern !== 'string') throw new TokenizerFileError(file, '"pattern": expected the pre-tokenization regex as a string');
   try {
@@ -61,18 +63,21 @@ export function trainedBpeFromJson(text: string, file = 'deepts-bpe.json', name 
   }
   if (!Array.isArray(doc.merges)) throw new TokenizerFileError(file, '"merges": expected an array of [left id, right id] pairs');
   const merges = doc.merges.map((m, i) => {
-    if (!Array.isArray(m) || m.length !== 2 || !m.every((x) => Number.isInteger(x))) throw new TokenizerFileError(file, `merges[${i}]: expected [left id, right id], got ${JSON.stringify(m)}`);
+    if (!Array.isArray(m) || m.length !== 2 || !m.every((x) => Number.isInteger(x)))
+      throw new TokenizerFileError(file, `merges[${i}]: expected [left id, right id], got ${JSON.stringify(m)}`);
     return [m[0], m[1]] as [number, number];
   });
   const sp = doc.specialTokens ?? {};
-  if (sp === null || typeof sp !== 'object' || Array.isArray(sp)) throw new TokenizerFileError(file, '"specialTokens": expected an object mapping token text to id');
+  if (sp === null || typeof sp !== 'object' || Array.isArray(sp))
+    throw new TokenizerFileError(file, '"specialTokens": expected an object mapping token text to id');
   const specialTokens = new Map<string, number>();
   for (const [k, v] of Object.entries(sp)) {
     if (!Number.isInteger(v)) throw new TokenizerFileError(file, `"specialTokens"[${JSON.stringify(k)}]: expected an integer id, got ${JSON.stringify(v)}`);
     specialTokens.set(k, v as number);
   }
   const tok = buildTrainedBpe({ name, pattern: doc.pattern, merges, specialTokens }, file);
-  if (doc.vocabSize !== undefined && doc.vocabSize !== tok.vocabSize) throw new TokenizerFileError(file, `"vocabSize" says ${JSON.stringify(doc.vocabSize)} but the merges and special tokens define ${tok.vocabSize} ids`);
+  if (doc.vocabSize !== undefined && doc.vocabSize !== tok.vocabSize)
+    throw new TokenizerFileError(file, `"vocabSize" says ${JSON.stringify(doc.vocabSize)} but the merges and special tokens define ${tok.vocabSize} ids`);
   return tok;
 }
 

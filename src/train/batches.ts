@@ -59,6 +59,7 @@ export function batchSource(op: string, data: FitData, opts: { batchSize: number
 
 /** Checks a batch is [x, y] and returns them. */
 export function unpackBatch(op: string, batch: Batch): [Tensor, Tensor] {
-  if (!Array.isArray(batch) || batch.length < 2) throw new TypeError(`${op}: each batch must be [x, y], got ${Array.isArray(batch) ? `${batch.length} tensors` : typeof batch}`);
+  if (!Array.isArray(batch) || batch.length < 2)
+    throw new TypeError(`${op}: each batch must be [x, y], got ${Array.isArray(batch) ? `${batch.length} tensors` : typeof batch}`);
   return [batch[0]!, batch[1]!];
 }

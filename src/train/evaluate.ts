@@ -27,7 +27,8 @@ export function evaluate(model: TrainableModel, data: FitData, opts: EvaluateOpt
   const { batches } = batchSource('evaluate', data, { batchSize: opts.batchSize ?? 1024, shuffle: false });
   model.eval?.();
   return noGrad(() => {
-    let n = 0, lossSum = 0;
+    let n = 0,
+      lossSum = 0;
     const sums = new Map<string, number>(metrics.map((m) => [m.name, 0]));
     for (const batch of batches) {
       const [x, y] = unpackBatch('evaluate', batch);

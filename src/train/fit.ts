@@ -78,9 +78,36 @@ export type FitOptions = {
   say?: (line: string) => void;
 };
 
-const FIT_OPTIONS = ['epochs', 'optimizer', 'loss', 'metrics', 'validation', 'validationSplit', 'batchSize', 'shuffle', 'generator', 'callbacks', 'scheduler',
-  'schedulerEvery', 'l1', 'l2', 'clipGradNorm', 'evalTrain', 'progress', 'log', 'stopOnNaN', 'checkpoint', 'checkpointEvery', 'resume', 'generators', 'config',
-  'kind', 'handleSignals', 'resumeHint', 'say'];
+const FIT_OPTIONS = [
+  'epochs',
+  'optimizer',
+  'loss',
+  'metrics',
+  'validation',
+  'validationSplit',
+  'batchSize',
+  'shuffle',
+  'generator',
+  'callbacks',
+  'scheduler',
+  'schedulerEvery',
+  'l1',
+  'l2',
+  'clipGradNorm',
+  'evalTrain',
+  'progress',
+  'log',
+  'stopOnNaN',
+  'checkpoint',
+  'checkpointEvery',
+  'resume',
+  'generators',
+  'config',
+  'kind',
+  'handleSignals',
+  'resumeHint',
+  'say',
+];
 
 function checkOptions(opts: FitOptions): void {
   if (opts === undefined) throw new TypeError('fit: options {epochs, optimizer, loss, ...} are required');
@@ -123,8 +150,15 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
 
   const history = new History();
   const state: TrainState = {
-    model, optimizer: opts.optimizer, epochs: opts.epochs, epoch: 0, step: 0,
-    batchesPerEpoch: source.perEpoch, history, stopTraining: false, stopReason: null,
+    model,
+    optimizer: opts.optimizer,
+    epochs: opts.epochs,
+    epoch: 0,
+    step: 0,
+    batchesPerEpoch: source.perEpoch,
+    history,
+    stopTraining: false,
+    stopReason: null,
     requestStop(reason: string) {
       this.stopTraining = true;
       this.stopReason ??= reason;
@@ -141,7 +175,10 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   };
 
   // the epoch in progress: what its end reports
-  let epochStart = 0, epochLr = NaN, n = 0, lossSum = 0;
+  let epochStart = 0,
+    epochLr = NaN,
+    n = 0,
+    lossSum = 0;
   let sums = new Map<string, number>(metrics.map((m) => [m.name, 0]));
   let restoredCallbacks: unknown[] | null = null;
 
@@ -166,10 +203,12 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
   };
 
   const result = await trainLoop<Batch>({
-    models: { model: model as unknown as LoopModel }, optimizers: { optimizer: opts.optimizer },
+    models: { model: model as unknown as LoopModel },
+    optimizers: { optimizer: opts.optimizer },
     schedulers: opts.scheduler ? { scheduler: opts.scheduler as LoopScheduler } : undefined,
     schedulerEvery: opts.schedulerEvery === 'batch' ? 'step' : 'epoch',
-    data: source.batches, epochs: opts.epochs,
+    data: source.batches,
+    epochs: opts.epochs,
     step: ({ batch }) => {
       const [x, y] = unpackBatch('fit', batch);
       opts.optimizer.zeroGrad();
@@ -185,16 +224,30 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
       const loss = dataLoss.item();
       lossSum += loss * size;
       n += size;
-      if (metrics.length && !opts.evalTrain) noGrad(() => { for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size); });
+      if (metrics.length && !opts.evalTrain)
+        noGrad(() => {
+          for (const m of metrics) sums.set(m.name, sums.get(m.name)! + m.compute(pred, y) * size);
+        });
       return { loss, size };
     },
-    stopOnNaN: false, logEvery: 0, say: opts.say,
-    checkpoint: opts.checkpoint, checkpointEvery: opts.checkpoint ? opts.checkpointEvery ?? 'epoch' : undefined,
-    resume: opts.resume, handleSignals: opts.handleSignals, resumeHint: opts.resumeHint, config: opts.config, kind: opts.kind,
+    stopOnNaN: false,
+    logEvery: 0,
+    say: opts.say,
+    checkpoint: opts.checkpoint,
+    checkpointEvery: opts.checkpoint ? (opts.checkpointEvery ?? 'epoch') : undefined,
+    resume: opts.resume,
+    handleSignals: opts.handleSignals,
+    resumeHint: opts.resumeHint,
+    config: opts.config,
+    kind: opts.kind,
     generators: { ...opts.generators, ...(opts.generator ? { fitShuffle: opts.generator } : {}) },
     state: {
       save: () => ({
-        history: history.epochs, epochLr, n, lossSum, sums: Object.fromEntries(sums),
+        history: history.epochs,
+        epochLr,
+        n,
+        lossSum,
+        sums: Object.fromEntries(sums),
         callbacks: callbacks.map((cb) => cb.stateDict?.() ?? null),
       }),
       load: (saved) => {
@@ -213,7 +266,9 @@ export async function fit(model: TrainableModel, data: FitData, opts: FitOptions
         else log?.reset();
         await emit('onTrainBegin', state);
         // callbacks reset themselves when training begins; a resumed run's come back after that
-        restoredCallbacks?.forEach((s, i) => { if (s !== null) callbacks[i]!.loadStateDict?.(s); });
+        restoredCallbacks?.forEach((s, i) => {
+          if (s !== null) callbacks[i]!.loadStateDict?.(s);
+        });
       },
       onEpochBegin: async (ctx) => {
         state.epoch = ctx.epoch;

@@ -10,7 +10,10 @@ export class JsonlLog {
    * @param path the file
    * @param key the counter each line carries ('iter', 'step', 'epoch'): what truncation compares
    */
-  constructor(readonly path: string, readonly key: string) {}
+  constructor(
+    readonly path: string,
+    readonly key: string,
+  ) {}
 
   /** Starts an empty log (a new run). */
   reset(): void {
@@ -46,6 +49,9 @@ export class JsonlLog {
   /** The parsed lines (for tests and reports). */
   read(): Record<string, unknown>[] {
     if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 }

@@ -168,19 +168,49 @@ type LoopSaved = {
 };
 
 const OPTION_KEYS = [
-  'models', 'optimizers', 'schedulers', 'schedulerEvery', 'lr', 'data', 'maxSteps', 'epochs', 'loss', 'step', 'gradAccumSteps',
-  'clipGradNorm', 'evalEvery', 'evaluate', 'evalAtStart', 'logEvery', 'say', 'progress', 'log', 'logSteps', 'checkpoint',
-  'checkpointEvery', 'config', 'kind', 'state', 'generators', 'resume', 'handleSignals', 'resumeHint', 'stopOnNaN', 'hooks',
+  'models',
+  'optimizers',
+  'schedulers',
+  'schedulerEvery',
+  'lr',
+  'data',
+  'maxSteps',
+  'epochs',
+  'loss',
+  'step',
+  'gradAccumSteps',
+  'clipGradNorm',
+  'evalEvery',
+  'evaluate',
+  'evalAtStart',
+  'logEvery',
+  'say',
+  'progress',
+  'log',
+  'logSteps',
+  'checkpoint',
+  'checkpointEvery',
+  'config',
+  'kind',
+  'state',
+  'generators',
+  'resume',
+  'handleSignals',
+  'resumeHint',
+  'stopOnNaN',
+  'hooks',
 ] as const;
 
 function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
   if (o === undefined) throw new TypeError('trainLoop: options {models, optimizers, loss | step, maxSteps | epochs, ...} are required');
   checkOptions('trainLoop', o, OPTION_KEYS);
   if (o.progress !== undefined) checkOptions('trainLoop: progress', o.progress, ['label', 'units']);
-  if (o.hooks !== undefined) checkOptions('trainLoop: hooks', o.hooks, ['onTrainBegin', 'onEpochBegin', 'onStepEnd', 'onEval', 'onEpochEnd', 'onCheckpoint', 'onTrainEnd']);
+  if (o.hooks !== undefined)
+    checkOptions('trainLoop: hooks', o.hooks, ['onTrainBegin', 'onEpochBegin', 'onStepEnd', 'onEval', 'onEpochEnd', 'onCheckpoint', 'onTrainEnd']);
   if (typeof o.models !== 'object' || o.models === null) throw new TypeError('trainLoop: models is required ({ name: model })');
   if (typeof o.optimizers !== 'object' || o.optimizers === null) throw new TypeError('trainLoop: optimizers is required ({ name: optimizer })');
-  if ((o.loss === undefined) === (o.step === undefined)) throw new TypeError('trainLoop: pass exactly one of loss (the standard step) or step (a step of your own)');
+  if ((o.loss === undefined) === (o.step === undefined))
+    throw new TypeError('trainLoop: pass exactly one of loss (the standard step) or step (a step of your own)');
   if (o.maxSteps === undefined && o.epochs === undefined) throw new TypeError('trainLoop: pass maxSteps, epochs, or both');
   const count = (name: string, v: number | undefined, min: number): void => {
     if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new RangeError(`trainLoop: ${name} must be an integer >= ${min}, got ${String(v)}`);
@@ -191,19 +221,25 @@ function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
   count('evalEvery', o.evalEvery, 1);
   count('logEvery', o.logEvery, 0);
   if (typeof o.checkpointEvery === 'number') count('checkpointEvery', o.checkpointEvery, 1);
-  else if (o.checkpointEvery !== undefined && o.checkpointEvery !== 'epoch') throw new RangeError(`trainLoop: checkpointEvery must be a step count or 'epoch', got ${String(o.checkpointEvery)}`);
-  if (o.clipGradNorm !== undefined && !(Number.isFinite(o.clipGradNorm) && o.clipGradNorm >= 0)) throw new RangeError(`trainLoop: clipGradNorm must be a non-negative number, got ${o.clipGradNorm}`);
-  if (o.epochs !== undefined && (o.data === undefined || typeof o.data === 'function')) throw new TypeError('trainLoop: epochs need iterable data (a DataLoader, an array of batches); a batch function is an endless stream: use maxSteps');
+  else if (o.checkpointEvery !== undefined && o.checkpointEvery !== 'epoch')
+    throw new RangeError(`trainLoop: checkpointEvery must be a step count or 'epoch', got ${String(o.checkpointEvery)}`);
+  if (o.clipGradNorm !== undefined && !(Number.isFinite(o.clipGradNorm) && o.clipGradNorm >= 0))
+    throw new RangeError(`trainLoop: clipGradNorm must be a non-negative number, got ${o.clipGradNorm}`);
+  if (o.epochs !== undefined && (o.data === undefined || typeof o.data === 'function'))
+    throw new TypeError('trainLoop: epochs need iterable data (a DataLoader, an array of batches); a batch function is an endless stream: use maxSteps');
   if (o.resume && !o.checkpoint) throw new TypeError('trainLoop: resume needs checkpoint (the file to continue from)');
   if (o.evalEvery !== undefined && !o.evaluate) throw new TypeError('trainLoop: evalEvery needs evaluate');
   for (const [name, m] of Object.entries(o.models)) {
-    if (typeof m?.parameters !== 'function' || typeof m.stateDict !== 'function') throw new TypeError(`trainLoop: models.${name} must be a module (parameters(), stateDict(), loadStateDict())`);
+    if (typeof m?.parameters !== 'function' || typeof m.stateDict !== 'function')
+      throw new TypeError(`trainLoop: models.${name} must be a module (parameters(), stateDict(), loadStateDict())`);
   }
   for (const [name, opt] of Object.entries(o.optimizers)) {
-    if (typeof opt?.step !== 'function' || typeof opt.zeroGrad !== 'function') throw new TypeError(`trainLoop: optimizers.${name} must have step() and zeroGrad()`);
+    if (typeof opt?.step !== 'function' || typeof opt.zeroGrad !== 'function')
+      throw new TypeError(`trainLoop: optimizers.${name} must have step() and zeroGrad()`);
   }
   if (typeof o.lr === 'object' && o.lr !== null) {
-    for (const name of Object.keys(o.lr)) if (!(name in o.optimizers)) throw new TypeError(`trainLoop: lr.${name} names no optimizer (optimizers: ${Object.keys(o.optimizers).join(', ')})`);
+    for (const name of Object.keys(o.lr))
+      if (!(name in o.optimizers)) throw new TypeError(`trainLoop: lr.${name} names no optimizer (optimizers: ${Object.keys(o.optimizers).join(', ')})`);
   }
 }
 
@@ -221,7 +257,10 @@ class BatchStream<B> {
   epochStart: Record<string, GeneratorState> | null = null;
   private it: Iterator<B> | null = null;
 
-  constructor(private readonly data: (() => B) | Iterable<B> | undefined, private readonly generators: () => Record<string, Generator>) {}
+  constructor(
+    private readonly data: (() => B) | Iterable<B> | undefined,
+    private readonly generators: () => Record<string, Generator>,
+  ) {}
 
   get iterable(): boolean {
     return this.data !== undefined && typeof this.data !== 'function';
@@ -268,7 +307,8 @@ class BatchStream<B> {
       if (!epochStart) throw new Error('trainLoop: the checkpoint is inside an epoch but has no record of where the epoch began');
       restore(this.generators(), epochStart);
       for (let k = 0; k < batchInEpoch; k++) {
-        if (this.next() === EPOCH_END) throw new Error(`trainLoop: resuming at batch ${batchInEpoch} of epoch ${epoch}, but the data has only ${k} batches an epoch now`);
+        if (this.next() === EPOCH_END)
+          throw new Error(`trainLoop: resuming at batch ${batchInEpoch} of epoch ${epoch}, but the data has only ${k} batches an epoch now`);
       }
       this.epochStart = epochStart;
     } else this.batchInEpoch = batchInEpoch;
@@ -289,7 +329,9 @@ function restore(gens: Record<string, Generator>, states: Record<string, Generat
 }
 
 function formatLogs(logs: StepLogs): string {
-  return Object.entries(logs).map(([k, v]) => `${k} ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`).join(', ');
+  return Object.entries(logs)
+    .map(([k, v]) => `${k} ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`)
+    .join(', ');
 }
 
 /** Runs the loop as configured; resolves when training ends (done, stopped, or interrupted with its checkpoint written). */
@@ -301,7 +343,8 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   const units = opts.progress?.units;
   const logEvery = opts.logEvery ?? 10;
   const accum = opts.gradAccumSteps ?? 1;
-  const models = opts.models, optimizers = opts.optimizers;
+  const models = opts.models,
+    optimizers = opts.optimizers;
   const optimizerNames = Object.keys(optimizers);
   const allGenerators = (): Record<string, Generator> => ({ ...opts.generators, '': defaultGenerator });
   const stream = new BatchStream<B>(opts.data, allGenerators);
@@ -318,11 +361,21 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   let batch: B = undefined as B;
 
   const ctx: StepContext<B> = {
-    get step() { return step; },
-    get epoch() { return stream.epoch; },
-    get batchInEpoch() { return stream.batchInEpoch; },
-    get batch() { return batch; },
-    get lr() { return lr; },
+    get step() {
+      return step;
+    },
+    get epoch() {
+      return stream.epoch;
+    },
+    get batchInEpoch() {
+      return stream.batchInEpoch;
+    },
+    get batch() {
+      return batch;
+    },
+    get lr() {
+      return lr;
+    },
     nextBatch: () => {
       const b = stream.next();
       return b === EPOCH_END ? null : b;
@@ -335,7 +388,10 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
 
   const checkpointModel = modelsAsOne(models as Record<string, CheckpointModel>);
   const optimizerState = statefulAsOne(optimizers as Record<string, CheckpointStateful>, Object.keys(models).length === 1 && 'model' in models ? 'model' : '');
-  const schedulerState = statefulAsOne((opts.schedulers ?? {}) as Record<string, CheckpointStateful>, Object.keys(models).length === 1 && 'model' in models ? 'model' : '');
+  const schedulerState = statefulAsOne(
+    (opts.schedulers ?? {}) as Record<string, CheckpointStateful>,
+    Object.keys(models).length === 1 && 'model' in models ? 'model' : '',
+  );
 
   /** The last epoch worked on (between epochs the stream already points at the next one). */
   const epochsWorked = (): number => (stream.batchInEpoch === 0 ? Math.max(stream.epoch - 1, 0) : stream.epoch);
@@ -343,23 +399,40 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     if (!opts.checkpoint || !checkpointModel) return;
     hooks.onCheckpoint?.(ctx);
     const loop: LoopSaved = {
-      kind: opts.kind ?? null, epoch: stream.epoch, batchInEpoch: stream.batchInEpoch, epochStart: stream.epochStart,
-      generators: snapshot(opts.generators ?? {}), trainSeconds, lastEval, evaluatedAt,
+      kind: opts.kind ?? null,
+      epoch: stream.epoch,
+      batchInEpoch: stream.batchInEpoch,
+      epochStart: stream.epochStart,
+      generators: snapshot(opts.generators ?? {}),
+      trainSeconds,
+      lastEval,
+      evaluatedAt,
     };
     saveCheckpoint(opts.checkpoint, {
-      model: checkpointModel, optimizer: optimizerState, scheduler: schedulerState, step,
-      epoch: stream.iterable ? epochsWorked() : undefined, config: opts.config, generator: defaultGenerator,
+      model: checkpointModel,
+      optimizer: optimizerState,
+      scheduler: schedulerState,
+      step,
+      epoch: stream.iterable ? epochsWorked() : undefined,
+      config: opts.config,
+      generator: defaultGenerator,
       extra: { loop, run: opts.state?.save() ?? null },
     });
   };
 
   let resumed = false;
   if (opts.resume) {
-    const ck = loadCheckpoint(opts.checkpoint!, { model: checkpointModel ?? undefined, optimizer: optimizerState, scheduler: schedulerState, generator: defaultGenerator });
+    const ck = loadCheckpoint(opts.checkpoint!, {
+      model: checkpointModel ?? undefined,
+      optimizer: optimizerState,
+      scheduler: schedulerState,
+      generator: defaultGenerator,
+    });
     const extra = ck.extra as { loop?: LoopSaved; run?: unknown } | null;
     const saved = extra?.loop;
     if (!saved) throw new Error(`trainLoop: ${opts.checkpoint} was not written by a training loop (no loop state in it); it cannot be resumed`);
-    if (opts.kind && saved.kind && saved.kind !== opts.kind) throw new Error(`trainLoop: ${opts.checkpoint} is a checkpoint of '${saved.kind}', not of '${opts.kind}'`);
+    if (opts.kind && saved.kind && saved.kind !== opts.kind)
+      throw new Error(`trainLoop: ${opts.checkpoint} is a checkpoint of '${saved.kind}', not of '${opts.kind}'`);
     step = ck.step;
     trainSeconds = saved.trainSeconds;
     lastEval = saved.lastEval;
@@ -417,12 +490,19 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     if (opts.clipGradNorm) {
       // one optimizer: the norm over the models' parameters in their own order (as a hand-written loop
       // does, so the rounding is the same); several: each optimizer's parameters on their own
-      if (optimizerNames.length === 1) logs.gradNorm = clipGradNormOf(Object.values(models).flatMap((m) => m.parameters()), opts.clipGradNorm);
+      if (optimizerNames.length === 1)
+        logs.gradNorm = clipGradNormOf(
+          Object.values(models).flatMap((m) => m.parameters()),
+          opts.clipGradNorm,
+        );
       else {
         for (const name of optimizerNames) {
           const groups = optimizers[name]!.paramGroups;
           if (!groups) throw new TypeError(`trainLoop: clipGradNorm with several optimizers needs each one's paramGroups; optimizers.${name} has none`);
-          clipGradNormOf(groups.flatMap((g) => [...(g.params ?? [])]), opts.clipGradNorm);
+          clipGradNormOf(
+            groups.flatMap((g) => [...(g.params ?? [])]),
+            opts.clipGradNorm,
+          );
         }
       }
     }
@@ -440,7 +520,9 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   };
 
   let interrupted: StopRequest | null = null;
-  let rateStart = performance.now(), rateStep = step, lastTurn = rateStart;
+  let rateStart = performance.now(),
+    rateStep = step,
+    lastTurn = rateStart;
   try {
     for (const m of Object.values(models)) m.train?.(true);
     if (stream.iterable && stream.epoch === 0) stream.newEpoch();
@@ -459,7 +541,8 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
       const s0 = performance.now();
       const b = stream.next();
       if (b === EPOCH_END) {
-        if (stream.batchInEpoch === 0) throw new RangeError(`trainLoop: epoch ${stream.epoch} gave no batches (empty data, or dropLast with fewer examples than a batch)`);
+        if (stream.batchInEpoch === 0)
+          throw new RangeError(`trainLoop: epoch ${stream.epoch} gave no batches (empty data, or dropLast with fewer examples than a batch)`);
         await endEpoch();
         epochBegun = false;
         continue;
@@ -481,7 +564,9 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
         rateStep = step;
         const rate = units ? `${Math.round(units.perStep / perStep).toLocaleString('en-US')} ${units.name}/s` : `${(1 / perStep).toFixed(1)} it/s`;
         const eta = Number.isFinite(maxSteps) ? `, ETA ${formatDuration((maxSteps - step) * perStep)}` : '';
-        say(`${label} ${step}${Number.isFinite(maxSteps) ? `/${maxSteps}` : ''}: ${formatLogs(logs)}, ${(perStep * 1000).toFixed(0)} ms/${label}, ${rate}, lr ${lr.toExponential(2)}${eta}`);
+        say(
+          `${label} ${step}${Number.isFinite(maxSteps) ? `/${maxSteps}` : ''}: ${formatLogs(logs)}, ${(perStep * 1000).toFixed(0)} ms/${label}, ${rate}, lr ${lr.toExponential(2)}${eta}`,
+        );
       }
       if (log && opts.logSteps && logEvery > 0 && step % logEvery === 0) log.append({ [label]: step, ...logs, lr });
       const evalDue = opts.evalEvery !== undefined && (step % opts.evalEvery === 0 || step === maxSteps);
@@ -512,7 +597,13 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     interrupts?.dispose();
   }
   const result: TrainLoopResult = {
-    step, epoch: epochsWorked(), interrupted, stopReason: stopReason === 'epochs' ? null : stopReason, trainSeconds, lastEval, resumed,
+    step,
+    epoch: epochsWorked(),
+    interrupted,
+    stopReason: stopReason === 'epochs' ? null : stopReason,
+    trainSeconds,
+    lastEval,
+    resumed,
   };
   await hooks.onTrainEnd?.(result);
   return result;

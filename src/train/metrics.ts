@@ -43,7 +43,8 @@ function elementwiseMean(name: string, pred: Tensor, target: Tensor, f: (d: numb
   if (pred.numel() !== target.numel()) {
     throw new RangeError(`${name}: prediction ${shapeStr(pred.shape)} and target ${shapeStr(target.shape)} have different sizes`);
   }
-  const p = pred.toTypedArray(), t = target.toTypedArray();
+  const p = pred.toTypedArray(),
+    t = target.toTypedArray();
   let s = 0;
   for (let i = 0; i < p.length; i++) s += f(p[i]! - t[i]!);
   return p.length ? s / p.length : NaN;

@@ -22,7 +22,9 @@ export type ProgressOptions = {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   const mm = h ? String(m).padStart(2, '0') : String(m);
   return `${h ? h + ':' : ''}${mm}:${String(r).padStart(2, '0')}`;
 }
@@ -93,7 +95,9 @@ export class ProgressBar implements Callback {
       }
     } else if (t - this.lastLine >= this.heartbeatMs) {
       this.lastLine = t;
-      this.stream.write(`epoch ${state.epoch}/${state.epochs}  batch ${logs.batch}/${state.batchesPerEpoch}  loss ${fmt(this.lossSum / this.lossCount)}  ${this.rateText()}\n`);
+      this.stream.write(
+        `epoch ${state.epoch}/${state.epochs}  batch ${logs.batch}/${state.batchesPerEpoch}  loss ${fmt(this.lossSum / this.lossCount)}  ${this.rateText()}\n`,
+      );
     }
   }
 

@@ -34,7 +34,9 @@ function describe(dir: string): string {
   }
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as { command?: unknown };
-    return typeof c.command === 'string' ? `is a run folder of \`deepts ${c.command}\`` : 'is a run folder of an older deepts, which did not record its command';
+    return typeof c.command === 'string'
+      ? `is a run folder of \`deepts ${c.command}\``
+      : 'is a run folder of an older deepts, which did not record its command';
   } catch {
     return 'has a config.json that is not valid JSON';
   }
@@ -60,7 +62,8 @@ export function readRunConfig<T>(dir: string, command: string, checkpoint = 'che
     const hint = config && typeof config.command === 'string' ? `; resume it with: deepts ${config.command} --resume ${dir}` : '';
     throw new Error(`deepts ${command}: --resume ${dir}: the folder ${what}, not of \`deepts ${command}\`${hint}`);
   }
-  if (!existsSync(join(dir, checkpoint))) throw new Error(`deepts ${command}: --resume ${dir}: no ${checkpoint} there (the run stopped before its first checkpoint; start it again)`);
+  if (!existsSync(join(dir, checkpoint)))
+    throw new Error(`deepts ${command}: --resume ${dir}: no ${checkpoint} there (the run stopped before its first checkpoint; start it again)`);
   const { command: _c, ...rest } = config as Record<string, unknown>;
   return rest as T;
 }

@@ -30,7 +30,10 @@ export function modelsAsOne(models: Record<string, CheckpointModel>): Checkpoint
       }
       if (opts?.strict) {
         const stray = Object.keys(state).filter((k) => !names.some((n) => k.startsWith(`${n}.`)));
-        if (stray.length) throw new Error(`the checkpoint has weights of no model of this run: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ', …' : ''} (models: ${names.join(', ')})`);
+        if (stray.length)
+          throw new Error(
+            `the checkpoint has weights of no model of this run: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ', …' : ''} (models: ${names.join(', ')})`,
+          );
       }
     },
   };

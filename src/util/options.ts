@@ -11,8 +11,18 @@ import type { DType } from '../tensor/dtype.js';
 const DTYPE_NAMES: Record<DType, true> = { float32: true, float64: true, int32: true, bool: true };
 /** PyTorch / numpy spellings of dtypes deepts stores differently. */
 const DTYPE_HINTS: Record<string, DType> = {
-  int64: 'int32', long: 'int32', int: 'int32', int16: 'int32', int8: 'int32', uint8: 'int32',
-  float: 'float32', float16: 'float32', half: 'float32', bfloat16: 'float32', double: 'float64', boolean: 'bool',
+  int64: 'int32',
+  long: 'int32',
+  int: 'int32',
+  int16: 'int32',
+  int8: 'int32',
+  uint8: 'int32',
+  float: 'float32',
+  float16: 'float32',
+  half: 'float32',
+  bfloat16: 'float32',
+  double: 'float64',
+  boolean: 'bool',
 };
 
 /** An object literal (or JSON.parse output, or Object.create(null)): not an array, Tensor, Map or class instance. */
@@ -27,7 +37,11 @@ export function describe(v: unknown): string {
   if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
   if (typeof v === 'function') return 'a function';
   if (v === null || typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return `an array [${v.slice(0, 6).map((x) => (typeof x === 'object' && x !== null ? '…' : describe(x))).join(', ')}${v.length > 6 ? ', …' : ''}]`;
+  if (Array.isArray(v))
+    return `an array [${v
+      .slice(0, 6)
+      .map((x) => (typeof x === 'object' && x !== null ? '…' : describe(x)))
+      .join(', ')}${v.length > 6 ? ', …' : ''}]`;
   if (isPlainObject(v)) return `an object {${Object.keys(v).join(', ')}}`;
   return `a ${(v as object).constructor?.name ?? 'object'}`;
 }
@@ -54,10 +68,14 @@ export function suggestName(name: string, allowed: readonly string[]): string | 
   const loose = (s: string) => s.toLowerCase().replace(/[_-]/g, '');
   const same = allowed.find((a) => loose(a) === loose(name));
   if (same) return same;
-  let best: string | undefined, bestDistance = Math.min(2, name.length - 1) + 1; // within 2 edits (1 for two letters)
+  let best: string | undefined,
+    bestDistance = Math.min(2, name.length - 1) + 1; // within 2 edits (1 for two letters)
   for (const a of allowed) {
     const d = editDistance(loose(name), loose(a));
-    if (d < bestDistance) { best = a; bestDistance = d; }
+    if (d < bestDistance) {
+      best = a;
+      bestDistance = d;
+    }
   }
   return best;
 }
@@ -66,8 +84,7 @@ export function suggestName(name: string, allowed: readonly string[]): string | 
 export function unknownOptionMessage(where: string, key: string, allowed: readonly string[]): string {
   const suggestion = suggestName(key, allowed);
   const camel = camelCase(key);
-  const hint = suggestion ? ` (did you mean '${suggestion}'?)`
-    : camel !== key ? ` (deepts spells options in camelCase, but '${camel}' is not one either)` : '';
+  const hint = suggestion ? ` (did you mean '${suggestion}'?)` : camel !== key ? ` (deepts spells options in camelCase, but '${camel}' is not one either)` : '';
   return `${where}: unknown option '${key}'${hint}; accepted: ${allowed.length ? allowed.join(', ') : 'none'}`;
 }
 
@@ -103,7 +120,8 @@ export const NON_NEGATIVE_INTEGER: NumberRule = Object.freeze({ integer: true, m
 export const NON_NEGATIVE: NumberRule = Object.freeze({ min: 0 });
 
 function ruleText(r: NumberRule): string {
-  if (r.integer) return r.min === 1 ? 'a positive integer' : r.min === 0 ? 'a non-negative integer' : r.min !== undefined ? `an integer >= ${r.min}` : 'an integer';
+  if (r.integer)
+    return r.min === 1 ? 'a positive integer' : r.min === 0 ? 'a non-negative integer' : r.min !== undefined ? `an integer >= ${r.min}` : 'an integer';
   if (r.min !== undefined && r.max !== undefined) return `a number in [${r.min}, ${r.max}]`;
   return r.min !== undefined ? `a number >= ${r.min}` : r.max !== undefined ? `a number <= ${r.max}` : 'a number';
 }
@@ -152,7 +170,9 @@ export function positionalOptions<O>(where: string, first: unknown, rest: readon
   const kw = isPlainObject(args[args.length - 1]) ? (args.pop() as Record<string, unknown>) : undefined;
   while (args.length && args[args.length - 1] === undefined) args.pop();
   if (args.length > positional.length) {
-    throw new TypeError(`${where}: ${args.length} positional arguments where at most ${positional.length} go (PyTorch's order: ${positional.join(', ')}), got ${args.map(describe).join(', ')}`);
+    throw new TypeError(
+      `${where}: ${args.length} positional arguments where at most ${positional.length} go (PyTorch's order: ${positional.join(', ')}), got ${args.map(describe).join(', ')}`,
+    );
   }
   const out: Record<string, unknown> = {};
   args.forEach((v, i) => {

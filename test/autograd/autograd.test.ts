@@ -36,12 +36,29 @@ test('gradients accumulate until zeroed; a tensor used twice gets both contribut
 });
 
 test('backward with an explicit gradient, retainGrad on intermediates', () => {
-  const x = dt.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const x = dt.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { requiresGrad: true },
+  );
   const y = x.mul(2).retainGrad();
   const z = y.mul(y);
-  z.backward(dt.tensor([[1, 0], [0, 1]]));
-  assert.deepEqual(y.grad!.toArray(), [[4, 0], [0, 16]]);
-  assert.deepEqual(x.grad!.toArray(), [[8, 0], [0, 32]]);
+  z.backward(
+    dt.tensor([
+      [1, 0],
+      [0, 1],
+    ]),
+  );
+  assert.deepEqual(y.grad!.toArray(), [
+    [4, 0],
+    [0, 16],
+  ]);
+  assert.deepEqual(x.grad!.toArray(), [
+    [8, 0],
+    [0, 32],
+  ]);
 });
 
 test('noGrad and detach stop recording', () => {
@@ -60,7 +77,14 @@ test('backward errors: non-scalar without gradient, no graph, wrong gradient sha
   assert.throws(() => x.mul(2).backward(), /grad can be implicitly created only for scalar outputs; the output has shape \(2,\)/);
   assert.throws(() => dt.tensor([1]).backward(), /does not require grad/);
   assert.throws(() => x.mul(2).backward(dt.ones([3])), /gradient shape \(3,\) does not match the output shape \(2,\)/);
-  assert.throws(() => dt.noGrad(() => x.mul(2)).sum().backward(), /does not require grad/);
+  assert.throws(
+    () =>
+      dt
+        .noGrad(() => x.mul(2))
+        .sum()
+        .backward(),
+    /does not require grad/,
+  );
 });
 
 test('in-place writes on parameters only under noGrad', () => {
@@ -72,10 +96,19 @@ test('in-place writes on parameters only under noGrad', () => {
 });
 
 test('gradcheck catches a wrong backward', () => {
-  const wrongSquare = (x: dt.Tensor) => record(dt.noGrad(() => x.mul(x)), 'WrongSquare', [x], (g) => [g.mul(x)]); // should be 2x
+  const wrongSquare = (x: dt.Tensor) =>
+    record(
+      dt.noGrad(() => x.mul(x)),
+      'WrongSquare',
+      [x],
+      (g) => [g.mul(x)],
+    ); // should be 2x
   assert.throws(() => dt.gradcheck(wrongSquare, [leaf([3])]), /gradcheck: input 0 \(3,\), element 0: backward gives/);
   assert.throws(() => dt.gradcheck((x) => x.mul(2), [dt.tensor([1], { requiresGrad: true })]), /inputs must be float64/);
-  assert.equal(dt.gradcheck((x) => x.mul(x), [leaf([3])]), true);
+  assert.equal(
+    dt.gradcheck((x) => x.mul(x), [leaf([3])]),
+    true,
+  );
 });
 
 test('a deep graph (10,000 ops) does not overflow the stack', () => {
@@ -98,21 +131,53 @@ test('slices of one tensor send their gradients into one buffer: select, split, 
     return got;
   };
   // q, k, v style: three selects of one tensor, each weighted differently
-  const g1 = check((x) => x.select(1, 0).mul(2).sum().add(x.select(1, 1).mul(w.select(1, 1)).sum()).add(x.select(1, 2).pow(2).sum()));
+  const g1 = check((x) =>
+    x
+      .select(1, 0)
+      .mul(2)
+      .sum()
+      .add(x.select(1, 1).mul(w.select(1, 1)).sum())
+      .add(x.select(1, 2).pow(2).sum()),
+  );
   assert.equal((g1 as number[][][]).length, 2);
   // a full use first (not the engine's buffer), then slices added in
-  check((x) => x.mul(w).sum().add(x.narrow(2, 1, 2).sum()).add(x.slice(2, 0, 4, 2).mul(3).sum()));
+  check((x) =>
+    x
+      .mul(w)
+      .sum()
+      .add(x.narrow(2, 1, 2).sum())
+      .add(x.slice(2, 0, 4, 2).mul(3).sum()),
+  );
   // split pieces and an overlapping slice
-  check((x) => { const [a, b] = x.split(2, 2); return a.mul(b).sum().add(x.narrow(2, 1, 2).pow(2).sum()); });
+  check((x) => {
+    const [a, b] = x.split(2, 2);
+    return a
+      .mul(b)
+      .sum()
+      .add(x.narrow(2, 1, 2).pow(2).sum());
+  });
 });
 
 test('a retained gradient is not changed by later accumulation', () => {
-  const x = dt.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const x = dt.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { requiresGrad: true },
+  );
   const h = x.mul(2);
   h.retainGrad();
-  const r0 = h.select(0, 0), r1 = h.select(0, 1);
+  const r0 = h.select(0, 0),
+    r1 = h.select(0, 1);
   const loss = r0.sum().add(r1.mul(3).sum()).add(h.sum());
   loss.backward();
-  assert.deepEqual(h.grad!.toArray(), [[2, 2], [4, 4]]);
-  assert.deepEqual(x.grad!.toArray(), [[4, 4], [8, 8]]);
+  assert.deepEqual(h.grad!.toArray(), [
+    [2, 2],
+    [4, 4],
+  ]);
+  assert.deepEqual(x.grad!.toArray(), [
+    [4, 4],
+    [8, 8],
+  ]);
 });

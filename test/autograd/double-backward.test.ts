@@ -13,7 +13,8 @@ const check = (fn: (...xs: dt.Tensor[]) => dt.Tensor | dt.Tensor[], ...inputs: d
 const int = (data: number[], shape?: number[]) => dt.tensor(data, { dtype: 'int32', shape });
 
 test('elementwise arithmetic with broadcasting', () => {
-  const a = leaf([2, 3]), b = leaf([3]);
+  const a = leaf([2, 3]),
+    b = leaf([3]);
   check((x, y) => dt.add(x, y).mul(x), a, b);
   check((x, y) => dt.sub(x, y).square(), a, leaf([2, 1]));
   check((x, y) => dt.mul(x, y), a, b);
@@ -57,7 +58,13 @@ test('reductions, views, slices and joins (region gradients are recorded too)', 
   check((t) => t.permute(2, 0, 1).reshape(4, 3).pow(3), x);
   // slices send RegionGrads; their sums must be recorded, not added in place
   check((t) => t.narrow(1, 0, 2).pow(3).sum().add(t.select(1, 1).exp().sum()).add(t.pow(3).sum()), x);
-  check((t) => { const [a, b] = t.split(2, 1); return a.mul(b).sum(); }, leaf([2, 4]));
+  check(
+    (t) => {
+      const [a, b] = t.split(2, 1);
+      return a.mul(b).sum();
+    },
+    leaf([2, 4]),
+  );
   check((t, u) => dt.cat([t.square(), u.exp()], 0), leaf([2, 2]), leaf([1, 2]));
   check((t) => dt.gather(t.square(), 1, int([0, 2, 1, 1], [2, 2])), leaf([2, 3]));
 });
@@ -103,17 +110,26 @@ test('pooling, batch norm, embedding, attention', () => {
   check((x) => dt.avgPool2d(x, 2, { stride: 1 }).square(), leaf([1, 2, 3, 3]));
   check((x) => dt.adaptiveAvgPool2d(x, 2).square(), leaf([1, 1, 3, 5]));
   check((x, w, b) => dt.batchNorm(x, null, null, { training: true, weight: w, bias: b }), leaf([3, 2, 2]), leaf([2]), leaf([2]));
-  const rm = dt.tensor([0.1, -0.2], { dtype: 'float64' }), rv = dt.tensor([1.5, 0.5], { dtype: 'float64' });
+  const rm = dt.tensor([0.1, -0.2], { dtype: 'float64' }),
+    rv = dt.tensor([1.5, 0.5], { dtype: 'float64' });
   check((x, w) => dt.batchNorm(x, rm, rv, { weight: w }).square(), leaf([3, 2]), leaf([2]));
   check((w) => dt.embedding(int([0, 2, 2, 1], [2, 2]), w).square(), leaf([3, 2]));
   check((w) => dt.embedding(int([0, 2, 1]), w, { paddingIdx: 2 }).exp(), leaf([3, 2]));
-  const mask = dt.tensor([[0, -1, 0.5], [0.2, 0, -Infinity]], { dtype: 'float64' });
+  const mask = dt.tensor(
+    [
+      [0, -1, 0.5],
+      [0.2, 0, -Infinity],
+    ],
+    { dtype: 'float64' },
+  );
   check((q, k, v) => dt.scaledDotProductAttention(q, k, v, { isCausal: true }), leaf([1, 2, 3, 2]), leaf([1, 2, 3, 2]), leaf([1, 2, 3, 2]));
   check((q, k, v) => dt.scaledDotProductAttention(q, k, v, { attnMask: mask }), leaf([1, 2, 2]), leaf([1, 3, 2]), leaf([1, 3, 2]));
 });
 
 test('createGraph keeps first derivatives: the composed fallbacks agree with the fused kernels', () => {
-  const x = leaf([3, 5]), w = leaf([5]), b = leaf([5]);
+  const x = leaf([3, 5]),
+    w = leaf([5]),
+    b = leaf([5]);
   const target = int([4, 0, 2]);
   const f = (t: dt.Tensor) => dt.crossEntropy(dt.layerNorm(t, 5, w, b).mul(2), target);
   const fused = dt.autograd.grad(f(x), [x, w, b]);
@@ -124,17 +140,37 @@ test('createGraph keeps first derivatives: the composed fallbacks agree with the
 
 test('gradgradcheck catches a backward that is right once but not differentiable', () => {
   // the gradient 2·g·x computed outside the graph: first derivatives right, second ones missing
-  const rawSquare = (x: dt.Tensor) => record(dt.noGrad(() => x.mul(x)), 'RawSquare', [x], (g) => [dt.noGrad(() => g.mul(x).mul(2))]);
+  const rawSquare = (x: dt.Tensor) =>
+    record(
+      dt.noGrad(() => x.mul(x)),
+      'RawSquare',
+      [x],
+      (g) => [dt.noGrad(() => g.mul(x).mul(2))],
+    );
   assert.equal(dt.gradcheck(rawSquare, [leaf([3])]), true);
   assert.throws(() => dt.gradgradcheck(rawSquare, [leaf([3])]), /gradcheck: input 0 \(3,\), element 0: backward gives 0, central differences give/);
   // with a composed forward the engine differentiates that instead
-  const withComposed = (x: dt.Tensor) => record(dt.noGrad(() => x.mul(x)), 'RawSquare', [x], (g) => [dt.noGrad(() => g.mul(x).mul(2))], () => x.mul(x));
+  const withComposed = (x: dt.Tensor) =>
+    record(
+      dt.noGrad(() => x.mul(x)),
+      'RawSquare',
+      [x],
+      (g) => [dt.noGrad(() => g.mul(x).mul(2))],
+      () => x.mul(x),
+    );
   assert.equal(dt.gradgradcheck(withComposed, [leaf([3])]), true);
 });
 
 test("an op marked 'unsupported' raises in createGraph mode, naming itself, and works otherwise", () => {
   const x = leaf([3]);
-  const op = (t: dt.Tensor) => record(dt.noGrad(() => t.mul(3)), 'Tripler', [t], (g) => [dt.noGrad(() => g.mul(3))], 'unsupported');
+  const op = (t: dt.Tensor) =>
+    record(
+      dt.noGrad(() => t.mul(3)),
+      'Tripler',
+      [t],
+      (g) => [dt.noGrad(() => g.mul(3))],
+      'unsupported',
+    );
   assert.throws(() => dt.autograd.grad(op(x).sum(), x, { createGraph: true }), /Tripler: double backward is not supported/);
   assert.throws(() => op(x).sum().backward({ createGraph: true }), /Tripler: double backward is not supported/);
   assert.deepEqual(dt.autograd.grad(op(x).sum(), x)[0]!.toArray(), [3, 3, 3]);

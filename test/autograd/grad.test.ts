@@ -24,13 +24,22 @@ test('grad returns the gradients and touches no .grad', () => {
 
 test('grad of several outputs with gradOutputs sums their vector-Jacobian products', () => {
   const x = leaf([2, 3]);
-  const a = x.exp(), b = x.sum(1);
-  const va = dt.randn([2, 3], { dtype: 'float64' }), vb = dt.tensor([2, -1], { dtype: 'float64' });
+  const a = x.exp(),
+    b = x.sum(1);
+  const va = dt.randn([2, 3], { dtype: 'float64' }),
+    vb = dt.tensor([2, -1], { dtype: 'float64' });
   const [g] = grad([a, b], x, { gradOutputs: [va, vb] });
   const expected = dt.noGrad(() => va.mul(x.exp()).add(vb.unsqueeze(1)));
   assertClose(g!, expected.toTypedArray(), 1e-12);
   const [s] = grad([x.sum(), x.mul(2).sum()], [x], { gradOutputs: [null, dt.tensor(3, { dtype: 'float64' })] });
-  assert.deepEqual(s!.toArray(), [[7, 7, 7], [7, 7, 7]], 'null: an implicit 1 for a scalar output');
+  assert.deepEqual(
+    s!.toArray(),
+    [
+      [7, 7, 7],
+      [7, 7, 7],
+    ],
+    'null: an implicit 1 for a scalar output',
+  );
   assert.throws(() => grad(x.mul(2), x), /grad: grad can be implicitly created only for scalar outputs; the output has shape \(2,3\)/);
   assert.throws(() => grad([x.sum(), x.sum()], x, { gradOutputs: [null] }), /grad: got 1 gradients for 2 outputs/);
 });
@@ -77,8 +86,10 @@ test('grad checks its arguments', () => {
   const c = dt.tensor([1, 2]);
   assert.throws(() => grad(x.sum(), c), /grad: input 0 \(shape \(2,\)\) does not require grad/);
   assert.throws(() => grad(c.sum(), x), /grad: output 0 \(shape \(\)\) does not require grad and has no gradFn/);
-  assert.throws(() => grad(x.sum(), x, { create_graph: true } as dt.autograd.GradOptions),
-    /grad: unknown option 'create_graph' \(did you mean 'createGraph'\?\); accepted: gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads/);
+  assert.throws(
+    () => grad(x.sum(), x, { create_graph: true } as dt.autograd.GradOptions),
+    /grad: unknown option 'create_graph' \(did you mean 'createGraph'\?\); accepted: gradOutputs, retainGraph, createGraph, allowUnused, materializeGrads/,
+  );
   assert.throws(() => grad(x.sum(), []), /grad: inputs must not be empty/);
   assert.throws(() => grad(x.sum(), [x], { gradOutputs: dt.ones([2]) }), /grad: gradient shape \(2,\) does not match the output shape \(\)/);
 });

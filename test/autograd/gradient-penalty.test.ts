@@ -16,22 +16,25 @@ function gradientPenalty(critic: (x: dt.Tensor) => dt.Tensor, x: dt.Tensor): [dt
 
 test("the penalty's gradients with respect to the critic's weights agree with central differences", () => {
   const x = leaf([4, 3]);
-  const penalty = (w1: dt.Tensor, b1: dt.Tensor, w2: dt.Tensor, b2: dt.Tensor) => dt.enableGrad(() => {
-    const xi = x.detach().clone().requiresGrad_(); // the interpolates: a fresh leaf each evaluation
-    return gradientPenalty((t) => dt.linear(dt.linear(t, w1, b1).tanh(), w2, b2), xi)[0];
-  });
+  const penalty = (w1: dt.Tensor, b1: dt.Tensor, w2: dt.Tensor, b2: dt.Tensor) =>
+    dt.enableGrad(() => {
+      const xi = x.detach().clone().requiresGrad_(); // the interpolates: a fresh leaf each evaluation
+      return gradientPenalty((t) => dt.linear(dt.linear(t, w1, b1).tanh(), w2, b2), xi)[0];
+    });
   assert.equal(dt.gradcheck(penalty, [leaf([5, 3]), leaf([5]), leaf([1, 5]), leaf([1])]), true);
   // through the fused linear+relu path too (its second derivative in x is zero, not in the weights)
-  const relu = (w1: dt.Tensor, w2: dt.Tensor) => dt.enableGrad(() =>
-    gradientPenalty((t) => dt.linear(dt.linear(t, w1, null, 'relu'), w2), x.detach().clone().requiresGrad_())[0]);
+  const relu = (w1: dt.Tensor, w2: dt.Tensor) =>
+    dt.enableGrad(() => gradientPenalty((t) => dt.linear(dt.linear(t, w1, null, 'relu'), w2), x.detach().clone().requiresGrad_())[0]);
   assert.equal(dt.gradcheck(relu, [leaf([5, 3], { gap: 0.3 }), leaf([1, 5])]), true);
 });
 
 function trainCritic(lambda: number, steps: number): { w: number; gp: number; norm: number; gp0: number } {
   const g = new dt.Generator(7);
   const D = new nn.Sequential(
-    new nn.Linear(2, 32, { dtype: 'float64', generator: g }), new nn.Tanh(),
-    new nn.Linear(32, 32, { dtype: 'float64', generator: g }), new nn.Tanh(),
+    new nn.Linear(2, 32, { dtype: 'float64', generator: g }),
+    new nn.Tanh(),
+    new nn.Linear(32, 32, { dtype: 'float64', generator: g }),
+    new nn.Tanh(),
     new nn.Linear(32, 1, { dtype: 'float64', generator: g }),
   );
   const opt = new optim.Adam(D.parameters(), { lr: 1e-2, betas: [0.5, 0.9] });
@@ -39,9 +42,13 @@ function trainCritic(lambda: number, steps: number): { w: number; gp: number; no
   const sample = (mu: number) => dt.randn([N, 2], { dtype: 'float64', generator: g }).mul(0.5).add(mu);
   let last = { w: 0, gp: 0, norm: 0, gp0: 0 };
   for (let step = 0; step < steps; step++) {
-    const real = sample(2), fake = sample(-2);
+    const real = sample(2),
+      fake = sample(-2);
     const a = dt.rand([N, 1], { dtype: 'float64', generator: g });
-    const xhat = real.mul(a).add(fake.mul(a.neg().add(1))).requiresGrad_();
+    const xhat = real
+      .mul(a)
+      .add(fake.mul(a.neg().add(1)))
+      .requiresGrad_();
     const [gp, norms] = gradientPenalty((t) => D.forward(t), xhat);
     const w = D.forward(real).mean().sub(D.forward(fake).mean()); // the Wasserstein estimate
     const loss = w.neg().add(gp.mul(lambda));

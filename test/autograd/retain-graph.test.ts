@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import { leaf } from '../helpers.js';
 
-const SECOND_TIME = /backward: trying to backward through the graph a second time .*pass \{retainGraph: true\} to the first backward\(\) \(or autograd.grad\(\)\) if you need to/;
+const SECOND_TIME =
+  /backward: trying to backward through the graph a second time .*pass \{retainGraph: true\} to the first backward\(\) \(or autograd.grad\(\)\) if you need to/;
 
 test('a second backward through a freed graph raises, before touching any .grad', () => {
   const x = dt.tensor([1, 2, 3], { requiresGrad: true });
@@ -43,7 +44,10 @@ test('retainGraph keeps the graph: a second pass accumulates again, and the last
   assert.equal(y.gradFn!.freed, false);
   y.backward(undefined, { retainGraph: true });
   y.backward();
-  assert.deepEqual(Array.from(x.grad!.toTypedArray()), once.map((v) => v + v + v));
+  assert.deepEqual(
+    Array.from(x.grad!.toTypedArray()),
+    once.map((v) => v + v + v),
+  );
   assert.throws(() => y.backward(), SECOND_TIME);
 });
 
@@ -55,21 +59,62 @@ test('backward(gradient, options) and backward({ gradient }) are the positional 
     return x.grad!.toArray();
   };
   const expected = [6, -16];
-  assert.deepEqual(run((y) => y.backward(g)), expected);
-  assert.deepEqual(run((y) => y.backward({ gradient: g })), expected);
-  assert.deepEqual(run((y) => y.backward(g, { retainGraph: false })), expected);
-  assert.deepEqual(run((y) => dt.backward(y, { gradient: g })), expected);
-  assert.deepEqual(run((y) => dt.backward(y, g)), expected);
+  assert.deepEqual(
+    run((y) => y.backward(g)),
+    expected,
+  );
+  assert.deepEqual(
+    run((y) => y.backward({ gradient: g })),
+    expected,
+  );
+  assert.deepEqual(
+    run((y) => y.backward(g, { retainGraph: false })),
+    expected,
+  );
+  assert.deepEqual(
+    run((y) => dt.backward(y, { gradient: g })),
+    expected,
+  );
+  assert.deepEqual(
+    run((y) => dt.backward(y, g)),
+    expected,
+  );
 });
 
 test('unknown or mistyped options raise, naming the key and the accepted ones', () => {
   const x = dt.tensor([1], { requiresGrad: true });
-  assert.throws(() => x.mul(2).sum().backward({ retain_graph: true } as dt.BackwardOptions),
-    /backward: unknown option 'retain_graph' \(did you mean 'retainGraph'\?\); accepted: gradient, retainGraph, createGraph, inputs/);
-  assert.throws(() => x.mul(2).sum().backward(dt.ones([]), { gradient: dt.ones([]) } as dt.BackwardOptions),
-    /backward: unknown option 'gradient'; accepted: retainGraph, createGraph, inputs/);
-  assert.throws(() => x.mul(2).sum().backward({ retainGraph: 1 } as unknown as dt.BackwardOptions), /backward: retainGraph must be true or false, got 1/);
-  assert.throws(() => x.mul(2).sum().backward({ gradient: dt.ones([]) }, { retainGraph: true }), /pass the options once/);
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward({ retain_graph: true } as dt.BackwardOptions),
+    /backward: unknown option 'retain_graph' \(did you mean 'retainGraph'\?\); accepted: gradient, retainGraph, createGraph, inputs/,
+  );
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward(dt.ones([]), { gradient: dt.ones([]) } as dt.BackwardOptions),
+    /backward: unknown option 'gradient'; accepted: retainGraph, createGraph, inputs/,
+  );
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward({ retainGraph: 1 } as unknown as dt.BackwardOptions),
+    /backward: retainGraph must be true or false, got 1/,
+  );
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward({ gradient: dt.ones([]) }, { retainGraph: true }),
+    /pass the options once/,
+  );
   assert.equal(x.grad, null, 'nothing ran');
 });
 
@@ -108,5 +153,8 @@ test('autograd.backward runs several outputs sharing one graph in one pass', () 
 
 test('gradcheck of a function whose outputs share intermediate nodes', () => {
   // one backward pass for all outputs (gradcheck used to run one per output)
-  assert.equal(dt.gradcheck((t) => t.exp().mul(2).split(2), [leaf([4])]), true);
+  assert.equal(
+    dt.gradcheck((t) => t.exp().mul(2).split(2), [leaf([4])]),
+    true,
+  );
 });

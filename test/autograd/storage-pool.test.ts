@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import { clearStoragePool, storagePoolBytes } from '../../src/tensor/storage-pool.js';
 
-
 const N = 64; // 64 × 128 = 8,192 elements: above the pooling threshold
 
 function graph(x: dt.Tensor, w: dt.Tensor): dt.Tensor {
@@ -20,18 +19,23 @@ function graph(x: dt.Tensor, w: dt.Tensor): dt.Tensor {
 test('backward gives its dead temporaries to the pool, and later allocations reuse them zero-filled', () => {
   clearStoragePool();
   dt.manualSeed(3);
-  const x = dt.randn([N, 96]), w = dt.randn([96, 128], { requiresGrad: true });
+  const x = dt.randn([N, 96]),
+    w = dt.randn([96, 128], { requiresGrad: true });
   graph(x, w).backward();
   assert.ok(storagePoolBytes() > 0, 'backward returned storages to the pool');
   const before = storagePoolBytes();
   const z = dt.zeros([N, 128]); // same size as the (N, 128) temporaries: taken from the pool
   assert.ok(storagePoolBytes() < before, 'an allocation took a pooled array');
-  assert.ok(z.toTypedArray().every((v) => v === 0), 'a pooled array comes back zero-filled');
+  assert.ok(
+    z.toTypedArray().every((v) => v === 0),
+    'a pooled array comes back zero-filled',
+  );
 });
 
 test('with the pool, gradients are bit-for-bit those without it; kept gradients are never reused', () => {
   dt.manualSeed(4);
-  const x = dt.randn([N, 96]), c = dt.randn([N, 128]);
+  const x = dt.randn([N, 96]),
+    c = dt.randn([N, 128]);
   const w0 = dt.randn([96, 128]);
   const run = () => {
     const w = w0.clone().requiresGrad_();
@@ -53,5 +57,3 @@ test('with the pool, gradients are bit-for-bit those without it; kept gradients 
   }
   clearStoragePool();
 });
-
-

@@ -19,12 +19,20 @@ export function randomView(shape: number[], dtype: DType, layout: Layout, fill: 
     else [order[n - 2], order[n - 1]] = [order[n - 1]!, order[n - 2]!];
     const ps = contiguousStrides(order.map((d) => shape[d]!)); // the parent's axis i is our axis order[i]
     const strides = new Array<number>(n);
-    order.forEach((d, i) => { strides[d] = ps[i]!; });
+    order.forEach((d, i) => {
+      strides[d] = ps[i]!;
+    });
     return { data: filled(dtype, numel(shape), fill), dtype, offset: 0, shape, strides };
   }
   if (layout === 'sliced') {
     const ps = contiguousStrides(shape.map((d) => 2 * d + 1));
-    return { data: filled(dtype, numel(shape.map((d) => 2 * d + 1)), fill), dtype, offset: ps.reduce((a, b) => a + b, 0), shape, strides: ps.map((s) => 2 * s) };
+    return {
+      data: filled(dtype, numel(shape.map((d) => 2 * d + 1)), fill),
+      dtype,
+      offset: ps.reduce((a, b) => a + b, 0),
+      shape,
+      strides: ps.map((s) => 2 * s),
+    };
   }
   return { data: filled(dtype, numel(shape), fill), dtype, offset: 0, shape, strides: contiguousStrides(shape) };
 }

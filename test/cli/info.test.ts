@@ -14,7 +14,10 @@ test('deepts info prints version, backend, threads, node and the data folder', (
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^deepts \d+\.\d+\.\d+/);
   assert.match(lines[1]!, /^backend: \S+ — .+ \(.+\)$/);
-  assert.equal(lines[2], getBackend().name === 'native' ? `threads: ${getNumThreads()} (native pool; DEEPTS_NUM_THREADS)` : 'threads: 1 (js backend, main thread)');
+  assert.equal(
+    lines[2],
+    getBackend().name === 'native' ? `threads: ${getNumThreads()} (native pool; DEEPTS_NUM_THREADS)` : 'threads: 1 (js backend, main thread)',
+  );
   assert.match(lines[3]!, new RegExp(`^node: ${process.version.replace(/\./g, '\\.')} `));
   assert.equal(lines[4], `data: ${dir} (DEEPTS_DATA) — exists`);
   const missing = deepts(['info'], { DEEPTS_DATA: join(dir, 'nope') });

@@ -19,7 +19,7 @@ function deepts(args: string[], env: Record<string, string> = {}): { code: numbe
 const gpt2Files = [tokenizerFiles.gpt2Encoder(), tokenizerFiles.gpt2Vocab()];
 const spFiles = [tokenizerFiles.llama(), tokenizerFiles.chineseSp()];
 
-test('deepts tokenize --tokenizer gpt2 --ids prints the lecture\'s 79 ids', (t) => {
+test("deepts tokenize --tokenizer gpt2 --ids prints the lecture's 79 ids", (t) => {
   if (!haveFiles(t, ...gpt2Files)) return;
   const r = deepts(['tokenize', '--tokenizer', 'gpt2', '--ids', LECTURE_PARAGRAPH]);
   assert.equal(r.code, 0, r.stderr);
@@ -39,12 +39,31 @@ test('deepts tokenize --file and --allow-special', (t) => {
   }
 });
 
-test('deepts tokenize --tokenizer chinese-llama --pieces shows the slide\'s byte fallback for 茝', (t) => {
+test("deepts tokenize --tokenizer chinese-llama --pieces shows the slide's byte fallback for 茝", (t) => {
   if (!haveFiles(t, ...spFiles)) return;
   const r = deepts(['tokenize', '--tokenizer', 'chinese-llama', '--pieces', '--stats', '杂申椒与菌桂兮，岂维纫夫蕙茝。']);
   assert.equal(r.code, 0, r.stderr);
   const [pieces, ...stats] = r.stdout.trim().split('\n');
-  assert.deepEqual(JSON.parse(pieces!), ['▁', '杂', '申', '椒', '与', '菌', '桂', '兮', '，', '岂', '维', '纫', '夫', '蕙', '<0xE8>', '<0x8C>', '<0x9D>', '。']);
+  assert.deepEqual(JSON.parse(pieces!), [
+    '▁',
+    '杂',
+    '申',
+    '椒',
+    '与',
+    '菌',
+    '桂',
+    '兮',
+    '，',
+    '岂',
+    '维',
+    '纫',
+    '夫',
+    '蕙',
+    '<0xE8>',
+    '<0x8C>',
+    '<0x9D>',
+    '。',
+  ]);
   assert.match(stats.join('\n'), /vocabulary:\s+49953\n.*characters:\s+15\n.*tokens:\s+18\n.*tokens\/char:\s+1\.200/s);
 });
 
@@ -56,11 +75,19 @@ test('deepts tokenize --color colours whole characters, plain brackets when colo
   assert.equal(coloured.stdout.split('\n')[0], '\x1b[30;48;5;153mHello\x1b[0m\x1b[30;48;5;187m world\x1b[0m');
 });
 
-test('deepts tokenize --stats with no text prints the lecture\'s table side by side with ours', (t) => {
-  if (!haveFiles(t, ...gpt2Files, ...spFiles, tokenizerFiles.chineseLlama2(), sentimentFiles.chnsenticorp(), sentimentFiles.waimai(), sentimentFiles.sst2Train())) return;
+test("deepts tokenize --stats with no text prints the lecture's table side by side with ours", (t) => {
+  if (
+    !haveFiles(t, ...gpt2Files, ...spFiles, tokenizerFiles.chineseLlama2(), sentimentFiles.chnsenticorp(), sentimentFiles.waimai(), sentimentFiles.sst2Train())
+  )
+    return;
   const r = deepts(['tokenize', '--stats', '--max-texts', '200']);
   assert.equal(r.code, 0, r.stderr);
-  const row = (name: string) => r.stdout.split('\n').find((l) => l.startsWith(name + ' '))!.trim().split(/\s{2,}/);
+  const row = (name: string) =>
+    r.stdout
+      .split('\n')
+      .find((l) => l.startsWith(name + ' '))!
+      .trim()
+      .split(/\s{2,}/);
   const llama = row('LLaMA');
   assert.deepEqual([llama[1], llama[3], llama[5]], ['32000', '1.45', '0.25']);
   assert.ok(Math.abs(Number(llama[2]) - 1.45) < 0.25 && Math.abs(Number(llama[4]) - 0.25) < 0.05, llama.join(' | '));
@@ -98,9 +125,14 @@ test('deepts tokenizer merge-sp writes the Chinese-LLaMA model byte-identical to
     const r = deepts(['tokenizer', 'merge-sp', '--base', tokenizerFiles.llama(), '--extra', tokenizerFiles.chineseSp(), '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /32000 \+ 17953 new pieces = 49953/);
-    const ref = JSON.parse(readFileSync(join(repoRoot(), 'fixtures', 'tokenizers', 'sentencepiece_reference.json'), 'utf8')) as { models: Record<string, { sha256: string }> };
+    const ref = JSON.parse(readFileSync(join(repoRoot(), 'fixtures', 'tokenizers', 'sentencepiece_reference.json'), 'utf8')) as {
+      models: Record<string, { sha256: string }>;
+    };
     assert.equal(createHash('sha256').update(readFileSync(out)).digest('hex'), ref.models['chinese-llama']!.sha256);
-    assert.equal(deepts(['tokenize', '--tokenizer', out, '--pieces', '男儿何不带吴钩，收取关山五十州。']).stdout.trim(), JSON.stringify(['▁', '男', '儿', '何', '不', '带', '吴', '钩', '，', '收取', '关', '山', '五十', '州', '。']));
+    assert.equal(
+      deepts(['tokenize', '--tokenizer', out, '--pieces', '男儿何不带吴钩，收取关山五十州。']).stdout.trim(),
+      JSON.stringify(['▁', '男', '儿', '何', '不', '带', '吴', '钩', '，', '收取', '关', '山', '五十', '州', '。']),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

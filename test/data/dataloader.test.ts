@@ -22,8 +22,20 @@ test('DataLoader batches a TensorDataset in order, with a short last batch', () 
   assert.equal(loader.length, 3);
   const batches = [...loader];
   assert.equal(batches.length, 3);
-  assert.deepEqual(batches.map(([x]) => x!.shape), [[4, 2], [4, 2], [2, 2]]);
-  assert.deepEqual(batches[1]![0]!.toArray(), [[8, 9], [10, 11], [12, 13], [14, 15]]);
+  assert.deepEqual(
+    batches.map(([x]) => x!.shape),
+    [
+      [4, 2],
+      [4, 2],
+      [2, 2],
+    ],
+  );
+  assert.deepEqual(batches[1]![0]!.toArray(), [
+    [8, 9],
+    [10, 11],
+    [12, 13],
+    [14, 15],
+  ]);
   assert.deepEqual(batches[2]![1]!.toArray(), [8, 9]);
   assert.equal(batches[0]![1]!.dtype, 'int32');
 });
@@ -41,8 +53,14 @@ test('DataLoader shuffle: each epoch a new permutation, every item exactly once,
   const loader = new DataLoader(rowsDataset(20), { batchSize: 6, shuffle: true, generator: new Generator(7) });
   const e1 = epochLabels(loader);
   const e2 = epochLabels(loader);
-  assert.deepEqual([...e1].sort((a, b) => a - b), [...Array(20).keys()]);
-  assert.deepEqual([...e2].sort((a, b) => a - b), [...Array(20).keys()]);
+  assert.deepEqual(
+    [...e1].sort((a, b) => a - b),
+    [...Array(20).keys()],
+  );
+  assert.deepEqual(
+    [...e2].sort((a, b) => a - b),
+    [...Array(20).keys()],
+  );
   assert.notDeepEqual(e1, [...Array(20).keys()]);
   assert.notDeepEqual(e1, e2, 'epochs should differ');
   for (const [x, y] of loader) {
@@ -78,7 +96,11 @@ test('DataLoader collates generic items: tensors stacked, numbers to tensors, tu
   const [batch] = [...new DataLoader(ds, { batchSize: 3 })];
   const [x, label, meta] = batch!;
   assert.deepEqual(x.shape, [3, 2]);
-  assert.deepEqual(x.toArray(), [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(x.toArray(), [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
   assert.equal(label.dtype, 'int32');
   assert.deepEqual(label.toArray(), [0, 1, 2]);
   assert.equal(meta.w.dtype, 'float32');
@@ -106,7 +128,10 @@ test('DataLoader rejects a bad batchSize and a non-dataset', () => {
 
 test('default collation rejects mismatched shapes and mixed kinds', () => {
   const shapes: Dataset<Tensor> = { length: 2, get: (i) => (i === 0 ? tensor([1, 2]) : tensor([1, 2, 3])) };
-  assert.throws(() => [...new DataLoader(shapes, { batchSize: 2 })], /defaultCollate: batch items must have the same shape to stack, item 0 is \(2,\) but item 1 is \(3,\)/);
+  assert.throws(
+    () => [...new DataLoader(shapes, { batchSize: 2 })],
+    /defaultCollate: batch items must have the same shape to stack, item 0 is \(2,\) but item 1 is \(3,\)/,
+  );
   const mixed: Dataset<unknown> = { length: 2, get: (i) => (i === 0 ? 1 : 'a') };
   assert.throws(() => [...new DataLoader(mixed, { batchSize: 2 })], /defaultCollate: batch item 0 is a number but item 1 is string/);
   const strings: Dataset<string> = { length: 1, get: () => 's' };

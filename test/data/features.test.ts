@@ -20,7 +20,10 @@ test('parseFeatures rejects unknown, repeated and empty lists', () => {
 });
 
 test('applyFeatures computes the columns in the requested order', () => {
-  const x = tensor([[1, 2], [-3, 0.5]]);
+  const x = tensor([
+    [1, 2],
+    [-3, 0.5],
+  ]);
   const f = applyFeatures(x, ['x2', 'x1', 'x1^2', 'x2^2', 'x1x2', 'sin(x1)', 'sin(x2)']);
   assert.deepEqual(f.shape, [2, 7]);
   const rows = f.toArray() as number[][];

@@ -114,7 +114,10 @@ test('noise flips labels near the border (circle, xor) and scatters the spiral',
 });
 
 test('makePlaygroundDataset rejects unknown names, bad sizes and noise outside 0..50', () => {
-  assert.throws(() => makePlaygroundDataset('moons' as PlaygroundDatasetName), /makePlaygroundDataset: unknown data set 'moons', expected one of circle, xor, gauss, spiral, reg-plane, reg-gauss/);
+  assert.throws(
+    () => makePlaygroundDataset('moons' as PlaygroundDatasetName),
+    /makePlaygroundDataset: unknown data set 'moons', expected one of circle, xor, gauss, spiral, reg-plane, reg-gauss/,
+  );
   assert.throws(() => makePlaygroundDataset('xor', { numSamples: 0 }), /makePlaygroundDataset: numSamples must be a positive integer, got 0/);
   assert.throws(() => makePlaygroundDataset('xor', { numSamples: 2.5 }), /numSamples must be a positive integer, got 2.5/);
   assert.throws(() => makePlaygroundDataset('xor', { noise: 60 }), /makePlaygroundDataset: noise .* must be in \[0, 50\], got 60/);

@@ -26,24 +26,48 @@ test('Subset of a TensorDataset gathers batches through the parent', () => {
 
 test('randomSplit with lengths partitions the dataset, reproducibly for a seed', () => {
   const parts = randomSplit(numbers(10), [3, 7], { generator: new Generator(42) });
-  assert.deepEqual(parts.map((p) => p.length), [3, 7]);
+  assert.deepEqual(
+    parts.map((p) => p.length),
+    [3, 7],
+  );
   const all = parts.flatMap((p) => Array.from(p.indices));
-  assert.deepEqual([...all].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...all].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.notDeepEqual(all, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'split should be shuffled');
   const again = randomSplit(numbers(10), [3, 7], { generator: new Generator(42) });
-  assert.deepEqual(again.map((p) => Array.from(p.indices)), parts.map((p) => Array.from(p.indices)));
+  assert.deepEqual(
+    again.map((p) => Array.from(p.indices)),
+    parts.map((p) => Array.from(p.indices)),
+  );
   const other = randomSplit(numbers(10), [3, 7], { generator: new Generator(43) });
-  assert.notDeepEqual(other.map((p) => Array.from(p.indices)), parts.map((p) => Array.from(p.indices)));
+  assert.notDeepEqual(
+    other.map((p) => Array.from(p.indices)),
+    parts.map((p) => Array.from(p.indices)),
+  );
 });
 
 test('randomSplit with fractions floors and deals the remainder round-robin, as PyTorch', () => {
   // 11 * [0.5, 0.3, 0.2] = floor [5, 3, 2], remainder 1 goes to the first split
-  assert.deepEqual(randomSplit(numbers(11), [0.5, 0.3, 0.2]).map((p) => p.length), [6, 3, 2]);
+  assert.deepEqual(
+    randomSplit(numbers(11), [0.5, 0.3, 0.2]).map((p) => p.length),
+    [6, 3, 2],
+  );
   // 10 * [1/3]*3 = [3,3,3] + 1 remainder
-  assert.deepEqual(randomSplit(numbers(10), [1 / 3, 1 / 3, 1 / 3]).map((p) => p.length), [4, 3, 3]);
+  assert.deepEqual(
+    randomSplit(numbers(10), [1 / 3, 1 / 3, 1 / 3]).map((p) => p.length),
+    [4, 3, 3],
+  );
   // float rounding in the sum (0.1 + 0.2 + 0.7 > 1) is tolerated
-  assert.deepEqual(randomSplit(numbers(10), [0.1, 0.2, 0.7]).map((p) => p.length), [1, 2, 7]);
-  assert.deepEqual(randomSplit(numbers(500), [0.8, 0.2]).map((p) => p.length), [400, 100]);
+  assert.deepEqual(
+    randomSplit(numbers(10), [0.1, 0.2, 0.7]).map((p) => p.length),
+    [1, 2, 7],
+  );
+  assert.deepEqual(
+    randomSplit(numbers(500), [0.8, 0.2]).map((p) => p.length),
+    [400, 100],
+  );
 });
 
 test('randomSplit rejects lengths that do not sum to the dataset size and bad fractions', () => {

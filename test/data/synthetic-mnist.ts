@@ -7,7 +7,8 @@ import * as dt from '../../src/index.js';
 export function syntheticMnist(dir: string, train = 320, testCount = 80): void {
   const gen = new dt.Generator(5);
   const make = (count: number, prefix: string): void => {
-    const images = new Uint8Array(count * 784), labels = new Uint8Array(count);
+    const images = new Uint8Array(count * 784),
+      labels = new Uint8Array(count);
     for (let i = 0; i < count; i++) {
       const c = i % 10;
       labels[i] = c;

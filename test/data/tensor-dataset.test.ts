@@ -19,13 +19,27 @@ test('TensorDataset.getBatch gathers rows in the given order', () => {
   const x = arange(8, undefined, 1, { dtype: 'float32' }).reshape(4, 2);
   const y = tensor([0, 1, 2, 3], { dtype: 'int32' });
   const [xb, yb] = new TensorDataset(x, y).getBatch(Int32Array.from([3, 0, 2]));
-  assert.deepEqual(xb!.toArray(), [[6, 7], [0, 1], [4, 5]]);
+  assert.deepEqual(xb!.toArray(), [
+    [6, 7],
+    [0, 1],
+    [4, 5],
+  ]);
   assert.deepEqual(yb!.toArray(), [3, 0, 2]);
   assert.equal(yb!.dtype, 'int32');
 });
 
 test('TensorDataset rejects tensors with different first dimensions, naming the shapes', () => {
-  assert.throws(() => new TensorDataset(tensor([[1, 2], [3, 4]]), tensor([1, 2, 3])), /TensorDataset: .*same size in dimension 0.*\(2,2\), \(3,\)/);
+  assert.throws(
+    () =>
+      new TensorDataset(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([1, 2, 3]),
+      ),
+    /TensorDataset: .*same size in dimension 0.*\(2,2\), \(3,\)/,
+  );
 });
 
 test('TensorDataset rejects no tensors and scalars', () => {
@@ -57,5 +71,8 @@ test('TensorDataset.getBatch gives the same rows for contiguous, strided, offset
   assert.deepEqual(d!.toArray(), expected(base));
   assert.ok(d!.gradFn, 'rows of a tensor that requires grad stay on the autograd graph');
   d!.sum().backward();
-  assert.deepEqual((grad.grad!.toArray() as number[][]).map((r) => r[0]), [1, 0, 2, 1]);
+  assert.deepEqual(
+    (grad.grad!.toArray() as number[][]).map((r) => r[0]),
+    [1, 0, 2, 1],
+  );
 });

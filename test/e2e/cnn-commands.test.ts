@@ -2,7 +2,7 @@
 // metrics, pictures, checkpoint; bad flags and missing data), `deepts params` and `deepts demo conv`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepts } from '../cli/helpers.js';
@@ -18,7 +18,8 @@ const tmp = (): string => mkdtempSync(join(tmpdir(), 'deepts-cnn-'));
 const PNG = (path: string) => readFileSync(path).subarray(1, 4).toString('latin1');
 
 test('deepts train lenet: progress, final accuracy, metrics.json, checkpoint and pictures', () => {
-  const data = tmp(), out = join(tmp(), 'run');
+  const data = tmp(),
+    out = join(tmp(), 'run');
   syntheticMnist(data);
   const r = deepts(['train', 'lenet', '--data', data, '--epochs', '2', '--batch-size', '32', '--lr', '0.003', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
@@ -74,7 +75,9 @@ test('deepts train lenet: defaults, and bad flags or missing data are clear erro
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const log = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+  console.log = (...a: unknown[]) => {
+    lines.push(a.join(' '));
+  };
   try {
     const code = await fn();
     return { code, out: lines.join('\n') };
@@ -99,22 +102,54 @@ test('deepts params: counts beside the references, --json, --layers, errors', as
   await assert.rejects(params(['a', 'b']), /expected one model name/);
 });
 
-test('deepts demo conv: the lecture\'s exact numbers, and its pictures', async () => {
+test("deepts demo conv: the lecture's exact numbers, and its pictures", async () => {
   const out = tmp();
   const lines: string[] = [];
   const res = convDemo(out, { say: (l) => lines.push(l) });
-  assert.deepEqual(res.filter1Stride1, [[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]]);
-  assert.deepEqual(res.filter2Stride1, [[-1, -1, -1, -1], [-1, -1, -2, 1], [-1, -1, -2, 1], [-1, 0, -4, 3]]);
-  assert.deepEqual(res.filter1Stride2, [[3, -3], [-3, 0]]);
-  assert.deepEqual(res.pooled1, [[3, 0], [3, 1]]);
-  assert.deepEqual(res.pooled2, [[-1, 1], [0, 3]]);
+  assert.deepEqual(res.filter1Stride1, [
+    [3, -1, -3, -1],
+    [-3, 1, 0, -3],
+    [-3, -3, 0, 1],
+    [3, -2, -2, -1],
+  ]);
+  assert.deepEqual(res.filter2Stride1, [
+    [-1, -1, -1, -1],
+    [-1, -1, -2, 1],
+    [-1, -1, -2, 1],
+    [-1, 0, -4, 3],
+  ]);
+  assert.deepEqual(res.filter1Stride2, [
+    [3, -3],
+    [-3, 0],
+  ]);
+  assert.deepEqual(res.pooled1, [
+    [3, 0],
+    [3, 1],
+  ]);
+  assert.deepEqual(res.pooled2, [
+    [-1, 1],
+    [0, 3],
+  ]);
   assert.deepEqual(filterImage(LECTURE_IMAGE, LECTURE_FILTER_1, 1, 1).length, 6, 'padding 1 keeps 6×6');
   // the Laplacian of a blank image is 0, of a lone dot the kernel itself
   const dot = Array.from({ length: 5 }, (_, y) => Array.from({ length: 5 }, (_, x) => (x === 2 && y === 2 ? 1 : 0)));
-  assert.deepEqual(filterImage(dot, [[0, 1, 0], [1, -4, 1], [0, 1, 0]], 1, 1)[2], [0, 1, -4, 1, 0]);
+  assert.deepEqual(
+    filterImage(
+      dot,
+      [
+        [0, 1, 0],
+        [1, -4, 1],
+        [0, 1, 0],
+      ],
+      1,
+      1,
+    )[2],
+    [0, 1, -4, 1, 0],
+  );
   const text = lines.join('\n');
   assert.match(text, / {3}3 -1 -3 -1\n {2}-3 {2}1 {2}0 -3\n {2}-3 -3 {2}0 {2}1\n {3}3 -2 -2 -1/);
   assert.match(text, /The Laplacian \[\[0,1,0\],\[1,-4,1\],\[0,1,0\]\] on /);
-  for (const f of ['image.png', 'filters.png', 'feature-maps.png', 'pooled.png', 'laplacian.png']) assert.ok(existsSync(join(out, f)) && PNG(join(out, f)) === 'PNG', f);
+  for (const f of ['image.png', 'filters.png', 'feature-maps.png', 'pooled.png', 'laplacian.png'])
+    assert.ok(existsSync(join(out, f)) && PNG(join(out, f)) === 'PNG', f);
   await assert.rejects(demo(['nope']), /deepts demo: unknown demo 'nope', expected one of conv/);
 });

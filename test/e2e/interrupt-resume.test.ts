@@ -24,18 +24,55 @@ type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
 const tinyTransformer = ['--data', text, '--block-size', '16', '--batch-size', '4', '--eval-interval', '20', '--eval-iters', '2', '--log-interval', '2'];
 const cases: Case[] = [
   { command: 'mlp', flags: ['--dataset', 'circle', '--epochs', '1500', '--num-samples', '100'], log: 'history.jsonl', trigger: /^epoch 1\/1500/m },
-  { command: 'mlp', flags: ['--dataset', 'xor', '--epochs', '1500', '--num-samples', '100', '--patience', '400', '--dropout', '0.1', '--optimizer', 'momentum'], log: 'history.jsonl', trigger: /^epoch 1\/1500/m },
+  {
+    command: 'mlp',
+    flags: ['--dataset', 'xor', '--epochs', '1500', '--num-samples', '100', '--patience', '400', '--dropout', '0.1', '--optimizer', 'momentum'],
+    log: 'history.jsonl',
+    trigger: /^epoch 1\/1500/m,
+  },
   { command: 'lenet', flags: ['--data', mnist, '--epochs', '4', '--batch-size', '32'], log: 'history.jsonl', trigger: /^epoch 1\/4/m },
-  { command: 'gpt', flags: [...tinyTransformer, '--n-layer', '1', '--n-head', '2', '--n-embd', '16', '--max-iters', '60', '--sample-tokens', '10', '--warmup-iters', '2', '--lr-decay-iters', '60'], log: 'log.jsonl', trigger: /^iter 4\//m },
-  { command: 'bert', flags: [...tinyTransformer, '--n-layer', '1', '--hidden', '16', '--heads', '2', '--intermediate', '32', '--max-iters', '60'], log: 'log.jsonl', trigger: /^iter 4\//m },
-  { command: 'albert', flags: [...tinyTransformer, '--n-layer', '2', '--hidden', '16', '--heads', '2', '--intermediate', '32', '--embedding', '8', '--max-iters', '60'], log: 'log.jsonl', trigger: /^iter 4\//m },
+  {
+    command: 'gpt',
+    flags: [
+      ...tinyTransformer,
+      '--n-layer',
+      '1',
+      '--n-head',
+      '2',
+      '--n-embd',
+      '16',
+      '--max-iters',
+      '60',
+      '--sample-tokens',
+      '10',
+      '--warmup-iters',
+      '2',
+      '--lr-decay-iters',
+      '60',
+    ],
+    log: 'log.jsonl',
+    trigger: /^iter 4\//m,
+  },
+  {
+    command: 'bert',
+    flags: [...tinyTransformer, '--n-layer', '1', '--hidden', '16', '--heads', '2', '--intermediate', '32', '--max-iters', '60'],
+    log: 'log.jsonl',
+    trigger: /^iter 4\//m,
+  },
+  {
+    command: 'albert',
+    flags: [...tinyTransformer, '--n-layer', '2', '--hidden', '16', '--heads', '2', '--intermediate', '32', '--embedding', '8', '--max-iters', '60'],
+    log: 'log.jsonl',
+    trigger: /^iter 4\//m,
+  },
 ];
 
 /** Runs the command and sends SIGINT when its output first matches `trigger`. */
 function runAndInterrupt(args: string[], trigger: RegExp): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEEPTS_NUM_THREADS: '1' } });
-    let out = '', sent = false;
+    let out = '',
+      sent = false;
     const onData = (d: Buffer): void => {
       out += d.toString();
       if (!sent && trigger.test(out)) {
@@ -53,20 +90,31 @@ function runAndInterrupt(args: string[], trigger: RegExp): Promise<{ code: numbe
 /** The model's weights in a run's checkpoint, as plain arrays. */
 function weights(run: string): Record<string, number[]> {
   const { tensors } = dt.loadSafetensors(join(run, 'checkpoint.safetensors'));
-  return Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('model.')).map(([k, t]) => [k, Array.from(t.toTypedArray())]));
+  return Object.fromEntries(
+    Object.entries(tensors)
+      .filter(([k]) => k.startsWith('model.'))
+      .map(([k, t]) => [k, Array.from(t.toTypedArray())]),
+  );
 }
 
 /** The log's lines without their wall-clock seconds. */
 function logLines(run: string, log: string): string[] {
-  return readFileSync(join(run, log), 'utf8').trim().split('\n').map((l) => {
-    const { seconds: _s, ...rest } = JSON.parse(l) as Record<string, unknown>;
-    return JSON.stringify(rest);
-  });
+  return readFileSync(join(run, log), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { seconds: _s, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
 }
 
 for (const [i, c] of cases.entries()) {
-  test(`deepts train ${c.command} (${c.flags.filter((f) => f.startsWith('--')).slice(0, 4).join(' ')}): Ctrl-C writes a checkpoint; --resume continues bit-for-bit`, async () => {
-    const straight = join(dir, `${c.command}-${i}-straight`), split = join(dir, `${c.command}-${i}-split`);
+  test(`deepts train ${c.command} (${c.flags
+    .filter((f) => f.startsWith('--'))
+    .slice(0, 4)
+    .join(' ')}): Ctrl-C writes a checkpoint; --resume continues bit-for-bit`, async () => {
+    const straight = join(dir, `${c.command}-${i}-straight`),
+      split = join(dir, `${c.command}-${i}-split`);
     const env = { DEEPTS_NUM_THREADS: '1' };
     const s = deepts(['train', c.command, ...c.flags, '--out', straight, '--quiet'], env);
     assert.equal(s.code, 0, s.stderr);
@@ -75,7 +123,11 @@ for (const [i, c] of cases.entries()) {
     assert.equal(r.code, 130, `exit code after SIGINT\n${r.out}`);
     assert.match(r.out, /interrupted by SIGINT at (step|iter) \d+: checkpoint written to /);
     assert.match(r.out, new RegExp(`resume with: deepts train ${c.command} --resume ${split.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    assert.deepEqual(readdirSync(split).filter((f) => f.includes('.tmp')), [], 'no temporary files');
+    assert.deepEqual(
+      readdirSync(split).filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files',
+    );
     const ck = dt.loadCheckpoint(join(split, 'checkpoint.safetensors'), { generator: null });
     const sidecar = JSON.parse(readFileSync(join(split, 'checkpoint.safetensors.json'), 'utf8')) as { step: number };
     assert.equal(sidecar.step, ck.step, 'the sidecar agrees with the checkpoint');
@@ -87,7 +139,8 @@ for (const [i, c] of cases.entries()) {
     assert.deepEqual(weights(split), weights(straight), 'the same final weights');
     const lines = logLines(split, c.log);
     assert.deepEqual(lines, logLines(straight, c.log), 'the same log, no line twice');
-    const ms = JSON.parse(readFileSync(join(split, 'metrics.json'), 'utf8')), mt = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
+    const ms = JSON.parse(readFileSync(join(split, 'metrics.json'), 'utf8')),
+      mt = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
     for (const k of ['trainLoss', 'testLoss', 'valLoss', 'valLossFull', 'testAccuracy']) if (k in mt) assert.equal(ms[k], mt[k], k);
   });
 }
@@ -97,7 +150,10 @@ test('--resume refuses the run folder of another command, naming it; warns about
   deepts(['train', 'gpt', ...cases.find((c) => c.command === 'gpt')!.flags, '--max-iters', '4', '--out', gpt, '--quiet']);
   const r = deepts(['train', 'bert', '--resume', gpt]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--resume .*gpt-any: the folder is a run folder of `deepts train gpt`, not of `deepts train bert`; resume it with: deepts train gpt --resume /);
+  assert.match(
+    r.stderr,
+    /--resume .*gpt-any: the folder is a run folder of `deepts train gpt`, not of `deepts train bert`; resume it with: deepts train gpt --resume /,
+  );
   const m = deepts(['train', 'mlp', '--resume', dir]);
   assert.match(m.stderr, /has no config.json, so it is not a deepts run folder/);
   const w = deepts(['train', 'gpt', '--resume', gpt, '--out', join(dir, 'elsewhere'), '--quiet']);

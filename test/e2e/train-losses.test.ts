@@ -24,15 +24,19 @@ const needs: Record<string, () => boolean> = {
 };
 
 for (const [name, run] of Object.entries(fixture.runs)) {
-  const skip = getBackend().name !== fixture.backend ? `the fixture is of the ${fixture.backend} backend` : needs[name] && !needs[name]!() ? 'no shared data' : false;
+  const skip =
+    getBackend().name !== fixture.backend ? `the fixture is of the ${fixture.backend} backend` : needs[name] && !needs[name]!() ? 'no shared data' : false;
   test(`deepts ${run.args.join(' ')}: the losses of commit ${fixture.commit}, exactly`, { skip }, () => {
     const out = join(dir, name);
     const r = deepts([...run.args, '--out', out, '--quiet'], { DEEPTS_NUM_THREADS: String(fixture.threads) });
     assert.equal(r.code, 0, r.stderr);
-    const lines = readFileSync(join(out, run.log), 'utf8').trim().split('\n').map((l) => {
-      const { seconds: _s, ...rest } = JSON.parse(l) as Record<string, unknown>;
-      return rest;
-    });
+    const lines = readFileSync(join(out, run.log), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const { seconds: _s, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return rest;
+      });
     assert.deepEqual(lines, run.lines);
   });
 }

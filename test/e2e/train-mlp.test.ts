@@ -56,17 +56,34 @@ test('the same seed gives the same run; --patience stops early and restores the 
     if (parsed === 'help') throw new Error('help');
     return (await trainMlp(parsed.config, { quiet: true, say: () => {} })).metrics;
   };
-  const a = await run('--seed', '3'), b = await run('--seed', '3'), c = await run('--seed', '4');
+  const a = await run('--seed', '3'),
+    b = await run('--seed', '3'),
+    c = await run('--seed', '4');
   assert.equal(a.testLoss, b.testLoss);
   assert.notEqual(a.testLoss, c.testLoss);
-  const parsed = parseMlpConfig(['--dataset', 'spiral', '--epochs', '400', '--lr', '0.05', '--schedule', 'constant', '--num-samples', '100', '--patience', '3', '--out', join(tmp(), 'p')]);
+  const parsed = parseMlpConfig([
+    '--dataset',
+    'spiral',
+    '--epochs',
+    '400',
+    '--lr',
+    '0.05',
+    '--schedule',
+    'constant',
+    '--num-samples',
+    '100',
+    '--patience',
+    '3',
+    '--out',
+    join(tmp(), 'p'),
+  ]);
   if (parsed === 'help') throw new Error('help');
   const { metrics, history } = await trainMlp(parsed.config, { quiet: true, say: () => {} });
   assert.equal(metrics.stoppedEarly, true);
   assert.ok((metrics.epochs as number) < 400);
   assert.equal(metrics.epochs, (metrics.bestEpoch as number) + 3);
   const best = history.epochs[(metrics.bestEpoch as number) - 1]!;
-  assert.ok(Math.abs((metrics.testLoss as number) - best.valLoss!) < 1e-6, 'the reported test loss is the restored best epoch\'s');
+  assert.ok(Math.abs((metrics.testLoss as number) - best.valLoss!) < 1e-6, "the reported test loss is the restored best epoch's");
 });
 
 test('bad flags and values exit with code 2 and name the flag and what was expected', () => {
@@ -105,7 +122,26 @@ test('bad flags and values exit with code 2 and name the flag and what was expec
 test('deepts train mlp --help lists every flag with its default', () => {
   const r = deepts(['train', 'mlp', '--help']);
   assert.equal(r.code, 0);
-  for (const flag of ['dataset', 'hidden', 'activation', 'optimizer', 'lr', 'batch-size', 'epochs', 'l1', 'l2', 'dropout', 'features', 'noise', 'train-ratio', 'num-samples', 'patience', 'seed', 'out', 'quiet']) {
+  for (const flag of [
+    'dataset',
+    'hidden',
+    'activation',
+    'optimizer',
+    'lr',
+    'batch-size',
+    'epochs',
+    'l1',
+    'l2',
+    'dropout',
+    'features',
+    'noise',
+    'train-ratio',
+    'num-samples',
+    'patience',
+    'seed',
+    'out',
+    'quiet',
+  ]) {
     assert.match(r.stdout, new RegExp(`--${flag}\\b`), flag);
   }
   assert.match(r.stdout, new RegExp(`--hidden VALUE.*\\(default: ${MLP_DEFAULTS.hidden}\\)`));

@@ -10,7 +10,11 @@ import { assertClose } from '../helpers.js';
 
 test('samplingProbabilities: temperature, top-k, top-p, greedy', () => {
   const logits = [2, 1, 0, -1];
-  const soft = (xs: number[]) => { const e = xs.map(Math.exp); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+  const soft = (xs: number[]) => {
+    const e = xs.map(Math.exp);
+    const s = e.reduce((a, b) => a + b);
+    return e.map((v) => v / s);
+  };
   assertClose(samplingProbabilities(logits), soft(logits), 1e-12);
   assertClose(samplingProbabilities(logits, { temperature: 0.5 }), soft(logits.map((v) => v / 0.5)), 1e-12);
   const k2 = soft([2, 1]);
@@ -22,7 +26,8 @@ test('samplingProbabilities: temperature, top-k, top-p, greedy', () => {
   assertClose(samplingProbabilities(logits, { temperature: 0 }), [1, 0, 0, 0]);
   assert.equal(sampleFromLogits([0, 5, 1], { temperature: 0 }, new Generator(1)), 1);
   // draws follow the distribution
-  const gen = new Generator(7), counts = [0, 0, 0, 0];
+  const gen = new Generator(7),
+    counts = [0, 0, 0, 0];
   for (let i = 0; i < 4000; i++) counts[sampleFromLogits(logits, {}, gen)]!++;
   soft(logits).forEach((q, i) => assert.ok(Math.abs(counts[i]! / 4000 - q) < 0.03, `token ${i}: ${counts[i]! / 4000} vs ${q}`));
 });
@@ -48,7 +53,9 @@ test('generate: the KV cache gives exactly the tokens of full recomputation, wit
 
 test('generate: same seed, same text; another seed, another text; bad options are errors', () => {
   const gpt = new GPT({ blockSize: 8, vocabSize: 30, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: false }, { generator: new Generator(5) });
-  const a = generate(gpt, [0], { maxNewTokens: 12, seed: 1 }), b = generate(gpt, [0], { maxNewTokens: 12, seed: 1 }), c = generate(gpt, [0], { maxNewTokens: 12, seed: 2 });
+  const a = generate(gpt, [0], { maxNewTokens: 12, seed: 1 }),
+    b = generate(gpt, [0], { maxNewTokens: 12, seed: 1 }),
+    c = generate(gpt, [0], { maxNewTokens: 12, seed: 2 });
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
   assert.throws(() => generate(gpt, [], { maxNewTokens: 1 }), /generate: the prompt must hold at least one token/);

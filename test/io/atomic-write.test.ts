@@ -16,8 +16,14 @@ const tempDir = () => mkdtempSync(join(tmpdir(), 'deepts-atomic-'));
 function recordingSyncs(fn: () => void): string[] {
   const events: string[] = [];
   const { fsyncSync, renameSync } = fs;
-  mock.method(fs, 'fsyncSync', (fd: number) => { events.push('fsync'); return fsyncSync(fd); });
-  mock.method(fs, 'renameSync', (from: fs.PathLike, to: fs.PathLike) => { events.push(`rename ${String(to).split('/').pop()}`); return renameSync(from, to); });
+  mock.method(fs, 'fsyncSync', (fd: number) => {
+    events.push('fsync');
+    return fsyncSync(fd);
+  });
+  mock.method(fs, 'renameSync', (from: fs.PathLike, to: fs.PathLike) => {
+    events.push(`rename ${String(to).split('/').pop()}`);
+    return renameSync(from, to);
+  });
   syncBuiltinESMExports();
   try {
     fn();
@@ -33,7 +39,10 @@ test('writeFileAtomic writes bytes, UTF-8 text or a writer callback, fsyncs the 
   const events = recordingSyncs(() => {
     writeFileAtomic(join(dir, 'a.bin'), Uint8Array.of(1, 2, 3));
     writeFileAtomic(join(dir, 'b.txt'), 'π ≈ 3.14\n');
-    writeFileAtomic(join(dir, 'c.bin'), (fd) => { writeAll(fd, Uint8Array.of(7)); writeAll(fd, Uint8Array.of(8, 9)); });
+    writeFileAtomic(join(dir, 'c.bin'), (fd) => {
+      writeAll(fd, Uint8Array.of(7));
+      writeAll(fd, Uint8Array.of(8, 9));
+    });
   });
   assert.deepEqual(events, ['fsync', 'rename a.bin', 'fsync', 'rename b.txt', 'fsync', 'rename c.bin']);
   assert.deepEqual([...readFileSync(join(dir, 'a.bin'))], [1, 2, 3]);
@@ -48,7 +57,15 @@ test('writeFileAtomic writes bytes, UTF-8 text or a writer callback, fsyncs the 
 
 test('the plot writers (PNG, SVG and PNG loss curves) go through the same fsynced write and create parent folders', () => {
   const dir = tempDir();
-  const series = [{ name: 'train', points: [[0, 1], [1, 0.5]] as [number, number][] }];
+  const series = [
+    {
+      name: 'train',
+      points: [
+        [0, 1],
+        [1, 0.5],
+      ] as [number, number][],
+    },
+  ];
   const events = recordingSyncs(() => {
     writePng(join(dir, 'img', 'p.png'), 1, 1, Uint8Array.of(255, 0, 0, 255));
     writeLossCurve(join(dir, 'svg', 'loss.svg'), series);

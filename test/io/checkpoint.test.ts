@@ -57,8 +57,13 @@ test('a checkpoint round-trips model weights, optimizer/scheduler state, RNG, co
   // it is a plain safetensors file: model.*, optimizer.*, extra.* tensors and one metadata entry
   const raw = loadSafetensors(path);
   assert.deepEqual(Object.keys(raw.tensors), [
-    'model.0.weight', 'model.0.bias', 'model.2.weight', 'model.2.bias',
-    'optimizer.state.0.expAvg', 'optimizer.state.0.expAvgSq', 'extra.ema',
+    'model.0.weight',
+    'model.0.bias',
+    'model.2.weight',
+    'model.2.bias',
+    'optimizer.state.0.expAvg',
+    'optimizer.state.0.expAvgSq',
+    'extra.ema',
   ]);
   assert.deepEqual(Object.keys(raw.metadata), [CHECKPOINT_KEY]);
   const header = JSON.parse(raw.metadata[CHECKPOINT_KEY]!);
@@ -105,7 +110,10 @@ test('a checkpoint round-trips model weights, optimizer/scheduler state, RNG, co
   assert.equal(ss.worst, -Infinity);
   assert.ok(Number.isNaN(ss.nanny));
   assert.ok(Object.is(ss.negZero, -0));
-  assert.deepEqual({ ...ss, nanny: 0, best: 0, worst: 0, negZero: 0 }, { lastEpoch: 7, best: 0, worst: 0, nanny: 0, negZero: 0, mode: 'min', flag: true, none: null });
+  assert.deepEqual(
+    { ...ss, nanny: 0, best: 0, worst: 0, negZero: 0 },
+    { lastEpoch: 7, best: 0, worst: 0, nanny: 0, negZero: 0, mode: 'min', flag: true, none: null },
+  );
 });
 
 test('the RNG defaults to the default generator on save and load; generator: null skips it', () => {
@@ -126,7 +134,10 @@ test('the RNG defaults to the default generator on save and load; generator: nul
     const ck = loadCheckpoint(path);
     assert.equal(ck.rng, null);
     assert.deepEqual(defaultGenerator.getState(), { seed: 1234, offset: 56 }, 'no saved state: unchanged');
-    assert.throws(() => loadCheckpoint(path, { generator: new Generator(3) }), /rng\.safetensors: a generator was passed but the checkpoint holds no RNG state/);
+    assert.throws(
+      () => loadCheckpoint(path, { generator: new Generator(3) }),
+      /rng\.safetensors: a generator was passed but the checkpoint holds no RNG state/,
+    );
   } finally {
     defaultGenerator.setState(saved);
   }
@@ -147,7 +158,10 @@ test('loading without a model returns the weights; a mismatched model is rejecte
   assert.throws(() => loadCheckpoint(path, { model: wider }), /m\.safetensors: restoring the model failed: [\s\S]*size mismatch for "0\.weight"/);
   const other = new nn.Sequential(new nn.Linear(2, 3), new nn.Linear(3, 2));
   assert.throws(() => loadCheckpoint(path, { model: other }), /restoring the model failed: [\s\S]*(Missing|Unexpected) key/);
-  assert.throws(() => loadCheckpoint(path, { model: mlp(0), optimizer: new Holder(null) }), /m\.safetensors: an optimizer was passed but the checkpoint holds no optimizer state/);
+  assert.throws(
+    () => loadCheckpoint(path, { model: mlp(0), optimizer: new Holder(null) }),
+    /m\.safetensors: an optimizer was passed but the checkpoint holds no optimizer state/,
+  );
   assert.throws(() => loadCheckpoint(path, { scheduler: new Holder(null) }), /a scheduler was passed but the checkpoint holds no scheduler state/);
 });
 
@@ -155,7 +169,10 @@ test('loadCheckpoint rejects files that are not deepts checkpoints, naming the f
   const dir = tempDir();
   const plain = join(dir, 'weights.safetensors');
   saveSafetensors(plain, { w: tensor([1]) }, { format: 'pt' });
-  assert.throws(() => loadCheckpoint(plain), /weights\.safetensors: not a deepts checkpoint: the safetensors metadata has no 'deepts\.checkpoint' entry \(found 'format'\)/);
+  assert.throws(
+    () => loadCheckpoint(plain),
+    /weights\.safetensors: not a deepts checkpoint: the safetensors metadata has no 'deepts\.checkpoint' entry \(found 'format'\)/,
+  );
 
   const write = (name: string, meta: string, tensors: Record<string, Tensor> = {}): string => {
     const p = join(dir, name);
@@ -163,12 +180,27 @@ test('loadCheckpoint rejects files that are not deepts checkpoints, naming the f
     return p;
   };
   assert.throws(() => loadCheckpoint(write('badjson.safetensors', '{"format":')), /badjson\.safetensors: 'deepts\.checkpoint' metadata is not valid JSON/);
-  assert.throws(() => loadCheckpoint(write('array.safetensors', '[1]')), /array\.safetensors: 'deepts\.checkpoint' metadata must be a JSON object, found \[1\]/);
+  assert.throws(
+    () => loadCheckpoint(write('array.safetensors', '[1]')),
+    /array\.safetensors: 'deepts\.checkpoint' metadata must be a JSON object, found \[1\]/,
+  );
   const ok = { format: 'deepts.checkpoint', version: 1, step: 1, epoch: null, config: null, optimizer: null, scheduler: null, rng: null, extra: null };
-  assert.throws(() => loadCheckpoint(write('fmt.safetensors', JSON.stringify({ ...ok, format: 'other' }))), /fmt\.safetensors: format is "other", expected 'deepts\.checkpoint'/);
-  assert.throws(() => loadCheckpoint(write('v9.safetensors', JSON.stringify({ ...ok, version: 9 }))), /v9\.safetensors: checkpoint format version 9 is not supported \(this deepts reads version 1\)/);
-  assert.throws(() => loadCheckpoint(write('step.safetensors', JSON.stringify({ ...ok, step: -1 }))), /step\.safetensors: step must be a non-negative integer, found -1/);
-  assert.throws(() => loadCheckpoint(write('rng.safetensors', JSON.stringify({ ...ok, rng: { seed: 'x' } }))), /rng\.safetensors: rng must be \{seed, offset\} or null/);
+  assert.throws(
+    () => loadCheckpoint(write('fmt.safetensors', JSON.stringify({ ...ok, format: 'other' }))),
+    /fmt\.safetensors: format is "other", expected 'deepts\.checkpoint'/,
+  );
+  assert.throws(
+    () => loadCheckpoint(write('v9.safetensors', JSON.stringify({ ...ok, version: 9 }))),
+    /v9\.safetensors: checkpoint format version 9 is not supported \(this deepts reads version 1\)/,
+  );
+  assert.throws(
+    () => loadCheckpoint(write('step.safetensors', JSON.stringify({ ...ok, step: -1 }))),
+    /step\.safetensors: step must be a non-negative integer, found -1/,
+  );
+  assert.throws(
+    () => loadCheckpoint(write('rng.safetensors', JSON.stringify({ ...ok, rng: { seed: 'x' } }))),
+    /rng\.safetensors: rng must be \{seed, offset\} or null/,
+  );
   assert.throws(
     () => loadCheckpoint(write('dangling.safetensors', JSON.stringify({ ...ok, optimizer: { m: { $tensor: 'optimizer.m' } } }))),
     /dangling\.safetensors: state refers to tensor 'optimizer\.m' at state\.m, but the file has no such tensor/,
@@ -195,7 +227,10 @@ test('saveCheckpoint rejects bad options and state that JSON cannot hold, writin
   assert.throws(() => save({ model: {} }), /model must have stateDict\(\) and loadStateDict\(\), found object without stateDict, loadStateDict/);
   assert.throws(() => save({ optimizer: { stateDict: () => ({}) } }), /optimizer must have .*without loadStateDict/);
   assert.throws(() => save({ generator: { seed: 1, offset: 0 } }), /generator must be a Generator or null, found object/);
-  assert.throws(() => save({ extra: { fn: () => 1 } }), /'extra\.fn' is function; checkpoint state may only hold numbers, strings, booleans, null, arrays, plain objects and Tensors/);
+  assert.throws(
+    () => save({ extra: { fn: () => 1 } }),
+    /'extra\.fn' is function; checkpoint state may only hold numbers, strings, booleans, null, arrays, plain objects and Tensors/,
+  );
   assert.throws(() => save({ optimizer: new Holder({ state: new Map() }) }), /'optimizer\.state' is Map/);
   assert.throws(() => save({ extra: { big: 1n } }), /'extra\.big' is bigint/);
   assert.throws(() => save({ extra: { $tensor: 'x' } }), /key '\$tensor' at 'extra' is reserved/);

@@ -23,9 +23,10 @@ type Run = { model: nn.Sequential; optimizer: Optimizer; scheduler: LRScheduler 
 /** Model init and Dropout both draw from the default generator, so its state is part of the run. */
 function build(kind: 'adam' | 'sgd'): Run {
   const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Dropout(0.3), new nn.Linear(8, 2));
-  const optimizer = kind === 'adam'
-    ? new Adam(model.parameters(), { lr: 0.05, weightDecay: 1e-3 })
-    : new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
+  const optimizer =
+    kind === 'adam'
+      ? new Adam(model.parameters(), { lr: 0.05, weightDecay: 1e-3 })
+      : new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
   // the learning rate changes mid-run (every 4 steps), so the scheduler state matters too
   return { model, optimizer, scheduler: new StepLR(optimizer, 4, 0.5) };
 }
@@ -76,7 +77,10 @@ for (const kind of ['adam', 'sgd'] as const) {
       const ck = loadCheckpoint(path, { model: resumed.model, optimizer: resumed.optimizer, scheduler: resumed.scheduler });
       assert.equal(ck.step, N);
       assert.deepEqual(ck.config, { kind });
-      assert.deepEqual(resumed.optimizer.paramGroups.map((g) => g.lr), first.optimizer.paramGroups.map((g) => g.lr));
+      assert.deepEqual(
+        resumed.optimizer.paramGroups.map((g) => g.lr),
+        first.optimizer.paramGroups.map((g) => g.lr),
+      );
       const resumedLosses = train(resumed, N);
 
       assert.deepEqual(resumedLosses, straightLosses.slice(N), 'the losses after resuming match the uninterrupted run');

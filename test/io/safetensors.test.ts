@@ -6,14 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { tensor, zeros } from '../../src/tensor/creation.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { transpose } from '../../src/ops/index.js';
-import {
-  loadSafetensors,
-  parseSafetensors,
-  readSafetensorsHeader,
-  saveSafetensors,
-  serializeSafetensors,
-  SafetensorsError,
-} from '../../src/io/safetensors.js';
+import { loadSafetensors, parseSafetensors, readSafetensorsHeader, saveSafetensors, serializeSafetensors, SafetensorsError } from '../../src/io/safetensors.js';
 import { halfToFloat } from '../../src/io/safetensors-dtypes.js';
 import { writeFileAtomic, writeAll } from '../../src/io/atomic-write.js';
 import { FIXTURES, FIXTURE_SCRIPT, PYTHON, buildFile, decodeValue, encodeValue, numpyUnavailable, tempDir } from './helpers.js';
@@ -30,9 +23,17 @@ function assertSameValues(actual: ArrayLike<number>, expected: readonly number[]
 
 function sample(): Record<string, Tensor> {
   return {
-    'layer.weight': tensor([[1.5, -2, 3.25], [0, -0, 1e-30]]),
+    'layer.weight': tensor([
+      [1.5, -2, 3.25],
+      [0, -0, 1e-30],
+    ]),
     // a transposed (non-contiguous) view must be written in row-major order
-    'layer.weight_t': transpose(tensor([[1, 2, 3], [4, 5, 6]])),
+    'layer.weight_t': transpose(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ),
     doubles: tensor([Math.PI, -Infinity, 1e-300], { dtype: 'float64' }),
     ids: tensor([[2147483647, -2147483648, 7]], { dtype: 'int32' }),
     mask: tensor([true, false, true, true, false]),
@@ -61,7 +62,11 @@ test('serialize/parse round-trips F32, F64, I32, BOOL, scalars, empty and non-co
   assert.equal(JSON.parse(header)['layer.weight_t'].dtype, 'F32');
   const { tensors: loaded, metadata } = parseSafetensors(bytes);
   assertRoundTrip(loaded, tensors);
-  assert.deepEqual(loaded['layer.weight_t']!.toArray(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(loaded['layer.weight_t']!.toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
   assert.deepEqual(metadata, { format: 'pt', note: 'ünïcode' });
 });
 
@@ -95,10 +100,11 @@ test('a failure mid-write leaves the previous file intact and no temp file', () 
   saveSafetensors(path, { w: tensor([1, 2, 3]) });
   const before = readFileSync(path);
   assert.throws(
-    () => writeFileAtomic(path, (fd) => {
-      writeAll(fd, new Uint8Array(100));
-      throw new Error('disk full (simulated)');
-    }),
+    () =>
+      writeFileAtomic(path, (fd) => {
+        writeAll(fd, new Uint8Array(100));
+        throw new Error('disk full (simulated)');
+      }),
     /disk full \(simulated\)/,
   );
   assert.deepEqual(readFileSync(path), before);
@@ -106,7 +112,10 @@ test('a failure mid-write leaves the previous file intact and no temp file', () 
   // bad input is rejected before anything is written
   assert.throws(() => saveSafetensors(path, { w: [1, 2] as unknown as Tensor }), /ckpt\.safetensors: tensors\['w'\] must be a Tensor/);
   assert.deepEqual(readFileSync(path), before);
-  assert.throws(() => saveSafetensors(join(dir, 'no-such-dir', 'w.safetensors'), { w: tensor([1]) }), /cannot write .*no-such-dir\/w\.safetensors: directory .*no-such-dir does not exist/);
+  assert.throws(
+    () => saveSafetensors(join(dir, 'no-such-dir', 'w.safetensors'), { w: tensor([1]) }),
+    /cannot write .*no-such-dir\/w\.safetensors: directory .*no-such-dir does not exist/,
+  );
 });
 
 test('reads the numpy-written fixture: every value bit-for-bit as the sidecar says', () => {
@@ -165,11 +174,16 @@ test('numpy reads what deepts writes (scripts/safetensors_fixtures.py --check)',
   saveSafetensors(file, tensors, metadata);
   const expected = {
     metadata,
-    tensors: Object.fromEntries(Object.entries(tensors).map(([name, x]) => [name, {
-      dtype: { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' }[x.dtype],
-      shape: x.shape,
-      values: Array.from(x.toTypedArray(), encodeValue),
-    }])),
+    tensors: Object.fromEntries(
+      Object.entries(tensors).map(([name, x]) => [
+        name,
+        {
+          dtype: { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' }[x.dtype],
+          shape: x.shape,
+          values: Array.from(x.toTypedArray(), encodeValue),
+        },
+      ]),
+    ),
   };
   const expectedPath = join(dir, 'expected.json');
   writeFileSync(expectedPath, JSON.stringify(expected));
@@ -191,12 +205,15 @@ const F32x2 = { dtype: 'F32', shape: [2], data_offsets: [0, 8] };
 const data8 = new Uint8Array(8);
 
 function rejects(bytes: Uint8Array, pattern: RegExp): void {
-  assert.throws(() => parseSafetensors(bytes, 'bad.safetensors'), (err: unknown) => {
-    assert.ok(err instanceof SafetensorsError, `expected a SafetensorsError, got ${err}`);
-    assert.match(err.message, /^safetensors: bad\.safetensors: /);
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => parseSafetensors(bytes, 'bad.safetensors'),
+    (err: unknown) => {
+      assert.ok(err instanceof SafetensorsError, `expected a SafetensorsError, got ${err}`);
+      assert.match(err.message, /^safetensors: bad\.safetensors: /);
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 }
 
 test('rejects a file shorter than the 8-byte header length', () => {
@@ -219,23 +236,35 @@ test('rejects a header that is not valid JSON, not UTF-8, or not an object', () 
 });
 
 test('rejects an unknown dtype, naming the tensor and the supported codes', () => {
-  rejects(buildFile({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, data8), /tensor 'a': unknown dtype 'C64', expected one of F32, F64, I32, BOOL, F16, BF16, I64/);
+  rejects(
+    buildFile({ a: { dtype: 'C64', shape: [1], data_offsets: [0, 8] } }, data8),
+    /tensor 'a': unknown dtype 'C64', expected one of F32, F64, I32, BOOL, F16, BF16, I64/,
+  );
   rejects(buildFile({ a: { dtype: 7, shape: [2], data_offsets: [0, 8] } }, data8), /tensor 'a': dtype must be a string, found 7/);
 });
 
 test('rejects malformed entries: not an object, bad shape, bad data_offsets', () => {
   rejects(buildFile({ a: [1, 2] }), /tensor 'a': expected an object \{dtype, shape, data_offsets\}/);
-  rejects(buildFile({ a: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, data8), /tensor 'a': shape must be an array of non-negative integers, found \[-2\]/);
+  rejects(
+    buildFile({ a: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, data8),
+    /tensor 'a': shape must be an array of non-negative integers, found \[-2\]/,
+  );
   rejects(buildFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0] } }, data8), /tensor 'a': data_offsets must be \[begin, end\]/);
   rejects(buildFile({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, data8), /tensor 'a': data_offsets \[8, 0\] end before they begin/);
 });
 
 test('rejects a shape whose byte size does not match the data_offsets span', () => {
-  rejects(buildFile({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8), /tensor 'a': shape \(3,\) of F32 needs 12 bytes but data_offsets \[0, 8\] span 8/);
+  rejects(
+    buildFile({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8),
+    /tensor 'a': shape \(3,\) of F32 needs 12 bytes but data_offsets \[0, 8\] span 8/,
+  );
 });
 
 test('rejects data_offsets past the end of the data section', () => {
-  rejects(buildFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, data8), /tensor 'a': data_offsets \[0, 16\] are out of range: the data section is 8 bytes/);
+  rejects(
+    buildFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, data8),
+    /tensor 'a': data_offsets \[0, 16\] are out of range: the data section is 8 bytes/,
+  );
 });
 
 test('rejects overlapping tensors', () => {

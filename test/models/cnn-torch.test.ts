@@ -25,12 +25,14 @@ function tensorOf(t: T, requiresGrad = false): dt.Tensor {
 /** Checks every element within REL of itself plus REL of the largest magnitude; fails naming the first that is not. */
 function compare(what: string, actual: dt.Tensor, expected: T): void {
   assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
-  const a = actual.toTypedArray(), e = values(expected);
+  const a = actual.toTypedArray(),
+    e = values(expected);
   let scale = 0;
   for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]!));
   for (let i = 0; i < e.length; i++) {
     const diff = Math.abs(a[i]! - e[i]!);
-    if (!(diff <= REL * Math.abs(e[i]!) + REL * scale)) assert.fail(`${what}: element ${i} is ${a[i]}, PyTorch gives ${e[i]} (difference ${diff.toExponential(2)}, largest |value| ${scale.toPrecision(3)})`);
+    if (!(diff <= REL * Math.abs(e[i]!) + REL * scale))
+      assert.fail(`${what}: element ${i} is ${a[i]}, PyTorch gives ${e[i]} (difference ${diff.toExponential(2)}, largest |value| ${scale.toPrecision(3)})`);
   }
 }
 /** y, and the gradients of sum(y·r) with respect to the inputs. */
@@ -44,7 +46,9 @@ type ConvCase = { name: string; opts: Record<string, unknown>; x: T; w: T; b: T;
 
 test('conv2d matches PyTorch: stride 2, padding 1, dilation 2, groups 2; LeNet and ResNet-stem layers; rectangular geometry', () => {
   for (const c of load<ConvCase[]>('conv2d.json')) {
-    const x = tensorOf(c.x, true), w = tensorOf(c.w, true), b = tensorOf(c.b, true);
+    const x = tensorOf(c.x, true),
+      w = tensorOf(c.w, true),
+      b = tensorOf(c.b, true);
     const y = run((a, bb, cc) => dt.conv2d(a, bb, cc, c.opts as dt.Conv2dOptions), [x, w, b], c.r);
     compare(`${c.name} y`, y, c.y);
     compare(`${c.name} dx`, x.grad!, c.dx);
@@ -55,7 +59,9 @@ test('conv2d matches PyTorch: stride 2, padding 1, dilation 2, groups 2; LeNet a
 
 test('conv1d matches PyTorch (stride 2, padding 1, dilation 2, groups 2)', () => {
   for (const c of load<ConvCase[]>('conv1d.json')) {
-    const x = tensorOf(c.x, true), w = tensorOf(c.w, true), b = tensorOf(c.b, true);
+    const x = tensorOf(c.x, true),
+      w = tensorOf(c.w, true),
+      b = tensorOf(c.b, true);
     const y = run((a, bb, cc) => dt.conv1d(a, bb, cc, c.opts as dt.Conv1dOptions), [x, w, b], c.r);
     compare(`${c.name} y`, y, c.y);
     compare(`${c.name} dx`, x.grad!, c.dx);
@@ -66,7 +72,9 @@ test('conv1d matches PyTorch (stride 2, padding 1, dilation 2, groups 2)', () =>
 
 test('convTranspose2d matches PyTorch (DCGAN upsampling, output padding, groups and dilation)', () => {
   for (const c of load<ConvCase[]>('conv_transpose2d.json')) {
-    const x = tensorOf(c.x, true), w = tensorOf(c.w, true), b = tensorOf(c.b, true);
+    const x = tensorOf(c.x, true),
+      w = tensorOf(c.w, true),
+      b = tensorOf(c.b, true);
     const y = run((a, bb, cc) => dt.convTranspose2d(a, bb, cc, c.opts as dt.ConvTranspose2dOptions), [x, w, b], c.r);
     compare(`${c.name} y`, y, c.y);
     compare(`${c.name} dx`, x.grad!, c.dx);
@@ -76,16 +84,33 @@ test('convTranspose2d matches PyTorch (DCGAN upsampling, output padding, groups 
 });
 
 test('max, average and adaptive pooling match PyTorch, max-pool indices included', () => {
-  type PoolCase = { name: string; kind: 'max' | 'avg' | 'adaptive'; opts: Record<string, unknown>; x: T; y: T; r: T; dx: T; indices?: { shape: number[]; data: number[] } };
+  type PoolCase = {
+    name: string;
+    kind: 'max' | 'avg' | 'adaptive';
+    opts: Record<string, unknown>;
+    x: T;
+    y: T;
+    r: T;
+    dx: T;
+    indices?: { shape: number[]; data: number[] };
+  };
   for (const c of load<PoolCase[]>('pool.json')) {
     const x = tensorOf(c.x, true);
     const { kernelSize, outputSize, ...rest } = c.opts as { kernelSize: dt.Pair; outputSize: number | [number, number] };
     let indices: dt.Tensor | null = null;
-    const y = run((a) => {
-      if (c.kind === 'max') { const [out, idx] = dt.maxPool2dWithIndices(a, kernelSize, rest); indices = idx; return out; }
-      if (c.kind === 'avg') return dt.avgPool2d(a, kernelSize, rest);
-      return dt.adaptiveAvgPool2d(a, outputSize);
-    }, [x], c.r);
+    const y = run(
+      (a) => {
+        if (c.kind === 'max') {
+          const [out, idx] = dt.maxPool2dWithIndices(a, kernelSize, rest);
+          indices = idx;
+          return out;
+        }
+        if (c.kind === 'avg') return dt.avgPool2d(a, kernelSize, rest);
+        return dt.adaptiveAvgPool2d(a, outputSize);
+      },
+      [x],
+      c.r,
+    );
     compare(`${c.name} y`, y, c.y);
     compare(`${c.name} dx`, x.grad!, c.dx);
     if (c.indices) assert.deepEqual([...indices!.toTypedArray()], c.indices.data, `${c.name} indices`);
@@ -94,13 +119,28 @@ test('max, average and adaptive pooling match PyTorch, max-pool indices included
 
 test('a batch-norm training step matches PyTorch: output, gradients, running statistics, then eval', () => {
   type BnCase = {
-    name: string; weight: T; bias: T; x: T; y: T; r: T; dx: T; dweight: T; dbias: T; x2: T; x3: T; evalY: T;
-    after1: { runningMean: T; runningVar: T }; after2: { runningMean: T; runningVar: T; numBatchesTracked: number };
+    name: string;
+    weight: T;
+    bias: T;
+    x: T;
+    y: T;
+    r: T;
+    dx: T;
+    dweight: T;
+    dbias: T;
+    x2: T;
+    x3: T;
+    evalY: T;
+    after1: { runningMean: T; runningVar: T };
+    after2: { runningMean: T; runningVar: T; numBatchesTracked: number };
   };
   for (const c of load<BnCase[]>('batchnorm.json')) {
     const C = c.weight.shape[0]!;
     const bn = c.x.shape.length === 4 ? new dt.nn.BatchNorm2d(C) : new dt.nn.BatchNorm1d(C);
-    dt.noGrad(() => { bn.weight!.copy_(tensorOf(c.weight)); bn.bias!.copy_(tensorOf(c.bias)); });
+    dt.noGrad(() => {
+      bn.weight!.copy_(tensorOf(c.weight));
+      bn.bias!.copy_(tensorOf(c.bias));
+    });
     const x = tensorOf(c.x, true);
     const y = run((a) => bn.forward(a), [x], c.r);
     compare(`${c.name} y`, y, c.y);
@@ -114,7 +154,11 @@ test('a batch-norm training step matches PyTorch: output, gradients, running sta
     compare(`${c.name} running var after 2`, bn.runningVar!, c.after2.runningVar);
     assert.equal(bn.numBatchesTracked!.item(), c.after2.numBatchesTracked);
     bn.eval();
-    compare(`${c.name} eval`, dt.noGrad(() => bn.forward(tensorOf(c.x3))), c.evalY);
+    compare(
+      `${c.name} eval`,
+      dt.noGrad(() => bn.forward(tensorOf(c.x3))),
+      c.evalY,
+    );
   }
 });
 
@@ -122,12 +166,15 @@ test('LeNet-5 matches PyTorch: logits, cross-entropy and every parameter gradien
   const f = load<{ x: T; y: number[]; logits: T; loss: number; grads: Record<string, T> }>('lenet5.json');
   const model = new LeNet5();
   // the weights come from the same formula as in scripts/cnn_fixtures.py
-  dt.noGrad(() => model.namedParameters().forEach(([, p], j) => {
-    const n = p.numel(), amp = p.ndim > 1 ? 1 / Math.sqrt(n / p.shape[0]!) : 0.1;
-    const v = new Float32Array(n);
-    for (let i = 0; i < n; i++) v[i] = amp * Math.sin(0.37 * i + 1.3 * j + 0.5);
-    p.copy_(dt.tensor(v, { shape: p.shape }));
-  }));
+  dt.noGrad(() =>
+    model.namedParameters().forEach(([, p], j) => {
+      const n = p.numel(),
+        amp = p.ndim > 1 ? 1 / Math.sqrt(n / p.shape[0]!) : 0.1;
+      const v = new Float32Array(n);
+      for (let i = 0; i < n; i++) v[i] = amp * Math.sin(0.37 * i + 1.3 * j + 0.5);
+      p.copy_(dt.tensor(v, { shape: p.shape }));
+    }),
+  );
   const logits = model.forward(tensorOf(f.x));
   compare('logits', logits, f.logits);
   const loss = dt.crossEntropy(logits, dt.tensor(f.y, { dtype: 'int32' }));

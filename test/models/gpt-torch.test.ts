@@ -10,8 +10,13 @@ import { assertRelClose, fromJson, loadJson, type TensorJson } from './gpt-fixtu
 type Case = {
   config: Omit<GPTConfig, 'dropout'>;
   params: Record<string, TensorJson>;
-  idx: number[]; targets: number[]; B: number; T: number;
-  logits: TensorJson; loss: number; grads: Record<string, TensorJson>;
+  idx: number[];
+  targets: number[];
+  B: number;
+  T: number;
+  logits: TensorJson;
+  loss: number;
+  grads: Record<string, TensorJson>;
 };
 const fixture = loadJson<{ cases: Case[] }>('tiny-gpt.json');
 
@@ -26,7 +31,10 @@ function build(c: Case, dtype: 'float32' | 'float64'): GPT {
 }
 
 for (const [n, c] of fixture.cases.entries()) {
-  for (const [dtype, tol, floor] of [['float64', 1e-9, 1e-3], ['float32', 1e-4, 1e-2]] as const) {
+  for (const [dtype, tol, floor] of [
+    ['float64', 1e-9, 1e-3],
+    ['float32', 1e-4, 1e-2],
+  ] as const) {
     test(`GPT case ${n} (bias ${c.config.bias}) ${dtype}: logits, loss and every gradient match PyTorch to ${tol}`, () => {
       const model = build(c, dtype);
       const idx = new Tensor(Int32Array.from(c.idx), 'int32', [c.B, c.T]);

@@ -10,10 +10,16 @@ import { parseSafetensors } from '../../src/io/safetensors.js';
 import { generate } from '../../src/generate/index.js';
 import { assertRelClose, fixturePath, loadJson, type TensorJson } from './gpt-fixtures.js';
 
-const expected = loadJson<{ config: { nHead: number; nLayer: number; nEmbd: number; vocabSize: number; blockSize: number }; ids: number[]; B: number; T: number; logits: TensorJson }>('tiny-gpt2.json');
+const expected = loadJson<{
+  config: { nHead: number; nLayer: number; nEmbd: number; vocabSize: number; blockSize: number };
+  ids: number[];
+  B: number;
+  T: number;
+  logits: TensorJson;
+}>('tiny-gpt2.json');
 const file = fileURLToPath(fixturePath('tiny-gpt2.safetensors'));
 
-test('loadGpt2Weights: names, transposed Conv1D weights and tied head give Hugging Face\'s logits (1e-4)', () => {
+test("loadGpt2Weights: names, transposed Conv1D weights and tied head give Hugging Face's logits (1e-4)", () => {
   const model = loadGpt2Weights(file, { nHead: expected.config.nHead });
   assert.deepEqual({ ...model.config }, { vocabSize: 13, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 8, dropout: 0, bias: true, geluApproximate: 'tanh' });
   assert.equal(model.lmHead.weight, model.transformer.wte.weight);
@@ -34,7 +40,10 @@ test('loadGpt2Weights: names, transposed Conv1D weights and tied head give Huggi
 test('loadGpt2Weights: clear errors for files that are not GPT-2 and unknown widths', () => {
   const tensors = parseSafetensors(new Uint8Array(readFileSync(file))).tensors;
   assert.throws(() => gpt2ConfigFrom(tensors, 'tiny'), /loadGpt2Weights: tiny: cannot tell the number of heads for width 8; pass nHead/);
-  assert.throws(() => gpt2ConfigFrom({ 'w.weight': tensors['wte.weight']! }, 'x.safetensors'), /loadGpt2Weights: x.safetensors: no wte.weight \/ wpe.weight: not a GPT-2 state dict/);
+  assert.throws(
+    () => gpt2ConfigFrom({ 'w.weight': tensors['wte.weight']! }, 'x.safetensors'),
+    /loadGpt2Weights: x.safetensors: no wte.weight \/ wpe.weight: not a GPT-2 state dict/,
+  );
   const missing = { ...tensors };
   delete missing['h.1.mlp.c_fc.weight'];
   const config = gpt2ConfigFrom(missing, 'm', { nHead: 2 });

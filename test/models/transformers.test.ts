@@ -7,7 +7,15 @@ import { GPT } from '../../src/models/gpt.js';
 import { Llama, LLAMA_DEFAULTS } from '../../src/models/llama.js';
 import { BertModel, BertForMaskedLM, type BertConfig } from '../../src/models/bert.js';
 import { AlbertModel, AlbertForMaskedLM } from '../../src/models/albert.js';
-import { gptParamCount, llamaParamCount, bertParamCount, albertParamCount, transformerSizes, transformerParamTable, roundLike } from '../../src/models/model-sizes.js';
+import {
+  gptParamCount,
+  llamaParamCount,
+  bertParamCount,
+  albertParamCount,
+  transformerSizes,
+  transformerParamTable,
+  roundLike,
+} from '../../src/models/model-sizes.js';
 import { maskTokens } from '../../src/data/token-batcher.js';
 import { AdamW } from '../../src/optim/adamw.js';
 import { assertClose } from '../helpers.js';
@@ -23,7 +31,8 @@ test('GPT: shapes, tied lm head, nanoGPT init, ln(V) loss at init, last-position
   assert.ok(Math.abs(std(m.transformer.h.at<any>(0).mlp.cFc.weight) - 0.02) < 0.002);
   assert.ok(Math.abs(std(m.transformer.h.at<any>(0).mlp.cProj.weight) - 0.02 / Math.sqrt(8)) < 0.001, 'residual projections scaled by 1/√(2·nLayer)');
   assert.equal(m.transformer.h.at<any>(0).attn.cAttn.bias.abs().sum().item(), 0);
-  const x = ids(3, 8, 50), y = ids(3, 8, 50, 2);
+  const x = ids(3, 8, 50),
+    y = ids(3, 8, 50, 2);
   const { logits, loss } = m.forward(x, y);
   assert.deepEqual(logits.shape, [3, 8, 50]);
   assert.ok(Math.abs(loss!.item() - Math.log(50)) < 0.1, `loss at init ${loss!.item()} ≈ ln 50`);
@@ -49,7 +58,8 @@ test('GPT.configureOptimizers: weight decay on ≥ 2-D parameters only (nanoGPT)
 test('GPT: trains (loss falls on a fixed batch), errors name the model and the shapes', () => {
   const m = new GPT(tinyGpt, { generator: new Generator(4) });
   const opt = m.configureOptimizers({ weightDecay: 0.1, lr: 1e-2, betas: [0.9, 0.99] });
-  const x = ids(4, 8, 11), y = ids(4, 8, 11, 9);
+  const x = ids(4, 8, 11),
+    y = ids(4, 8, 11, 9);
   const losses: number[] = [];
   for (let i = 0; i < 25; i++) {
     const { loss } = m.forward(x, y);
@@ -84,7 +94,17 @@ test('LLaMA: RMSNorm/RoPE/SwiGLU decoder, untied output, cached decoding equals 
   assert.throws(() => new Llama({ ...c, nHeads: 16 }), /Llama: dim 16 must split into 16 heads of an even size/);
 });
 
-const tinyBert: BertConfig = { vocabSize: 20, hiddenSize: 16, numHiddenLayers: 3, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 12, typeVocabSize: 2, dropout: 0, layerNormEps: 1e-12 };
+const tinyBert: BertConfig = {
+  vocabSize: 20,
+  hiddenSize: 16,
+  numHiddenLayers: 3,
+  numAttentionHeads: 2,
+  intermediateSize: 32,
+  maxPositionEmbeddings: 12,
+  typeVocabSize: 2,
+  dropout: 0,
+  layerNormEps: 1e-12,
+};
 
 test('BERT and ALBERT: parameter formulas equal the allocated models (with and without pooler)', () => {
   assert.equal(new BertModel(tinyBert).numParameters(), bertParamCount(tinyBert));
@@ -98,7 +118,10 @@ test('ALBERT: its layers share one parameter set (the count does not grow with d
   const shallow = new AlbertModel({ ...tinyBert, embeddingSize: 6, numHiddenLayers: 1 });
   const deep = new AlbertModel({ ...tinyBert, embeddingSize: 6, numHiddenLayers: 12 });
   assert.equal(deep.numParameters(), shallow.numParameters());
-  assert.equal(deep.namedParameters().filter(([n]) => n.startsWith('sharedLayer.')).length, new AlbertModel({ ...tinyBert, embeddingSize: 6 }).sharedLayer.parameters().length);
+  assert.equal(
+    deep.namedParameters().filter(([n]) => n.startsWith('sharedLayer.')).length,
+    new AlbertModel({ ...tinyBert, embeddingSize: 6 }).sharedLayer.parameters().length,
+  );
   assert.ok(!deep.namedParameters().some(([n]) => /layers\.1\./.test(n)));
   // a deeper BERT has more parameters, a deeper ALBERT runs its one layer more times: different outputs
   const x = ids(1, 5, 20);
@@ -112,9 +135,12 @@ test('BERT and ALBERT MLM: the loss falls on Shakespeare-like text in a few step
   const text = 'To be, or not to be, that is the question: whether tis nobler in the mind to suffer';
   const chars = [...new Set(text)].sort();
   const stream = Int32Array.from([...text].map((c) => chars.indexOf(c)));
-  const V = chars.length + 1, maskId = chars.length;
-  for (const make of [() => new BertForMaskedLM({ ...tinyBert, vocabSize: V, maxPositionEmbeddings: 16 }, { generator: new Generator(2) }),
-    () => new AlbertForMaskedLM({ ...tinyBert, vocabSize: V, maxPositionEmbeddings: 16, embeddingSize: 8 }, { generator: new Generator(2) })]) {
+  const V = chars.length + 1,
+    maskId = chars.length;
+  for (const make of [
+    () => new BertForMaskedLM({ ...tinyBert, vocabSize: V, maxPositionEmbeddings: 16 }, { generator: new Generator(2) }),
+    () => new AlbertForMaskedLM({ ...tinyBert, vocabSize: V, maxPositionEmbeddings: 16, embeddingSize: 8 }, { generator: new Generator(2) }),
+  ]) {
     const m = make();
     const opt = new AdamW(m.parameters(), { lr: 5e-3 });
     const gen = new Generator(3);
@@ -128,29 +154,46 @@ test('BERT and ALBERT MLM: the loss falls on Shakespeare-like text in a few step
       opt.zeroGrad();
       losses.push(loss!.item());
     }
-    const first = (losses[0]! + losses[1]! + losses[2]!) / 3, last = (losses[47]! + losses[48]! + losses[49]!) / 3;
+    const first = (losses[0]! + losses[1]! + losses[2]!) / 3,
+      last = (losses[47]! + losses[48]! + losses[49]!) / 3;
     assert.ok(last < 0.85 * first, `${m.constructor.name}: MLM loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
     // attention mask: padding positions change nothing for the real tokens
     m.eval();
     const real = x.narrow(0, 0, 1).narrow(1, 0, 10);
     const padded = new Tensor(Int32Array.from([...real.toTypedArray(), 0, 0, 0, 0, 0, 0]), 'int32', [1, 16]);
     const mask = new Tensor(Int32Array.from([...new Array(10).fill(1), ...new Array(6).fill(0)]), 'int32', [1, 16]);
-    const a = m.forward(real).logits, b = m.forward(padded, null, { attentionMask: mask }).logits.narrow(1, 0, 10);
+    const a = m.forward(real).logits,
+      b = m.forward(padded, null, { attentionMask: mask }).logits.narrow(1, 0, 10);
     assertClose(b, a.toTypedArray(), 1e-4);
   }
 });
 
-test('parameter tables: the lecture\'s rows, exact LLaMA-7B, rounding to the slides', () => {
+test("parameter tables: the lecture's rows, exact LLaMA-7B, rounding to the slides", () => {
   const rows = transformerSizes();
   const by = (n: string) => rows.find((r) => r.name === n)!;
   assert.equal(by('llama-7b').params, 6_738_415_616);
   assert.equal(by('gpt3-small').params, 125_226_240);
   assert.equal(roundLike(by('bert-base').params, '108M'), '108M');
   assert.equal(roundLike(by('bert-large').params, '334M'), '334M');
-  for (const n of ['gpt3-small', 'gpt3-large', 'gpt3-xl', 'gpt3-2.7b', 'gpt3-6.7b', 'gpt3-13b', 'llama-7b', 'llama-13b', 'llama-33b', 'bert-base', 'bert-large', 'albert-base', 'albert-large']) {
+  for (const n of [
+    'gpt3-small',
+    'gpt3-large',
+    'gpt3-xl',
+    'gpt3-2.7b',
+    'gpt3-6.7b',
+    'gpt3-13b',
+    'llama-7b',
+    'llama-13b',
+    'llama-33b',
+    'bert-base',
+    'bert-large',
+    'albert-base',
+    'albert-large',
+  ]) {
     assert.ok(by(n).matchesSlide, `${n}: ${by(n).params} should round to ${by(n).slideFigure}`);
   }
-  for (const n of ['gpt3-medium', 'gpt3-175b', 'llama-65b', 'albert-xlarge', 'albert-xxlarge']) assert.ok(!by(n).matchesSlide && by(n).note.length > 10, `${n} prints both`);
+  for (const n of ['gpt3-medium', 'gpt3-175b', 'llama-65b', 'albert-xlarge', 'albert-xxlarge'])
+    assert.ok(!by(n).matchesSlide && by(n).note.length > 10, `${n} prints both`);
   assert.equal(rows.length, 18);
   const table = transformerParamTable('llama');
   assert.equal(table.length, 5);

@@ -61,13 +61,16 @@ test('gradchecks through Conv1d, Conv2d, ConvTranspose2d, the pools, BatchNorm1d
 test('BatchNorm: running statistics (momentum, cumulative), eval uses them, trackRunningStats false, state dict names', () => {
   const bn = new nn.BatchNorm2d(2);
   assert.deepEqual(Object.keys(bn.stateDict()), ['weight', 'bias', 'runningMean', 'runningVar', 'numBatchesTracked']);
-  const x = dt.tensor([[[[1, 3]], [[10, 20]]], [[[5, 7]], [[30, 40]]]]); // (2, 2, 1, 2)
+  const x = dt.tensor([
+    [[[1, 3]], [[10, 20]]],
+    [[[5, 7]], [[30, 40]]],
+  ]); // (2, 2, 1, 2)
   const y = bn.forward(x);
   // channel 0: values 1, 3, 5, 7: mean 4, biased var 5, unbiased 20/3
   const inv = 1 / Math.sqrt(5 + 1e-5);
   assert.ok(Math.abs(y.toTypedArray()[0]! - (1 - 4) * inv) < 1e-6);
   assert.ok(Math.abs(bn.runningMean!.toTypedArray()[0]! - 0.4) < 1e-6);
-  assert.ok(Math.abs(bn.runningVar!.toTypedArray()[0]! - (0.9 + 0.1 * 20 / 3)) < 1e-6);
+  assert.ok(Math.abs(bn.runningVar!.toTypedArray()[0]! - (0.9 + (0.1 * 20) / 3)) < 1e-6);
   assert.equal(bn.numBatchesTracked!.item(), 1);
   bn.eval();
   const e = bn.forward(x);
@@ -107,7 +110,10 @@ test('CNN layers and ops reject bad arguments with errors naming the op, the sha
   throwsLike(() => new nn.Conv2d(0, 4, 3), /Conv2d: inChannels must be a positive integer, got 0/);
   throwsLike(() => new nn.Conv2d(3, 4, [3, 3, 3] as unknown as [number, number]), /Conv2d: kernelSize must be a number or a pair/);
   throwsLike(() => new nn.Conv2d(3, 4, 3, { stride: 0 }), /Conv2d: stride must be positive integers/);
-  throwsLike(() => new nn.Conv2d(3, 4, 3).forward(dt.randn([2, 5, 8, 8])), /conv2d: input \(2,5,8,8\) has 5 channels, but weight \(4,3,3,3\) with groups=1 expects 3/);
+  throwsLike(
+    () => new nn.Conv2d(3, 4, 3).forward(dt.randn([2, 5, 8, 8])),
+    /conv2d: input \(2,5,8,8\) has 5 channels, but weight \(4,3,3,3\) with groups=1 expects 3/,
+  );
   throwsLike(() => new nn.Conv2d(3, 4, 5).forward(dt.randn([1, 3, 3, 3])), /conv2d: input \(1,3,3,3\) is smaller than the kernel/);
   throwsLike(() => dt.conv2d(dt.randn([1, 2, 2, 2, 2]), dt.randn([1, 2, 1, 1])), /conv2d: expected input \(N, C, H, W\), got \(1,2,2,2,2\)/);
   throwsLike(() => dt.conv2d(dt.randn([1, 2, 4, 4]), dt.randn([1, 2, 4, 4], { dtype: 'float64' })), /conv2d: input is float32 but weight is float64/);
@@ -115,8 +121,14 @@ test('CNN layers and ops reject bad arguments with errors naming the op, the sha
   throwsLike(() => dt.conv2d(dt.randn([1, 2, 4, 4]), dt.randn([3, 2, 2, 2]), null, { padding: 'same' }), /padding 'same' .* needs uneven padding/);
   throwsLike(() => dt.conv2d(dt.randn([1, 2, 4, 4]), dt.randn([3, 2, 3, 3]), null, { padding: 'same', stride: 2 }), /padding 'same' needs stride 1/);
   throwsLike(() => dt.conv1d(dt.randn([1, 2, 4, 4]), dt.randn([3, 2, 3])), /conv1d: expected input \(N, C, L\) or \(C, L\), got \(1,2,4,4\)/);
-  throwsLike(() => new nn.ConvTranspose2d(2, 2, 3, { stride: 2, outputPadding: 2 }), /ConvTranspose2d: outputPadding \(2, 2\) must be smaller than stride \(2, 2\)/);
-  throwsLike(() => dt.convTranspose2d(dt.randn([1, 3, 4, 4]), dt.randn([2, 2, 3, 3])), /convTranspose2d: input \(1,3,4,4\) has 3 channels, but weight \(2,2,3,3\) expects 2/);
+  throwsLike(
+    () => new nn.ConvTranspose2d(2, 2, 3, { stride: 2, outputPadding: 2 }),
+    /ConvTranspose2d: outputPadding \(2, 2\) must be smaller than stride \(2, 2\)/,
+  );
+  throwsLike(
+    () => dt.convTranspose2d(dt.randn([1, 3, 4, 4]), dt.randn([2, 2, 3, 3])),
+    /convTranspose2d: input \(1,3,4,4\) has 3 channels, but weight \(2,2,3,3\) expects 2/,
+  );
   throwsLike(() => dt.maxPool2d(dt.randn([1, 1, 4, 4]), 2, { padding: 2 }), /maxPool2d: padding 2×2 must be at most half the kernel size 2×2/);
   throwsLike(() => dt.maxPool2d(dt.randn([1, 1, 1, 4]), 2), /maxPool2d: input \(1,1,1,4\) is too small for kernel 2×2/);
   throwsLike(() => dt.maxPool2d(dt.randn([4, 4]), 2), /maxPool2d: expected input \(N, C, H, W\) or \(C, H, W\), got \(4,4\)/);
@@ -125,7 +137,10 @@ test('CNN layers and ops reject bad arguments with errors naming the op, the sha
   throwsLike(() => new nn.AdaptiveAvgPool2d(0), /AdaptiveAvgPool2d: outputSize must be a positive integer/);
   throwsLike(() => new nn.BatchNorm2d(3).forward(dt.randn([2, 3, 4])), /BatchNorm2d: expected 4-D \(N, C, H, W\) input, got \(2,3,4\)/);
   throwsLike(() => new nn.BatchNorm1d(3).forward(dt.randn([2, 4])), /BatchNorm1d: expected 3 channels \(dim 1\), got input of shape \(2,4\)/);
-  throwsLike(() => new nn.BatchNorm1d(3).forward(dt.randn([1, 3])), /batchNorm: expected more than 1 value per channel when training, got input of shape \(1,3\)/);
+  throwsLike(
+    () => new nn.BatchNorm1d(3).forward(dt.randn([1, 3])),
+    /batchNorm: expected more than 1 value per channel when training, got input of shape \(1,3\)/,
+  );
   throwsLike(() => new nn.BatchNorm1d(3, { momentum: 2 }), /BatchNorm1d: momentum must be in \[0, 1\] or null, got 2/);
   throwsLike(() => dt.batchNorm(dt.randn([2, 3]), null, null), /batchNorm: eval mode needs runningMean and runningVar/);
   throwsLike(() => dt.batchNorm(dt.randn([2, 3]), dt.zeros([2]), dt.ones([2])), /batchNorm: runningMean must have shape \(3,\), got \(2,\)/);

@@ -22,9 +22,15 @@ function input(shape: number[]): Tensor {
 test('gradcheck: Linear (input, weight and bias) and Maxout', () => {
   const lin = new nn.Linear(3, 4, { dtype: 'float64', generator: gen });
   const x = input([5, 3]);
-  assert.equal(gradcheck((xi) => lin.forward(xi), [x, lin.weight, lin.bias!]), true);
+  assert.equal(
+    gradcheck((xi) => lin.forward(xi), [x, lin.weight, lin.bias!]),
+    true,
+  );
   const mo = new nn.Maxout(3, 2, 3, { dtype: 'float64', generator: gen });
-  assert.equal(gradcheck((xi) => mo.forward(xi), [input([4, 3]), mo.linear.weight, mo.linear.bias!]), true);
+  assert.equal(
+    gradcheck((xi) => mo.forward(xi), [input([4, 3]), mo.linear.weight, mo.linear.bias!]),
+    true,
+  );
 });
 
 test('gradcheck: a bad analytic gradient is caught (the check can fail)', () => {
@@ -39,11 +45,27 @@ test('gradcheck: a bad analytic gradient is caught (the check can fail)', () => 
 
 test('gradcheck: every activation module', () => {
   const mods: nn.Module[] = [
-    new nn.Sigmoid(), new nn.Tanh(), new nn.ReLU(), new nn.LeakyReLU(0.1), new nn.ELU(0.7), new nn.GELU(), new nn.GELU('tanh'),
-    new nn.SiLU(), new nn.Softplus(), new nn.Softplus(2, 1), new nn.Softmax(1), new nn.LogSoftmax(0), new nn.Identity(), new nn.Flatten(),
+    new nn.Sigmoid(),
+    new nn.Tanh(),
+    new nn.ReLU(),
+    new nn.LeakyReLU(0.1),
+    new nn.ELU(0.7),
+    new nn.GELU(),
+    new nn.GELU('tanh'),
+    new nn.SiLU(),
+    new nn.Softplus(),
+    new nn.Softplus(2, 1),
+    new nn.Softmax(1),
+    new nn.LogSoftmax(0),
+    new nn.Identity(),
+    new nn.Flatten(),
   ];
   for (const m of mods) {
-    assert.equal(gradcheck((x) => m.forward(x), [input([3, 4])]), true, String(m));
+    assert.equal(
+      gradcheck((x) => m.forward(x), [input([3, 4])]),
+      true,
+      String(m),
+    );
   }
 });
 
@@ -61,6 +83,10 @@ test('gradcheck: every loss module', () => {
   ];
   for (const [m, make, target] of cases) {
     const [x] = make();
-    assert.equal(gradcheck((xi) => m.forward(xi, target), [x!]), true, String(m));
+    assert.equal(
+      gradcheck((xi) => m.forward(xi, target), [x!]),
+      true,
+      String(m),
+    );
   }
 });

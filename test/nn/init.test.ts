@@ -14,7 +14,7 @@ function stats(t: Tensor): { mean: number; std: number; min: number; max: number
   return { mean, std, min: Math.min(...v), max: Math.max(...v) };
 }
 
-test('calculateGain follows PyTorch\'s table', () => {
+test("calculateGain follows PyTorch's table", () => {
   assert.equal(init.calculateGain('linear'), 1);
   assert.equal(init.calculateGain('sigmoid'), 1);
   assert.equal(init.calculateGain('tanh'), 5 / 3);

@@ -63,7 +63,9 @@ test('Dropout: zeroes about p of the inputs, scales the rest by 1/(1-p), identit
   const xs = randn([50]).requiresGrad_();
   const out = drop.forward(xs);
   out.sum().backward();
-  const g = values(xs.grad!), o = values(out), xv = values(xs);
+  const g = values(xs.grad!),
+    o = values(out),
+    xv = values(xs);
   g.forEach((gi, i) => assert.ok(Math.abs(gi * xv[i]! - o[i]!) < 1e-5));
   drop.eval();
   assert.equal(drop.forward(x), x);
@@ -92,9 +94,10 @@ test('Maxout: the max over pieces of one Linear(in, out·pieces)', () => {
   assert.deepEqual(y.shape, [5, 2]);
   const z = values(m.linear.forward(x)); // (5, 8) grouped as (5, 2, 4)
   const yv = values(y);
-  for (let i = 0; i < 5; i++) for (let u = 0; u < 2; u++) {
-    assert.equal(yv[i * 2 + u], Math.max(...z.slice(i * 8 + u * 4, i * 8 + u * 4 + 4)));
-  }
+  for (let i = 0; i < 5; i++)
+    for (let u = 0; u < 2; u++) {
+      assert.equal(yv[i * 2 + u], Math.max(...z.slice(i * 8 + u * 4, i * 8 + u * 4 + 4)));
+    }
   assert.equal(String(m), 'Maxout(\n  inFeatures=3, outFeatures=2, pieces=4\n  (linear): Linear(inFeatures=3, outFeatures=8, bias=true)\n)');
   assert.throws(() => new nn.Maxout(3, 2, 0), /Maxout: pieces must be a positive integer, got 0/);
 });
@@ -102,10 +105,17 @@ test('Maxout: the max over pieces of one Linear(in, out·pieces)', () => {
 test('activation and shape modules compute their functional forms', () => {
   const x = randn([3, 4]);
   const cases: [nn.Module, ReturnType<typeof randn>][] = [
-    [new nn.Sigmoid(), x.sigmoid()], [new nn.Tanh(), x.tanh()], [new nn.ReLU(), x.relu()],
-    [new nn.LeakyReLU(0.2), x.leakyRelu(0.2)], [new nn.ELU(0.5), x.elu(0.5)], [new nn.GELU('tanh'), x.gelu('tanh')],
-    [new nn.SiLU(), x.silu()], [new nn.Softplus(2, 10), x.softplus(2, 10)], [new nn.Softmax(0), x.softmax(0)],
-    [new nn.LogSoftmax(1), x.logSoftmax(1)], [new nn.Identity(), x],
+    [new nn.Sigmoid(), x.sigmoid()],
+    [new nn.Tanh(), x.tanh()],
+    [new nn.ReLU(), x.relu()],
+    [new nn.LeakyReLU(0.2), x.leakyRelu(0.2)],
+    [new nn.ELU(0.5), x.elu(0.5)],
+    [new nn.GELU('tanh'), x.gelu('tanh')],
+    [new nn.SiLU(), x.silu()],
+    [new nn.Softplus(2, 10), x.softplus(2, 10)],
+    [new nn.Softmax(0), x.softmax(0)],
+    [new nn.LogSoftmax(1), x.logSoftmax(1)],
+    [new nn.Identity(), x],
   ];
   for (const [m, expected] of cases) assert.deepEqual(values(m.forward(x)), values(expected), m.constructor.name);
   assert.deepEqual(new nn.Flatten().forward(randn([2, 3, 4])).shape, [2, 12]);
@@ -123,7 +133,8 @@ test('loss modules wrap the functional losses and keep class weights as buffers'
   assert.deepEqual(Object.keys(ce.stateDict()), ['weight']);
   assert.deepEqual(Object.keys(new nn.CrossEntropyLoss().stateDict()), []);
   assert.equal(new nn.NLLLoss().forward(logits.logSoftmax(1), y).item(), F.nllLoss(logits.logSoftmax(1), y).item());
-  const a = randn([5]), b = randn([5]);
+  const a = randn([5]),
+    b = randn([5]);
   assert.equal(new nn.MSELoss({ reduction: 'sum' }).forward(a, b).item(), F.mseLoss(a, b, 'sum').item());
   assert.deepEqual(new nn.L1Loss({ reduction: 'none' }).forward(a, b).shape, [5]);
   const t = tensor([0, 1, 1, 0, 1]);

@@ -20,10 +20,14 @@ function assertSameParameters(what: string, build: () => dt.nn.Module): void {
   for (const [name, p] of meta.namedParameters()) {
     assert.ok(p instanceof nn.Parameter && nn.isMeta(p) && p.storage.length === 0, `${what}: ${name} has no storage`);
   }
-  assert.deepEqual(meta.namedBuffers().map(([n, b]) => [n, b.shape.join('x')]), real.namedBuffers().map(([n, b]) => [n, b.shape.join('x')]), `${what}: buffers (allocated as usual)`);
+  assert.deepEqual(
+    meta.namedBuffers().map(([n, b]) => [n, b.shape.join('x')]),
+    real.namedBuffers().map(([n, b]) => [n, b.shape.join('x')]),
+    `${what}: buffers (allocated as usual)`,
+  );
 }
 
-test('every layer with parameters builds on the meta path with the allocated layer\'s parameters', () => {
+test("every layer with parameters builds on the meta path with the allocated layer's parameters", () => {
   const layers: [string, () => dt.nn.Module][] = [
     ['Linear', () => new nn.Linear(5, 3)],
     ['Linear without bias, float64', () => new nn.Linear(5, 3, { bias: false, dtype: 'float64' })],
@@ -44,7 +48,17 @@ test('every layer with parameters builds on the meta path with the allocated lay
 });
 
 test('the transformer models build on the meta path (tied weights counted once)', () => {
-  const bert = { vocabSize: 20, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 12, typeVocabSize: 2, dropout: 0, layerNormEps: 1e-12 };
+  const bert = {
+    vocabSize: 20,
+    hiddenSize: 16,
+    numHiddenLayers: 2,
+    numAttentionHeads: 2,
+    intermediateSize: 32,
+    maxPositionEmbeddings: 12,
+    typeVocabSize: 2,
+    dropout: 0,
+    layerNormEps: 1e-12,
+  };
   assertSameParameters('GPT', () => new GPT({ blockSize: 8, vocabSize: 11, nLayer: 2, nHead: 2, nEmbd: 8, dropout: 0, bias: true }));
   assertSameParameters('GPT without biases', () => new GPT({ blockSize: 8, vocabSize: 11, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: false }));
   assertSameParameters('BERT MLM', () => new BertForMaskedLM(bert));
@@ -61,7 +75,10 @@ test('meta parameters: the initializers check their arguments and skip them; out
   assert.equal(nn.init.ones_(w), w);
   assert.throws(() => nn.init.uniform_(w, 2, 1), /uniform_: expected a <= b, got a=2, b=1/);
   assert.throws(() => nn.init.normal_(w, 0, -1), /normal_: std must be non-negative/);
-  assert.throws(() => nn.init.kaimingNormal_(nn.withMetaParameters(() => nn.emptyParameter([3, 0]))), /kaimingNormal_: cannot initialize a tensor with zero fan/);
+  assert.throws(
+    () => nn.init.kaimingNormal_(nn.withMetaParameters(() => nn.emptyParameter([3, 0]))),
+    /kaimingNormal_: cannot initialize a tensor with zero fan/,
+  );
   assert.equal(String(w), 'Parameter(meta, shape (1000,1000), float32)');
   assert.ok(nn.isMeta(new nn.Parameter(w)), 'wrapping a meta tensor keeps it meta');
   const real = nn.emptyParameter([2, 3]);

@@ -24,13 +24,17 @@ class WithBuffer extends nn.Module {
     this.registerBuffer('runningMean', zeros([3]));
     this.registerBuffer('scratch', zeros([2]), false);
   }
-  forward(x: Tensor): Tensor { return x.mul(this.scale); }
+  forward(x: Tensor): Tensor {
+    return x.mul(this.scale);
+  }
 }
 
 class Nested extends nn.Module {
   layers = new nn.ModuleList([new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 1)]);
   head = new WithBuffer();
-  forward(x: Tensor): Tensor { return x; }
+  forward(x: Tensor): Tensor {
+    return x;
+  }
 }
 
 test('Parameter: requires grad, owns contiguous storage, copies views', () => {
@@ -46,28 +50,54 @@ test('Parameter: requires grad, owns contiguous storage, copies views', () => {
   assert.equal(q.storage.length, 24);
   assert.deepEqual(q.toArray(), view.toArray());
   assert.match(String(p), /^Parameter containing:\ntensor\(/);
-  assert.throws(() => new nn.Parameter(tensor([1, 2], { dtype: 'int32' })), /Parameter: only floating point tensors can be parameters, got int32 of shape \(2,\)/);
+  assert.throws(
+    () => new nn.Parameter(tensor([1, 2], { dtype: 'int32' })),
+    /Parameter: only floating point tensors can be parameters, got int32 of shape \(2,\)/,
+  );
 });
 
 test('Module: parameters and submodules are discovered in assignment order with dotted names', () => {
   const m = new MLP();
-  assert.deepEqual(m.namedParameters().map(([n]) => n), ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
-  assert.deepEqual(m.namedChildren().map(([n]) => n), ['fc1', 'act', 'fc2']);
-  assert.deepEqual(m.namedModules().map(([n]) => n), ['', 'fc1', 'act', 'fc2']);
+  assert.deepEqual(
+    m.namedParameters().map(([n]) => n),
+    ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'],
+  );
+  assert.deepEqual(
+    m.namedChildren().map(([n]) => n),
+    ['fc1', 'act', 'fc2'],
+  );
+  assert.deepEqual(
+    m.namedModules().map(([n]) => n),
+    ['', 'fc1', 'act', 'fc2'],
+  );
   assert.equal(m.parameters()[0], m.fc1.weight);
   const seq = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
-  assert.deepEqual(seq.namedParameters().map(([n]) => n), ['0.weight', '0.bias', '2.weight', '2.bias']);
+  assert.deepEqual(
+    seq.namedParameters().map(([n]) => n),
+    ['0.weight', '0.bias', '2.weight', '2.bias'],
+  );
   const nested = new Nested();
-  assert.deepEqual(nested.namedParameters().map(([n]) => n), ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias', 'head.scale']);
-  assert.deepEqual(nested.namedBuffers().map(([n]) => n), ['head.runningMean', 'head.scratch']);
+  assert.deepEqual(
+    nested.namedParameters().map(([n]) => n),
+    ['layers.0.weight', 'layers.0.bias', 'layers.2.weight', 'layers.2.bias', 'head.scale'],
+  );
+  assert.deepEqual(
+    nested.namedBuffers().map(([n]) => n),
+    ['head.runningMean', 'head.scratch'],
+  );
 });
 
 test('Module: a shared parameter is listed once, a plain array of modules is an error', () => {
   class Tied extends nn.Module {
     a = new nn.Linear(3, 3, { bias: false });
     b = new nn.Linear(3, 3, { bias: false });
-    constructor() { super(); this.b.weight = this.a.weight; }
-    forward(x: Tensor): Tensor { return x; }
+    constructor() {
+      super();
+      this.b.weight = this.a.weight;
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
   }
   const t = new Tied();
   assert.equal(t.parameters().length, 1);
@@ -75,7 +105,9 @@ test('Module: a shared parameter is listed once, a plain array of modules is an 
   assert.deepEqual(Object.keys(t.stateDict()), ['a.weight', 'b.weight']);
   class Bad extends nn.Module {
     layers = [new nn.Linear(2, 2)];
-    forward(x: Tensor): Tensor { return x; }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
   }
   assert.throws(() => new Bad().parameters(), /Bad: property 'layers' is a plain array of Modules\/Parameters.*nn\.ModuleList/);
 });
@@ -88,7 +120,10 @@ test('Module: registerParameter/registerModule/registerBuffer validate their inp
   assert.throws(() => m.registerBuffer('p', new nn.Parameter(zeros([1]))), /registerBuffer: 'p' is an nn.Parameter/);
   m.registerParameter('extra', new nn.Parameter(zeros([2])));
   // as in PyTorch, a module's own parameters come before its children's
-  assert.deepEqual(m.namedParameters().map(([n]) => n), ['extra', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+  assert.deepEqual(
+    m.namedParameters().map(([n]) => n),
+    ['extra', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'],
+  );
 });
 
 test('Module: stateDict order, buffers and a round trip through loadStateDict', () => {
@@ -143,7 +178,10 @@ test('Module: train/eval propagate, zeroGrad clears, numParameters counts', () =
   m.head.scale.requiresGrad = false;
   assert.equal(m.numParameters({ trainableOnly: true }), 2 * 3 + 3 + 3 * 1 + 1);
   const mlp = new MLP();
-  mlp.forward(randn([2, 4])).sum().backward();
+  mlp
+    .forward(randn([2, 4]))
+    .sum()
+    .backward();
   assert.ok(mlp.parameters().every((p) => p.grad !== null));
   mlp.zeroGrad(false);
   assert.ok(mlp.parameters().every((p) => p.grad !== null && (p.grad.toTypedArray() as Float32Array).every((v) => v === 0)));
@@ -182,7 +220,10 @@ test('Module: toString prints the module tree like PyTorch', () => {
 
 test('Sequential and ModuleList: access, append, named children, errors', () => {
   const seq = new nn.Sequential({ fc: new nn.Linear(2, 3), act: new nn.ReLU() });
-  assert.deepEqual(seq.namedParameters().map(([n]) => n), ['fc.weight', 'fc.bias']);
+  assert.deepEqual(
+    seq.namedParameters().map(([n]) => n),
+    ['fc.weight', 'fc.bias'],
+  );
   assert.equal(seq.length, 2);
   assert.ok(seq.at(-1) instanceof nn.ReLU);
   assert.throws(() => seq.at(5), /Sequential.at: index 5 is out of range for 2 modules/);
@@ -190,7 +231,10 @@ test('Sequential and ModuleList: access, append, named children, errors', () => 
   const list = new nn.ModuleList();
   list.append(new nn.Linear(1, 1)).extend([new nn.Tanh()]);
   assert.equal(list.length, 2);
-  assert.deepEqual([...list].map((m) => m.constructor.name), ['Linear', 'Tanh']);
+  assert.deepEqual(
+    [...list].map((m) => m.constructor.name),
+    ['Linear', 'Tanh'],
+  );
   assert.throws(() => list.forward(), /ModuleList: a ModuleList has no forward\(\)/);
   const x = randn([4, 2]);
   const y = seq.forward(x) as Tensor;

@@ -10,7 +10,11 @@ import { compare, fromJson, loadFixture, relErr, REL_TOL, type TensorJson } from
 type MlpCase = {
   activation: 'Tanh' | 'ReLU';
   stateDict: Record<string, TensorJson>;
-  input: TensorJson; target: number[]; logits: TensorJson; loss: number; grads: Record<string, TensorJson>;
+  input: TensorJson;
+  target: number[];
+  logits: TensorJson;
+  loss: number;
+  grads: Record<string, TensorJson>;
 };
 
 for (const c of loadFixture<{ cases: MlpCase[] }>('mlp.json').cases) {
@@ -33,7 +37,10 @@ for (const c of loadFixture<{ cases: MlpCase[] }>('mlp.json').cases) {
 }
 
 type LayerFixture = {
-  input: TensorJson; upstream: TensorJson; classWeight: TensorJson; posWeight: number[];
+  input: TensorJson;
+  upstream: TensorJson;
+  classWeight: TensorJson;
+  posWeight: number[];
   activations: { name: string; output: TensorJson; inputGrad: TensorJson }[];
   losses: { name: string; input: TensorJson; target: TensorJson | number[]; loss: number; inputGrad: TensorJson }[];
 };
@@ -41,11 +48,22 @@ const layers = loadFixture<LayerFixture>('layers.json');
 
 test('activation modules match PyTorch: outputs and vector-Jacobian products', (t) => {
   const mods: Record<string, nn.Module> = {
-    Sigmoid: new nn.Sigmoid(), Tanh: new nn.Tanh(), ReLU: new nn.ReLU(), 'LeakyReLU(0.1)': new nn.LeakyReLU(0.1),
-    'ELU(0.7)': new nn.ELU(0.7), GELU: new nn.GELU(), "GELU('tanh')": new nn.GELU('tanh'), SiLU: new nn.SiLU(),
-    'Softplus(2,1)': new nn.Softplus(2, 1), 'Softmax(1)': new nn.Softmax(1), 'LogSoftmax(0)': new nn.LogSoftmax(0),
+    Sigmoid: new nn.Sigmoid(),
+    Tanh: new nn.Tanh(),
+    ReLU: new nn.ReLU(),
+    'LeakyReLU(0.1)': new nn.LeakyReLU(0.1),
+    'ELU(0.7)': new nn.ELU(0.7),
+    GELU: new nn.GELU(),
+    "GELU('tanh')": new nn.GELU('tanh'),
+    SiLU: new nn.SiLU(),
+    'Softplus(2,1)': new nn.Softplus(2, 1),
+    'Softmax(1)': new nn.Softmax(1),
+    'LogSoftmax(0)': new nn.LogSoftmax(0),
   };
-  assert.deepEqual(Object.keys(mods), layers.activations.map((a) => a.name));
+  assert.deepEqual(
+    Object.keys(mods),
+    layers.activations.map((a) => a.name),
+  );
   let worst = 0;
   for (const a of layers.activations) {
     const x = fromJson(layers.input).requiresGrad_();
@@ -59,12 +77,18 @@ test('activation modules match PyTorch: outputs and vector-Jacobian products', (
 test('loss modules match PyTorch: values and input gradients', (t) => {
   const w = fromJson(layers.classWeight);
   const mods: Record<string, nn.Module> = {
-    MSELoss: new nn.MSELoss(), 'L1Loss(sum)': new nn.L1Loss({ reduction: 'sum' }), CrossEntropyLoss: new nn.CrossEntropyLoss(),
+    MSELoss: new nn.MSELoss(),
+    'L1Loss(sum)': new nn.L1Loss({ reduction: 'sum' }),
+    CrossEntropyLoss: new nn.CrossEntropyLoss(),
     'CrossEntropyLoss(weight,smoothing)': new nn.CrossEntropyLoss({ weight: w, labelSmoothing: 0.1 }),
-    'NLLLoss(weight)': new nn.NLLLoss({ weight: w }), BCELoss: new nn.BCELoss(),
+    'NLLLoss(weight)': new nn.NLLLoss({ weight: w }),
+    BCELoss: new nn.BCELoss(),
     'BCEWithLogitsLoss(posWeight)': new nn.BCEWithLogitsLoss({ posWeight: tensor(layers.posWeight) }),
   };
-  assert.deepEqual(Object.keys(mods), layers.losses.map((l) => l.name));
+  assert.deepEqual(
+    Object.keys(mods),
+    layers.losses.map((l) => l.name),
+  );
   let worst = 0;
   for (const l of layers.losses) {
     const x = fromJson(l.input).requiresGrad_();

@@ -4,8 +4,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gradcheck, tensor, Tensor, Generator, noGrad } from '../../src/index.js';
 import {
-  Embedding, LayerNorm, RMSNorm, MultiheadAttention, LayerKVCache, LearnedPositionalEmbedding, SinusoidalPositionalEncoding,
-  RotaryEmbedding, FeedForward, SwiGLU, swigluHidden, TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder,
+  Embedding,
+  LayerNorm,
+  RMSNorm,
+  MultiheadAttention,
+  LayerKVCache,
+  LearnedPositionalEmbedding,
+  SinusoidalPositionalEncoding,
+  RotaryEmbedding,
+  FeedForward,
+  SwiGLU,
+  swigluHidden,
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  TransformerEncoder,
 } from '../../src/nn/index.js';
 import { leaf, assertClose } from '../helpers.js';
 
@@ -50,7 +62,10 @@ test('MultiheadAttention: gradchecks (self, causal, key padding, cross-attention
   const m = attentionModule();
   gradcheck((x) => m.forward(x), [leaf([2, 3, 6])]);
   gradcheck((x) => m.forward(x, x, x, { isCausal: true }), [leaf([2, 4, 6])]);
-  const pad = tensor([[false, false, true, true], [false, false, false, false]]);
+  const pad = tensor([
+    [false, false, true, true],
+    [false, false, false, false],
+  ]);
   gradcheck((x) => m.forward(x, x, x, { keyPaddingMask: pad }), [leaf([2, 4, 6])]);
   const cross = new MultiheadAttention(6, 3, { kdim: 4, vdim: 5 }).to('float64');
   gradcheck((q, kv, v) => cross.forward(q, kv, v), [leaf([1, 2, 6]), leaf([1, 5, 4]), leaf([1, 5, 5])]);
@@ -61,12 +76,16 @@ test('MultiheadAttention: gradchecks (self, causal, key padding, cross-attention
 
 test('MultiheadAttention: a key-padding mask equals dropping the padded keys', () => {
   const m = attentionModule();
-  const q = leaf([1, 2, 6]), kv = leaf([1, 5, 6]);
+  const q = leaf([1, 2, 6]),
+    kv = leaf([1, 5, 6]);
   const masked = m.forward(q, kv, kv, { keyPaddingMask: tensor([[false, false, false, true, true]]) });
   const cut = m.forward(q, kv.narrow(1, 0, 3), kv.narrow(1, 0, 3));
   assertClose(masked, cut.toTypedArray(), 1e-12);
   // a bool attnMask (true = not allowed, as nn.MultiheadAttention) gives the same
-  const am = tensor([[false, false, false, true, true], [false, false, false, true, true]]);
+  const am = tensor([
+    [false, false, false, true, true],
+    [false, false, false, true, true],
+  ]);
   assertClose(m.forward(q, kv, kv, { attnMask: am }), cut.toTypedArray(), 1e-12);
 });
 
@@ -81,7 +100,10 @@ test('MultiheadAttention with a LayerKVCache: token-by-token equals the full cau
     assert.equal(cache.length, 5);
     const got = steps.flatMap((s) => [...Array(s.shape[1]).keys()].map((i) => s.select(1, i)));
     got.forEach((row, t) => assertClose(row, full.select(1, t).toTypedArray(), 1e-12, `position ${t}`));
-    assert.throws(() => cache.append(Tensor.empty([2, 2, 4, 3], 'float64'), Tensor.empty([2, 2, 4, 3], 'float64')), /LayerKVCache: appending 4 positions to 5 exceeds the capacity 8/);
+    assert.throws(
+      () => cache.append(Tensor.empty([2, 2, 4, 3], 'float64'), Tensor.empty([2, 2, 4, 3], 'float64')),
+      /LayerKVCache: appending 4 positions to 5 exceeds the capacity 8/,
+    );
   }
 });
 
@@ -96,7 +118,8 @@ test('positions: learned (offset), sinusoidal table values, rotary keeps norms a
   assertClose([pe.storage[3 * 6 + 2]!, pe.storage[3 * 6 + 3]!], [Math.sin(3 / 10000 ** (2 / 6)), Math.cos(3 / 10000 ** (2 / 6))], 1e-6);
   assert.equal(sp.stateDict().pe, undefined, 'the table is not saved');
   const rope = new RotaryEmbedding(4, { maxSeqLen: 32, dtype: 'float64' });
-  const q = leaf([1, 1, 1, 4]).detach(), k = leaf([1, 1, 1, 4]).detach();
+  const q = leaf([1, 1, 1, 4]).detach(),
+    k = leaf([1, 1, 1, 4]).detach();
   const score = (i: number, j: number) => rope.forward(q, i).mul(rope.forward(k, j)).sum().item();
   assert.ok(Math.abs(score(3, 1) - score(12, 10)) < 1e-12, 'q·k depends on i − j only');
   assertClose([rope.forward(q, 7).square().sum().item()], [q.square().sum().item()], 1e-12);
@@ -107,7 +130,12 @@ test('positions: learned (offset), sinusoidal table values, rotary keeps norms a
 test('FeedForward and SwiGLU: shapes, LLaMA hidden size, gradchecks', () => {
   assert.equal(swigluHidden(4096), 11008);
   assert.equal(swigluHidden(8192), 22016);
-  for (const m of [new FeedForward(4, 8, { activation: 'gelu' }), new FeedForward(4, 8, { activation: 'relu' }), new FeedForward(4, 8, { activation: 'geluTanh' }), new SwiGLU(4, 6)]) {
+  for (const m of [
+    new FeedForward(4, 8, { activation: 'gelu' }),
+    new FeedForward(4, 8, { activation: 'relu' }),
+    new FeedForward(4, 8, { activation: 'geluTanh' }),
+    new SwiGLU(4, 6),
+  ]) {
     m.to('float64');
     gradcheck((x) => m.forward(x), [leaf([2, 3, 4], { gap: 0.05 })]);
   }
@@ -122,7 +150,8 @@ test('Transformer encoder/decoder layers: pre- and post-norm gradchecks, PyTorch
     gradcheck((x) => enc.forward(x, { isCausal: true }), [leaf([1, 3, 4])]);
     const dec = new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dropout: 0, normFirst }).to('float64');
     gradcheck((x, mem) => dec.forward(x, mem), [leaf([2, 3, 4]), leaf([2, 5, 4])]);
-    const x = leaf([1, 3, 4]).detach(), mem = leaf([1, 2, 4]).detach();
+    const x = leaf([1, 3, 4]).detach(),
+      mem = leaf([1, 2, 4]).detach();
     gradcheck(() => dec.forward(x, mem), dec.parameters());
   }
   const l = new TransformerEncoderLayer(8, 2);
@@ -142,9 +171,15 @@ test('nn transformer modules: bad inputs are errors naming the module, the shape
   const m = new MultiheadAttention(6, 2);
   assert.throws(() => m.forward(Tensor.empty([3, 6])), /MultiheadAttention: query must be \(B, T, E\), got \(3,6\)/);
   assert.throws(() => m.forward(Tensor.empty([1, 3, 5])), /MultiheadAttention: query \(1,3,5\) has 5 features, expected embedDim 6/);
-  assert.throws(() => m.forward(Tensor.empty([1, 3, 6]), undefined, undefined, { keyPaddingMask: tensor([[true, false]]) }), /keyPaddingMask must be a bool \(B, Tk\) = \(1,3\) tensor, got bool \(1,2\)/);
+  assert.throws(
+    () => m.forward(Tensor.empty([1, 3, 6]), undefined, undefined, { keyPaddingMask: tensor([[true, false]]) }),
+    /keyPaddingMask must be a bool \(B, Tk\) = \(1,3\) tensor, got bool \(1,2\)/,
+  );
   assert.throws(() => new Embedding(0, 3), /Embedding: numEmbeddings must be a positive integer, got 0/);
   assert.throws(() => new LayerNorm([2, -1]), /LayerNorm: normalizedShape must be positive integers, got \[2, -1\]/);
-  assert.throws(() => new SinusoidalPositionalEncoding(4, 8).forward(Tensor.empty([1, 2, 5])), /SinusoidalPositionalEncoding: input \(1,2,5\) has 5 features, expected 4/);
+  assert.throws(
+    () => new SinusoidalPositionalEncoding(4, 8).forward(Tensor.empty([1, 2, 5])),
+    /SinusoidalPositionalEncoding: input \(1,2,5\) has 5 features, expected 4/,
+  );
   assert.throws(() => new LayerKVCache(0), /LayerKVCache: capacity must be a positive integer, got 0/);
 });

@@ -28,7 +28,8 @@ test('conv2dBackwardInput and conv2dBackwardWeight are differentiable in both op
 test('conv1d: gradients, and it equals conv2d on a height-1 image', () => {
   check((x, w, b) => dt.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2 }), leaf([2, 3, 9]), leaf([4, 3, 3]), leaf([4]));
   check((x, w) => dt.conv1d(x, w, null, { groups: 3 }), leaf([1, 3, 6]), leaf([6, 1, 2]));
-  const x = leaf([2, 3, 9]).detach(), w = leaf([4, 3, 3]).detach();
+  const x = leaf([2, 3, 9]).detach(),
+    w = leaf([4, 3, 3]).detach();
   const a = dt.conv1d(x, w, null, { padding: 1 });
   const b = dt.conv2d(x.unsqueeze(2), w.unsqueeze(2), null, { padding: [0, 1] }).squeeze(2);
   assert.deepEqual(a.toArray(), b.toArray());
@@ -37,14 +38,19 @@ test('conv1d: gradients, and it equals conv2d on a height-1 image', () => {
 test('convTranspose2d: gradients with stride, padding, output padding, groups, dilation', () => {
   check((x, w, b) => dt.convTranspose2d(x, w, b), leaf([2, 3, 3, 4]), leaf([3, 2, 3, 3]), leaf([2]));
   check((x, w, b) => dt.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), leaf([1, 2, 3, 3]), leaf([2, 3, 4, 4]), leaf([3]));
-  check((x, w) => dt.convTranspose2d(x, w, null, { stride: [2, 3], groups: 2, dilation: [1, 2], outputPadding: [1, 0] }), leaf([1, 4, 3, 2]), leaf([4, 1, 2, 3]));
+  check(
+    (x, w) => dt.convTranspose2d(x, w, null, { stride: [2, 3], groups: 2, dilation: [1, 2], outputPadding: [1, 0] }),
+    leaf([1, 4, 3, 2]),
+    leaf([4, 1, 2, 3]),
+  );
 });
 
 test('maxPool2d, avgPool2d, adaptiveAvgPool2d gradients', () => {
   // values spread apart so no window has a near-tie (max is not differentiable at ties)
   const distinct = (shape: number[]) => {
     const t = leaf(shape);
-    const n = t.numel(), perm = dt.randperm(n, { generator: new dt.Generator(3) }).toTypedArray();
+    const n = t.numel(),
+      perm = dt.randperm(n, { generator: new dt.Generator(3) }).toTypedArray();
     for (let i = 0; i < n; i++) t.storage[i] = perm[i]! * 0.1 - n * 0.05;
     return t;
   };
@@ -62,11 +68,13 @@ test('maxPool2d, avgPool2d, adaptiveAvgPool2d gradients', () => {
 
 test('batchNorm: gradients in training (batch statistics) and eval (running statistics), 2-D, 3-D and 4-D input', () => {
   const C = 3;
-  const rm = () => dt.zeros([C], { dtype: 'float64' }), rv = () => dt.ones([C], { dtype: 'float64' });
+  const rm = () => dt.zeros([C], { dtype: 'float64' }),
+    rv = () => dt.ones([C], { dtype: 'float64' });
   check((x, w, b) => dt.batchNorm(x, rm(), rv(), { weight: w, bias: b, training: true }), leaf([4, C, 3, 2]), leaf([C]), leaf([C]));
   check((x, w, b) => dt.batchNorm(x, null, null, { weight: w, bias: b, training: true }), leaf([5, C]), leaf([C]), leaf([C]));
   check((x) => dt.batchNorm(x, rm(), rv(), { training: true }), leaf([2, C, 4]));
-  const runMean = leaf([C]).detach(), runVar = leaf([C], { positive: true }).detach();
+  const runMean = leaf([C]).detach(),
+    runVar = leaf([C], { positive: true }).detach();
   check((x, w, b) => dt.batchNorm(x, runMean, runVar, { weight: w, bias: b, training: false }), leaf([2, C, 2, 2]), leaf([C]), leaf([C]));
   // a non-contiguous input (channels-last storage viewed as NCHW)
   const nhwc = leaf([2, 3, 3, C]);

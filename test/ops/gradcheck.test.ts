@@ -7,7 +7,9 @@ const check = (fn: (...xs: dt.Tensor[]) => dt.Tensor | dt.Tensor[], ...inputs: d
 const int = (data: number[], shape?: number[]) => dt.tensor(data, { dtype: 'int32', shape });
 
 test('arithmetic with broadcasting', () => {
-  const a = leaf([3, 4]), b = leaf([4]), c = leaf([3, 1]);
+  const a = leaf([3, 4]),
+    b = leaf([4]),
+    c = leaf([3, 1]);
   check((x, y) => dt.add(x, y), a, b);
   check((x, y) => dt.sub(x, y), a, c);
   check((x, y) => dt.mul(x, y), a, b);
@@ -40,7 +42,10 @@ test('clamp and where', () => {
   check((t) => dt.clamp(t, -0.5, 0.7), x);
   check((t) => dt.clamp(t, 0), x);
   check((t) => dt.clamp(t, undefined, 0.2), x);
-  const cond = dt.tensor([[true, false, true], [false, false, true]]);
+  const cond = dt.tensor([
+    [true, false, true],
+    [false, false, true],
+  ]);
   check((a, b) => dt.where(cond, a, b), leaf([2, 3]), leaf([3]));
   check((a) => dt.where(cond, a, 0), leaf([2, 3]));
 });
@@ -90,13 +95,21 @@ test('views: reshape, permute, transpose, squeeze, unsqueeze, slice, expand, ind
 });
 
 test('cat, stack, split, chunk', () => {
-  const a = leaf([2, 3]), b = leaf([1, 3]), c = leaf([2, 3]);
+  const a = leaf([2, 3]),
+    b = leaf([1, 3]),
+    c = leaf([2, 3]);
   check((x, y) => dt.cat([x, y], 0), a, b);
   check((x, y) => dt.cat([x, y], 1), a, c);
   check((x, y) => dt.stack([x, y], 1), a, c);
   check((x) => dt.split(x, 2, 1)[1]!.mul(3), leaf([2, 5]));
   check((x) => dt.split(x, [1, 4], 1)[1]!, leaf([2, 5]));
-  check((x) => { const [p, q] = dt.chunk(x, 2, 0); return p!.mul(q!); }, leaf([4, 3]));
+  check(
+    (x) => {
+      const [p, q] = dt.chunk(x, 2, 0);
+      return p!.mul(q!);
+    },
+    leaf([4, 3]),
+  );
 });
 
 test('gather, indexSelect, scatterAdd', () => {
@@ -132,7 +145,8 @@ test('activations', () => {
 });
 
 test('losses', () => {
-  const pred = leaf([4, 3]), target = dt.randn([4, 3], { dtype: 'float64' });
+  const pred = leaf([4, 3]),
+    target = dt.randn([4, 3], { dtype: 'float64' });
   check((p) => dt.mseLoss(p, target), pred);
   check((p) => dt.mseLoss(p, target, 'sum'), pred);
   check((p) => dt.l1Loss(p, target, 'none'), leaf([4, 3], { gap: 0.05 }).sub(0).detach().requiresGrad_());

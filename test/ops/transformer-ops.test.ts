@@ -16,8 +16,11 @@ test('layerNorm: gradcheck with weight and bias, without, and over two trailing 
 });
 
 test('layerNorm matches the composed formula (biased variance, eps inside the root)', () => {
-  const x = leaf([4, 6]), w = leaf([6]), b = leaf([6]);
-  const mu = x.mean(-1, true), v = x.sub(mu).square().mean(-1, true);
+  const x = leaf([4, 6]),
+    w = leaf([6]),
+    b = leaf([6]);
+  const mu = x.mean(-1, true),
+    v = x.sub(mu).square().mean(-1, true);
   const ref = x.sub(mu).div(v.add(1e-5).sqrt()).mul(w).add(b);
   assertClose(layerNorm(x, 6, w, b), ref.toTypedArray(), 1e-12);
 });
@@ -25,7 +28,8 @@ test('layerNorm matches the composed formula (biased variance, eps inside the ro
 test('rmsNorm: gradcheck and the formula', () => {
   gradcheck((x, w) => rmsNorm(x, 7, w), [leaf([3, 7]), leaf([7])]);
   gradcheck((x) => rmsNorm(x, 4), [leaf([2, 3, 4])]);
-  const x = leaf([2, 5]), w = leaf([5]);
+  const x = leaf([2, 5]),
+    w = leaf([5]);
   assertClose(rmsNorm(x, 5, w, 1e-6), x.div(x.square().mean(-1, true).add(1e-6).sqrt()).mul(w).toTypedArray(), 1e-12);
 });
 
@@ -47,7 +51,10 @@ test('embedding: rows by id, gradient accumulates repeated ids, paddingIdx gets 
 test('scaledDotProductAttention: gradchecks of the fused kernel (causal, additive and bool masks, 3-D, KV-cache shapes)', () => {
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v, { isCausal: true }), [leaf([2, 2, 4, 3]), leaf([2, 2, 4, 3]), leaf([2, 2, 4, 3])]);
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v), [leaf([1, 3, 5, 2]), leaf([1, 3, 6, 2]), leaf([1, 3, 6, 4])]);
-  const bool = tensor([[true, true, false], [true, false, true]]).view(2, 1, 1, 3);
+  const bool = tensor([
+    [true, true, false],
+    [true, false, true],
+  ]).view(2, 1, 1, 3);
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v, { attnMask: bool }), [leaf([2, 2, 3, 4]), leaf([2, 2, 3, 4]), leaf([2, 2, 3, 4])]);
   const add = leaf([3, 3]).detach();
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v, { attnMask: add, scale: 0.7 }), [leaf([2, 3, 2]), leaf([2, 3, 2]), leaf([2, 3, 2])]);
@@ -64,18 +71,24 @@ test('scaledDotProductAttention: fused == composed (values and gradients), on he
       y.mul(y).sum().backward();
       return [y.toTypedArray(), qkv.grad!.toTypedArray()] as const;
     };
-    const [yf, gf] = run('fused'), [yc, gc] = run('composed');
+    const [yf, gf] = run('fused'),
+      [yc, gc] = run('composed');
     assertClose(yf, yc, 1e-12, 'values');
     assertClose(gf, gc, 1e-12, 'gradients');
   }
 });
 
 test('scaledDotProductAttention: causal rows of length Tq < Tk see the whole past (KV cache alignment)', () => {
-  const q = leaf([1, 1, 6, 4]), k = leaf([1, 1, 6, 4]), v = leaf([1, 1, 6, 4]);
+  const q = leaf([1, 1, 6, 4]),
+    k = leaf([1, 1, 6, 4]),
+    v = leaf([1, 1, 6, 4]);
   const full = scaledDotProductAttention(q, k, v, { isCausal: true });
   const last2 = scaledDotProductAttention(q.narrow(2, 4, 2), k, v, { isCausal: true });
   assertClose(last2, full.narrow(2, 4, 2).toTypedArray(), 1e-12);
-  assert.deepEqual(causalMask(2, 4).toArray(), [[true, true, true, false], [true, true, true, true]]);
+  assert.deepEqual(causalMask(2, 4).toArray(), [
+    [true, true, true, false],
+    [true, true, true, true],
+  ]);
 });
 
 test('scaledDotProductAttention: dropout uses the composed path (recorded for autograd)', () => {
@@ -92,9 +105,27 @@ test('gelu: the fused backward kernel gives the composed derivative, and passes 
   const pdf = exp(x.mul(x).mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI));
   const c = Math.sqrt(2 / Math.PI);
   const t = tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(c));
-  const dTanh = t.add(1).mul(0.5).add(x.mul(0.5).mul(t.mul(t).neg().add(1)).mul(x.mul(x).mul(3 * 0.044715).add(1).mul(c)));
-  for (const [approximate, derivative] of [['none', cdf.add(x.mul(pdf))], ['tanh', dTanh]] as const) {
-    const u = x.clone().requiresGrad_(), g = leaf([3, 4]).detach();
+  const dTanh = t
+    .add(1)
+    .mul(0.5)
+    .add(
+      x
+        .mul(0.5)
+        .mul(t.mul(t).neg().add(1))
+        .mul(
+          x
+            .mul(x)
+            .mul(3 * 0.044715)
+            .add(1)
+            .mul(c),
+        ),
+    );
+  for (const [approximate, derivative] of [
+    ['none', cdf.add(x.mul(pdf))],
+    ['tanh', dTanh],
+  ] as const) {
+    const u = x.clone().requiresGrad_(),
+      g = leaf([3, 4]).detach();
     gelu(u, approximate).mul(g).sum().backward();
     assertClose(u.grad!, derivative.mul(g).toTypedArray(), 1e-14);
     gradcheck((v) => gelu(v, approximate), [u]);
@@ -113,10 +144,16 @@ test('transformer ops: bad inputs are errors naming the op, the shapes and what 
   assert.throws(() => embedding(int([1]), leaf([3])), /embedding: weight must be 2-D \(numEmbeddings, embeddingDim\), got \(3,\)/);
   assert.throws(() => embedding(int([1]), leaf([3, 2]), { paddingIdx: 3 }), /embedding: paddingIdx 3 is out of range for 3 embeddings/);
   const q = leaf([1, 2, 3, 4]);
-  assert.throws(() => scaledDotProductAttention(q, leaf([1, 2, 3, 5]), q), /scaledDotProductAttention: query \(1,2,3,4\) and key \(1,2,3,5\) must have the same feature size D/);
+  assert.throws(
+    () => scaledDotProductAttention(q, leaf([1, 2, 3, 5]), q),
+    /scaledDotProductAttention: query \(1,2,3,4\) and key \(1,2,3,5\) must have the same feature size D/,
+  );
   assert.throws(() => scaledDotProductAttention(q, q, leaf([1, 2, 4, 4])), /key \(1,2,3,4\) and value \(1,2,4,4\) must have the same length Tk/);
   assert.throws(() => scaledDotProductAttention(leaf([3, 4]), leaf([3, 4]), leaf([3, 4])), /must be \(B, H, T, D\) or \(B, T, D\), got \(3,4\)/);
-  assert.throws(() => scaledDotProductAttention(q, q, q, { attnMask: tensor([true, false]) }), /attnMask \(2,\) does not broadcast to the scores \(B, H, Tq, Tk\) = \(1,2,3,3\)/);
+  assert.throws(
+    () => scaledDotProductAttention(q, q, q, { attnMask: tensor([true, false]) }),
+    /attnMask \(2,\) does not broadcast to the scores \(B, H, Tq, Tk\) = \(1,2,3,3\)/,
+  );
   assert.throws(() => scaledDotProductAttention(q, q, q, { dropoutP: 1 }), /dropoutP must be in \[0, 1\), got 1/);
   assert.throws(() => scaledDotProductAttention(q, leaf([2, 2, 3, 4]), q), /batch\/head dims differ/);
 });

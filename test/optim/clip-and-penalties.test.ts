@@ -6,7 +6,9 @@ import { tensor, zeros, randn } from '../../src/tensor/creation.js';
 import '../../src/ops/index.js';
 
 test('clipGradNorm: scales all gradients to maxNorm, returns the norm before clipping', () => {
-  const a = new nn.Parameter(zeros([2])), b = new nn.Parameter(zeros([1])), c = new nn.Parameter(zeros([1]));
+  const a = new nn.Parameter(zeros([2])),
+    b = new nn.Parameter(zeros([1])),
+    c = new nn.Parameter(zeros([1]));
   a.grad = tensor([3, 0]);
   b.grad = tensor([4]);
   const total = optim.clipGradNorm([a, b, c], 1);
@@ -22,9 +24,10 @@ test('clipGradNorm: scales all gradients to maxNorm, returns the norm before cli
   assert.equal(optim.clipGradNorm(a, 100, 1), 4);
 });
 
-test('clipGradNorm: never writes into a gradient\'s storage (it may be shared)', () => {
+test("clipGradNorm: never writes into a gradient's storage (it may be shared)", () => {
   const shared = tensor([3, 4]);
-  const a = new nn.Parameter(zeros([2])), b = new nn.Parameter(zeros([2]));
+  const a = new nn.Parameter(zeros([2])),
+    b = new nn.Parameter(zeros([2]));
   a.grad = shared;
   b.grad = shared;
   optim.clipGradNorm([a, b], 1);
@@ -43,7 +46,8 @@ test('clipGradNorm: argument and non-finite errors', () => {
 
 test('l2Penalty and l1Penalty: λ·Σθ² and λ·Σ|θ| over weights only, with the right gradients', () => {
   const lin = new nn.Linear(3, 2);
-  const w = Array.from(lin.weight.toTypedArray()), bias = Array.from(lin.bias!.toTypedArray());
+  const w = Array.from(lin.weight.toTypedArray()),
+    bias = Array.from(lin.bias!.toTypedArray());
   const l2 = optim.l2Penalty(lin.parameters(), 0.1);
   assert.ok(Math.abs(l2.item() - 0.1 * w.reduce((s, v) => s + v * v, 0)) < 1e-6);
   l2.backward();
@@ -64,14 +68,17 @@ test('an L2 penalty in the loss equals SGD weight decay on the weights (J + λΣ
   const a = make();
   const b = make();
   b.loadStateDict(a.stateDict());
-  const x = randn([5, 3]), y = randn([5, 1]);
+  const x = randn([5, 3]),
+    y = randn([5, 1]);
   const optA = new optim.SGD(a.parameters(), { lr: 0.1 });
   const optB = new optim.SGD(b.parameters(), { lr: 0.1, weightDecay: 2 * 0.05 });
   for (let i = 0; i < 3; i++) {
-    optA.zeroGrad(); optB.zeroGrad();
+    optA.zeroGrad();
+    optB.zeroGrad();
     new nn.MSELoss().forward(a.forward(x), y).add(optim.l2Penalty(a.parameters(), 0.05)).backward();
     new nn.MSELoss().forward(b.forward(x), y).backward();
-    optA.step(); optB.step();
+    optA.step();
+    optB.step();
   }
   a.weight.toTypedArray().forEach((v, i) => assert.ok(Math.abs(v - b.weight.toTypedArray()[i]!) < 1e-6));
 });

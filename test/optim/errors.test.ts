@@ -22,7 +22,10 @@ test('optim errors: groups, state dicts, schedules, penalties', () => {
   const opt = new optim.SGD([new Parameter(zeros([2]))], { lr: 0.1 });
   assert.throws(() => opt.addParamGroup(null as unknown as optim.ParamGroupSpec), /SGD.addParamGroup: expected \{params, \.\.\.options\}/);
   assert.throws(() => opt.addParamGroup({ params: [3 as unknown as Tensor] }), /SGD: parameter 0 of group 1 is not a Tensor/);
-  assert.throws(() => opt.loadStateDict({ state: { 5: {} }, paramGroups: [{ lr: 0.1, params: [0] }] }), /SGD.loadStateDict: state for parameter 5, but the optimizer has 1 parameters/);
+  assert.throws(
+    () => opt.loadStateDict({ state: { 5: {} }, paramGroups: [{ lr: 0.1, params: [0] }] }),
+    /SGD.loadStateDict: state for parameter 5, but the optimizer has 1 parameters/,
+  );
   assert.throws(() => new optim.StepLR(null as unknown as optim.SGD, 1), /StepLR: expected an optimizer, got null/);
   assert.throws(() => optim.cosineWithWarmup(0, { maxLr: 1, minLr: -1, warmupIters: 0, decayIters: 1 }), /cosineWithWarmup: minLr must be >= 0, got -1/);
   assert.throws(() => optim.l1Penalty([[1] as unknown as Tensor], 0.1), /l1Penalty: params must be Tensors/);

@@ -67,7 +67,10 @@ for (const [name, make] of makers) {
     for (const [[n, pa], [, pc]] of a.namedParameters().map((x, i) => [x, c.namedParameters()[i]!] as const)) {
       assert.deepEqual(Array.from(pc.toTypedArray()), Array.from(pa.toTypedArray()), `${name}: ${n} differs after resuming`);
     }
-    assert.deepEqual(optC.paramGroups.map((g) => g.lr), optA.paramGroups.map((g) => g.lr));
+    assert.deepEqual(
+      optC.paramGroups.map((g) => g.lr),
+      optA.paramGroups.map((g) => g.lr),
+    );
   });
 }
 
@@ -106,7 +109,10 @@ test('Optimizer: construction errors name the optimizer and the bad value', () =
   const p = new nn.Parameter(zeros([2, 3]));
   assert.throws(() => new optim.SGD([], { lr: 0.1 }), /SGD: got an empty parameter list/);
   assert.throws(() => new optim.SGD([p], { lr: -1 }), /SGD: invalid learning rate -1 \(must be >= 0\)/);
-  assert.throws(() => new optim.SGD([p], { lr: 0.1, nesterov: true }), /SGD: Nesterov momentum requires momentum > 0 and zero dampening, got momentum=0, dampening=0/);
+  assert.throws(
+    () => new optim.SGD([p], { lr: 0.1, nesterov: true }),
+    /SGD: Nesterov momentum requires momentum > 0 and zero dampening, got momentum=0, dampening=0/,
+  );
   assert.throws(() => new optim.SGD([p], { momentum: -0.5 }), /SGD: invalid momentum -0.5/);
   assert.throws(() => new optim.Adam([p], { betas: [0.9, 1] }), /Adam: invalid beta parameter at index 1: 1 \(must be in \[0, 1\)\)/);
   assert.throws(() => new optim.AdamW([p], { eps: -1 }), /AdamW: invalid eps -1/);
@@ -116,14 +122,18 @@ test('Optimizer: construction errors name the optimizer and the bad value', () =
   assert.throws(() => new optim.Adam([p.mul(2)]), /Adam: can't optimize a non-leaf tensor/);
   assert.throws(() => new optim.Adam([zeros([4, 4]).transpose(0, 1)]), /Adam: parameter 0 \(shape \(4,4\)\) is a view/);
   assert.throws(() => new optim.Adam([tensor([1, 2], { dtype: 'int32' })]), /Adam: parameter 0 has dtype int32, expected float32 or float64/);
-  assert.throws(() => new optim.Adam([1, 2] as unknown as Tensor[]), /Adam: params must be an iterable of Tensors or an array of \{params, \.\.\.options\} groups/);
+  assert.throws(
+    () => new optim.Adam([1, 2] as unknown as Tensor[]),
+    /Adam: params must be an iterable of Tensors or an array of \{params, \.\.\.options\} groups/,
+  );
   const opt = new optim.SGD([p], { lr: 0.1 });
   p.grad = zeros([3, 2]);
   assert.throws(() => opt.step(), /SGD.step: gradient of shape \(3,2\) does not match its parameter \(2,3\)/);
 });
 
 test('Optimizer: per-group options, defaults, parameters without grad are skipped, zeroGrad', () => {
-  const a = new nn.Parameter(tensor([1, 1])), b = new nn.Parameter(tensor([1, 1]));
+  const a = new nn.Parameter(tensor([1, 1])),
+    b = new nn.Parameter(tensor([1, 1]));
   const opt = new optim.SGD([{ params: [a] }, { params: [b], lr: 0.5 }], { lr: 0.1 });
   assert.equal(opt.paramGroups[0]!.lr, 0.1);
   assert.equal(opt.paramGroups[1]!.lr, 0.5);
@@ -138,7 +148,11 @@ test('Optimizer: per-group options, defaults, parameters without grad are skippe
   assert.deepEqual(Array.from(b.toTypedArray()), [0.5, 0.5]);
   opt.zeroGrad();
   assert.equal(a.grad, null);
-  assert.equal(opt.step(() => 3), 3, 'step returns the closure\'s loss');
+  assert.equal(
+    opt.step(() => 3),
+    3,
+    "step returns the closure's loss",
+  );
   opt.addParamGroup({ params: [new nn.Parameter(zeros([1]))], lr: 0.01 });
   assert.equal(opt.paramGroups.length, 3);
 });

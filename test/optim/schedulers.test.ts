@@ -8,11 +8,14 @@ function sgd(lr = 0.1): optim.SGD {
   return new optim.SGD([new Parameter(zeros([1]))], { lr });
 }
 
-test('StepLR decays by gamma every stepSize steps and writes the groups\' lr', () => {
+test("StepLR decays by gamma every stepSize steps and writes the groups' lr", () => {
   const opt = sgd(1);
   const s = new optim.StepLR(opt, 2, 0.5);
   const seen = [opt.paramGroups[0]!.lr];
-  for (let i = 0; i < 5; i++) { s.step(); seen.push(opt.paramGroups[0]!.lr); }
+  for (let i = 0; i < 5; i++) {
+    s.step();
+    seen.push(opt.paramGroups[0]!.lr);
+  }
   assert.deepEqual(seen, [1, 1, 0.5, 0.5, 0.25, 0.25]);
   assert.deepEqual(s.getLastLr(), [0.25]);
   assert.equal(opt.paramGroups[0]!.initialLr, 1);
@@ -24,7 +27,10 @@ test('CosineAnnealingLR reaches etaMin at tMax', () => {
   const opt = sgd(0.1);
   const s = new optim.CosineAnnealingLR(opt, 4, 0.01);
   const lrs = [s.getLastLr()[0]!];
-  for (let i = 0; i < 4; i++) { s.step(); lrs.push(s.getLastLr()[0]!); }
+  for (let i = 0; i < 4; i++) {
+    s.step();
+    lrs.push(s.getLastLr()[0]!);
+  }
   assert.equal(lrs[0], 0.1);
   assert.ok(Math.abs(lrs[2]! - 0.055) < 1e-15);
   assert.ok(Math.abs(lrs[4]! - 0.01) < 1e-15);
@@ -33,7 +39,10 @@ test('CosineAnnealingLR reaches etaMin at tMax', () => {
 });
 
 test('LambdaLR: one lambda for all groups or one per group', () => {
-  const opt = new optim.SGD([{ params: [new Parameter(zeros([1]))], lr: 1 }, { params: [new Parameter(zeros([1]))], lr: 2 }]);
+  const opt = new optim.SGD([
+    { params: [new Parameter(zeros([1]))], lr: 1 },
+    { params: [new Parameter(zeros([1]))], lr: 2 },
+  ]);
   const s = new optim.LambdaLR(opt, [(e) => 1 / (e + 1), (e) => e + 1]);
   s.step();
   assert.deepEqual(s.getLastLr(), [0.5, 4]);
@@ -51,7 +60,10 @@ test('cosineWithWarmup: warmup, cosine decay, floor at minLr; argument errors', 
   assert.equal(optim.cosineWithWarmup(100, o), 0.1);
   assert.equal(optim.cosineWithWarmup(5, { maxLr: 1, warmupIters: 5, decayIters: 5 }), 0);
   assert.throws(() => optim.cosineWithWarmup(0, { ...o, decayIters: 2 }), /cosineWithWarmup: decayIters \(2\) must be >= warmupIters \(4\)/);
-  assert.throws(() => new optim.CosineWithWarmupLR(sgd(), { warmupIters: -1, decayIters: 3 }), /CosineWithWarmupLR: warmupIters must be a non-negative integer, got -1/);
+  assert.throws(
+    () => new optim.CosineWithWarmupLR(sgd(), { warmupIters: -1, decayIters: 3 }),
+    /CosineWithWarmupLR: warmupIters must be a non-negative integer, got -1/,
+  );
 });
 
 test('scheduler stateDict round trip resumes the schedule; resuming needs initialLr', () => {
@@ -64,13 +76,18 @@ test('scheduler stateDict round trip resumes the schedule; resuming needs initia
   const opt2 = sgd(1);
   const s2 = new optim.StepLR(opt2, 1, 0.9);
   s2.loadStateDict(sd);
-  s.step(); s.step();
-  s2.step(); s2.step();
+  s.step();
+  s.step();
+  s2.step();
+  s2.step();
   assert.deepEqual(s2.getLastLr(), s.getLastLr());
   assert.equal(opt2.paramGroups[0]!.lr, 0.25);
   assert.throws(() => s2.loadStateDict({ nope: 1 }), /StepLR.loadStateDict: unexpected key 'nope'/);
   assert.throws(() => s2.loadStateDict({ ...sd, lastLr: [1, 2] }), /StepLR.loadStateDict: the state has 2 learning rates, the optimizer has 1 param groups/);
-  assert.throws(() => new optim.StepLR(sgd(), 2, 0.5, 5), /StepLR: param group 0 has no initialLr; resuming \(lastEpoch=5\) needs the optimizer's state dict loaded first/);
+  assert.throws(
+    () => new optim.StepLR(sgd(), 2, 0.5, 5),
+    /StepLR: param group 0 has no initialLr; resuming \(lastEpoch=5\) needs the optimizer's state dict loaded first/,
+  );
   const lam = new optim.LambdaLR(sgd(), (e) => e);
   assert.deepEqual(Object.keys(lam.stateDict()), ['lastEpoch', 'baseLrs', 'lastLr'], 'functions are not saved');
 });

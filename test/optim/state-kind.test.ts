@@ -47,7 +47,10 @@ test('stateDict names the kind; loading into another kind raises naming both', (
         continue;
       }
       const before = target.stateDict();
-      assert.throws(() => target.loadStateDict(sd), new RegExp(`^TypeError: ${loader}\\.loadStateDict: the state dict is ${saver}'s; an optimizer's state loads only into an optimizer of the same kind`));
+      assert.throws(
+        () => target.loadStateDict(sd),
+        new RegExp(`^TypeError: ${loader}\\.loadStateDict: the state dict is ${saver}'s; an optimizer's state loads only into an optimizer of the same kind`),
+      );
       assert.deepEqual(target.stateDict(), before, `${loader} is unchanged by ${saver}'s state`);
     }
   }
@@ -62,9 +65,15 @@ test('state dicts without a kind (older checkpoints) still load, and foreign hyp
   assert.equal(fresh.paramGroups[0]!.lr, 0.01);
   assert.equal(fresh.state.size, 4);
   const sgd = new optim.SGD(m.parameters(), { lr: 0.1 });
-  assert.throws(() => sgd.loadStateDict(old), /SGD\.loadStateDict: parameter group 0 of the state dict has hyperparameters betas, eps, amsgrad, which SGD does not have: it is another optimizer's state/);
+  assert.throws(
+    () => sgd.loadStateDict(old),
+    /SGD\.loadStateDict: parameter group 0 of the state dict has hyperparameters betas, eps, amsgrad, which SGD does not have: it is another optimizer's state/,
+  );
   const { kind: _s, ...oldSgd } = trained(m, new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 })).stateDict();
-  assert.throws(() => new optim.RMSprop(m.parameters()).loadStateDict(oldSgd), /RMSprop\.loadStateDict: parameter group 0 of the state dict has hyperparameters dampening, nesterov/);
+  assert.throws(
+    () => new optim.RMSprop(m.parameters()).loadStateDict(oldSgd),
+    /RMSprop\.loadStateDict: parameter group 0 of the state dict has hyperparameters dampening, nesterov/,
+  );
   // a scheduler's initialLr in the groups is not foreign
   new optim.StepLR(adam, 1);
   const { kind: _a, ...withInitial } = adam.stateDict();
@@ -81,5 +90,8 @@ test('a checkpoint of an Adam does not resume an SGD', () => {
   loadCheckpoint(path, { model: model(4), optimizer: again });
   assert.equal(again.stateDict().kind, 'Adam');
   assert.equal(again.state.size, 4);
-  assert.throws(() => loadCheckpoint(path, { model: model(4), optimizer: new optim.SGD(m.parameters(), { lr: 0.1 }) }), /SGD\.loadStateDict: the state dict is Adam's/);
+  assert.throws(
+    () => loadCheckpoint(path, { model: model(4), optimizer: new optim.SGD(m.parameters(), { lr: 0.1 }) }),
+    /SGD\.loadStateDict: the state dict is Adam's/,
+  );
 });

@@ -28,9 +28,13 @@ for (const c of fixture.cases) {
     const opt = make(c, params);
     let worst = 0;
     c.steps.forEach((s, k) => {
-      params.forEach((p, i) => { p.grad = fromJson(s.grads[i]!); });
+      params.forEach((p, i) => {
+        p.grad = fromJson(s.grads[i]!);
+      });
       opt.step();
-      params.forEach((p, i) => { worst = Math.max(worst, compare(`${label} step ${k + 1} param ${i}`, p, s.params[i]!)); });
+      params.forEach((p, i) => {
+        worst = Math.max(worst, compare(`${label} step ${k + 1} param ${i}`, p, s.params[i]!));
+      });
     });
     // the parameters really moved, so agreement is not vacuous
     assert.ok(relErr(c.steps.at(-1)!.params[0]!.data[0]!, c.start[0]!.data[0]!) > 1e-3);

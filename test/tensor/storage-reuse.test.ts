@@ -52,21 +52,21 @@ async function keepsReading(keep: (t: Tensor) => () => number[], n = N): Promise
   })();
 }
 
-test('a subarray of a dropped tensor\'s storage keeps its values while others allocate', async () => {
+test("a subarray of a dropped tensor's storage keeps its values while others allocate", async () => {
   await keepsReading((t) => {
     const view = t.storage.subarray(0, 4);
     return () => Array.from(view);
   });
 });
 
-test('a DataView over a dropped tensor\'s buffer keeps its values', async () => {
+test("a DataView over a dropped tensor's buffer keeps its values", async () => {
   await keepsReading((t) => {
     const view = new DataView(t.storage.buffer, t.storage.byteOffset, 16);
     return () => [0, 4, 8, 12].map((at) => view.getFloat32(at, true));
   });
 });
 
-test('a Buffer over a dropped tensor\'s buffer keeps its values', async () => {
+test("a Buffer over a dropped tensor's buffer keeps its values", async () => {
   await keepsReading((t) => {
     const bytes = Buffer.from(t.storage.buffer);
     return () => [0, 4, 8, 12].map((at) => bytes.readFloatLE(at));
@@ -94,7 +94,7 @@ test('the same in a plain synchronous loop (no turns, full collections only)', (
   }
 });
 
-test('an async file write of a dropped tensor\'s bytes writes its values, however much is allocated meanwhile', async () => {
+test("an async file write of a dropped tensor's bytes writes its values, however much is allocated meanwhile", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deepts-reuse-'));
   try {
     const n = 1 << 21; // 8 MiB: fs writes it in chunks, with turns of the event loop between them
@@ -104,7 +104,14 @@ test('an async file write of a dropped tensor\'s bytes writes its values, howeve
       const pending = writeFile(file, Buffer.from(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength));
       t = null;
       let done = false;
-      void pending.then(() => { done = true; }, () => { done = true; });
+      void pending.then(
+        () => {
+          done = true;
+        },
+        () => {
+          done = true;
+        },
+      );
       const kept: Tensor[] = [];
       // churn while the write is in flight: collections, turns, same-sized tensors of 7s
       for (let i = 0; i < 200 && !done; i++) {
@@ -124,7 +131,7 @@ test('an async file write of a dropped tensor\'s bytes writes its values, howeve
   }
 });
 
-test('a streamed write of a dropped tensor\'s bytes, chunk by chunk across awaits, writes its values', async () => {
+test("a streamed write of a dropped tensor's bytes, chunk by chunk across awaits, writes its values", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deepts-reuse-'));
   try {
     const n = 1 << 18;
@@ -148,7 +155,11 @@ test('a streamed write of a dropped tensor\'s bytes, chunk by chunk across await
     })();
     const written = new Float32Array(new Uint8Array(readFileSync(file)).buffer);
     assert.equal(written.length, n);
-    assert.equal(written.findIndex((v) => v !== 3), -1, 'every element of the file is 3');
+    assert.equal(
+      written.findIndex((v) => v !== 3),
+      -1,
+      'every element of the file is 3',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -209,7 +220,8 @@ test('backward() reuses nothing while a registered backend (which sees every arr
     dt.setBackend('spy-reuse');
     const x = dt.ones([N], { requiresGrad: true });
     x.mul(2).mul(3).mul(4).sum().backward();
-    const kept = seen.slice(), copies = kept.map((a) => Float32Array.from(a));
+    const kept = seen.slice(),
+      copies = kept.map((a) => Float32Array.from(a));
     churn(N);
     kept.forEach((a, i) => assert.deepEqual(a, copies[i], `array ${i} the backend kept is unchanged`));
     assert.equal(dt.storagePoolBytes(), 0, 'nothing was pooled');
@@ -221,7 +233,9 @@ test('backward() reuses nothing while a registered backend (which sees every arr
 
 test('on glibc the native addon keeps freed blocks with malloc, so reused memory costs no fresh pages', (t) => {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  const envTunes = process.env.DEEPTS_MALLOC_TUNING === '0' || /glibc\.malloc\./.test(process.env.GLIBC_TUNABLES ?? '') ||
+  const envTunes =
+    process.env.DEEPTS_MALLOC_TUNING === '0' ||
+    /glibc\.malloc\./.test(process.env.GLIBC_TUNABLES ?? '') ||
     ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_TOP_PAD_'].some((k) => process.env[k] !== undefined);
   if (!dt.listBackends().includes('native') || !report?.header?.glibcVersionRuntime || envTunes) {
     t.skip('no native addon, not glibc, or the environment tunes malloc itself');

@@ -12,9 +12,12 @@ import { clearStoragePool } from '../../src/tensor/storage-pool.js';
 /** Every output and gradient of the ops that take uninitialized outputs, as bytes. */
 function outputs(): [string, Uint8Array][] {
   const out: [string, Tensor][] = [];
-  const add = (name: string, t: Tensor | null) => { if (t) out.push([name, t]); };
+  const add = (name: string, t: Tensor | null) => {
+    if (t) out.push([name, t]);
+  };
   dt.manualSeed(7);
-  const a = dt.randn([64, 128], { requiresGrad: true }), b = dt.randn([128]);
+  const a = dt.randn([64, 128], { requiresGrad: true }),
+    b = dt.randn([128]);
   add('add broadcast', a.add(b));
   add('gt (bool)', a.gt(b));
   add('int add', dt.randint(0, 9, [64, 128], { dtype: 'int32' }).add(dt.randint(0, 9, [128], { dtype: 'int32' })));
@@ -32,10 +35,13 @@ function outputs(): [string, Uint8Array][] {
   add('linear', lin.forward(a));
   add('softmax', dt.softmax(a, -1));
   add('logSoftmax dim 0', dt.logSoftmax(a, 0));
-  const w = dt.randn([128], { requiresGrad: true }), bias = dt.randn([128], { requiresGrad: true });
+  const w = dt.randn([128], { requiresGrad: true }),
+    bias = dt.randn([128], { requiresGrad: true });
   const ln = dt.layerNorm(a, 128, w, bias);
   const rms = dt.rmsNorm(a, 128, w);
-  const x = dt.randn([2, 4, 48, 32], { requiresGrad: true }), k = dt.randn([2, 4, 64, 32], { requiresGrad: true }), v = dt.randn([2, 4, 64, 32], { requiresGrad: true });
+  const x = dt.randn([2, 4, 48, 32], { requiresGrad: true }),
+    k = dt.randn([2, 4, 64, 32], { requiresGrad: true }),
+    v = dt.randn([2, 4, 64, 32], { requiresGrad: true });
   const causal = dt.scaledDotProductAttention(x, k, v, { isCausal: true });
   const mask = dt.ones([48, 64], { dtype: 'bool' });
   for (let j = 0; j < 64; j++) mask.storage[5 * 64 + j] = 0; // row 5 sees no key
@@ -48,9 +54,31 @@ function outputs(): [string, Uint8Array][] {
   add('embedding', emb.forward(dt.randint(0, 65, [12, 64], { dtype: 'int32' })));
   const h = dt.randn([64, 128], { requiresGrad: true });
   const g = dt.gelu(h);
-  add('layerNorm', ln); add('rmsNorm', rms); add('attention causal', causal); add('attention masked', masked); add('crossEntropy', ce); add('gelu', g);
-  ln.mul(dt.randn([64, 128])).sum().add(rms.sum()).add(causal.mul(causal).sum()).add(masked.sum()).add(ce).add(g.mul(h).sum()).backward();
-  for (const [name, t] of [['a', a], ['w', w], ['bias', bias], ['q', x], ['k', k], ['v', v], ['logits', logits], ['h', h]] as const) add(`${name}.grad`, t.grad);
+  add('layerNorm', ln);
+  add('rmsNorm', rms);
+  add('attention causal', causal);
+  add('attention masked', masked);
+  add('crossEntropy', ce);
+  add('gelu', g);
+  ln.mul(dt.randn([64, 128]))
+    .sum()
+    .add(rms.sum())
+    .add(causal.mul(causal).sum())
+    .add(masked.sum())
+    .add(ce)
+    .add(g.mul(h).sum())
+    .backward();
+  for (const [name, t] of [
+    ['a', a],
+    ['w', w],
+    ['bias', bias],
+    ['q', x],
+    ['k', k],
+    ['v', v],
+    ['logits', logits],
+    ['h', h],
+  ] as const)
+    add(`${name}.grad`, t.grad);
   return out.map(([name, t]) => {
     const arr = t.toTypedArray();
     return [name, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength).slice()];

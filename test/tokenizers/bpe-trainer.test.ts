@@ -47,7 +47,10 @@ function naiveMerges(text: string, vocabSize: number, specials: string[]): Array
     for (const w of words) {
       const out: number[] = [];
       for (let i = 0; i < w.s.length; i++) {
-        if (i + 1 < w.s.length && w.s[i] === l && w.s[i + 1] === r) { out.push(id); i++; } else out.push(w.s[i]!);
+        if (i + 1 < w.s.length && w.s[i] === l && w.s[i + 1] === r) {
+          out.push(id);
+          i++;
+        } else out.push(w.s[i]!);
       }
       w.s = out;
     }
@@ -83,7 +86,13 @@ test('a trained tokenizer round-trips every byte string exactly, valid UTF-8 or 
     const n = Math.floor(rand() * 64);
     const bytes = new Uint8Array(n);
     const mode = i % 3;
-    for (let k = 0; k < n; k++) bytes[k] = mode === 0 ? Math.floor(rand() * 256) : mode === 1 ? 0x20 + Math.floor(rand() * 95) : [0xe4, 0xb8, 0xad, 0x20, 0x61, 0xff, 0xc0, 0x80][Math.floor(rand() * 8)]!;
+    for (let k = 0; k < n; k++)
+      bytes[k] =
+        mode === 0
+          ? Math.floor(rand() * 256)
+          : mode === 1
+            ? 0x20 + Math.floor(rand() * 95)
+            : [0xe4, 0xb8, 0xad, 0x20, 0x61, 0xff, 0xc0, 0x80][Math.floor(rand() * 8)]!;
     assert.deepEqual([...tok.decodeBytes(tok.encodeBytes(bytes))], [...bytes]);
   }
   for (let i = 0; i < 500; i++) {
@@ -111,14 +120,20 @@ test('deepts-bpe and Hugging Face tokenizer.json exports load back to the same t
     assert.equal(trainedBpeToJson(fromOurs), trainedBpeToJson(tok));
     const hf = toHuggingFaceJson(tok) as { model: { merges: string[]; vocab: Record<string, number> }; added_tokens: Array<{ content: string; id: number }> };
     assert.equal(hf.model.merges.length, tok.merges.length);
-    assert.deepEqual(hf.added_tokens.map((t) => [t.content, t.id]), [['<|endoftext|>', 398], ['<|pad|>', 399]]);
+    assert.deepEqual(
+      hf.added_tokens.map((t) => [t.content, t.id]),
+      [
+        ['<|endoftext|>', 398],
+        ['<|pad|>', 399],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('a custom split pattern is kept by both file formats', () => {
-  const pattern = "\\p{L}+|\\p{N}{1,3}|\\s+|[^\\s\\p{L}\\p{N}]+";
+  const pattern = '\\p{L}+|\\p{N}{1,3}|\\s+|[^\\s\\p{L}\\p{N}]+';
   const tok = trainByteLevelBpe('abc abc 12345 abc!!', { vocabSize: 270, pattern, minFrequency: 1 }).tokenizer;
   assert.equal(trainedBpeFromJson(trainedBpeToJson(tok)).pattern, pattern);
   assert.equal(byteLevelBpeFromHuggingFaceJson(JSON.stringify(toHuggingFaceJson(tok))).pattern, pattern);

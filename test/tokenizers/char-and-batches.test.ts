@@ -27,11 +27,14 @@ test('character tokenizer on Tiny Shakespeare has the 65 characters of the Shake
   assert.deepEqual(tok.encode('hii there'), [46, 47, 47, 1, 58, 46, 43, 56, 43]);
 });
 
-test('documents joined by <|endoftext|> and cut into the lecture\'s (B,T) batch', (t) => {
+test("documents joined by <|endoftext|> and cut into the lecture's (B,T) batch", (t) => {
   if (!haveFiles(t, tokenizerFiles.gpt2Encoder(), tokenizerFiles.gpt2Vocab())) return;
   const gpt2 = loadGpt2();
   const eot = gpt2.specialTokens.get('<|endoftext|>')!;
-  const stream = joinDocuments(['Example document 2', 'Example document 3', 'Example document 4'].map((d) => gpt2.encode(d)), eot);
+  const stream = joinDocuments(
+    ['Example document 2', 'Example document 3', 'Example document 4'].map((d) => gpt2.encode(d)),
+    eot,
+  );
   const batch = batchAt(stream, 1, 10);
   assert.deepEqual([...batch.inputs], [16281, 3188, 362, 50256, 16281, 3188, 513, 50256, 16281, 3188]);
   assert.deepEqual([...batch.targets], [3188, 362, 50256, 16281, 3188, 513, 50256, 16281, 3188, 604]);
@@ -45,5 +48,9 @@ test('token bytes are grouped into whole characters for display', () => {
   const b = enc.encode('茝a');
   const groups = groupTokensByCharacters([b.subarray(0, 1), b.subarray(1, 2), b.subarray(2, 4)]);
   assert.deepEqual(groups, [{ tokens: 3, text: '茝a' }]);
-  assert.deepEqual(groupTokensByCharacters([enc.encode('ab'), Uint8Array.of(0xff), enc.encode('c')]), [{ tokens: 1, text: 'ab' }, { tokens: 1, text: '\ufffd' }, { tokens: 1, text: 'c' }]);
+  assert.deepEqual(groupTokensByCharacters([enc.encode('ab'), Uint8Array.of(0xff), enc.encode('c')]), [
+    { tokens: 1, text: 'ab' },
+    { tokens: 1, text: '\ufffd' },
+    { tokens: 1, text: 'c' },
+  ]);
 });

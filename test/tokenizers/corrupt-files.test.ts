@@ -18,19 +18,34 @@ import { haveFiles } from './helpers.js';
 
 /** A tiny valid SentencePiece BPE model, so the error tests need no shared data. */
 export function tinyModel(opts: { pieces?: Array<[string, number, number]>; modelType?: number } = {}): Uint8Array {
-  const pieces = opts.pieces ?? [['<unk>', 0, 2], ['<s>', 0, 3], ['</s>', 0, 3], ['▁a', -1, 1], ['ab', -2, 1], ['▁', -3, 1], ['a', -4, 1], ['b', -5, 1]];
+  const pieces = opts.pieces ?? [
+    ['<unk>', 0, 2],
+    ['<s>', 0, 3],
+    ['</s>', 0, 3],
+    ['▁a', -1, 1],
+    ['ab', -2, 1],
+    ['▁', -3, 1],
+    ['a', -4, 1],
+    ['b', -5, 1],
+  ];
   const w = new ProtoWriter();
   for (const [piece, score, type] of pieces) {
     const p = new ProtoWriter();
     p.string(1, piece);
     p.float(2, score);
-    if (type !== 1) { p.tag(3, 0); p.varint(type); }
+    if (type !== 1) {
+      p.tag(3, 0);
+      p.varint(type);
+    }
     w.bytes(1, p.finish());
   }
   const ts = new ProtoWriter();
-  ts.tag(3, 0); ts.varint(opts.modelType ?? 2);
-  ts.tag(4, 0); ts.varint(pieces.length);
-  ts.tag(43, 0); ts.varint(-1);
+  ts.tag(3, 0);
+  ts.varint(opts.modelType ?? 2);
+  ts.tag(4, 0);
+  ts.varint(pieces.length);
+  ts.tag(43, 0);
+  ts.varint(-1);
   w.bytes(2, ts.finish());
   const ns = new ProtoWriter();
   ns.string(1, 'identity');
@@ -66,7 +81,23 @@ test('truncated or garbage SentencePiece files give a clear error naming the fil
   expectFileError(() => parseSentencePieceModel(new TextEncoder().encode('{"not": "a model"}'), 'json.model'), 'json.model', /protobuf/);
   expectFileError(() => parseSentencePieceModel(Uint8Array.of(0x0a, 0x02, 0x0a, 0x00), 'nopiece.model'), 'nopiece.model', /piece 0 .* has no text/);
   expectFileError(() => new SentencePieceBpe(parseSentencePieceModel(tinyModel({ modelType: 1 }), 'uni.model')), 'uni.model', /model_type is UNIGRAM/);
-  expectFileError(() => new SentencePieceBpe(parseSentencePieceModel(tinyModel({ pieces: [['<unk>', 0, 2], ['a', 0, 1], ['a', 0, 1]] }), 'dup.model')), 'dup.model', /already defined/);
+  expectFileError(
+    () =>
+      new SentencePieceBpe(
+        parseSentencePieceModel(
+          tinyModel({
+            pieces: [
+              ['<unk>', 0, 2],
+              ['a', 0, 1],
+              ['a', 0, 1],
+            ],
+          }),
+          'dup.model',
+        ),
+      ),
+    'dup.model',
+    /already defined/,
+  );
   expectFileError(() => new SentencePieceBpe(parseSentencePieceModel(tinyModel({ pieces: [['a', 0, 1]] }), 'nounk.model')), 'nounk.model', /UNKNOWN/);
   expectFileError(() => loadSentencePieceModel('/nonexistent/tokenizer.model'), '/nonexistent/tokenizer.model', /cannot read/);
 });
@@ -74,7 +105,11 @@ test('truncated or garbage SentencePiece files give a clear error naming the fil
 test('the real LLaMA model, truncated mid-piece, is reported as truncated', (t) => {
   if (!haveFiles(t, tokenizerFiles.llama())) return;
   const bytes = readFileSync(tokenizerFiles.llama());
-  expectFileError(() => parseSentencePieceModel(bytes.subarray(0, 250_001), 'llama-cut.model'), 'llama-cut.model', /truncated protobuf: .* byte \d+ needs \d+ more byte/);
+  expectFileError(
+    () => parseSentencePieceModel(bytes.subarray(0, 250_001), 'llama-cut.model'),
+    'llama-cut.model',
+    /truncated protobuf: .* byte \d+ needs \d+ more byte/,
+  );
 });
 
 test('bad JSON in GPT-2, Hugging Face and deepts-bpe files gives an error naming the file', () => {
@@ -83,7 +118,11 @@ test('bad JSON in GPT-2, Hugging Face and deepts-bpe files gives an error naming
   expectFileError(() => gpt2FromStrings('{"a": "zero"}', 'a b', { encoder: 'enc.json', vocab: 'v.bpe' }), 'enc.json', /expected a non-negative integer/);
   expectFileError(() => byteLevelBpeFromHuggingFaceJson('{"model": ', 'tok.json'), 'tok.json', /invalid JSON/);
   expectFileError(() => byteLevelBpeFromHuggingFaceJson('{"model": {"type": "WordPiece"}}', 'tok.json'), 'tok.json', /only "BPE"/);
-  expectFileError(() => byteLevelBpeFromHuggingFaceJson('{"model": {"type": "BPE", "vocab": {}, "merges": "x"}}', 'tok.json'), 'tok.json', /model.merges: expected an array/);
+  expectFileError(
+    () => byteLevelBpeFromHuggingFaceJson('{"model": {"type": "BPE", "vocab": {}, "merges": "x"}}', 'tok.json'),
+    'tok.json',
+    /model.merges: expected an array/,
+  );
   expectFileError(() => trainedBpeFromJson('{"format": "deepts-bpe", "version": 1, ', 'bpe.json'), 'bpe.json', /invalid JSON/);
   expectFileError(() => trainedBpeFromJson('{"format": "other"}', 'bpe.json'), 'bpe.json', /"format": "deepts-bpe"/);
   expectFileError(() => CharTokenizer.fromJson('{"format": "deepts-char", "chars": [1]}', 'chars.json'), 'chars.json', /single-character strings/);
@@ -100,15 +139,43 @@ function byteVocab(extra: string[]): Record<string, number> {
 test('merges naming unknown tokens are rejected with the line or index', () => {
   const vocab = JSON.stringify(byteVocab(['ab', 'abc']));
   assert.equal(gpt2FromStrings(vocab, '#version: 0.2\na b\nab c\n').encode('abc').length, 1);
-  expectFileError(() => gpt2FromStrings(vocab, '#version: 0.2\na b\nab zz\n', { encoder: 'e.json', vocab: 'v.bpe' }), 'v.bpe', /line 3: merge "ab zz" names unknown token "zz"/);
-  expectFileError(() => gpt2FromStrings(vocab, '#version: 0.2\na b\nb c\n', { encoder: 'e.json', vocab: 'v.bpe' }), 'v.bpe', /line 3: merge "b c" makes "bc", which is not in the vocabulary/);
-  expectFileError(() => gpt2FromStrings(vocab, '#version: 0.2\na  b\n', { encoder: 'e.json', vocab: 'v.bpe' }), 'v.bpe', /line 2: expected a merge of two tokens/);
-  const hf = (merges: unknown) => JSON.stringify({ model: { type: 'BPE', vocab: byteVocab(['ab']), merges }, pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, use_regex: true } });
+  expectFileError(
+    () => gpt2FromStrings(vocab, '#version: 0.2\na b\nab zz\n', { encoder: 'e.json', vocab: 'v.bpe' }),
+    'v.bpe',
+    /line 3: merge "ab zz" names unknown token "zz"/,
+  );
+  expectFileError(
+    () => gpt2FromStrings(vocab, '#version: 0.2\na b\nb c\n', { encoder: 'e.json', vocab: 'v.bpe' }),
+    'v.bpe',
+    /line 3: merge "b c" makes "bc", which is not in the vocabulary/,
+  );
+  expectFileError(
+    () => gpt2FromStrings(vocab, '#version: 0.2\na  b\n', { encoder: 'e.json', vocab: 'v.bpe' }),
+    'v.bpe',
+    /line 2: expected a merge of two tokens/,
+  );
+  const hf = (merges: unknown) =>
+    JSON.stringify({
+      model: { type: 'BPE', vocab: byteVocab(['ab']), merges },
+      pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, use_regex: true },
+    });
   assert.equal(byteLevelBpeFromHuggingFaceJson(hf(['a b'])).encode('ab').length, 1);
   assert.equal(byteLevelBpeFromHuggingFaceJson(hf([['a', 'b']])).encode('ab').length, 1);
-  expectFileError(() => byteLevelBpeFromHuggingFaceJson(hf(['a b', 'ab Q!']), 'hf.json'), 'hf.json', /model.merges\[1\]: merge "ab Q!" names unknown token "Q!"/);
-  expectFileError(() => trainedBpeFromJson('{"format": "deepts-bpe", "version": 1, "pattern": "\\\\S+", "merges": [[97, 98], [256, 9999]]}', 'bpe.json'), 'bpe.json', /merges\[1\] = \[256, 9999\] names an unknown token: only ids 0..256 exist/);
-  expectFileError(() => trainedBpeFromJson('{"format": "deepts-bpe", "version": 1, "pattern": "(", "merges": []}', 'bpe.json'), 'bpe.json', /"pattern": invalid pre-tokenization pattern/);
+  expectFileError(
+    () => byteLevelBpeFromHuggingFaceJson(hf(['a b', 'ab Q!']), 'hf.json'),
+    'hf.json',
+    /model.merges\[1\]: merge "ab Q!" names unknown token "Q!"/,
+  );
+  expectFileError(
+    () => trainedBpeFromJson('{"format": "deepts-bpe", "version": 1, "pattern": "\\\\S+", "merges": [[97, 98], [256, 9999]]}', 'bpe.json'),
+    'bpe.json',
+    /merges\[1\] = \[256, 9999\] names an unknown token: only ids 0..256 exist/,
+  );
+  expectFileError(
+    () => trainedBpeFromJson('{"format": "deepts-bpe", "version": 1, "pattern": "(", "merges": []}', 'bpe.json'),
+    'bpe.json',
+    /"pattern": invalid pre-tokenization pattern/,
+  );
 });
 
 test('loading from a path detects the format and reports unusable paths', () => {

@@ -15,7 +15,7 @@ function gpt2(): { files: ByteLevelBpe; hf: ByteLevelBpe } {
 }
 const gpt2Files = [tokenizerFiles.gpt2Encoder(), tokenizerFiles.gpt2Vocab(), tokenizerFiles.gpt2TokenizerJson()];
 
-test('GPT-2 encodes the lecture paragraph to exactly the slide\'s 79 ids, from both file formats', (t) => {
+test("GPT-2 encodes the lecture paragraph to exactly the slide's 79 ids, from both file formats", (t) => {
   if (!haveFiles(t, ...gpt2Files)) return;
   const { files, hf } = gpt2();
   assert.equal(LECTURE_IDS.length, 79);
@@ -26,7 +26,7 @@ test('GPT-2 encodes the lecture paragraph to exactly the slide\'s 79 ids, from b
   assert.equal(hf.vocabSize, 50257);
 });
 
-test('GPT-2 special tokens are recognised only when allowed; the lecture\'s (B,T) batch row', (t) => {
+test("GPT-2 special tokens are recognised only when allowed; the lecture's (B,T) batch row", (t) => {
   if (!haveFiles(t, ...gpt2Files)) return;
   const { files } = gpt2();
   const row = 'Example document 2<|endoftext|>Example document 3<|endoftext|>Example document';
@@ -48,7 +48,10 @@ test('GPT-2 decodes any id sequence, including ids that split a UTF-8 character'
   const { files } = gpt2();
   const ids = files.encode('茝 and 😀');
   const bytes = ids.map((id) => files.idToBytes(id));
-  assert.ok(bytes.some((b) => b.length < 3 && b[0]! >= 0x80), 'some token holds part of a character');
+  assert.ok(
+    bytes.some((b) => b.length < 3 && b[0]! >= 0x80),
+    'some token holds part of a character',
+  );
   assert.equal(files.decode(ids), '茝 and 😀');
   assert.equal(files.decode(ids.slice(0, 1)), '\ufffd'.repeat(files.decode(ids.slice(0, 1)).length));
   assert.deepEqual([...files.decodeBytes(ids)], [...new TextEncoder().encode('茝 and 😀')]);

@@ -29,7 +29,7 @@ const POOLS: string[] = [
   'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
   '0123456789',
   '     \t\n\n\r',
-  ".,;:!?'\"()[]{}-_/\\@#$%^&*+=<>|~`",
+  '.,;:!?\'"()[]{}-_/\\@#$%^&*+=<>|~`',
   "'s't're've'm'll'd",
   '\u00a0\u2009\u3000\u2028\u0085\ufeff\u000b\u000c\u001c',
   'éèêëñüößçàÀÉØåæœ',
@@ -59,4 +59,8 @@ export function randomUnicodeString(rand: () => number, maxLen = 40): string {
 export const LECTURE_PARAGRAPH =
   'The GPT family of models process text using tokens, which are common sequences of characters found in text. The models understand the statistical relationships between these tokens, and excel at producing the next token in a sequence of tokens.\n\n' +
   'You can use the tool below to understand how a piece of text would be tokenized by the API, and the total count of tokens in that piece of text.';
-export const LECTURE_IDS = [464, 402, 11571, 1641, 286, 4981, 1429, 2420, 1262, 16326, 11, 543, 389, 2219, 16311, 286, 3435, 1043, 287, 2420, 13, 383, 4981, 1833, 262, 13905, 6958, 1022, 777, 16326, 11, 290, 27336, 379, 9194, 262, 1306, 11241, 287, 257, 8379, 286, 16326, 13, 198, 198, 1639, 460, 779, 262, 2891, 2174, 284, 1833, 703, 257, 3704, 286, 2420, 561, 307, 11241, 1143, 416, 262, 7824, 11, 290, 262, 2472, 954, 286, 16326, 287, 326, 3704, 286, 2420, 13];
+export const LECTURE_IDS = [
+  464, 402, 11571, 1641, 286, 4981, 1429, 2420, 1262, 16326, 11, 543, 389, 2219, 16311, 286, 3435, 1043, 287, 2420, 13, 383, 4981, 1833, 262, 13905, 6958, 1022,
+  777, 16326, 11, 290, 27336, 379, 9194, 262, 1306, 11241, 287, 257, 8379, 286, 16326, 13, 198, 198, 1639, 460, 779, 262, 2891, 2174, 284, 1833, 703, 257, 3704,
+  286, 2420, 561, 307, 11241, 1143, 416, 262, 7824, 11, 290, 262, 2472, 954, 286, 16326, 287, 326, 3704, 286, 2420, 13,
+];

@@ -29,7 +29,7 @@ function tok(name: (typeof MODELS)[number]): SentencePieceBpe {
 }
 const digest = (ids: number[]) => createHash('sha256').update(JSON.stringify(ids)).digest('hex').slice(0, 16);
 
-test('the merged Chinese-LLaMA model has 49953 pieces and is byte-identical to the Python merge script\'s', (t) => {
+test("the merged Chinese-LLaMA model has 49953 pieces and is byte-identical to the Python merge script's", (t) => {
   if (!haveFiles(t, ...modelFiles)) return;
   const merged = chineseLlamaModel();
   assert.equal(merged.pieces.length, 49953);
@@ -41,7 +41,7 @@ test('the merged Chinese-LLaMA model has 49953 pieces and is byte-identical to t
   for (const name of MODELS) assert.equal(tok(name).vocabSize, reference.models[name]!.pieces, name);
 });
 
-test('the lecture\'s poetry: 14 and 17 Chinese-LLaMA tokens after the leading ▁, 茝 as <0xE8> <0x8C> <0x9D>', (t) => {
+test("the lecture's poetry: 14 and 17 Chinese-LLaMA tokens after the leading ▁, 茝 as <0xE8> <0x8C> <0x9D>", (t) => {
   if (!haveFiles(t, ...modelFiles)) return;
   const zh = tok('chinese-llama');
   const first = zh.encodeAsPieces('男儿何不带吴钩，收取关山五十州。');
@@ -99,17 +99,27 @@ test('SentencePiece round-trips text and supports BOS/EOS and allowed control to
 // sha256 over all id lists (the ids themselves are not committed).
 function corpus(name: string): string[] {
   switch (name) {
-    case 'tinyshakespeare-lines': return readFileSync(tokenizerFiles.tinyShakespeare(), 'utf8').split('\n');
-    case 'chnsenticorp': return chineseReviews(sentimentFiles.chnsenticorp());
-    case 'waimai_10k': return chineseReviews(sentimentFiles.waimai());
-    default: return englishSentences(sentimentFiles.sst2Train());
+    case 'tinyshakespeare-lines':
+      return readFileSync(tokenizerFiles.tinyShakespeare(), 'utf8').split('\n');
+    case 'chnsenticorp':
+      return chineseReviews(sentimentFiles.chnsenticorp());
+    case 'waimai_10k':
+      return chineseReviews(sentimentFiles.waimai());
+    default:
+      return englishSentences(sentimentFiles.sst2Train());
   }
 }
 const corpusFiles = [tokenizerFiles.tinyShakespeare(), sentimentFiles.chnsenticorp(), sentimentFiles.waimai(), sentimentFiles.sst2Train()];
 const WHOLE: Array<[string, (typeof MODELS)[number]]> = [
-  ['tinyshakespeare-lines', 'llama'], ['chnsenticorp', 'llama'], ['waimai_10k', 'llama'], ['sst2-train', 'llama'],
-  ['tinyshakespeare-lines', 'chinese-llama'], ['chnsenticorp', 'chinese-llama'], ['waimai_10k', 'chinese-llama'],
-  ['chnsenticorp', 'chinese-llama-2'], ['waimai_10k', 'chinese-llama-2'],
+  ['tinyshakespeare-lines', 'llama'],
+  ['chnsenticorp', 'llama'],
+  ['waimai_10k', 'llama'],
+  ['sst2-train', 'llama'],
+  ['tinyshakespeare-lines', 'chinese-llama'],
+  ['chnsenticorp', 'chinese-llama'],
+  ['waimai_10k', 'chinese-llama'],
+  ['chnsenticorp', 'chinese-llama-2'],
+  ['waimai_10k', 'chinese-llama-2'],
 ];
 for (const [c, name] of WHOLE) {
   test(`${name} ids equal sentencepiece on all of ${c}`, (t) => {

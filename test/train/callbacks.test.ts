@@ -13,11 +13,21 @@ import { line, scalarModel } from './helpers.js';
 
 function recorder(name: string, events: string[]): Callback {
   return {
-    onTrainBegin: () => { events.push(`${name}:trainBegin`); },
-    onEpochBegin: (epoch) => { events.push(`${name}:epochBegin ${epoch}`); },
-    onBatchEnd: (logs) => { events.push(`${name}:batchEnd ${logs.batch}`); },
-    onEpochEnd: (logs) => { events.push(`${name}:epochEnd ${logs.epoch}`); },
-    onTrainEnd: () => { events.push(`${name}:trainEnd`); },
+    onTrainBegin: () => {
+      events.push(`${name}:trainBegin`);
+    },
+    onEpochBegin: (epoch) => {
+      events.push(`${name}:epochBegin ${epoch}`);
+    },
+    onBatchEnd: (logs) => {
+      events.push(`${name}:batchEnd ${logs.batch}`);
+    },
+    onEpochEnd: (logs) => {
+      events.push(`${name}:epochEnd ${logs.epoch}`);
+    },
+    onTrainEnd: () => {
+      events.push(`${name}:trainEnd`);
+    },
   };
 }
 
@@ -25,10 +35,23 @@ test('callbacks run in hook order, and in list order within a hook', async () =>
   const events: string[] = [];
   const model = scalarModel(0);
   await fit(model, line(4, 1), {
-    epochs: 2, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 2, progress: false,
+    epochs: 2,
+    optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+    loss: 'mse',
+    batchSize: 2,
+    progress: false,
     callbacks: [recorder('a', events), recorder('b', events)],
   });
-  const perEpoch = (e: number): string[] => [`a:epochBegin ${e}`, `b:epochBegin ${e}`, 'a:batchEnd 1', 'b:batchEnd 1', 'a:batchEnd 2', 'b:batchEnd 2', `a:epochEnd ${e}`, `b:epochEnd ${e}`];
+  const perEpoch = (e: number): string[] => [
+    `a:epochBegin ${e}`,
+    `b:epochBegin ${e}`,
+    'a:batchEnd 1',
+    'b:batchEnd 1',
+    'a:batchEnd 2',
+    'b:batchEnd 2',
+    `a:epochEnd ${e}`,
+    `b:epochEnd ${e}`,
+  ];
   assert.deepEqual(events, ['a:trainBegin', 'b:trainBegin', ...perEpoch(1), ...perEpoch(2), 'a:trainEnd', 'b:trainEnd']);
 });
 
@@ -41,9 +64,18 @@ test('a callback can stop training; the epoch finishes and onTrainEnd still runs
       events.push(`end ${logs.epoch}`);
       if (logs.epoch === 2) state.requestStop('enough');
     },
-    onTrainEnd: () => { events.push('trainEnd'); },
+    onTrainEnd: () => {
+      events.push('trainEnd');
+    },
   };
-  const h = await fit(model, line(4, 1), { epochs: 10, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 4, progress: false, callbacks: [stopper] });
+  const h = await fit(model, line(4, 1), {
+    epochs: 10,
+    optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+    loss: 'mse',
+    batchSize: 4,
+    progress: false,
+    callbacks: [stopper],
+  });
   assert.deepEqual(events, ['end 1', 'end 2', 'trainEnd']);
   assert.equal(h.epochs.length, 2);
   assert.equal(h.stopReason, 'enough');
@@ -54,8 +86,14 @@ test('the JSONL log has one parseable line per epoch with the History numbers', 
   const path = join(dir, 'sub', 'log.jsonl');
   const model = scalarModel(0);
   const h = await fit(model, line(8, 1), {
-    epochs: 3, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', metrics: ['mae'], batchSize: 4, progress: false,
-    validation: line(4, 1), log: path,
+    epochs: 3,
+    optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+    loss: 'mse',
+    metrics: ['mae'],
+    batchSize: 4,
+    progress: false,
+    validation: line(4, 1),
+    log: path,
   });
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
   assert.equal(lines.length, 3);
@@ -71,7 +109,13 @@ test('the JSONL log has one parseable line per epoch with the History numbers', 
   const m2 = scalarModel(0);
   await fit(m2, line(8, 1), { epochs: 1, optimizer: new SGD(m2.parameters(), { lr: 0.1 }), loss: 'mse', progress: false, log: path });
   assert.equal(readFileSync(path, 'utf8').trimEnd().split('\n').length, 1);
-  await fit(m2, line(8, 1), { epochs: 1, optimizer: new SGD(m2.parameters(), { lr: 0.1 }), loss: 'mse', progress: false, callbacks: [new JsonlLogger(path, true)] });
+  await fit(m2, line(8, 1), {
+    epochs: 1,
+    optimizer: new SGD(m2.parameters(), { lr: 0.1 }),
+    loss: 'mse',
+    progress: false,
+    callbacks: [new JsonlLogger(path, true)],
+  });
   assert.equal(readFileSync(path, 'utf8').trimEnd().split('\n').length, 2);
 });
 
@@ -89,8 +133,21 @@ test('ModelCheckpoint with saveBestOnly saves only improving epochs, and the che
   const ckpt = new ModelCheckpoint({ path: join(dir, 'best-{epoch}.safetensors'), saveBestOnly: true, config: { note: 'test' } });
   let bestW = NaN;
   const h = await fit(model, line(16, 3), {
-    epochs: 25, optimizer: new SGD(model.parameters(), { lr: 0.05 }), loss: 'mse', batchSize: 16, shuffle: false,
-    validation: line(16, 2), callbacks: [ckpt, { onEpochEnd: (l) => { if (l.epoch === ckpt.saved.length && l.valLoss === ckpt.best) bestW = model.weight.item(); } }], progress: false,
+    epochs: 25,
+    optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+    loss: 'mse',
+    batchSize: 16,
+    shuffle: false,
+    validation: line(16, 2),
+    callbacks: [
+      ckpt,
+      {
+        onEpochEnd: (l) => {
+          if (l.epoch === ckpt.saved.length && l.valLoss === ckpt.best) bestW = model.weight.item();
+        },
+      },
+    ],
+    progress: false,
   });
   const val = h.get('valLoss');
   const best = val.indexOf(Math.min(...val)) + 1;

@@ -31,9 +31,17 @@ test('docs/training.md: the fit() example', async () => {
   const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
   const log = join(mkdtempSync(join(tmpdir(), 'deepts-docs-')), 'history.jsonl');
   const history = await fit(model, train, {
-    epochs: EPOCHS, batchSize: 10, optimizer, scheduler: new optim.CosineAnnealingLR(optimizer, EPOCHS),
-    loss: 'crossEntropy', metrics: ['accuracy'], validation: testSet, generator: gen,
-    callbacks: [new EarlyStopping({ patience: 20, restoreBest: true })], log, progress: false,
+    epochs: EPOCHS,
+    batchSize: 10,
+    optimizer,
+    scheduler: new optim.CosineAnnealingLR(optimizer, EPOCHS),
+    loss: 'crossEntropy',
+    metrics: ['accuracy'],
+    validation: testSet,
+    generator: gen,
+    callbacks: [new EarlyStopping({ patience: 20, restoreBest: true })],
+    log,
+    progress: false,
   });
   assert.deepEqual(Object.keys(history.last()!), ['epoch', 'trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'lr', 'seconds']);
   const ev = evaluate(model, testSet, { loss: 'crossEntropy', metrics: ['accuracy'] });

@@ -14,11 +14,21 @@ import { scalarModel, line, weightsOf } from './helpers.js';
 test('EarlyStopping stops patience epochs after the best validation loss and restores the best weights bit-for-bit (acceptance)', async () => {
   const model = scalarModel(1);
   const snapshots = new Map<number, Float32Array[]>();
-  const recorder: Callback = { onEpochEnd: (logs) => { snapshots.set(logs.epoch, weightsOf(model)); } };
+  const recorder: Callback = {
+    onEpochEnd: (logs) => {
+      snapshots.set(logs.epoch, weightsOf(model));
+    },
+  };
   const early = new EarlyStopping({ monitor: 'valLoss', patience: 3, restoreBest: true });
   const history = await fit(model, line(16, 3), {
-    epochs: 100, optimizer: new SGD(model.parameters(), { lr: 0.05 }), loss: 'mse', batchSize: 16, shuffle: false,
-    validation: line(16, 2), callbacks: [early, recorder], progress: false,
+    epochs: 100,
+    optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+    loss: 'mse',
+    batchSize: 16,
+    shuffle: false,
+    validation: line(16, 2),
+    callbacks: [early, recorder],
+    progress: false,
   });
   const val = history.get('valLoss');
   const best = val.indexOf(Math.min(...val)) + 1;
@@ -38,8 +48,21 @@ test('EarlyStopping without restoreBest keeps the last weights', async () => {
   let last: Float32Array[] = [];
   const early = new EarlyStopping({ patience: 2 });
   await fit(model, line(16, 3), {
-    epochs: 100, optimizer: new SGD(model.parameters(), { lr: 0.05 }), loss: 'mse', batchSize: 16, shuffle: false,
-    validation: line(16, 2), callbacks: [early, { onEpochEnd: () => { last = weightsOf(model); } }], progress: false,
+    epochs: 100,
+    optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+    loss: 'mse',
+    batchSize: 16,
+    shuffle: false,
+    validation: line(16, 2),
+    callbacks: [
+      early,
+      {
+        onEpochEnd: () => {
+          last = weightsOf(model);
+        },
+      },
+    ],
+    progress: false,
   });
   assert.ok(early.stoppedEpoch > 0);
   assert.deepEqual(weightsOf(model), last);
@@ -49,7 +72,15 @@ test('EarlyStopping in max mode watches an accuracy, and minDelta ignores small 
   assert.equal(new EarlyStopping({ monitor: 'valAccuracy' }).mode, 'max');
   assert.equal(new EarlyStopping({ monitor: 'valLoss' }).mode, 'min');
   const es = new EarlyStopping({ monitor: 'valLoss', patience: 2, minDelta: 0.1 });
-  const state = { model: new Linear(1, 1), stopTraining: false, stopReason: null as string | null, requestStop(r: string) { this.stopTraining = true; this.stopReason = r; } };
+  const state = {
+    model: new Linear(1, 1),
+    stopTraining: false,
+    stopReason: null as string | null,
+    requestStop(r: string) {
+      this.stopTraining = true;
+      this.stopReason = r;
+    },
+  };
   es.onTrainBegin();
   const feed = (epoch: number, valLoss: number): void => es.onEpochEnd({ epoch, trainLoss: 0, valLoss, lr: 0, seconds: 0 }, state as never);
   feed(1, 1.0);

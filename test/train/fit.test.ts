@@ -16,8 +16,13 @@ test('fit lowers the loss on a tiny classification set and reports accuracy', as
   const model = mlp({ inputs: 2, hidden: [4], outputs: 2, activation: 'tanh', generator: new Generator(1) });
   const before = evaluate(model, data, { loss: 'crossEntropy', metrics: ['accuracy'] });
   const history = await fit(model, data, {
-    epochs: 30, optimizer: new Adam(model.parameters(), { lr: 0.05 }), loss: 'crossEntropy', metrics: ['accuracy'],
-    batchSize: 8, generator: new Generator(2), progress: false,
+    epochs: 30,
+    optimizer: new Adam(model.parameters(), { lr: 0.05 }),
+    loss: 'crossEntropy',
+    metrics: ['accuracy'],
+    batchSize: 8,
+    generator: new Generator(2),
+    progress: false,
   });
   const losses = history.get('trainLoss');
   assert.equal(losses.length, 30);
@@ -32,7 +37,14 @@ test('fit lowers the loss on a tiny classification set and reports accuracy', as
 test('fit is reproducible with a seeded generator, and shuffles differently with another', async () => {
   const run = async (seed: number): Promise<Float32Array[]> => {
     const model = mlp({ inputs: 2, hidden: [3], outputs: 2, generator: new Generator(7) });
-    await fit(model, blobs(20), { epochs: 3, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'crossEntropy', batchSize: 4, generator: new Generator(seed), progress: false });
+    await fit(model, blobs(20), {
+      epochs: 3,
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      loss: 'crossEntropy',
+      batchSize: 4,
+      generator: new Generator(seed),
+      progress: false,
+    });
     return weightsOf(model);
   };
   assert.deepEqual(await run(5), await run(5));
@@ -48,7 +60,11 @@ test('fit takes {x, y}, a Dataset or a DataLoader, and validationSplit holds out
     assert.equal(h.steps, 20 * 4);
   }
   const model = scalarModel(0);
-  const h = await fit(model, { x, y }, { epochs: 2, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 4, validationSplit: 0.2, progress: false });
+  const h = await fit(
+    model,
+    { x, y },
+    { epochs: 2, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 4, validationSplit: 0.2, progress: false },
+  );
   assert.equal(h.steps, 2 * 4, '16 training examples in batches of 4');
   assert.ok(typeof h.last()!.valLoss === 'number');
 });
@@ -63,7 +79,15 @@ test('fit steps the scheduler each epoch and records the lr used in each epoch',
 test('fit adds the L1/L2 penalty to the gradient but reports the data loss', async () => {
   const run = async (l2?: number): Promise<{ w: number; loss: number }> => {
     const model = scalarModel(1);
-    const h = await fit(model, line(8, 1), { epochs: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 8, shuffle: false, l2, progress: false });
+    const h = await fit(model, line(8, 1), {
+      epochs: 1,
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      loss: 'mse',
+      batchSize: 8,
+      shuffle: false,
+      l2,
+      progress: false,
+    });
     return { w: model.weight.item(), loss: h.last()!.trainLoss };
   };
   const plain = await run();
@@ -75,7 +99,11 @@ test('fit adds the L1/L2 penalty to the gradient but reports the data loss', asy
 
 test('fit stops on a NaN loss instead of training on garbage', async () => {
   const model = scalarModel(1);
-  const h = await fit(model, { x: tensor([[1], [2]]), y: tensor([[NaN], [1]]) }, { epochs: 5, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 2, progress: false });
+  const h = await fit(
+    model,
+    { x: tensor([[1], [2]]), y: tensor([[NaN], [1]]) },
+    { epochs: 5, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 2, progress: false },
+  );
   assert.equal(h.epochs.length, 1);
   assert.match(h.stopReason ?? '', /the training loss is NaN/);
 });
@@ -95,7 +123,10 @@ test('fit errors name the option and what was expected', async () => {
   const base = { epochs: 1, optimizer, loss: 'mse' as const, progress: false };
   await assert.rejects(fit(model, data, { ...base, epochs: 0 }), /fit: epochs must be a positive integer, got 0/);
   await assert.rejects(fit(model, data, { ...base, batchSize: 2.5 }), /fit: batchSize must be a positive integer, got 2.5/);
-  await assert.rejects(fit(model, data, { ...base, loss: 'hinge' as never }), /fit: unknown loss 'hinge', expected one of crossEntropy, mse, l1, bceWithLogits/);
+  await assert.rejects(
+    fit(model, data, { ...base, loss: 'hinge' as never }),
+    /fit: unknown loss 'hinge', expected one of crossEntropy, mse, l1, bceWithLogits/,
+  );
   await assert.rejects(fit(model, data, { ...base, metrics: ['f1' as never] }), /fit: unknown metric 'f1'/);
   await assert.rejects(fit(model, data, { ...base, l2: -1 }), /fit: l2 must be a non-negative number, got -1/);
   await assert.rejects(fit(model, data, { ...base, validation: data, validationSplit: 0.5 }), /fit: pass either validation or validationSplit, not both/);

@@ -22,7 +22,8 @@ export function line(n: number, slope: number): { x: Tensor; y: Tensor } {
 /** Two Gaussian blobs in 2-D, labels 0/1 (int32), reproducible. */
 export function blobs(n: number, seed = 3): { x: Tensor; y: Tensor } {
   const g = new Generator(seed);
-  const x = new Float32Array(2 * n), y = new Int32Array(n);
+  const x = new Float32Array(2 * n),
+    y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = i % 2;
     y[i] = c;

@@ -27,30 +27,47 @@ test('gradAccumSteps: two micro-batches of 4 step as one batch of 8 does (mean l
     let k = 0;
     const size = 8 / accum;
     await trainLoop({
-      models: { model }, optimizers: { opt }, maxSteps: 3, gradAccumSteps: accum, say: null,
-      data: () => { const i = (k++ % accum) * size; return [x.narrow(0, i, size), y.narrow(0, i, size)] as const; },
+      models: { model },
+      optimizers: { opt },
+      maxSteps: 3,
+      gradAccumSteps: accum,
+      say: null,
+      data: () => {
+        const i = (k++ % accum) * size;
+        return [x.narrow(0, i, size), y.narrow(0, i, size)] as const;
+      },
       loss: ({ batch }) => dt.mseLoss(model.forward(batch[0]), batch[1]),
     });
     return Array.from(model.weight.toTypedArray());
   };
-  const one = await run(1), two = await run(2);
+  const one = await run(1),
+    two = await run(2);
   one.forEach((v, i) => assert.ok(Math.abs(v - two[i]!) < 1e-6, `weight ${i}: ${v} vs ${two[i]}`));
 });
 
 /** A toy GAN-shaped run: two models, two optimizers, each with its own schedule, a custom step. */
 function ganRun(out: string, extra: Partial<TrainLoopOptions<readonly [dt.Tensor, dt.Tensor]>> = {}) {
   const gen = new dt.Generator(7);
-  const D = new nn.Linear(3, 1, { generator: gen }), G = new nn.Linear(3, 3, { generator: gen });
-  const optD = new optim.Adam(D.parameters(), { lr: 1e-2 }), optG = new optim.Adam(G.parameters(), { lr: 1e-2 });
+  const D = new nn.Linear(3, 1, { generator: gen }),
+    G = new nn.Linear(3, 3, { generator: gen });
+  const optD = new optim.Adam(D.parameters(), { lr: 1e-2 }),
+    optG = new optim.Adam(G.parameters(), { lr: 1e-2 });
   const { x } = data(40, 2);
   const batches = Array.from({ length: 5 }, (_, i) => [x.narrow(0, i * 8, 8), dt.randn([8, 3], { generator: gen })] as const);
   const loader = {
     length: batches.length,
-    *[Symbol.iterator]() { for (const i of gen.permutation(batches.length)) yield batches[i]!; },
+    *[Symbol.iterator]() {
+      for (const i of gen.permutation(batches.length)) yield batches[i]!;
+    },
   };
   const lrs: number[][] = [];
   const opts: TrainLoopOptions<readonly [dt.Tensor, dt.Tensor]> = {
-    models: { D, G }, optimizers: { D: optD, G: optG }, epochs: 3, data: loader, generators: { gen }, say: null,
+    models: { D, G },
+    optimizers: { D: optD, G: optG },
+    epochs: 3,
+    data: loader,
+    generators: { gen },
+    say: null,
     lr: { D: (s) => 1e-2 / (1 + s), G: (s) => 2e-2 / (1 + s) },
     step: ({ batch: [real, z] }) => {
       optD.zeroGrad();
@@ -64,15 +81,24 @@ function ganRun(out: string, extra: Partial<TrainLoopOptions<readonly [dt.Tensor
       optG.step();
       return { dLoss: dLoss.item(), gLoss: gLoss.item() };
     },
-    checkpoint: join(out, 'ck.safetensors'), log: join(out, 'log.jsonl'), logSteps: true, logEvery: 1, kind: 'toy gan',
-    hooks: { onStepEnd: () => { lrs.push([optD.paramGroups[0]!.lr, optG.paramGroups[0]!.lr]); } },
+    checkpoint: join(out, 'ck.safetensors'),
+    log: join(out, 'log.jsonl'),
+    logSteps: true,
+    logEvery: 1,
+    kind: 'toy gan',
+    hooks: {
+      onStepEnd: () => {
+        lrs.push([optD.paramGroups[0]!.lr, optG.paramGroups[0]!.lr]);
+      },
+    },
     ...extra,
   };
   return { opts, D, G, lrs };
 }
 
 test('two models and optimizers: per-optimizer lr, checkpoint, and a resume inside an epoch is bit-for-bit', async () => {
-  const a = tmp(), b = tmp();
+  const a = tmp(),
+    b = tmp();
   const straight = ganRun(a);
   const r = await trainLoop(straight.opts);
   assert.equal(r.step, 15);
@@ -81,7 +107,14 @@ test('two models and optimizers: per-optimizer lr, checkpoint, and a resume insi
 
   // stop after 7 steps (inside the second epoch), then resume in fresh objects
   const first = ganRun(b);
-  await trainLoop({ ...first.opts, hooks: { onStepEnd: (_l, ctx) => { if (ctx.step === 7) ctx.stop('test'); } } });
+  await trainLoop({
+    ...first.opts,
+    hooks: {
+      onStepEnd: (_l, ctx) => {
+        if (ctx.step === 7) ctx.stop('test');
+      },
+    },
+  });
   const ck = dt.loadCheckpoint(join(b, 'ck.safetensors'), { generator: null });
   assert.equal(ck.step, 7);
   assert.deepEqual(Object.keys(ck.modelState).sort(), ['D.bias', 'D.weight', 'G.bias', 'G.weight']);
@@ -104,9 +137,13 @@ test('a checkpoint of another kind of run is refused, naming both', async () => 
 });
 
 test('trainLoop options are checked: unknown keys, loss and step together, epochs over a stream', async () => {
-  const model = new nn.Linear(1, 1), opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const model = new nn.Linear(1, 1),
+    opt = new optim.SGD(model.parameters(), { lr: 0.1 });
   const base = { models: { model }, optimizers: { opt }, maxSteps: 1, loss: () => model.forward(dt.ones([1, 1])).sum() };
-  await assert.rejects(trainLoop({ ...base, max_steps: 3 } as never), /trainLoop: unknown option 'max_steps' \(did you mean 'maxSteps'\?\); accepted: models, optimizers/);
+  await assert.rejects(
+    trainLoop({ ...base, max_steps: 3 } as never),
+    /trainLoop: unknown option 'max_steps' \(did you mean 'maxSteps'\?\); accepted: models, optimizers/,
+  );
   await assert.rejects(trainLoop({ ...base, step: () => ({}) }), /exactly one of loss .* or step/);
   await assert.rejects(trainLoop({ ...base, epochs: 2, data: () => 1 }), /epochs need iterable data/);
   await assert.rejects(trainLoop({ ...base, lr: { other: () => 1 } }), /lr\.other names no optimizer/);
@@ -114,8 +151,19 @@ test('trainLoop options are checked: unknown keys, loss and step together, epoch
 });
 
 test('a NaN loss stops the loop with the step named', async () => {
-  const model = new nn.Linear(1, 1), opt = new optim.SGD(model.parameters(), { lr: 0.1 });
-  const r = await trainLoop({ models: { model }, optimizers: { opt }, maxSteps: 10, say: null, loss: () => model.forward(dt.ones([1, 1])).sum().mul(NaN) });
+  const model = new nn.Linear(1, 1),
+    opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const r = await trainLoop({
+    models: { model },
+    optimizers: { opt },
+    maxSteps: 10,
+    say: null,
+    loss: () =>
+      model
+        .forward(dt.ones([1, 1]))
+        .sum()
+        .mul(NaN),
+  });
   assert.equal(r.step, 1);
   assert.match(r.stopReason!, /stopped at step 1: the training loss is NaN/);
 });

@@ -4,7 +4,12 @@ import { tensor } from '../../src/tensor/creation.js';
 import { accuracy, meanAbsoluteError, meanSquaredError, predictedClasses, resolveMetric } from '../../src/train/metrics.js';
 
 test('accuracy takes the argmax of (N, C) logits, or the sign of a single logit', () => {
-  const logits = tensor([[2, 1], [0, 3], [1, 0], [-1, 5]]);
+  const logits = tensor([
+    [2, 1],
+    [0, 3],
+    [1, 0],
+    [-1, 5],
+  ]);
   assert.deepEqual([...predictedClasses(logits)], [0, 1, 0, 1]);
   assert.equal(accuracy(logits, tensor([0, 1, 1, 1], { dtype: 'int32' })), 0.75);
   assert.equal(accuracy(tensor([[0.3], [-2], [4]]), tensor([[1], [0], [0]])), 2 / 3);
@@ -12,7 +17,8 @@ test('accuracy takes the argmax of (N, C) logits, or the sign of a single logit'
 });
 
 test('mse and mae are element means', () => {
-  const p = tensor([[1], [2], [4]]), t = tensor([[1], [0], [1]]);
+  const p = tensor([[1], [2], [4]]),
+    t = tensor([[1], [0], [1]]);
   assert.equal(meanSquaredError(p, t), (0 + 4 + 9) / 3);
   assert.equal(meanAbsoluteError(p, t), (0 + 2 + 3) / 3);
 });

@@ -6,23 +6,37 @@ import { zeros } from '../../src/tensor/creation.js';
 
 test('mlp builds Linear + activation per hidden layer and a Linear output', () => {
   const m = mlp({ inputs: 3, hidden: [8, 4], outputs: 2, activation: 'tanh', dropout: 0.1 });
-  assert.deepEqual(m.children().map((c) => c.constructor.name), ['Linear', 'Tanh', 'Dropout', 'Linear', 'Tanh', 'Dropout', 'Linear']);
+  assert.deepEqual(
+    m.children().map((c) => c.constructor.name),
+    ['Linear', 'Tanh', 'Dropout', 'Linear', 'Tanh', 'Dropout', 'Linear'],
+  );
   assert.equal(m.numParameters(), 3 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2);
   assert.deepEqual(m.forward(zeros([5, 3])).shape, [5, 2]);
 });
 
 test('mlp with maxout uses Maxout layers of 2 pieces in place of Linear + activation', () => {
   const m = mlp({ inputs: 2, hidden: [4], outputs: 1, activation: 'maxout' });
-  assert.deepEqual(m.children().map((c) => c.constructor.name), ['Maxout', 'Linear']);
+  assert.deepEqual(
+    m.children().map((c) => c.constructor.name),
+    ['Maxout', 'Linear'],
+  );
   assert.equal(m.numParameters(), 2 * 8 + 8 + 4 + 1);
   assert.deepEqual(m.forward(zeros([3, 2])).shape, [3, 1]);
 });
 
 test('mlp with no hidden layers is a linear model; the generator makes init reproducible', () => {
-  assert.deepEqual(mlp({ inputs: 2, hidden: [], outputs: 1, activation: 'linear' }).children().map((c) => c.constructor.name), ['Linear']);
+  assert.deepEqual(
+    mlp({ inputs: 2, hidden: [], outputs: 1, activation: 'linear' })
+      .children()
+      .map((c) => c.constructor.name),
+    ['Linear'],
+  );
   const a = mlp({ inputs: 2, hidden: [3], outputs: 2, generator: new Generator(4) });
   const b = mlp({ inputs: 2, hidden: [3], outputs: 2, generator: new Generator(4) });
-  assert.deepEqual(a.parameters().map((p) => p.toArray()), b.parameters().map((p) => p.toArray()));
+  assert.deepEqual(
+    a.parameters().map((p) => p.toArray()),
+    b.parameters().map((p) => p.toArray()),
+  );
 });
 
 test('mlp errors name the option', () => {

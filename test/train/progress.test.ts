@@ -8,13 +8,29 @@ import { line, scalarModel } from './helpers.js';
 
 function sink(isTTY: boolean): { stream: Writable & { isTTY: boolean; columns: number }; text: () => string } {
   let text = '';
-  const stream = Object.assign(new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } }), { isTTY, columns: 200 });
+  const stream = Object.assign(
+    new Writable({
+      write(chunk, _enc, cb) {
+        text += String(chunk);
+        cb();
+      },
+    }),
+    { isTTY, columns: 200 },
+  );
   return { stream, text: () => text };
 }
 
 async function train(epochs: number, bar: ProgressBar): Promise<void> {
   const model = scalarModel(0);
-  await fit(model, line(8, 1), { epochs, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', batchSize: 2, validation: line(4, 1), progress: false, callbacks: [bar] });
+  await fit(model, line(8, 1), {
+    epochs,
+    optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+    loss: 'mse',
+    batchSize: 2,
+    validation: line(4, 1),
+    progress: false,
+    callbacks: [bar],
+  });
 }
 
 test('plain progress (CI, pipes) prints about 20 lines however many epochs, and always the last epoch', async () => {
@@ -30,7 +46,14 @@ test('plain progress (CI, pipes) prints about 20 lines however many epochs, and 
 test('plain progress prints every epoch when there are few', async () => {
   const out = sink(false);
   await train(5, new ProgressBar({ stream: out.stream }));
-  assert.deepEqual(out.text().trimEnd().split('\n').map((l) => l.split('  ')[0]), ['epoch 1/5', 'epoch 2/5', 'epoch 3/5', 'epoch 4/5', 'epoch 5/5']);
+  assert.deepEqual(
+    out
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('  ')[0]),
+    ['epoch 1/5', 'epoch 2/5', 'epoch 3/5', 'epoch 4/5', 'epoch 5/5'],
+  );
 });
 
 test('on a terminal the bar is redrawn in place with \\r, at most 10 times a second, and ends with a newline', async () => {

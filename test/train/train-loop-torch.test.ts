@@ -12,8 +12,19 @@ import { trainLoop } from '../../src/train/loop.js';
 import { assertRelClose, fromJson, loadJson, type TensorJson } from '../models/gpt-fixtures.js';
 
 type Fixture = {
-  config: Omit<GPTConfig, 'dropout'>; text: string; chars: string[]; B: number; T: number; warmup: number; decayIters: number;
-  init: Record<string, TensorJson>; offsets: number[][]; losses: number[]; gradNorms: number[]; lrs: number[]; final: Record<string, TensorJson>;
+  config: Omit<GPTConfig, 'dropout'>;
+  text: string;
+  chars: string[];
+  B: number;
+  T: number;
+  warmup: number;
+  decayIters: number;
+  init: Record<string, TensorJson>;
+  offsets: number[][];
+  losses: number[];
+  gradNorms: number[];
+  lrs: number[];
+  final: Record<string, TensorJson>;
 };
 const f = loadJson<Fixture>('train-steps.json');
 
@@ -26,14 +37,26 @@ test('30 steps of trainLoop (AdamW groups, clipping, schedule) match PyTorch ste
   const opt = model.configureOptimizers({ weightDecay: 0.1, lr: 1e-3, betas: [0.9, 0.99] });
   const stream = Int32Array.from([...f.text].map((c) => f.chars.indexOf(c)));
   const batches = new TokenBatcher(stream, { batchSize: f.B, blockSize: f.T });
-  const losses: number[] = [], norms: number[] = [], lrs: number[] = [];
+  const losses: number[] = [],
+    norms: number[] = [],
+    lrs: number[] = [];
   // the library's loop, configured as nanoGPT's train.py
   const result = await trainLoop({
-    models: { model }, optimizers: { opt }, maxSteps: f.offsets.length, say: null,
+    models: { model },
+    optimizers: { opt },
+    maxSteps: f.offsets.length,
+    say: null,
     lr: (it) => cosineWithWarmup(it, { maxLr: 1e-3, minLr: 1e-4, warmupIters: f.warmup, decayIters: f.decayIters }),
     data: () => batches.at(f.offsets[losses.length]!),
-    loss: ({ batch }) => model.forward(batch.x, batch.y).loss!, clipGradNorm: 1.0,
-    hooks: { onStepEnd: (logs, ctx) => { losses.push(logs.loss!); norms.push(logs.gradNorm!); lrs.push(ctx.lr); } },
+    loss: ({ batch }) => model.forward(batch.x, batch.y).loss!,
+    clipGradNorm: 1.0,
+    hooks: {
+      onStepEnd: (logs, ctx) => {
+        losses.push(logs.loss!);
+        norms.push(logs.gradNorm!);
+        lrs.push(ctx.lr);
+      },
+    },
   });
   assert.equal(result.step, 30);
   assertRelClose('lrs', lrs, f.lrs, 1e-12);

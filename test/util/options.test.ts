@@ -4,25 +4,43 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import {
-  camelCase, checkBoolean, checkDtype, checkNumber, checkOneOf, checkOptions, describe, isPlainObject, numberOption,
-  optionKeys, positionalOptions, POSITIVE_INTEGER, suggestName, unknownOptionMessage,
+  camelCase,
+  checkBoolean,
+  checkDtype,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  describe,
+  isPlainObject,
+  numberOption,
+  optionKeys,
+  positionalOptions,
+  POSITIVE_INTEGER,
+  suggestName,
+  unknownOptionMessage,
 } from '../../src/util/options.js';
 
 const ADAM = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
 
 test('checkOptions: an unknown key names itself, the accepted keys and the camelCase spelling', () => {
-  assert.throws(() => checkOptions('optim.Adam', { lr: 1, weight_decay: 0.1 }, ADAM), (e: Error) => {
-    assert.ok(e instanceof TypeError);
-    assert.equal(e.message, "optim.Adam: unknown option 'weight_decay' (did you mean 'weightDecay'?); accepted: lr, betas, eps, weightDecay, amsgrad");
-    return true;
-  });
+  assert.throws(
+    () => checkOptions('optim.Adam', { lr: 1, weight_decay: 0.1 }, ADAM),
+    (e: Error) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(e.message, "optim.Adam: unknown option 'weight_decay' (did you mean 'weightDecay'?); accepted: lr, betas, eps, weightDecay, amsgrad");
+      return true;
+    },
+  );
   // near misses (edit distance ≤ 2), case and separators
   assert.match(unknownOptionMessage('Conv2d', 'strides', ['stride', 'padding']), /unknown option 'strides' \(did you mean 'stride'\?\)/);
   assert.match(unknownOptionMessage('Adam', 'WeightDecay', ADAM), /did you mean 'weightDecay'/);
   assert.match(unknownOptionMessage('Adam', 'weight-decay', ADAM), /did you mean 'weightDecay'/);
   assert.match(unknownOptionMessage('SGD', 'momentun', ['lr', 'momentum']), /did you mean 'momentum'/);
   // nothing close: no suggestion, but the camelCase note for a snake_case key
-  assert.equal(unknownOptionMessage('x', 'bogus_key', ['lr']), "x: unknown option 'bogus_key' (deepts spells options in camelCase, but 'bogusKey' is not one either); accepted: lr");
+  assert.equal(
+    unknownOptionMessage('x', 'bogus_key', ['lr']),
+    "x: unknown option 'bogus_key' (deepts spells options in camelCase, but 'bogusKey' is not one either); accepted: lr",
+  );
   assert.equal(unknownOptionMessage('x', 'zzz', ['lr']), "x: unknown option 'zzz'; accepted: lr");
   assert.equal(unknownOptionMessage('x', 'a', []), "x: unknown option 'a'; accepted: none");
 });
@@ -34,7 +52,10 @@ test('checkOptions: undefined and plain objects pass; anything else is a TypeErr
   checkOptions('f', Object.assign(Object.create(null), { a: 1 }), ['a']);
   checkOptions('f', JSON.parse('{"a": 2}'), ['a']);
   for (const bad of [null, 3, 'a', true, [1], dt.zeros([1]), new Map(), () => 1]) {
-    assert.throws(() => checkOptions('f', bad, ['a', 'b']), (e: Error) => e instanceof TypeError && /^f: expected an options object \{a, b\}, got /.test(e.message));
+    assert.throws(
+      () => checkOptions('f', bad, ['a', 'b']),
+      (e: Error) => e instanceof TypeError && /^f: expected an options object \{a, b\}, got /.test(e.message),
+    );
   }
   assert.throws(() => checkOptions('f', dt.zeros([1]), ['a']), /got a Tensor/);
 });
@@ -42,7 +63,10 @@ test('checkOptions: undefined and plain objects pass; anything else is a TypeErr
 test('checkOptions: dtype and generator are checked wherever they are accepted', () => {
   checkOptions('f', { dtype: 'float64', generator: new dt.Generator(1) }, ['dtype', 'generator']);
   checkOptions('f', { generator: null }, ['generator']);
-  assert.throws(() => checkOptions('f', { dtype: 'int64' }, ['dtype']), /^TypeError: f: unknown dtype 'int64'; expected one of float32, float64, int32, bool \(deepts stores int64 as int32\)$/);
+  assert.throws(
+    () => checkOptions('f', { dtype: 'int64' }, ['dtype']),
+    /^TypeError: f: unknown dtype 'int64'; expected one of float32, float64, int32, bool \(deepts stores int64 as int32\)$/,
+  );
   assert.throws(() => checkOptions('f', { generator: { seed: 1 } }, ['generator']), /f: generator must be a Generator, got an object \{seed\}/);
 });
 
@@ -50,15 +74,24 @@ test('checkNumber, checkBoolean, checkOneOf, checkDtype', () => {
   checkNumber('f', 'n', 3);
   checkNumber('f', 'n', NaN); // no rule: only the type
   checkNumber('f', 'n', 3, POSITIVE_INTEGER);
-  assert.throws(() => checkNumber('f', 'n', { n: 3 }), (e: Error) => e instanceof TypeError && e.message === 'f: n must be a number, got an object {n}');
+  assert.throws(
+    () => checkNumber('f', 'n', { n: 3 }),
+    (e: Error) => e instanceof TypeError && e.message === 'f: n must be a number, got an object {n}',
+  );
   assert.throws(() => checkNumber('f', 'n', '3'), /f: n must be a number, got '3'/);
-  assert.throws(() => checkNumber('f', 'n', 0, POSITIVE_INTEGER), (e: Error) => e instanceof RangeError && e.message === 'f: n must be a positive integer, got 0');
+  assert.throws(
+    () => checkNumber('f', 'n', 0, POSITIVE_INTEGER),
+    (e: Error) => e instanceof RangeError && e.message === 'f: n must be a positive integer, got 0',
+  );
   assert.throws(() => checkNumber('f', 'n', NaN, { min: 0 }), /f: n must be a number >= 0, got NaN/);
   assert.throws(() => checkNumber('f', 'p', 2, { min: 0, max: 1 }), /f: p must be a number in \[0, 1\], got 2/);
   checkBoolean('f', 'b', false);
   assert.throws(() => checkBoolean('f', 'b', 1), /f: b must be true or false, got 1/);
   checkOneOf('f', 'mode', 'sum', ['mean', 'sum']);
-  assert.throws(() => checkOneOf('f', 'mode', 'summ', ['mean', 'sum']), (e: Error) => e instanceof RangeError && e.message === "f: mode must be one of 'mean', 'sum', got 'summ' (did you mean 'sum'?)");
+  assert.throws(
+    () => checkOneOf('f', 'mode', 'summ', ['mean', 'sum']),
+    (e: Error) => e instanceof RangeError && e.message === "f: mode must be one of 'mean', 'sum', got 'summ' (did you mean 'sum'?)",
+  );
   assert.throws(() => checkOneOf('f', 'mode', { mode: 'sum' }, ['mean', 'sum']), TypeError);
   for (const d of dt.DTYPES) checkDtype('f', d);
   assert.throws(() => checkDtype('ones', 'int64'), /^TypeError: ones: unknown dtype 'int64'; expected one of float32, float64, int32, bool/);
@@ -75,7 +108,10 @@ test('positionalOptions: an options object, PyTorch positionals, or positionals 
   assert.deepEqual(positionalOptions('f', null, [1], names, names), { padding: 1 }); // null is PyTorch's None
   assert.deepEqual(positionalOptions('f', 2, [{ dilation: 2 }], names, names), { stride: 2, dilation: 2 });
   assert.throws(() => positionalOptions('f', 2, [{ stride: 3 }], names, names), /f: got two values for stride/);
-  assert.throws(() => positionalOptions('f', 2, [1, 1, 1], names, names), /f: 4 positional arguments where at most 3 go \(PyTorch's order: stride, padding, dilation\)/);
+  assert.throws(
+    () => positionalOptions('f', 2, [1, 1, 1], names, names),
+    /f: 4 positional arguments where at most 3 go \(PyTorch's order: stride, padding, dilation\)/,
+  );
   assert.throws(() => positionalOptions('f', { stride: 2 }, [1], names, names), /f: the options object must come last/);
   assert.throws(() => positionalOptions('f', { strides: 2 }, [], names, names), /did you mean 'stride'/);
   assert.throws(() => positionalOptions('f', 2, [{ strides: 2 }], names, names), /did you mean 'stride'/);

@@ -22,11 +22,14 @@ function packHead(v: View, b: number, h: number, rows: number, cols: number, til
 
 export function attention(q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: TypedArray, probs: TypedArray): void {
   const [B, H, Tq, D] = q.shape as [number, number, number, number];
-  const Tk = k.shape[2]!, Dv = v.shape[3]!;
+  const Tk = k.shape[2]!,
+    Dv = v.shape[3]!;
   const [mb, mh, mt, mk] = mask ? dims4(mask) : [0, 0, 0, 0];
   const M = mask ? mask.data : null;
   // per head: q, k, v packed into contiguous float64 tiles, so the inner loops run with unit stride
-  const Qt = new Float64Array(Tq * D), Kt = new Float64Array(Tk * D), Vt = new Float64Array(Tk * Dv);
+  const Qt = new Float64Array(Tq * D),
+    Kt = new Float64Array(Tk * D),
+    Vt = new Float64Array(Tk * Dv);
   const row = new Float64Array(Tk);
   const acc = new Float64Array(Dv);
   const shift = Tk - Tq;
@@ -50,7 +53,8 @@ export function attention(q: View, k: View, v: View, mask: View | null, causal: 
           row[j] = s;
           if (s > max) max = s;
         }
-        const pBase = (bh * Tq + i) * Tk, oBase = (bh * Tq + i) * Dv;
+        const pBase = (bh * Tq + i) * Tk,
+          oBase = (bh * Tq + i) * Dv;
         if (max === -Infinity) {
           // every key masked: no attention at all
           for (let j = 0; j < Tk; j++) probs[pBase + j] = 0;
@@ -58,7 +62,11 @@ export function attention(q: View, k: View, v: View, mask: View | null, causal: 
           continue;
         }
         let sum = 0;
-        for (let j = 0; j < jmax; j++) { const e = Math.exp(row[j]! - max); row[j] = e; sum += e; }
+        for (let j = 0; j < jmax; j++) {
+          const e = Math.exp(row[j]! - max);
+          row[j] = e;
+          sum += e;
+        }
         const inv = 1 / sum;
         acc.fill(0);
         for (let j = 0; j < jmax; j++) {
@@ -75,13 +83,28 @@ export function attention(q: View, k: View, v: View, mask: View | null, causal: 
   }
 }
 
-export function attentionBackward(q: View, k: View, v: View, probs: TypedArray, dOut: View, scale: number, dq: TypedArray, dk: TypedArray, dv: TypedArray): void {
+export function attentionBackward(
+  q: View,
+  k: View,
+  v: View,
+  probs: TypedArray,
+  dOut: View,
+  scale: number,
+  dq: TypedArray,
+  dk: TypedArray,
+  dv: TypedArray,
+): void {
   const [B, H, Tq, D] = q.shape as [number, number, number, number];
-  const Tk = k.shape[2]!, Dv = v.shape[3]!;
-  const Qt = new Float64Array(Tq * D), Kt = new Float64Array(Tk * D), Vt = new Float64Array(Tk * Dv), Ot = new Float64Array(Tq * Dv);
+  const Tk = k.shape[2]!,
+    Dv = v.shape[3]!;
+  const Qt = new Float64Array(Tq * D),
+    Kt = new Float64Array(Tk * D),
+    Vt = new Float64Array(Tk * Dv),
+    Ot = new Float64Array(Tq * Dv);
   const dP = new Float64Array(Tk);
   const dqRow = new Float64Array(D);
-  const dkAcc = new Float64Array(Tk * D), dvAcc = new Float64Array(Tk * Dv);
+  const dkAcc = new Float64Array(Tk * D),
+    dvAcc = new Float64Array(Tk * Dv);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       packHead(q, b, h, Tq, D, Qt);
@@ -100,7 +123,10 @@ export function attentionBackward(q: View, k: View, v: View, probs: TypedArray, 
         let rowDot = 0;
         for (let j = 0; j < jmax; j++) {
           const p = probs[pBase + j]!;
-          if (p === 0) { dP[j] = 0; continue; }
+          if (p === 0) {
+            dP[j] = 0;
+            continue;
+          }
           const vo = j * Dv;
           let s = 0;
           for (let e = 0; e < Dv; e++) {
@@ -126,7 +152,8 @@ export function attentionBackward(q: View, k: View, v: View, probs: TypedArray, 
         const dqo = (bh * Tq + i) * D;
         for (let d = 0; d < D; d++) dq[dqo + d] = dqRow[d]!;
       }
-      const dko = bh * Tk * D, dvo = bh * Tk * Dv;
+      const dko = bh * Tk * D,
+        dvo = bh * Tk * Dv;
       for (let x = 0; x < Tk * D; x++) dk[dko + x] = dkAcc[x]!;
       for (let x = 0; x < Tk * Dv; x++) dv[dvo + x] = dvAcc[x]!;
     }

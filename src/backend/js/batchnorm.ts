@@ -8,11 +8,21 @@ function channelValue(v: View | null, c: number, fallback: number): number {
   return v ? v.data[v.offset + c * v.strides[0]!]! : fallback;
 }
 
-export function batchNorm(x: View, weight: View | null, bias: View | null, runningMean: TypedArray | null, runningVar: TypedArray | null,
-  p: BatchNormParams, out: TypedArray, saveMean: TypedArray, saveInvStd: TypedArray): void {
+export function batchNorm(
+  x: View,
+  weight: View | null,
+  bias: View | null,
+  runningMean: TypedArray | null,
+  runningVar: TypedArray | null,
+  p: BatchNormParams,
+  out: TypedArray,
+  saveMean: TypedArray,
+  saveInvStd: TypedArray,
+): void {
   const [N, C, S] = x.shape as [number, number, number];
   const [sn, sc, ss] = x.strides as [number, number, number];
-  const X = x.data, M = N * S;
+  const X = x.data,
+    M = N * S;
   for (let c = 0; c < C; c++) {
     let mean: number, invStd: number;
     if (p.training) {
@@ -25,7 +35,10 @@ export function batchNorm(x: View, weight: View | null, bias: View | null, runni
       let sq = 0;
       for (let n = 0; n < N; n++) {
         let o = x.offset + n * sn + c * sc;
-        for (let s = 0; s < S; s++, o += ss) { const d = X[o]! - mean; sq += d * d; }
+        for (let s = 0; s < S; s++, o += ss) {
+          const d = X[o]! - mean;
+          sq += d * d;
+        }
       }
       const variance = M > 0 ? sq / M : 0;
       invStd = 1 / Math.sqrt(variance + p.eps);
@@ -37,25 +50,41 @@ export function batchNorm(x: View, weight: View | null, bias: View | null, runni
     }
     saveMean[c] = mean;
     saveInvStd[c] = invStd;
-    const scale = channelValue(weight, c, 1) * invStd, shift = channelValue(bias, c, 0) - mean * scale;
+    const scale = channelValue(weight, c, 1) * invStd,
+      shift = channelValue(bias, c, 0) - mean * scale;
     for (let n = 0; n < N; n++) {
-      let o = x.offset + n * sn + c * sc, d = (n * C + c) * S;
+      let o = x.offset + n * sn + c * sc,
+        d = (n * C + c) * S;
       for (let s = 0; s < S; s++, o += ss, d++) out[d] = X[o]! * scale + shift;
     }
   }
 }
 
-export function batchNormBackward(gradOut: View, x: View, weight: View | null, saveMean: TypedArray, saveInvStd: TypedArray, training: boolean,
-  gradInput: TypedArray | null, gradWeight: TypedArray | null, gradBias: TypedArray | null): void {
+export function batchNormBackward(
+  gradOut: View,
+  x: View,
+  weight: View | null,
+  saveMean: TypedArray,
+  saveInvStd: TypedArray,
+  training: boolean,
+  gradInput: TypedArray | null,
+  gradWeight: TypedArray | null,
+  gradBias: TypedArray | null,
+): void {
   const [N, C, S] = x.shape as [number, number, number];
   const [sn, sc, ss] = x.strides as [number, number, number];
   const [gn, gc, gs] = gradOut.strides as [number, number, number];
-  const X = x.data, G = gradOut.data, M = N * S;
+  const X = x.data,
+    G = gradOut.data,
+    M = N * S;
   for (let c = 0; c < C; c++) {
-    const mean = saveMean[c]!, invStd = saveInvStd[c]!;
-    let sumG = 0, sumGX = 0;
+    const mean = saveMean[c]!,
+      invStd = saveInvStd[c]!;
+    let sumG = 0,
+      sumGX = 0;
     for (let n = 0; n < N; n++) {
-      let o = x.offset + n * sn + c * sc, q = gradOut.offset + n * gn + c * gc;
+      let o = x.offset + n * sn + c * sc,
+        q = gradOut.offset + n * gn + c * gc;
       for (let s = 0; s < S; s++, o += ss, q += gs) {
         const g = G[q]!;
         sumG += g;
@@ -67,9 +96,12 @@ export function batchNormBackward(gradOut: View, x: View, weight: View | null, s
     if (!gradInput) continue;
     const w = channelValue(weight, c, 1);
     const k = w * invStd;
-    const meanG = M > 0 ? sumG / M : 0, meanGX = M > 0 ? sumGX / M : 0;
+    const meanG = M > 0 ? sumG / M : 0,
+      meanGX = M > 0 ? sumGX / M : 0;
     for (let n = 0; n < N; n++) {
-      let o = x.offset + n * sn + c * sc, q = gradOut.offset + n * gn + c * gc, d = (n * C + c) * S;
+      let o = x.offset + n * sn + c * sc,
+        q = gradOut.offset + n * gn + c * gc,
+        d = (n * C + c) * S;
       if (training) {
         for (let s = 0; s < S; s++, o += ss, q += gs, d++) gradInput[d] = k * (G[q]! - meanG - (X[o]! - mean) * invStd * meanGX);
       } else {

@@ -9,7 +9,8 @@ export function erf(x: number): number {
   const ax = Math.abs(x);
   if (ax < 2.5) {
     // Taylor series: erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
-    let sum = ax, term = ax;
+    let sum = ax,
+      term = ax;
     const x2 = ax * ax;
     for (let n = 1; n < 100; n++) {
       term *= -x2 / n;
@@ -22,12 +23,17 @@ export function erf(x: number): number {
   }
   if (ax > 6) return x < 0 ? -1 : 1;
   // Continued fraction for erfc (Lentz), accurate for x >= 2.5
-  let f = ax, c = ax, d = 0;
+  let f = ax,
+    c = ax,
+    d = 0;
   const tiny = 1e-300;
   for (let n = 1; n < 200; n++) {
     const an = n / 2;
-    d = ax + an * d; d = d === 0 ? tiny : d; d = 1 / d;
-    c = ax + an / c; c = c === 0 ? tiny : c;
+    d = ax + an * d;
+    d = d === 0 ? tiny : d;
+    d = 1 / d;
+    c = ax + an / c;
+    c = c === 0 ? tiny : c;
     const delta = c * d;
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
@@ -84,9 +90,16 @@ export const unaryFns: Record<UnaryOp, UnaryFn> = {
 
 export function unary(op: UnaryOp, x: View, out: TypedArray, params: readonly number[] = []): void {
   const f = unaryFns[op];
-  let p0 = params[0] ?? 0, p1 = params[1] ?? 0;
-  if (op === 'softplus') { p0 = params[0] ?? 1; p1 = params[1] ?? 20; }
-  if (op === 'clamp') { p0 = Number.isNaN(p0) ? -Infinity : p0; p1 = Number.isNaN(p1) ? Infinity : p1; }
+  let p0 = params[0] ?? 0,
+    p1 = params[1] ?? 0;
+  if (op === 'softplus') {
+    p0 = params[0] ?? 1;
+    p1 = params[1] ?? 20;
+  }
+  if (op === 'clamp') {
+    p0 = Number.isNaN(p0) ? -Infinity : p0;
+    p1 = Number.isNaN(p1) ? Infinity : p1;
+  }
   const src = x.data;
   let i = 0;
   forEachRow(x.shape, [x], (offs, n) => {
@@ -100,21 +113,59 @@ type BinaryLoop = (a: TypedArray, ia: number, sa: number, b: TypedArray, ib: num
 
 // One loop per op so that each stays monomorphic in its arithmetic.
 const binaryLoops: Record<BinaryOp, BinaryLoop> = {
-  add: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! + b[ib]!; },
-  sub: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! - b[ib]!; },
-  mul: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! * b[ib]!; },
-  div: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! / b[ib]!; },
-  pow: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = Math.pow(a[ia]!, b[ib]!); },
-  maximum: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) { const x = a[ia]!, y = b[ib]!; o[io + j] = x !== x || y !== y ? NaN : x > y ? x : y; } },
-  minimum: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) { const x = a[ia]!, y = b[ib]!; o[io + j] = x !== x || y !== y ? NaN : x < y ? x : y; } },
-  eq: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] === b[ib] ? 1 : 0; },
-  ne: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== b[ib] ? 1 : 0; },
-  lt: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! < b[ib]! ? 1 : 0; },
-  le: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! <= b[ib]! ? 1 : 0; },
-  gt: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! > b[ib]! ? 1 : 0; },
-  ge: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! >= b[ib]! ? 1 : 0; },
-  logicalAnd: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0; },
-  logicalOr: (a, ia, sa, b, ib, sb, o, io, n) => { for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0; },
+  add: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! + b[ib]!;
+  },
+  sub: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! - b[ib]!;
+  },
+  mul: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! * b[ib]!;
+  },
+  div: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! / b[ib]!;
+  },
+  pow: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = Math.pow(a[ia]!, b[ib]!);
+  },
+  maximum: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) {
+      const x = a[ia]!,
+        y = b[ib]!;
+      o[io + j] = x !== x || y !== y ? NaN : x > y ? x : y;
+    }
+  },
+  minimum: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) {
+      const x = a[ia]!,
+        y = b[ib]!;
+      o[io + j] = x !== x || y !== y ? NaN : x < y ? x : y;
+    }
+  },
+  eq: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] === b[ib] ? 1 : 0;
+  },
+  ne: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== b[ib] ? 1 : 0;
+  },
+  lt: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! < b[ib]! ? 1 : 0;
+  },
+  le: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! <= b[ib]! ? 1 : 0;
+  },
+  gt: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! > b[ib]! ? 1 : 0;
+  },
+  ge: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia]! >= b[ib]! ? 1 : 0;
+  },
+  logicalAnd: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== 0 && b[ib] !== 0 ? 1 : 0;
+  },
+  logicalOr: (a, ia, sa, b, ib, sb, o, io, n) => {
+    for (let j = 0; j < n; j++, ia += sa, ib += sb) o[io + j] = a[ia] !== 0 || b[ib] !== 0 ? 1 : 0;
+  },
 };
 
 function lastStride(v: View): number {
@@ -123,7 +174,8 @@ function lastStride(v: View): number {
 
 export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
   const loop = binaryLoops[op];
-  const sa = lastStride(a), sb = lastStride(b);
+  const sa = lastStride(a),
+    sb = lastStride(b);
   let io = 0;
   forEachRow(a.shape, [a, b], (offs, n) => {
     loop(a.data, offs[0]!, sa, b.data, offs[1]!, sb, out, io, n);
@@ -132,11 +184,17 @@ export function binary(op: BinaryOp, a: View, b: View, out: TypedArray): void {
 }
 
 export function where(cond: View, a: View, b: View, out: TypedArray): void {
-  const sc = lastStride(cond), sa = lastStride(a), sb = lastStride(b);
-  const c = cond.data, x = a.data, y = b.data;
+  const sc = lastStride(cond),
+    sa = lastStride(a),
+    sb = lastStride(b);
+  const c = cond.data,
+    x = a.data,
+    y = b.data;
   let io = 0;
   forEachRow(cond.shape, [cond, a, b], (offs, n) => {
-    let ic = offs[0]!, ia = offs[1]!, ib = offs[2]!;
+    let ic = offs[0]!,
+      ia = offs[1]!,
+      ib = offs[2]!;
     for (let j = 0; j < n; j++, ic += sc, ia += sa, ib += sb) out[io++] = c[ic] !== 0 ? x[ia]! : y[ib]!;
   });
 }

@@ -16,7 +16,8 @@ function eachId(ids: View, visit: (id: number, i: number) => void): void {
 export function embedding(weight: TypedArray, rows: number, cols: number, ids: View, out: TypedArray): void {
   eachId(ids, (id, i) => {
     if (!(id >= 0 && id < rows)) throw new RangeError(`embedding: index ${id} at position ${i} is out of range for an embedding of ${rows} rows`);
-    const src = id * cols, dst = i * cols;
+    const src = id * cols,
+      dst = i * cols;
     for (let c = 0; c < cols; c++) out[dst + c] = weight[src + c]!;
   });
 }
@@ -25,7 +26,8 @@ export function embeddingBackward(dy: TypedArray, ids: View, rows: number, cols:
   eachId(ids, (id, i) => {
     if (!(id >= 0 && id < rows)) throw new RangeError(`embeddingBackward: index ${id} at position ${i} is out of range for an embedding of ${rows} rows`);
     if (id === paddingIdx) return;
-    const dst = id * cols, src = i * cols;
+    const dst = id * cols,
+      src = i * cols;
     for (let c = 0; c < cols; c++) dweight[dst + c] += dy[src + c]!;
   });
 }

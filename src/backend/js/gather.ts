@@ -36,12 +36,16 @@ export function gather(x: View, index: View, { axis }: AxisParams, out: TypedArr
 export function scatterAdd(index: View, src: View, { axis, outShape }: ScatterAddParams, out: TypedArray): void {
   const size = outShape[axis]!;
   const outStrides = new Array<number>(outShape.length);
-  for (let d = outShape.length - 1, s = 1; d >= 0; d--) { outStrides[d] = s; s *= outShape[d]!; }
+  for (let d = outShape.length - 1, s = 1; d >= 0; d--) {
+    outStrides[d] = s;
+    s *= outShape[d]!;
+  }
   walk(index.shape, (coords) => {
     let k = indexAt(index, coords);
     if (k < -size || k >= size) throw new RangeError(`scatterAdd: index ${k} is out of range for dimension ${axis} of size ${size}`);
     if (k < 0) k += size;
-    let o = 0, s = src.offset;
+    let o = 0,
+      s = src.offset;
     for (let d = 0; d < coords.length; d++) {
       o += (d === axis ? k : coords[d]!) * outStrides[d]!;
       s += coords[d]! * src.strides[d]!;

@@ -19,15 +19,46 @@ import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackw
 import { batchNorm, batchNormBackward } from './batchnorm.js';
 
 export const jsKernels: Kernels = {
-  unary, binary, where, reduce, matmul, softmax, gather, scatterAdd, copy,
-  randomUniform, randomNormal, adamStep, sgdStep, rmspropStep,
+  unary,
+  binary,
+  where,
+  reduce,
+  matmul,
+  softmax,
+  gather,
+  scatterAdd,
+  copy,
+  randomUniform,
+  randomNormal,
+  adamStep,
+  sgdStep,
+  rmspropStep,
   // fused training kernels
-  crossEntropyForward, crossEntropyBackward, biasActivation,
+  crossEntropyForward,
+  crossEntropyBackward,
+  biasActivation,
   // normalization for transformers
-  layerNorm, layerNormBackward, rmsNorm, rmsNormBackward, embedding, embeddingBackward, geluBackward, attention, attentionBackward,
+  layerNorm,
+  layerNormBackward,
+  rmsNorm,
+  rmsNormBackward,
+  embedding,
+  embeddingBackward,
+  geluBackward,
+  attention,
+  attentionBackward,
   // convolution, pooling, normalization (CNNs)
-  conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
-  adaptiveAvgPool2d, adaptiveAvgPool2dBackward, batchNorm, batchNormBackward,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
+  batchNorm,
+  batchNormBackward,
 };
 
 export const jsBackend: Backend = {

@@ -14,7 +14,9 @@ export function adamStep(param: TypedArray, grad: TypedArray, m: TypedArray, v: 
     w *= decay;
     const mi = (m[i] = p.beta1 * m[i]! + (1 - p.beta1) * g);
     let vi = (v[i] = p.beta2 * v[i]! + (1 - p.beta2) * g * g);
-    if (vMax) { vi = vMax[i] = Math.max(vMax[i]!, vi); }
+    if (vMax) {
+      vi = vMax[i] = Math.max(vMax[i]!, vi);
+    }
     const denom = Math.sqrt(vi) / bc2Sqrt + p.eps;
     param[i] = w - stepSize * (mi / denom);
   }
@@ -31,7 +33,14 @@ export function sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | n
   }
 }
 
-export function rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, gradAvg: TypedArray | null, buf: TypedArray | null, p: RmspropParams): void {
+export function rmspropStep(
+  param: TypedArray,
+  grad: TypedArray,
+  squareAvg: TypedArray,
+  gradAvg: TypedArray | null,
+  buf: TypedArray | null,
+  p: RmspropParams,
+): void {
   for (let i = 0; i < param.length; i++) {
     const g = grad[i]! + p.weightDecay * param[i]!;
     const sq = (squareAvg[i] = p.alpha * squareAvg[i]! + (1 - p.alpha) * g * g);

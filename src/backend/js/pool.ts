@@ -7,7 +7,10 @@ import type { TypedArray } from '../../tensor/dtype.js';
 export function maxPool2d(x: View, p: MaxPool2dParams, out: TypedArray, indices: Int32Array): void {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-  const [kH, kW] = p.kernelSize, [strideH, strideW] = p.stride, [padH, padW] = p.padding, [dilH, dilW] = p.dilation;
+  const [kH, kW] = p.kernelSize,
+    [strideH, strideW] = p.stride,
+    [padH, padW] = p.padding,
+    [dilH, dilW] = p.dilation;
   const [Ho, Wo] = p.outputSize;
   const X = x.data;
   let o = 0;
@@ -20,13 +23,27 @@ export function maxPool2d(x: View, p: MaxPool2dParams, out: TypedArray, indices:
         for (let oy = 0; oy < Ho; oy++) {
           const iy = 2 * oy;
           for (let ox = 0; ox < Wo; ox++, o++) {
-            const ix = 2 * ox, a = plane + iy * sh + ix * sw;
-            let best = X[a]!, at = iy * W + ix;
-            const v1 = X[a + sw]!, v2 = X[a + sh]!, v3 = X[a + sh + sw]!;
-            if (v1 > best || Number.isNaN(v1)) { best = v1; at = iy * W + ix + 1; }
-            if (v2 > best || Number.isNaN(v2)) { best = v2; at = (iy + 1) * W + ix; }
-            if (v3 > best || Number.isNaN(v3)) { best = v3; at = (iy + 1) * W + ix + 1; }
-            out[o] = best; indices[o] = at;
+            const ix = 2 * ox,
+              a = plane + iy * sh + ix * sw;
+            let best = X[a]!,
+              at = iy * W + ix;
+            const v1 = X[a + sw]!,
+              v2 = X[a + sh]!,
+              v3 = X[a + sh + sw]!;
+            if (v1 > best || Number.isNaN(v1)) {
+              best = v1;
+              at = iy * W + ix + 1;
+            }
+            if (v2 > best || Number.isNaN(v2)) {
+              best = v2;
+              at = (iy + 1) * W + ix;
+            }
+            if (v3 > best || Number.isNaN(v3)) {
+              best = v3;
+              at = (iy + 1) * W + ix + 1;
+            }
+            out[o] = best;
+            indices[o] = at;
           }
         }
         continue;
@@ -35,7 +52,8 @@ export function maxPool2d(x: View, p: MaxPool2dParams, out: TypedArray, indices:
         const y0 = oy * strideH - padH;
         for (let ox = 0; ox < Wo; ox++, o++) {
           const x0 = ox * strideW - padW;
-          let best = -Infinity, at = -1;
+          let best = -Infinity,
+            at = -1;
           for (let ky = 0; ky < kH; ky++) {
             const iy = y0 + ky * dilH;
             if (iy < 0 || iy >= H) continue;
@@ -44,10 +62,14 @@ export function maxPool2d(x: View, p: MaxPool2dParams, out: TypedArray, indices:
               if (ix < 0 || ix >= W) continue;
               const v = X[plane + iy * sh + ix * sw]!;
               // the first maximum wins, a NaN always (the last one), as torch's kernel
-              if (at < 0 || v > best || Number.isNaN(v)) { best = v; at = iy * W + ix; }
+              if (at < 0 || v > best || Number.isNaN(v)) {
+                best = v;
+                at = iy * W + ix;
+              }
             }
           }
-          out[o] = best; indices[o] = at;
+          out[o] = best;
+          indices[o] = at;
         }
       }
     }
@@ -59,12 +81,15 @@ export function maxPool2dBackward(gradOut: View, indices: View, inputShape: read
   const [, , Ho, Wo] = gradOut.shape as [number, number, number, number];
   const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
   const [inN, inC, inH, inW] = indices.strides as [number, number, number, number];
-  const G = gradOut.data, I = indices.data, HW = H * W;
+  const G = gradOut.data,
+    I = indices.data,
+    HW = H * W;
   out.fill(0, 0, N * C * HW);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const base = (n * C + c) * HW;
-      const gBase = gradOut.offset + n * gn + c * gc, iBase = indices.offset + n * inN + c * inC;
+      const gBase = gradOut.offset + n * gn + c * gc,
+        iBase = indices.offset + n * inN + c * inC;
       for (let oy = 0; oy < Ho; oy++) {
         for (let ox = 0; ox < Wo; ox++) {
           const at = I[iBase + oy * inH + ox * inW]!;
@@ -93,7 +118,9 @@ function avgDivisor(p: AvgPool2dParams, hs: number, he: number, hp: number, ws: 
 export function avgPool2d(x: View, p: AvgPool2dParams, out: TypedArray): void {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [sn, sc, sh, sw] = x.strides as [number, number, number, number];
-  const [kH, kW] = p.kernelSize, [strideH, strideW] = p.stride, [padH, padW] = p.padding;
+  const [kH, kW] = p.kernelSize,
+    [strideH, strideW] = p.stride,
+    [padH, padW] = p.padding;
   const [Ho, Wo] = p.outputSize;
   const X = x.data;
   let o = 0;
@@ -116,13 +143,17 @@ export function avgPool2d(x: View, p: AvgPool2dParams, out: TypedArray): void {
 export function avgPool2dBackward(gradOut: View, inputShape: readonly number[], p: AvgPool2dParams, out: TypedArray): void {
   const [N, C, H, W] = inputShape as [number, number, number, number];
   const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
-  const [kH, kW] = p.kernelSize, [strideH, strideW] = p.stride, [padH, padW] = p.padding;
+  const [kH, kW] = p.kernelSize,
+    [strideH, strideW] = p.stride,
+    [padH, padW] = p.padding;
   const [Ho, Wo] = p.outputSize;
-  const G = gradOut.data, HW = H * W;
+  const G = gradOut.data,
+    HW = H * W;
   out.fill(0, 0, N * C * HW);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const base = (n * C + c) * HW, gBase = gradOut.offset + n * gn + c * gc;
+      const base = (n * C + c) * HW,
+        gBase = gradOut.offset + n * gn + c * gc;
       for (let oy = 0; oy < Ho; oy++) {
         const [hs, he, hp] = avgWindow(oy, strideH, padH, kH, H);
         for (let ox = 0; ox < Wo; ox++) {
@@ -153,9 +184,11 @@ export function adaptiveAvgPool2d(x: View, outputSize: readonly [number, number]
     for (let c = 0; c < C; c++) {
       const plane = x.offset + n * sn + c * sc;
       for (let oy = 0; oy < Ho; oy++) {
-        const hs = adaptiveStart(oy, Ho, H), he = adaptiveEnd(oy, Ho, H);
+        const hs = adaptiveStart(oy, Ho, H),
+          he = adaptiveEnd(oy, Ho, H);
         for (let ox = 0; ox < Wo; ox++, o++) {
-          const ws = adaptiveStart(ox, Wo, W), we = adaptiveEnd(ox, Wo, W);
+          const ws = adaptiveStart(ox, Wo, W),
+            we = adaptiveEnd(ox, Wo, W);
           let s = 0;
           for (let iy = hs; iy < he; iy++) for (let ix = ws; ix < we; ix++) s += X[plane + iy * sh + ix * sw]!;
           out[o] = s / ((he - hs) * (we - ws));
@@ -169,15 +202,19 @@ export function adaptiveAvgPool2dBackward(gradOut: View, inputShape: readonly nu
   const [N, C, H, W] = inputShape as [number, number, number, number];
   const [, , Ho, Wo] = gradOut.shape as [number, number, number, number];
   const [gn, gc, gh, gw] = gradOut.strides as [number, number, number, number];
-  const G = gradOut.data, HW = H * W;
+  const G = gradOut.data,
+    HW = H * W;
   out.fill(0, 0, N * C * HW);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const base = (n * C + c) * HW, gBase = gradOut.offset + n * gn + c * gc;
+      const base = (n * C + c) * HW,
+        gBase = gradOut.offset + n * gn + c * gc;
       for (let oy = 0; oy < Ho; oy++) {
-        const hs = adaptiveStart(oy, Ho, H), he = adaptiveEnd(oy, Ho, H);
+        const hs = adaptiveStart(oy, Ho, H),
+          he = adaptiveEnd(oy, Ho, H);
         for (let ox = 0; ox < Wo; ox++) {
-          const ws = adaptiveStart(ox, Wo, W), we = adaptiveEnd(ox, Wo, W);
+          const ws = adaptiveStart(ox, Wo, W),
+            we = adaptiveEnd(ox, Wo, W);
           const g = G[gBase + oy * gh + ox * gw]! / ((he - hs) * (we - ws));
           for (let iy = hs; iy < he; iy++) for (let ix = ws; ix < we; ix++) out[base + iy * W + ix]! += g;
         }

@@ -17,7 +17,8 @@ export function randomNormal({ mean, std, seed, offset }: RandomNormalParams, ou
   const per = wide ? 2 : 1;
   const u = (c: number) => (wide ? uniform53(seed, offset + c * per) : uniform24(seed, offset + c));
   for (let p = 0; 2 * p < out.length; p++) {
-    const u1 = u(2 * p), u2 = u(2 * p + 1);
+    const u1 = u(2 * p),
+      u2 = u(2 * p + 1);
     const r = Math.sqrt(-2 * Math.log(1 - u1));
     out[2 * p] = mean + std * r * Math.cos(2 * Math.PI * u2);
     if (2 * p + 1 < out.length) out[2 * p + 1] = mean + std * r * Math.sin(2 * Math.PI * u2);

@@ -5,11 +5,18 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { forEachRow, relativeOffsets } from './strided.js';
 
 export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: TypedArray): void {
-  const keptShape: number[] = [], keptStrides: number[] = [];
-  const redShape: number[] = [], redStrides: number[] = [];
+  const keptShape: number[] = [],
+    keptStrides: number[] = [];
+  const redShape: number[] = [],
+    redStrides: number[] = [];
   for (let d = 0; d < x.shape.length; d++) {
-    if (axes.includes(d)) { redShape.push(x.shape[d]!); redStrides.push(x.strides[d]!); }
-    else { keptShape.push(x.shape[d]!); keptStrides.push(x.strides[d]!); }
+    if (axes.includes(d)) {
+      redShape.push(x.shape[d]!);
+      redStrides.push(x.strides[d]!);
+    } else {
+      keptShape.push(x.shape[d]!);
+      keptStrides.push(x.strides[d]!);
+    }
   }
   const rel = relativeOffsets(redShape, redStrides);
   const m = rel.length;
@@ -17,26 +24,62 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: Type
   let io = 0;
   const reduceAt = (base: number): number => {
     switch (op) {
-      case 'sum': { let s = 0; for (let k = 0; k < m; k++) s += src[base + rel[k]!]!; return s; }
-      case 'prod': { let s = 1; for (let k = 0; k < m; k++) s *= src[base + rel[k]!]!; return s; }
+      case 'sum': {
+        let s = 0;
+        for (let k = 0; k < m; k++) s += src[base + rel[k]!]!;
+        return s;
+      }
+      case 'prod': {
+        let s = 1;
+        for (let k = 0; k < m; k++) s *= src[base + rel[k]!]!;
+        return s;
+      }
       case 'max': {
         let s = -Infinity;
-        for (let k = 0; k < m; k++) { const v = src[base + rel[k]!]!; if (v > s || v !== v) { s = v; if (v !== v) break; } }
+        for (let k = 0; k < m; k++) {
+          const v = src[base + rel[k]!]!;
+          if (v > s || v !== v) {
+            s = v;
+            if (v !== v) break;
+          }
+        }
         return s;
       }
       case 'min': {
         let s = Infinity;
-        for (let k = 0; k < m; k++) { const v = src[base + rel[k]!]!; if (v < s || v !== v) { s = v; if (v !== v) break; } }
+        for (let k = 0; k < m; k++) {
+          const v = src[base + rel[k]!]!;
+          if (v < s || v !== v) {
+            s = v;
+            if (v !== v) break;
+          }
+        }
         return s;
       }
       case 'argmax': {
-        let best = -Infinity, bi = 0;
-        for (let k = 0; k < m; k++) { const v = src[base + rel[k]!]!; if (v > best || (v !== v && best === best)) { best = v; bi = k; if (v !== v) break; } }
+        let best = -Infinity,
+          bi = 0;
+        for (let k = 0; k < m; k++) {
+          const v = src[base + rel[k]!]!;
+          if (v > best || (v !== v && best === best)) {
+            best = v;
+            bi = k;
+            if (v !== v) break;
+          }
+        }
         return bi;
       }
       case 'argmin': {
-        let best = Infinity, bi = 0;
-        for (let k = 0; k < m; k++) { const v = src[base + rel[k]!]!; if (v < best || (v !== v && best === best)) { best = v; bi = k; if (v !== v) break; } }
+        let best = Infinity,
+          bi = 0;
+        for (let k = 0; k < m; k++) {
+          const v = src[base + rel[k]!]!;
+          if (v < best || (v !== v && best === best)) {
+            best = v;
+            bi = k;
+            if (v !== v) break;
+          }
+        }
         return bi;
       }
     }

@@ -6,7 +6,10 @@ export function softmax(x: TypedArray, { rows, cols, log }: SoftmaxParams, out: 
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let max = -Infinity;
-    for (let c = 0; c < cols; c++) { const v = x[base + c]!; if (v > max) max = v; }
+    for (let c = 0; c < cols; c++) {
+      const v = x[base + c]!;
+      if (v > max) max = v;
+    }
     if (max === -Infinity) max = 0; // a row of -inf gives NaN as in PyTorch, not a shift by -inf
     let sum = 0;
     for (let c = 0; c < cols; c++) sum += Math.exp(x[base + c]! - max);

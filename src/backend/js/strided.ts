@@ -21,12 +21,19 @@ export function isContiguousView(v: View): boolean {
  * the start of the row in views[k] and n the row length. Rows are walked with a counter over the
  * leading axes, so a view of any strides costs one call per row, not per element.
  */
-export function forEachRow(shape: readonly number[], views: readonly { offset: number; strides: readonly number[] }[], row: (offsets: number[], n: number) => void): void {
+export function forEachRow(
+  shape: readonly number[],
+  views: readonly { offset: number; strides: readonly number[] }[],
+  row: (offsets: number[], n: number) => void,
+): void {
   const nd = shape.length;
   const total = numel(shape);
   if (total === 0) return;
   const offsets = views.map((v) => v.offset);
-  if (nd === 0) { row(offsets, 1); return; }
+  if (nd === 0) {
+    row(offsets, 1);
+    return;
+  }
   const n = shape[nd - 1]!;
   const rows = total / n;
   const counter = new Array<number>(nd - 1).fill(0);

@@ -25,15 +25,65 @@ export interface NativeAddon {
   scatterAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): boolean;
   copy(src: TypedArray, dst: TypedArray): boolean;
   randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): boolean;
-  adamStep(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, vMax: TypedArray | null,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean, amsgrad: boolean): boolean;
-  sgdStep(param: TypedArray, grad: TypedArray, buf: TypedArray | null, lr: number, momentum: number, dampening: number,
-    weightDecay: number, nesterov: boolean, firstStep: boolean): boolean;
-  rmspropStep(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, gradAvg: TypedArray | null, buf: TypedArray | null,
-    lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean): boolean;
+  adamStep(
+    param: TypedArray,
+    grad: TypedArray,
+    m: TypedArray,
+    v: TypedArray,
+    vMax: TypedArray | null,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    step: number,
+    decoupled: boolean,
+    amsgrad: boolean,
+  ): boolean;
+  sgdStep(
+    param: TypedArray,
+    grad: TypedArray,
+    buf: TypedArray | null,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
+    nesterov: boolean,
+    firstStep: boolean,
+  ): boolean;
+  rmspropStep(
+    param: TypedArray,
+    grad: TypedArray,
+    squareAvg: TypedArray,
+    gradAvg: TypedArray | null,
+    buf: TypedArray | null,
+    lr: number,
+    alpha: number,
+    eps: number,
+    weightDecay: number,
+    momentum: number,
+    centered: boolean,
+  ): boolean;
   /** -1 when done, the row of an out-of-range target, or false for an unsupported dtype. */
-  crossEntropyForward(logits: TypedArray, target: Int32Array, losses: TypedArray, lse: TypedArray, rows: number, cols: number, ignoreIndex: number): number | false;
-  crossEntropyBackward(logits: TypedArray, target: Int32Array, lse: TypedArray, scale: TypedArray, grad: TypedArray, rows: number, cols: number, ignoreIndex: number): boolean;
+  crossEntropyForward(
+    logits: TypedArray,
+    target: Int32Array,
+    losses: TypedArray,
+    lse: TypedArray,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): number | false;
+  crossEntropyBackward(
+    logits: TypedArray,
+    target: Int32Array,
+    lse: TypedArray,
+    scale: TypedArray,
+    grad: TypedArray,
+    rows: number,
+    cols: number,
+    ignoreIndex: number,
+  ): boolean;
   biasActivation(x: TypedArray, bias: TypedArray | null, out: TypedArray, rows: number, cols: number, activation: number): boolean;
   /** C = A·B on raw float32 arrays (row stride of C is N), for benchmarks. */
   sgemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, N: number, K: number, sam: number, sak: number, sbk: number, sbn: number): boolean;
@@ -52,7 +102,10 @@ type NodeModules = {
 function nodeModules(): NodeModules | null {
   const get = typeof process !== 'undefined' ? process.getBuiltinModule : undefined;
   if (typeof get !== 'function') return null;
-  const fs = get('node:fs'), mod = get('node:module'), url = get('node:url'), path = get('node:path');
+  const fs = get('node:fs'),
+    mod = get('node:module'),
+    url = get('node:url'),
+    path = get('node:path');
   return { createRequire: mod.createRequire, existsSync: fs.existsSync, readFileSync: fs.readFileSync, fileURLToPath: url.fileURLToPath, path };
 }
 
@@ -85,7 +138,10 @@ export function loadAddon(): AddonLoad {
   const path = process.env.DEEPTS_NATIVE_ADDON || m.path.join(root, 'native', 'build', 'Release', 'deepts_native.node');
   if (!m.existsSync(path)) {
     const failure = buildFailure(m, root);
-    return { addon: null, reason: failure ? `the native addon was not built: ${failure}` : 'the native addon is not built (run `npm install`, or `node native/build.mjs`)' };
+    return {
+      addon: null,
+      reason: failure ? `the native addon was not built: ${failure}` : 'the native addon is not built (run `npm install`, or `node native/build.mjs`)',
+    };
   }
   try {
     return { addon: m.createRequire(import.meta.url)(path) as NativeAddon, path };

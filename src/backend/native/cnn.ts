@@ -25,7 +25,10 @@ export interface NativeCnnAddon {
 class Geom {
   private buf = new Float64Array(64);
   private n = 0;
-  reset(): this { this.n = 0; return this; }
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
   push(...values: number[]): this {
     if (this.n + values.length > this.buf.length) {
       const bigger = new Float64Array(Math.max(this.buf.length * 2, this.n + values.length));
@@ -35,10 +38,18 @@ class Geom {
     for (const v of values) this.buf[this.n++] = v;
     return this;
   }
-  view(v: View): this { return this.push(v.offset, ...v.shape, ...v.strides); }
-  vector(v: View | null): this { return v ? this.push(v.offset, v.strides[0]!) : this.push(0, 0); }
-  conv(p: Conv2dParams): this { return this.push(p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups); }
-  get buffer(): Float64Array { return this.buf; }
+  view(v: View): this {
+    return this.push(v.offset, ...v.shape, ...v.strides);
+  }
+  vector(v: View | null): this {
+    return v ? this.push(v.offset, v.strides[0]!) : this.push(0, 0);
+  }
+  conv(p: Conv2dParams): this {
+    return this.push(p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0], p.dilation[1], p.groups);
+  }
+  get buffer(): Float64Array {
+    return this.buf;
+  }
 }
 
 /** The addon's CNN kernels over the js ones, or {} when the addon has none. */
@@ -53,45 +64,74 @@ export function createNativeCnnKernels(addon: object, js: Kernels): Partial<Kern
       if (!n.conv2d(x.data, w.data, bias ? bias.data : null, out, g.buffer)) js.conv2d(x, w, bias, p, out);
     },
     conv2dBackwardInput(gy, w, inputShape, p, out): void {
-      g.reset().view(gy).view(w).push(...inputShape).conv(p);
+      g.reset()
+        .view(gy)
+        .view(w)
+        .push(...inputShape)
+        .conv(p);
       if (!n.conv2dBackwardInput(gy.data, w.data, out, g.buffer)) js.conv2dBackwardInput(gy, w, inputShape, p, out);
     },
     conv2dBackwardWeight(x, gy, weightShape, p, out): void {
-      g.reset().view(x).view(gy).push(...weightShape).conv(p);
+      g.reset()
+        .view(x)
+        .view(gy)
+        .push(...weightShape)
+        .conv(p);
       if (!n.conv2dBackwardWeight(x.data, gy.data, out, g.buffer)) js.conv2dBackwardWeight(x, gy, weightShape, p, out);
     },
     maxPool2d(x, p: MaxPool2dParams, out, indices): void {
-      g.reset().view(x).push(...p.kernelSize, ...p.stride, ...p.padding, ...p.dilation, ...p.outputSize);
+      g.reset()
+        .view(x)
+        .push(...p.kernelSize, ...p.stride, ...p.padding, ...p.dilation, ...p.outputSize);
       if (!n.maxPool2d(x.data, out, indices, g.buffer)) js.maxPool2d(x, p, out, indices);
     },
     maxPool2dBackward(gy, indices, inputShape, out): void {
-      g.reset().view(gy).view(indices).push(...inputShape);
+      g.reset()
+        .view(gy)
+        .view(indices)
+        .push(...inputShape);
       if (!n.maxPool2dBackward(gy.data, indices.data, out, g.buffer)) js.maxPool2dBackward(gy, indices, inputShape, out);
     },
     avgPool2d(x, p: AvgPool2dParams, out): void {
-      g.reset().view(x).push(...p.kernelSize, ...p.stride, ...p.padding, ...p.outputSize, p.countIncludePad ? 1 : 0, p.divisorOverride);
+      g.reset()
+        .view(x)
+        .push(...p.kernelSize, ...p.stride, ...p.padding, ...p.outputSize, p.countIncludePad ? 1 : 0, p.divisorOverride);
       if (!n.avgPool2d(x.data, out, g.buffer)) js.avgPool2d(x, p, out);
     },
     avgPool2dBackward(gy, inputShape, p: AvgPool2dParams, out): void {
-      g.reset().view(gy).push(...inputShape, ...p.kernelSize, ...p.stride, ...p.padding, ...p.outputSize, p.countIncludePad ? 1 : 0, p.divisorOverride);
+      g.reset()
+        .view(gy)
+        .push(...inputShape, ...p.kernelSize, ...p.stride, ...p.padding, ...p.outputSize, p.countIncludePad ? 1 : 0, p.divisorOverride);
       if (!n.avgPool2dBackward(gy.data, out, g.buffer)) js.avgPool2dBackward(gy, inputShape, p, out);
     },
     adaptiveAvgPool2d(x, outputSize, out): void {
-      g.reset().view(x).push(...outputSize);
+      g.reset()
+        .view(x)
+        .push(...outputSize);
       if (!n.adaptiveAvgPool2d(x.data, out, g.buffer)) js.adaptiveAvgPool2d(x, outputSize, out);
     },
     adaptiveAvgPool2dBackward(gy, inputShape, out): void {
-      g.reset().view(gy).push(...inputShape);
+      g.reset()
+        .view(gy)
+        .push(...inputShape);
       if (!n.adaptiveAvgPool2dBackward(gy.data, out, g.buffer)) js.adaptiveAvgPool2dBackward(gy, inputShape, out);
     },
     batchNorm(x, weight, bias, runningMean, runningVar, p: BatchNormParams, out, saveMean, saveInvStd): void {
-      g.reset().view(x).vector(weight).vector(bias).push(p.training ? 1 : 0, p.momentum, p.eps);
+      g.reset()
+        .view(x)
+        .vector(weight)
+        .vector(bias)
+        .push(p.training ? 1 : 0, p.momentum, p.eps);
       if (!n.batchNorm(x.data, weight ? weight.data : null, bias ? bias.data : null, runningMean, runningVar, out, saveMean, saveInvStd, g.buffer)) {
         js.batchNorm(x, weight, bias, runningMean, runningVar, p, out, saveMean, saveInvStd);
       }
     },
     batchNormBackward(gy, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias): void {
-      g.reset().view(gy).view(x).vector(weight).push(training ? 1 : 0);
+      g.reset()
+        .view(gy)
+        .view(x)
+        .vector(weight)
+        .push(training ? 1 : 0);
       if (!n.batchNormBackward(gy.data, x.data, weight ? weight.data : null, saveMean, saveInvStd, gradInput, gradWeight, gradBias, g.buffer)) {
         js.batchNormBackward(gy, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
       }

@@ -44,7 +44,9 @@ function create(addon: NativeAddon): Backend {
   const kernels = createNativeKernels(addon, jsKernels);
   return {
     name: 'native',
-    get description() { return describe(addon, note); },
+    get description() {
+      return describe(addon, note);
+    },
     kernels,
   };
 }

@@ -24,7 +24,9 @@ function numel(shape: readonly number[]): number {
 
 function codes<K extends string>(names: readonly string[]): Record<K, number> {
   const map = Object.create(null) as Record<K, number>;
-  names.forEach((name, i) => { map[name as K] = i; });
+  names.forEach((name, i) => {
+    map[name as K] = i;
+  });
   return map;
 }
 
@@ -50,8 +52,12 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
         js.unary(op, x, out, params);
         return;
       }
-      let p0 = params[0] ?? 0, p1 = params[1] ?? 0;
-      if (op === 'softplus') { p0 = params[0] ?? 1; p1 = params[1] ?? 20; }
+      let p0 = params[0] ?? 0,
+        p1 = params[1] ?? 0;
+      if (op === 'softplus') {
+        p0 = params[0] ?? 1;
+        p1 = params[1] ?? 20;
+      }
       meta.reset().view(x);
       if (!addon.unary(code, x.data, out, p0, p1)) js.unary(op, x, out, params);
     },
@@ -132,7 +138,10 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
     // randomNormal stays on js: its sin/cos/log are V8's, and the stream must match bit for bit.
 
     adamStep(param, grad, m, v, vMax, p): void {
-      if (param.length < T.optimizer || !addon.adamStep(param, grad, m, v, vMax, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.step, p.decoupled, p.amsgrad)) {
+      if (
+        param.length < T.optimizer ||
+        !addon.adamStep(param, grad, m, v, vMax, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.step, p.decoupled, p.amsgrad)
+      ) {
         js.adamStep(param, grad, m, v, vMax, p);
       }
     },

@@ -15,7 +15,8 @@ export class MetaWriter {
 
   /** [ndim, offset, ...shape, ...strides] */
   view(v: View): this {
-    const b = this.buffer, nd = v.shape.length;
+    const b = this.buffer,
+      nd = v.shape.length;
     let p = this.pos;
     b[p++] = nd;
     b[p++] = v.offset;

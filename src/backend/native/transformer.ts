@@ -27,7 +27,10 @@ export interface NativeTransformerAddon {
 class Geom {
   private buf = new Float64Array(64);
   private n = 0;
-  reset(): this { this.n = 0; return this; }
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
   view(v: View): this {
     const nd = v.shape.length;
     if (this.n + 2 + 2 * nd > this.buf.length) {
@@ -42,7 +45,9 @@ class Geom {
     for (let d = 0; d < nd; d++) b[this.n++] = v.strides[d]!;
     return this;
   }
-  get buffer(): Float64Array { return this.buf; }
+  get buffer(): Float64Array {
+    return this.buf;
+  }
 }
 
 function numel(shape: readonly number[]): number {
@@ -59,7 +64,8 @@ export function createNativeTransformerKernels(addon: object, js: Kernels): Part
   const g = new Geom();
   return {
     layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd): void {
-      if (rows * cols < T.norm || !n.layerNorm(x, weight, bias, out, mean, rstd, rows, cols, eps)) js.layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd);
+      if (rows * cols < T.norm || !n.layerNorm(x, weight, bias, out, mean, rstd, rows, cols, eps))
+        js.layerNorm(x, rows, cols, weight, bias, eps, out, mean, rstd);
     },
     layerNormBackward(dy, x, rows, cols, weight, mean, rstd, dx, dweight, dbias): void {
       if (rows * cols < T.norm || !n.layerNormBackward(dy, x, weight, mean, rstd, dx, dweight, dbias, rows, cols)) {
@@ -70,10 +76,12 @@ export function createNativeTransformerKernels(addon: object, js: Kernels): Part
       if (rows * cols < T.norm || !n.rmsNorm(x, weight, out, rstd, rows, cols, eps)) js.rmsNorm(x, rows, cols, weight, eps, out, rstd);
     },
     rmsNormBackward(dy, x, rows, cols, weight, rstd, dx, dweight): void {
-      if (rows * cols < T.norm || !n.rmsNormBackward(dy, x, weight, rstd, dx, dweight, rows, cols)) js.rmsNormBackward(dy, x, rows, cols, weight, rstd, dx, dweight);
+      if (rows * cols < T.norm || !n.rmsNormBackward(dy, x, weight, rstd, dx, dweight, rows, cols))
+        js.rmsNormBackward(dy, x, rows, cols, weight, rstd, dx, dweight);
     },
     embedding(weight, rows, cols, ids, out): void {
-      if (numel(ids.shape) * cols < T.gather || !n.embedding(weight, ids.data, out, rows, cols, g.reset().view(ids).buffer)) js.embedding(weight, rows, cols, ids, out);
+      if (numel(ids.shape) * cols < T.gather || !n.embedding(weight, ids.data, out, rows, cols, g.reset().view(ids).buffer))
+        js.embedding(weight, rows, cols, ids, out);
     },
     embeddingBackward(dy, ids, rows, cols, paddingIdx, dweight): void {
       if (numel(ids.shape) * cols < T.gather || !n.embeddingBackward(dy, ids.data, dweight, rows, cols, paddingIdx, g.reset().view(ids).buffer)) {
@@ -93,11 +101,15 @@ export function createNativeTransformerKernels(addon: object, js: Kernels): Part
       }
       g.reset().view(q).view(k).view(v);
       if (mask) g.view(mask);
-      if (!n.attention(q.data, k.data, v.data, mask ? mask.data : null, out, probs, causal, scale, g.buffer)) js.attention(q, k, v, mask, causal, scale, out, probs);
+      if (!n.attention(q.data, k.data, v.data, mask ? mask.data : null, out, probs, causal, scale, g.buffer))
+        js.attention(q, k, v, mask, causal, scale, out, probs);
     },
     attentionBackward(q, k, v, probs, dOut, scale, dq, dk, dv): void {
       const work = numel(q.shape) * k.shape[2]!;
-      if (work < T.attention || !n.attentionBackward(q.data, k.data, v.data, probs, dOut.data, dq, dk, dv, scale, g.reset().view(q).view(k).view(v).view(dOut).buffer)) {
+      if (
+        work < T.attention ||
+        !n.attentionBackward(q.data, k.data, v.data, probs, dOut.data, dq, dk, dv, scale, g.reset().view(q).view(k).view(v).view(dOut).buffer)
+      ) {
         js.attentionBackward(q, k, v, probs, dOut, scale, dq, dk, dv);
       }
     },

@@ -20,10 +20,22 @@ export const LECTURE_IMAGE = [
   [0, 0, 1, 0, 1, 0],
 ];
 /** Filter 1 detects a main diagonal, filter 2 a vertical line. */
-export const LECTURE_FILTER_1 = [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]];
-export const LECTURE_FILTER_2 = [[-1, 1, -1], [-1, 1, -1], [-1, 1, -1]];
+export const LECTURE_FILTER_1 = [
+  [1, -1, -1],
+  [-1, 1, -1],
+  [-1, -1, 1],
+];
+export const LECTURE_FILTER_2 = [
+  [-1, 1, -1],
+  [-1, 1, -1],
+  [-1, 1, -1],
+];
 /** The discrete Laplacian: zero on flat regions and straight ramps, large at edges and strokes. */
-export const LAPLACIAN = [[0, 1, 0], [1, -4, 1], [0, 1, 0]];
+export const LAPLACIAN = [
+  [0, 1, 0],
+  [1, -4, 1],
+  [0, 1, 0],
+];
 
 type Grid = number[][];
 
@@ -56,13 +68,24 @@ export function maxPool2x2(map: Grid): Grid {
 function drawnSeven(): Float32Array {
   const img = new Float32Array(28 * 28);
   for (let x = 6; x < 22; x++) for (let t = 0; t < 2; t++) img[(6 + t) * 28 + x] = 1;
-  for (let y = 8; y < 24; y++) { const x = Math.round(21 - (y - 8) * 0.55); img[y * 28 + x] = 1; img[y * 28 + x - 1] = 1; }
+  for (let y = 8; y < 24; y++) {
+    const x = Math.round(21 - (y - 8) * 0.55);
+    img[y * 28 + x] = 1;
+    img[y * 28 + x - 1] = 1;
+  }
   return img;
 }
 
 export type ConvDemoResult = {
-  filter1Stride1: Grid; filter2Stride1: Grid; filter1Stride2: Grid; filter2Stride2: Grid;
-  pooled1: Grid; pooled2: Grid; digitLabel: number | null; laplacian: Grid; out: string;
+  filter1Stride1: Grid;
+  filter2Stride1: Grid;
+  filter1Stride2: Grid;
+  filter2Stride2: Grid;
+  pooled1: Grid;
+  pooled2: Grid;
+  digitLabel: number | null;
+  laplacian: Grid;
+  out: string;
 };
 
 /** Runs the demo, prints it through `say`, writes the pictures to `out`. */
@@ -70,9 +93,12 @@ export function convDemo(out: string, opts: { digit?: number; say?: (line: strin
   const say = opts.say ?? ((l: string) => console.log(l));
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
-  const f1 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_1), f2 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_2);
-  const s1 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_1, 2), s2 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_2, 2);
-  const p1 = maxPool2x2(f1), p2 = maxPool2x2(f2);
+  const f1 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_1),
+    f2 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_2);
+  const s1 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_1, 2),
+    s2 = filterImage(LECTURE_IMAGE, LECTURE_FILTER_2, 2);
+  const p1 = maxPool2x2(f1),
+    p2 = maxPool2x2(f2);
   say('The 6×6 image:');
   say(formatGrid(LECTURE_IMAGE));
   say('Filter 1 (a diagonal) and filter 2 (a vertical line), 3×3:');
@@ -89,16 +115,42 @@ export function convDemo(out: string, opts: { digit?: number; say?: (line: strin
   say(formatGrid(p1));
   say('');
   say(formatGrid(p2));
-  writeImageGrid(join(dir, 'image.png'), [{ values: LECTURE_IMAGE.flat(), caption: 'image' }], { height: 6, width: 6, scale: 24, colors: 'ink', showValues: true });
-  writeImageGrid(join(dir, 'filters.png'), [{ values: LECTURE_FILTER_1.flat(), caption: 'filter 1' }, { values: LECTURE_FILTER_2.flat(), caption: 'filter 2' }],
-    { height: 3, width: 3, scale: 24, colors: 'signed', showValues: true });
-  writeImageGrid(join(dir, 'feature-maps.png'), [{ values: f1.flat(), caption: 'filter 1' }, { values: f2.flat(), caption: 'filter 2' }],
-    { height: 4, width: 4, scale: 24, colors: 'signed', range: 'shared', showValues: true, title: 'stride 1' });
-  writeImageGrid(join(dir, 'pooled.png'), [{ values: p1.flat(), caption: 'filter 1' }, { values: p2.flat(), caption: 'filter 2' }],
-    { height: 2, width: 2, scale: 24, colors: 'signed', range: 'shared', showValues: true, title: '2x2 max pool' });
+  writeImageGrid(join(dir, 'image.png'), [{ values: LECTURE_IMAGE.flat(), caption: 'image' }], {
+    height: 6,
+    width: 6,
+    scale: 24,
+    colors: 'ink',
+    showValues: true,
+  });
+  writeImageGrid(
+    join(dir, 'filters.png'),
+    [
+      { values: LECTURE_FILTER_1.flat(), caption: 'filter 1' },
+      { values: LECTURE_FILTER_2.flat(), caption: 'filter 2' },
+    ],
+    { height: 3, width: 3, scale: 24, colors: 'signed', showValues: true },
+  );
+  writeImageGrid(
+    join(dir, 'feature-maps.png'),
+    [
+      { values: f1.flat(), caption: 'filter 1' },
+      { values: f2.flat(), caption: 'filter 2' },
+    ],
+    { height: 4, width: 4, scale: 24, colors: 'signed', range: 'shared', showValues: true, title: 'stride 1' },
+  );
+  writeImageGrid(
+    join(dir, 'pooled.png'),
+    [
+      { values: p1.flat(), caption: 'filter 1' },
+      { values: p2.flat(), caption: 'filter 2' },
+    ],
+    { height: 2, width: 2, scale: 24, colors: 'signed', range: 'shared', showValues: true, title: '2x2 max pool' },
+  );
 
   // the Laplacian on a digit: padding 1 keeps the 28×28 size
-  let digit: Float32Array, label: number | null = null, what: string;
+  let digit: Float32Array,
+    label: number | null = null,
+    what: string;
   const index = opts.digit ?? 0;
   if (findMnistDir('mnist', 'test')) {
     const test = loadMnistSync('test', { limit: index + 1 });
@@ -114,11 +166,29 @@ export function convDemo(out: string, opts: { digit?: number; say?: (line: strin
   const flat = lap.flat();
   const strong = flat.filter((v) => Math.abs(v) > 0.5).length;
   say(`The Laplacian ${JSON.stringify(LAPLACIAN)} on ${what}: 0 on the blank background and inside uniform strokes,`);
-  say(`negative on the strokes' centre lines and positive just outside them; ${strong} of 784 pixels respond by more than 0.5 (range ${Math.min(...flat).toFixed(2)} .. ${Math.max(...flat).toFixed(2)}).`);
-  writeImageGrid(join(dir, 'laplacian.png'), [{ values: digit, caption: 'digit', colors: 'ink' }, { values: flat, caption: 'laplacian' }],
-    { height: 28, width: 28, scale: 6, colors: 'signed', title: 'Laplacian edge detector' });
+  say(
+    `negative on the strokes' centre lines and positive just outside them; ${strong} of 784 pixels respond by more than 0.5 (range ${Math.min(...flat).toFixed(2)} .. ${Math.max(...flat).toFixed(2)}).`,
+  );
+  writeImageGrid(
+    join(dir, 'laplacian.png'),
+    [
+      { values: digit, caption: 'digit', colors: 'ink' },
+      { values: flat, caption: 'laplacian' },
+    ],
+    { height: 28, width: 28, scale: 6, colors: 'signed', title: 'Laplacian edge detector' },
+  );
   say(`wrote ${out}/{image.png, filters.png, feature-maps.png, pooled.png, laplacian.png}`);
-  return { filter1Stride1: f1, filter2Stride1: f2, filter1Stride2: s1, filter2Stride2: s2, pooled1: p1, pooled2: p2, digitLabel: label, laplacian: lap, out: dir };
+  return {
+    filter1Stride1: f1,
+    filter2Stride1: f2,
+    filter1Stride2: s1,
+    filter2Stride2: s2,
+    pooled1: p1,
+    pooled2: p2,
+    digitLabel: label,
+    laplacian: lap,
+    out: dir,
+  };
 }
 
 const DEMOS: Record<string, string> = {

@@ -11,7 +11,7 @@ const COMMAND = 'params';
 const spec: Record<string, FlagSpec> = {
   json: { type: 'boolean', help: 'print JSON instead of text' },
   layers: { type: 'boolean', help: 'list every parameter tensor with its shape and size' },
-  'num-classes': { type: 'string', help: 'size of the classifier output (default: the model\'s own, 1000 for ImageNet models)' },
+  'num-classes': { type: 'string', help: "size of the classifier output (default: the model's own, 1000 for ImageNet models)" },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 
@@ -32,13 +32,20 @@ export type ParamCount = {
  */
 export function countParameters(name: string, opts: { numClasses?: number; layers?: boolean } = {}): ParamCount {
   const entry = MODELS[name];
-  if (!entry) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} (or a transformer size such as gpt3-small, llama-7b, bert-base)`);
+  if (!entry)
+    throw new CliError(
+      `deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} (or a transformer size such as gpt3-small, llama-7b, bert-base)`,
+    );
   const model = withMetaParameters(() => buildModel(name, { numClasses: opts.numClasses }));
   const parameters = model.numParameters();
   const ref = opts.numClasses === undefined ? entry.reference : undefined;
   const out: ParamCount = {
-    model: name, parameters, trainable: model.numParameters({ trainableOnly: true }),
-    reference: ref?.parameters ?? null, source: ref?.source ?? null, matches: ref ? ref.parameters === parameters : null,
+    model: name,
+    parameters,
+    trainable: model.numParameters({ trainableOnly: true }),
+    reference: ref?.parameters ?? null,
+    source: ref?.source ?? null,
+    matches: ref ? ref.parameters === parameters : null,
   };
   if (opts.layers) out.layers = model.namedParameters().map(([n, p]) => ({ name: n, shape: [...p.shape], parameters: p.numel() }));
   return out;
@@ -62,7 +69,9 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseFlags(COMMAND, argv, spec);
   const f = parsed.flags;
   if (f.help) {
-    console.log(helpText(COMMAND, `[model] [--json] [--layers]\n\nmodels: ${listModels().join(', ')}; transformer sizes: gpt-3, llama, bert, albert families`, spec));
+    console.log(
+      helpText(COMMAND, `[model] [--json] [--layers]\n\nmodels: ${listModels().join(', ')}; transformer sizes: gpt-3, llama, bert, albert families`, spec),
+    );
     return 0;
   }
   if (parsed.positionals.length > 1) throw new CliError(`deepts params: expected one model name, got ${parsed.positionals.join(' ')}`);
@@ -76,11 +85,22 @@ export async function run(argv: string[]): Promise<number> {
     } catch {
       table = null;
     }
-    if (!table) throw new CliError(`deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} or a transformer size (gpt3-small, llama-7b, bert-base, albert-base, ...)`);
+    if (!table)
+      throw new CliError(
+        `deepts params: unknown model '${name}', expected one of ${listModels().join(', ')} or a transformer size (gpt3-small, llama-7b, bert-base, albert-base, ...)`,
+      );
     if (f.json) {
       const sizes = await import('../../models/model-sizes.js');
-      const rows = sizes.transformerSizes().filter((r) => r.name === name.toLowerCase() || r.family.toLowerCase() === name.toLowerCase() || r.name.startsWith(name.toLowerCase()));
-      console.log(JSON.stringify(rows.map((r) => ({ model: r.name, parameters: r.params, reference: r.slideFigure, matches: r.matchesSlide })), null, 2));
+      const rows = sizes
+        .transformerSizes()
+        .filter((r) => r.name === name.toLowerCase() || r.family.toLowerCase() === name.toLowerCase() || r.name.startsWith(name.toLowerCase()));
+      console.log(
+        JSON.stringify(
+          rows.map((r) => ({ model: r.name, parameters: r.params, reference: r.slideFigure, matches: r.matchesSlide })),
+          null,
+          2,
+        ),
+      );
     } else {
       for (const l of table) console.log(l);
     }

@@ -29,8 +29,10 @@ const spec: Record<string, FlagSpec> = {
 
 /** The model and tokenizer of a deepts train gpt run folder. */
 export function loadRun(dir: string): { model: GPT; tokenizer: Tokenizer } {
-  const cfgPath = join(dir, 'config.json'), ckpt = join(dir, 'checkpoint.safetensors');
-  if (!existsSync(cfgPath) || !existsSync(ckpt)) throw new CliError(`deepts ${COMMAND}: ${dir} is not a finished run folder (needs config.json and checkpoint.safetensors from deepts train gpt)`);
+  const cfgPath = join(dir, 'config.json'),
+    ckpt = join(dir, 'checkpoint.safetensors');
+  if (!existsSync(cfgPath) || !existsSync(ckpt))
+    throw new CliError(`deepts ${COMMAND}: ${dir} is not a finished run folder (needs config.json and checkpoint.safetensors from deepts train gpt)`);
   const config = (JSON.parse(readFileSync(cfgPath, 'utf8')) as { model?: GPTConfig }).model;
   if (!config) throw new CliError(`deepts ${COMMAND}: ${cfgPath} has no model config`);
   const model = new GPT(config);
@@ -46,7 +48,8 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${positionals[0]}' (flags start with --; see --help)`);
-  if ((typeof f.run === 'string') === (typeof f.gpt2 === 'string')) throw new CliError(`deepts ${COMMAND}: give exactly one of --run DIR or --gpt2 model.safetensors`);
+  if ((typeof f.run === 'string') === (typeof f.gpt2 === 'string'))
+    throw new CliError(`deepts ${COMMAND}: give exactly one of --run DIR or --gpt2 model.safetensors`);
   const maxNewTokens = numberFlag(COMMAND, f, 'max-tokens', { integer: true, min: 0, max: 1e7 })!;
   const temperature = numberFlag(COMMAND, f, 'temperature', { min: 0, max: 100 })!;
   const topK = numberFlag(COMMAND, f, 'top-k', { integer: true, min: 0, max: 1e9 })!;
@@ -71,11 +74,18 @@ export async function run(argv: string[]): Promise<number> {
   const decoder = new StreamDecoder((ids) => tokenizer.decode(ids));
   const t0 = performance.now();
   const ids = generate(model, prompt, {
-    maxNewTokens, temperature, topK: topK || null, topP: topP < 1 ? topP : null, seed, useCache: f['no-cache'] !== true,
+    maxNewTokens,
+    temperature,
+    topK: topK || null,
+    topP: topP < 1 ? topP : null,
+    seed,
+    useCache: f['no-cache'] !== true,
     onToken: (id) => process.stdout.write(decoder.push(id)),
   });
   process.stdout.write(decoder.flush() + '\n');
   const s = (performance.now() - t0) / 1000;
-  console.error(`${ids.length} tokens in ${s.toFixed(2)} s (${(ids.length / s).toFixed(1)} tokens/s${f['no-cache'] === true ? ', no KV cache' : ', KV cache'})`);
+  console.error(
+    `${ids.length} tokens in ${s.toFixed(2)} s (${(ids.length / s).toFixed(1)} tokens/s${f['no-cache'] === true ? ', no KV cache' : ', KV cache'})`,
+  );
   return 0;
 }

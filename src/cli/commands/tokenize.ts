@@ -14,7 +14,7 @@ const spec: Record<string, FlagSpec> = {
   ids: { type: 'boolean', help: 'print the ids as a JSON array (the default)' },
   pieces: { type: 'boolean', help: 'print the tokens as a JSON array' },
   color: { type: 'boolean', help: 'print the text with each token coloured' },
-  stats: { type: 'boolean', help: 'print vocabulary size, tokens and tokens per character; with no text, the lecture\'s table' },
+  stats: { type: 'boolean', help: "print vocabulary size, tokens and tokens per character; with no text, the lecture's table" },
   'allow-special': { type: 'boolean', help: 'recognise special tokens such as <|endoftext|> in the text' },
   'max-texts': { type: 'string', help: 'for the lecture table: use only the first N texts of each corpus' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -44,7 +44,13 @@ function lectureTable(maxTexts: number): string {
   const fmt = (v: number) => v.toFixed(3);
   const rows: string[][] = [['model', 'vocab', 'zh tokens/char', 'zh (slide)', 'en tokens/char', 'en (slide)']];
   const measured: Array<{ model: string; tokenizer: TokenizerName; vocab?: number; chinese?: number; english?: number }> = [
-    ...LECTURE_VOCABULARY_TABLE.map((r) => ({ model: r.model, tokenizer: r.tokenizer as TokenizerName, vocab: r.vocab, chinese: r.chinese, english: r.english })),
+    ...LECTURE_VOCABULARY_TABLE.map((r) => ({
+      model: r.model,
+      tokenizer: r.tokenizer as TokenizerName,
+      vocab: r.vocab,
+      chinese: r.chinese,
+      english: r.english,
+    })),
     { model: 'Chinese-LLaMA-2 (not on slide)', tokenizer: 'chinese-llama-2' },
     { model: 'GPT-2 (not on slide)', tokenizer: 'gpt2' },
   ];
@@ -56,7 +62,14 @@ function lectureTable(maxTexts: number): string {
     const tok = loadNamedTokenizer(r.tokenizer);
     const zh = tokenStats(tok, corpora.chinese).tokensPerCharacter;
     const en = tokenStats(tok, corpora.english).tokensPerCharacter;
-    rows.push([r.model, String(tok.vocabSize), fmt(zh), r.chinese === undefined ? '-' : String(r.chinese), fmt(en), r.english === undefined ? '-' : String(r.english)]);
+    rows.push([
+      r.model,
+      String(tok.vocabSize),
+      fmt(zh),
+      r.chinese === undefined ? '-' : String(r.chinese),
+      fmt(en),
+      r.english === undefined ? '-' : String(r.english),
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
@@ -110,13 +123,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (flags.stats) {
     const chars = countCharacters(text);
-    console.log([
-      `tokenizer:     ${tok.name}`,
-      `vocabulary:    ${tok.vocabSize}`,
-      `characters:    ${chars}`,
-      `tokens:        ${ids.length}`,
-      `tokens/char:   ${chars === 0 ? '0' : (ids.length / chars).toFixed(3)}`,
-    ].join('\n'));
+    console.log(
+      [
+        `tokenizer:     ${tok.name}`,
+        `vocabulary:    ${tok.vocabSize}`,
+        `characters:    ${chars}`,
+        `tokens:        ${ids.length}`,
+        `tokens/char:   ${chars === 0 ? '0' : (ids.length / chars).toFixed(3)}`,
+      ].join('\n'),
+    );
   }
   return 0;
 }

@@ -52,7 +52,9 @@ async function train(argv: string[]): Promise<number> {
   const input = required(cmd, flags, 'input');
   const out = required(cmd, flags, 'out');
   if (flags['vocab-size'] === undefined) throw new CliError(`deepts ${cmd}: --vocab-size is required`);
-  const specials = String(flags.special).split(',').filter((s) => s !== '');
+  const specials = String(flags.special)
+    .split(',')
+    .filter((s) => s !== '');
   const vocabSize = numberFlag(cmd, flags, 'vocab-size', { integer: true, min: 256 + specials.length, max: (1 << 21) - 1 })!;
   const minFrequency = numberFlag(cmd, flags, 'min-frequency', { integer: true, min: 1 })!;
   let text: string;
@@ -62,7 +64,10 @@ async function train(argv: string[]): Promise<number> {
     throw new CliError(`deepts ${cmd}: cannot read --input ${input} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const result = trainByteLevelBpe(text, {
-    vocabSize, specialTokens: specials, minFrequency, name: join(out, 'deepts-bpe.json'),
+    vocabSize,
+    specialTokens: specials,
+    minFrequency,
+    name: join(out, 'deepts-bpe.json'),
     onProgress: flags.quiet ? undefined : (done, wanted) => process.stderr.write(`  ${done}/${wanted} merges\n`),
   });
   mkdirSync(out, { recursive: true });
@@ -70,13 +75,15 @@ async function train(argv: string[]): Promise<number> {
   saveHuggingFaceTokenizer(result.tokenizer, join(out, 'tokenizer.json'));
   const ids = result.tokenizer.encode(text);
   const s = result.stats;
-  console.log([
-    `trained byte-level BPE on ${input}: ${text.length} characters, ${s.pieces} pre-tokenized pieces (${s.uniquePieces} distinct)`,
-    `vocabulary ${result.tokenizer.vocabSize} = 256 bytes + ${result.tokenizer.vocabSize - 256 - specials.length} merged + ${specials.length} special; ${s.merges} merges in ${s.seconds.toFixed(2)} s` +
-      (s.stoppedEarly ? ` (stopped early: no pair occurs ${minFrequency}+ times)` : ''),
-    `input encodes to ${ids.length} tokens (${(text.length / Math.max(1, ids.length)).toFixed(2)} characters per token)`,
-    `wrote ${join(out, 'deepts-bpe.json')} and ${join(out, 'tokenizer.json')}`,
-  ].join('\n'));
+  console.log(
+    [
+      `trained byte-level BPE on ${input}: ${text.length} characters, ${s.pieces} pre-tokenized pieces (${s.uniquePieces} distinct)`,
+      `vocabulary ${result.tokenizer.vocabSize} = 256 bytes + ${result.tokenizer.vocabSize - 256 - specials.length} merged + ${specials.length} special; ${s.merges} merges in ${s.seconds.toFixed(2)} s` +
+        (s.stoppedEarly ? ` (stopped early: no pair occurs ${minFrequency}+ times)` : ''),
+      `input encodes to ${ids.length} tokens (${(text.length / Math.max(1, ids.length)).toFixed(2)} characters per token)`,
+      `wrote ${join(out, 'deepts-bpe.json')} and ${join(out, 'tokenizer.json')}`,
+    ].join('\n'),
+  );
   return 0;
 }
 

@@ -52,7 +52,10 @@ const spec: Record<string, FlagSpec> = {
 };
 
 /** Parses the flags over the preset (or over the resumed run's config). */
-export function parseGptConfig(argv: string[], warn: (line: string) => void = (l) => console.error(l)): { config: GptRunConfig; quiet: boolean; resume: string | null } | 'help' {
+export function parseGptConfig(
+  argv: string[],
+  warn: (line: string) => void = (l) => console.error(l),
+): { config: GptRunConfig; quiet: boolean; resume: string | null } | 'help' {
   const parsed = parseFlags(COMMAND, argv, spec);
   const f: Parsed['flags'] = parsed.flags;
   if (f.help) return 'help';
@@ -80,15 +83,23 @@ export function parseGptConfig(argv: string[], warn: (line: string) => void = (l
   }
   if (resume) {
     const fixed = ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'bias'] as const;
-    for (const k of fixed) if (config[k] !== base[k]) throw new CliError(`deepts ${COMMAND}: --resume keeps the model's shape; ${k} cannot change (${String(base[k])} → ${String(config[k])})`);
-    if (f.data !== undefined || f.tokenizer !== undefined) throw new CliError(`deepts ${COMMAND}: --resume keeps the run's data and tokenizer; drop --data/--tokenizer`);
-    if (typeof f.out === 'string' && f.out !== '' && f.out !== resume) warn(`deepts ${COMMAND}: --out ${f.out} is ignored: a resumed run writes into its own folder ${resume}`);
-    if (config.maxIters !== base.maxIters) warn(`deepts ${COMMAND}: --max-iters ${config.maxIters} differs from the run's ${base.maxIters}: the run ${config.maxIters > base.maxIters ? 'continues past' : 'stops before'} its planned end (the learning-rate schedule still decays over --lr-decay-iters ${config.lrDecayIters}; a checkpoint past --max-iters trains no further)`);
+    for (const k of fixed)
+      if (config[k] !== base[k])
+        throw new CliError(`deepts ${COMMAND}: --resume keeps the model's shape; ${k} cannot change (${String(base[k])} → ${String(config[k])})`);
+    if (f.data !== undefined || f.tokenizer !== undefined)
+      throw new CliError(`deepts ${COMMAND}: --resume keeps the run's data and tokenizer; drop --data/--tokenizer`);
+    if (typeof f.out === 'string' && f.out !== '' && f.out !== resume)
+      warn(`deepts ${COMMAND}: --out ${f.out} is ignored: a resumed run writes into its own folder ${resume}`);
+    if (config.maxIters !== base.maxIters)
+      warn(
+        `deepts ${COMMAND}: --max-iters ${config.maxIters} differs from the run's ${base.maxIters}: the run ${config.maxIters > base.maxIters ? 'continues past' : 'stops before'} its planned end (the learning-rate schedule still decays over --lr-decay-iters ${config.lrDecayIters}; a checkpoint past --max-iters trains no further)`,
+      );
     config.out = resume;
   } else {
     if (typeof f.data === 'string') config.data = f.data;
     if (f.tokenizer !== undefined) {
-      if (f.tokenizer !== 'char' && f.tokenizer !== 'gpt2') throw new CliError(`deepts ${COMMAND}: --tokenizer expects char|gpt2, got '${String(f.tokenizer)}'`);
+      if (f.tokenizer !== 'char' && f.tokenizer !== 'gpt2')
+        throw new CliError(`deepts ${COMMAND}: --tokenizer expects char|gpt2, got '${String(f.tokenizer)}'`);
       config.tokenizer = f.tokenizer;
     }
     if (f.bias === true) config.bias = true;
@@ -96,14 +107,17 @@ export function parseGptConfig(argv: string[], warn: (line: string) => void = (l
   }
   if (config.nEmbd % config.nHead !== 0) throw new CliError(`deepts ${COMMAND}: --n-embd ${config.nEmbd} must be divisible by --n-head ${config.nHead}`);
   if (config.minLr > config.lr) throw new CliError(`deepts ${COMMAND}: --min-lr ${config.minLr} is above --lr ${config.lr}`);
-  if (config.lrDecayIters < config.warmupIters) throw new CliError(`deepts ${COMMAND}: --lr-decay-iters ${config.lrDecayIters} is below --warmup-iters ${config.warmupIters}`);
+  if (config.lrDecayIters < config.warmupIters)
+    throw new CliError(`deepts ${COMMAND}: --lr-decay-iters ${config.lrDecayIters} is below --warmup-iters ${config.warmupIters}`);
   return { config, quiet: f.quiet === true, resume };
 }
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseGptConfig(argv);
   if (parsed === 'help') {
-    const presets = Object.entries(GPT_PRESETS).map(([n, p]) => `  ${n}: ${p.summary}`).join('\n');
+    const presets = Object.entries(GPT_PRESETS)
+      .map(([n, p]) => `  ${n}: ${p.summary}`)
+      .join('\n');
     console.log(helpText(COMMAND, '[--preset shakespeare-char] [flags]', spec) + `\n\npresets:\n${presets}`);
     return 0;
   }

@@ -2,7 +2,15 @@
 // src/train/recipes/lenet.ts; --resume DIR continues a run (also one stopped with Ctrl-C) bit-for-bit.
 import { CliError, choiceFlag, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
 import { MNIST_DATASETS } from '../../data/mnist.js';
-import { LENET_AUGMENTATIONS, LENET_COMMAND, LENET_DEFAULTS, LENET_OPTIMIZERS, LENET_SCHEDULES, trainLenet, type LenetRunConfig } from '../../train/recipes/lenet.js';
+import {
+  LENET_AUGMENTATIONS,
+  LENET_COMMAND,
+  LENET_DEFAULTS,
+  LENET_OPTIMIZERS,
+  LENET_SCHEDULES,
+  trainLenet,
+  type LenetRunConfig,
+} from '../../train/recipes/lenet.js';
 import { defaultRunFolder } from '../../train/run-folder.js';
 import { resumedEpochConfig } from '../resume.js';
 import { signalExitCode } from '../../train/interrupt.js';
@@ -23,7 +31,11 @@ const spec: Record<string, FlagSpec> = {
   schedule: { type: 'string', default: LENET_DEFAULTS.schedule, help: `${LENET_SCHEDULES.join('|')} (cosine: annealed to 0 over every batch)` },
   'weight-decay': { type: 'string', default: String(LENET_DEFAULTS.weightDecay), help: 'weight decay (L2 for adam/sgd, decoupled for adamw)' },
   'label-smoothing': { type: 'string', default: String(LENET_DEFAULTS.labelSmoothing), help: 'label smoothing of the cross-entropy, 0..0.5' },
-  augment: { type: 'string', default: LENET_DEFAULTS.augment, help: `${LENET_AUGMENTATIONS.join('|')}: a random small affine map, random whole-pixel shifts, or none` },
+  augment: {
+    type: 'string',
+    default: LENET_DEFAULTS.augment,
+    help: `${LENET_AUGMENTATIONS.join('|')}: a random small affine map, random whole-pixel shifts, or none`,
+  },
   degrees: { type: 'string', default: String(LENET_DEFAULTS.degrees), help: 'affine: rotation range ±degrees' },
   translate: { type: 'string', default: String(LENET_DEFAULTS.translate), help: 'affine and shift: translation range ±pixels' },
   scale: { type: 'string', default: String(LENET_DEFAULTS.scale), help: 'affine: scale range 1 ± scale' },
@@ -44,12 +56,16 @@ function required<T>(v: T | undefined, name: string): T {
 }
 
 /** Parses and checks the flags; every bad value is a CliError naming its flag. */
-export function parseLenetConfig(argv: string[], warn: (line: string) => void = (l) => console.error(l)): { config: LenetRunConfig; quiet: boolean; resume: boolean } | 'help' {
+export function parseLenetConfig(
+  argv: string[],
+  warn: (line: string) => void = (l) => console.error(l),
+): { config: LenetRunConfig; quiet: boolean; resume: boolean } | 'help' {
   const parsed = parseFlags(COMMAND, argv, spec);
   const f: Parsed['flags'] = parsed.flags;
   if (f.help) return 'help';
   if (parsed.positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${parsed.positionals[0]}' (flags start with --; see --help)`);
-  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedEpochConfig<LenetRunConfig>(COMMAND, parsed, f.resume, 10000, warn), quiet: f.quiet === true, resume: true };
+  if (typeof f.resume === 'string' && f.resume !== '')
+    return { config: resumedEpochConfig<LenetRunConfig>(COMMAND, parsed, f.resume, 10000, warn), quiet: f.quiet === true, resume: true };
   const num = (name: string, opts: { integer?: boolean; min?: number; max?: number }): number => required(numberFlag(COMMAND, f, name, opts), name);
   const optional = (name: string): number | null => numberFlag(COMMAND, f, name, { integer: true, min: 1, max: 1e9 }) ?? null;
   const lr = num('lr', { min: 0, max: 10 });
@@ -82,7 +98,6 @@ export function parseLenetConfig(argv: string[], warn: (line: string) => void = 
   }
   return { config, quiet: f.quiet === true, resume: false };
 }
-
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseLenetConfig(argv);

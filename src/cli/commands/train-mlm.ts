@@ -34,7 +34,9 @@ const NUMERIC: [keyof MlmRunConfig, string, { integer?: boolean; min?: number; m
 function spec(): Record<string, FlagSpec> {
   return {
     data: { type: 'string', help: 'training text (default $DEEPTS_DATA/tinyshakespeare/input.txt)' },
-    ...Object.fromEntries(NUMERIC.map(([key, flag, , help]) => [flag, { type: 'string', default: String(MLM_DEFAULTS[key as keyof typeof MLM_DEFAULTS]), help } as FlagSpec])),
+    ...Object.fromEntries(
+      NUMERIC.map(([key, flag, , help]) => [flag, { type: 'string', default: String(MLM_DEFAULTS[key as keyof typeof MLM_DEFAULTS]), help } as FlagSpec]),
+    ),
     out: { type: 'string', help: 'run folder (default runs/<model>-mlm-<timestamp>)' },
     resume: { type: 'string', help: 'continue the run in this folder from its checkpoint (flags may raise --max-iters)' },
     quiet: { type: 'boolean', short: 'q', help: 'print only the evaluations and the final numbers' },
@@ -42,7 +44,11 @@ function spec(): Record<string, FlagSpec> {
   };
 }
 
-export function parseMlmConfig(model: 'bert' | 'albert', argv: string[], warn: (line: string) => void = (l) => console.error(l)): { config: MlmRunConfig; quiet: boolean; resume: boolean } | 'help' {
+export function parseMlmConfig(
+  model: 'bert' | 'albert',
+  argv: string[],
+  warn: (line: string) => void = (l) => console.error(l),
+): { config: MlmRunConfig; quiet: boolean; resume: boolean } | 'help' {
   const command = `train ${model}`;
   const parsed = parseFlags(command, argv, spec());
   const f = parsed.flags;
@@ -60,17 +66,29 @@ export function parseMlmConfig(model: 'bert' | 'albert', argv: string[], warn: (
     const { modelConfig: _m, ...rest } = saved;
     config = { ...rest, out: resume };
     if (f.data !== undefined) throw new CliError(`deepts ${command}: --resume keeps the run's data; drop --data`);
-    if (typeof f.out === 'string' && f.out !== '' && f.out !== resume) warn(`deepts ${command}: --out ${f.out} is ignored: a resumed run writes into its own folder ${resume}`);
+    if (typeof f.out === 'string' && f.out !== '' && f.out !== resume)
+      warn(`deepts ${command}: --out ${f.out} is ignored: a resumed run writes into its own folder ${resume}`);
     for (const [key, flag, range] of NUMERIC) {
       if (!parsed.given.has(flag)) continue; // a flag's default is not a change
       const v = numberFlag(command, f, flag, range)!;
       if (key === 'maxIters') {
-        if (v !== config.maxIters) warn(`deepts ${command}: --max-iters ${v} differs from the run's ${config.maxIters}: the cosine schedule decays over the new count, so the steps after the checkpoint differ from the planned run's`);
-      } else if (v !== config[key]) throw new CliError(`deepts ${command}: --resume keeps the run's settings; --${flag} cannot change (${String(config[key])} → ${v}); only --max-iters can`);
+        if (v !== config.maxIters)
+          warn(
+            `deepts ${command}: --max-iters ${v} differs from the run's ${config.maxIters}: the cosine schedule decays over the new count, so the steps after the checkpoint differ from the planned run's`,
+          );
+      } else if (v !== config[key])
+        throw new CliError(
+          `deepts ${command}: --resume keeps the run's settings; --${flag} cannot change (${String(config[key])} → ${v}); only --max-iters can`,
+        );
       (config as Record<string, unknown>)[key] = v;
     }
   } else {
-    config = { ...MLM_DEFAULTS, model, data: typeof f.data === 'string' ? f.data : dataPath('tinyshakespeare', 'input.txt'), out: typeof f.out === 'string' && f.out ? f.out : defaultRunFolder(`${model}-mlm`) } as MlmRunConfig;
+    config = {
+      ...MLM_DEFAULTS,
+      model,
+      data: typeof f.data === 'string' ? f.data : dataPath('tinyshakespeare', 'input.txt'),
+      out: typeof f.out === 'string' && f.out ? f.out : defaultRunFolder(`${model}-mlm`),
+    } as MlmRunConfig;
     for (const [key, flag, range] of NUMERIC) (config as Record<string, unknown>)[key] = numberFlag(command, f, flag, range);
   }
   if (config.hidden % config.heads !== 0) throw new CliError(`deepts ${command}: --hidden ${config.hidden} must be divisible by --heads ${config.heads}`);

@@ -31,7 +31,11 @@ const spec: Record<string, FlagSpec> = {
   noise: { type: 'string', default: String(MLP_DEFAULTS.noise), help: 'noise in percent, 0..50 (the playground slider)' },
   'train-ratio': { type: 'string', default: String(MLP_DEFAULTS.trainRatio), help: 'fraction of points used for training, 0.1..0.9; the rest is the test set' },
   'num-samples': { type: 'string', default: String(MLP_DEFAULTS.numSamples), help: 'points in the data set' },
-  patience: { type: 'string', default: '0', help: 'early stopping: stop after this many epochs without a lower test loss and restore the best weights (0 = off)' },
+  patience: {
+    type: 'string',
+    default: '0',
+    help: 'early stopping: stop after this many epochs without a lower test loss and restore the best weights (0 = off)',
+  },
   seed: { type: 'string', default: String(MLP_DEFAULTS.seed), help: 'seed for the data, the initial weights, shuffling and dropout' },
   out: { type: 'string', help: 'run folder (default runs/mlp-<dataset>-<timestamp>)' },
   resume: { type: 'string', help: 'continue the run in this folder from its checkpoint (--epochs may raise the count)' },
@@ -55,12 +59,16 @@ function parseHidden(raw: string): number[] {
 }
 
 /** Parses and checks the flags; every bad value is a CliError naming its flag. */
-export function parseMlpConfig(argv: string[], warn: (line: string) => void = (l) => console.error(l)): { config: MlpRunConfig; quiet: boolean; resume: boolean } | 'help' {
+export function parseMlpConfig(
+  argv: string[],
+  warn: (line: string) => void = (l) => console.error(l),
+): { config: MlpRunConfig; quiet: boolean; resume: boolean } | 'help' {
   const parsed = parseFlags(COMMAND, argv, spec);
   const f: Parsed['flags'] = parsed.flags;
   if (f.help) return 'help';
   if (parsed.positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${parsed.positionals[0]}' (flags start with --; see --help)`);
-  if (typeof f.resume === 'string' && f.resume !== '') return { config: resumedEpochConfig<MlpRunConfig>(COMMAND, parsed, f.resume, 1_000_000, warn), quiet: f.quiet === true, resume: true };
+  if (typeof f.resume === 'string' && f.resume !== '')
+    return { config: resumedEpochConfig<MlpRunConfig>(COMMAND, parsed, f.resume, 1_000_000, warn), quiet: f.quiet === true, resume: true };
   const num = (name: string, opts: { integer?: boolean; min?: number; max?: number }): number => required(numberFlag(COMMAND, f, name, opts), name);
   const dataset = required(choiceFlag(COMMAND, f, 'dataset', PLAYGROUND_DATASETS), 'dataset');
   let features: FeatureName[];
@@ -77,7 +85,9 @@ export function parseMlpConfig(argv: string[], warn: (line: string) => void = (l
   const trainCount = Math.round(numSamples * trainRatio);
   const batchSize = num('batch-size', { integer: true, min: 1, max: 1_000_000 });
   if (batchSize > trainCount) {
-    throw new CliError(`deepts ${COMMAND}: --batch-size ${batchSize} is larger than the ${trainCount} training points (--num-samples ${numSamples} × --train-ratio ${trainRatio})`);
+    throw new CliError(
+      `deepts ${COMMAND}: --batch-size ${batchSize} is larger than the ${trainCount} training points (--num-samples ${numSamples} × --train-ratio ${trainRatio})`,
+    );
   }
   const config: MlpRunConfig = {
     dataset,
@@ -102,7 +112,6 @@ export function parseMlpConfig(argv: string[], warn: (line: string) => void = (l
   };
   return { config, quiet: f.quiet === true, resume: false };
 }
-
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseMlpConfig(argv);

@@ -5,10 +5,19 @@ type Trainer = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 const trainers: Record<string, Trainer> = {
   mlp: { summary: 'an MLP on a playground data set (spiral, xor, circle, gauss, reg-plane, reg-gauss)', load: () => import('./train-mlp.js') },
-  gpt: { summary: 'a GPT language model on Tiny Shakespeare (nanoGPT: --preset shakespeare-char | shakespeare-char-baby)', load: () => import('./train-gpt.js') },
+  gpt: {
+    summary: 'a GPT language model on Tiny Shakespeare (nanoGPT: --preset shakespeare-char | shakespeare-char-baby)',
+    load: () => import('./train-gpt.js'),
+  },
   lenet: { summary: 'LeNet-5 on MNIST / Fashion-MNIST (<= 0.7 % MNIST test error with the defaults)', load: () => import('./train-lenet.js') },
-  bert: { summary: 'a small BERT masked-language model on Tiny Shakespeare (characters)', load: () => import('./train-mlm.js').then((m) => ({ run: m.runFor('bert') })) },
-  albert: { summary: 'a small ALBERT (one shared layer, factorized embeddings) masked-language model on Tiny Shakespeare', load: () => import('./train-mlm.js').then((m) => ({ run: m.runFor('albert') })) },
+  bert: {
+    summary: 'a small BERT masked-language model on Tiny Shakespeare (characters)',
+    load: () => import('./train-mlm.js').then((m) => ({ run: m.runFor('bert') })),
+  },
+  albert: {
+    summary: 'a small ALBERT (one shared layer, factorized embeddings) masked-language model on Tiny Shakespeare',
+    load: () => import('./train-mlm.js').then((m) => ({ run: m.runFor('albert') })),
+  },
 };
 
 function usage(): string {

@@ -38,7 +38,8 @@ export class EarlyStopping implements Callback {
     this.monitor = opts.monitor ?? 'valLoss';
     this.patience = opts.patience ?? 10;
     this.minDelta = Math.abs(opts.minDelta ?? 0);
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${opts.patience}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0)
+      throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${opts.patience}`);
     if (!Number.isFinite(this.minDelta)) throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${opts.minDelta}`);
     const mode = opts.mode ?? 'auto';
     if (mode !== 'min' && mode !== 'max' && mode !== 'auto') throw new RangeError(`EarlyStopping: mode must be 'min', 'max' or 'auto', got '${String(mode)}'`);
@@ -81,7 +82,9 @@ export class EarlyStopping implements Callback {
     this.wait++;
     if (this.wait >= this.patience) {
       this.stoppedEpoch = logs.epoch;
-      state.requestStop(`EarlyStopping: ${this.monitor} did not improve for ${this.patience} epochs (best ${this.best.toPrecision(5)} at epoch ${this.bestEpoch})`);
+      state.requestStop(
+        `EarlyStopping: ${this.monitor} did not improve for ${this.patience} epochs (best ${this.best.toPrecision(5)} at epoch ${this.bestEpoch})`,
+      );
     }
   }
 

@@ -7,7 +7,10 @@ import type { EpochLogs } from '../history.js';
 
 export class JsonlLogger implements Callback {
   /** @param append keep existing lines (a resumed run) instead of starting a new file */
-  constructor(readonly path: string, readonly append = false) {}
+  constructor(
+    readonly path: string,
+    readonly append = false,
+  ) {}
 
   onTrainBegin(): void {
     mkdirSync(dirname(this.path), { recursive: true });

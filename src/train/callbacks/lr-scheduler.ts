@@ -4,7 +4,10 @@ import type { Callback } from './callback.js';
 import type { LrScheduler } from '../trainable.js';
 
 export class LRSchedulerCallback implements Callback {
-  constructor(readonly scheduler: LrScheduler, readonly every: 'epoch' | 'batch' = 'epoch') {
+  constructor(
+    readonly scheduler: LrScheduler,
+    readonly every: 'epoch' | 'batch' = 'epoch',
+  ) {
     if (every !== 'epoch' && every !== 'batch') throw new RangeError(`LRSchedulerCallback: every must be 'epoch' or 'batch', got '${String(every)}'`);
   }
 

@@ -35,7 +35,8 @@ export class ModelCheckpoint implements Callback {
     this.path = opts.path;
     this.monitor = opts.monitor ?? 'valLoss';
     const mode = opts.mode ?? 'auto';
-    if (mode !== 'min' && mode !== 'max' && mode !== 'auto') throw new RangeError(`ModelCheckpoint: mode must be 'min', 'max' or 'auto', got '${String(mode)}'`);
+    if (mode !== 'min' && mode !== 'max' && mode !== 'auto')
+      throw new RangeError(`ModelCheckpoint: mode must be 'min', 'max' or 'auto', got '${String(mode)}'`);
     this.mode = mode === 'auto' ? (/acc/i.test(this.monitor) ? 'max' : 'min') : mode;
     this.saveBestOnly = opts.saveBestOnly ?? false;
   }

@@ -40,7 +40,14 @@ export class Canvas {
 
   /** A straight line of the given width between two points (pixel centres are at +0.5). */
   line(x0: number, y0: number, x1: number, y1: number, c: RGB, width = 1): void {
-    this.polyline([[x0, y0], [x1, y1]], c, width);
+    this.polyline(
+      [
+        [x0, y0],
+        [x1, y1],
+      ],
+      c,
+      width,
+    );
   }
 
   /** Connected line segments; joints are not painted twice, so they stay even. */

@@ -46,9 +46,11 @@ function checkOptions(opts: DecisionBoundaryOptions): Required<Omit<DecisionBoun
     throw new RangeError(`${FN}: domain must be [lo, hi] with finite lo < hi, got [${String(domain)}]`);
   }
   if (task !== 'classification' && task !== 'regression') throw new RangeError(`${FN}: task must be 'classification' or 'regression', got '${String(task)}'`);
-  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 2048) throw new RangeError(`${FN}: resolution must be an integer in [2, 2048], got ${resolution}`);
+  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 2048)
+    throw new RangeError(`${FN}: resolution must be an integer in [2, 2048], got ${resolution}`);
   const valueRange = opts.valueRange;
-  if (valueRange && (valueRange.length !== 2 || !(valueRange[0] < valueRange[1]))) throw new RangeError(`${FN}: valueRange must be [lo, hi] with lo < hi, got [${String(valueRange)}]`);
+  if (valueRange && (valueRange.length !== 2 || !(valueRange[0] < valueRange[1])))
+    throw new RangeError(`${FN}: valueRange must be [lo, hi] with lo < hi, got [${String(valueRange)}]`);
   const pointRadius = opts.pointRadius ?? Math.max(2, size / 110);
   return { size, domain, task, resolution, valueRange, pointRadius };
 }
@@ -67,7 +69,10 @@ function gridPoints(domain: [number, number], g: number): Tensor {
 }
 
 /** Validated points with labels as flat arrays. */
-function readPoints(points: readonly BoundaryPoints[], task: 'classification' | 'regression'): { xy: ArrayLike<number>; labels: ArrayLike<number>; test: boolean }[] {
+function readPoints(
+  points: readonly BoundaryPoints[],
+  task: 'classification' | 'regression',
+): { xy: ArrayLike<number>; labels: ArrayLike<number>; test: boolean }[] {
   if (!Array.isArray(points)) throw new TypeError(`${FN}: points must be an array of {x, y, test?}`);
   return points.map((p, k) => {
     if (!(p?.x instanceof Tensor) || !(p.y instanceof Tensor)) throw new TypeError(`${FN}: points[${k}] must be {x: Tensor, y: Tensor, test?: boolean}`);
@@ -91,7 +96,11 @@ function readPoints(points: readonly BoundaryPoints[], task: 'classification' | 
  * P(class 1) for classification, the prediction for regression. It runs under noGrad().
  * Train points are filled with their label's colour and a darker rim; test points get a black rim.
  */
-export function decisionBoundaryImage(predict: (grid: Tensor) => Tensor, points: readonly BoundaryPoints[] = [], opts: DecisionBoundaryOptions = {}): RgbaImage {
+export function decisionBoundaryImage(
+  predict: (grid: Tensor) => Tensor,
+  points: readonly BoundaryPoints[] = [],
+  opts: DecisionBoundaryOptions = {},
+): RgbaImage {
   const o = checkOptions(opts);
   const pts = readPoints(points, o.task);
   const g = o.resolution;
@@ -154,7 +163,12 @@ export function decisionBoundaryImage(predict: (grid: Tensor) => Tensor, points:
 }
 
 /** Renders with decisionBoundaryImage and writes a PNG; returns the image. */
-export function writeDecisionBoundary(path: string, predict: (grid: Tensor) => Tensor, points: readonly BoundaryPoints[] = [], opts: DecisionBoundaryOptions = {}): RgbaImage {
+export function writeDecisionBoundary(
+  path: string,
+  predict: (grid: Tensor) => Tensor,
+  points: readonly BoundaryPoints[] = [],
+  opts: DecisionBoundaryOptions = {},
+): RgbaImage {
   const img = decisionBoundaryImage(predict, points, opts);
   writePng(path, img.width, img.height, img.rgba);
   return img;

@@ -38,8 +38,13 @@ export type GridOptions = {
 const TEXT: RGB = [40, 40, 40];
 
 function rangeOf(values: ArrayLike<number>): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < values.length; i++) { const v = values[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
@@ -56,18 +61,30 @@ function colorOf(v: number, lo: number, hi: number, colors: 'ink' | 'gray' | 'si
 /** A grid of captioned tiles on a white canvas. */
 export function imageGrid(tiles: readonly Tile[], opts: GridOptions): Canvas {
   const { height: h, width: w } = opts;
-  const scale = opts.scale ?? 4, cols = Math.max(1, Math.min(opts.cols ?? tiles.length, tiles.length));
+  const scale = opts.scale ?? 4,
+    cols = Math.max(1, Math.min(opts.cols ?? tiles.length, tiles.length));
   const rows = Math.ceil(tiles.length / cols);
-  const gap = 6, captionH = tiles.some((t) => t.caption) ? Canvas.textHeight(1) + 4 : 0, titleH = opts.title ? Canvas.textHeight(2) + 10 : 0;
-  const cellW = w * scale, cellH = h * scale;
+  const gap = 6,
+    captionH = tiles.some((t) => t.caption) ? Canvas.textHeight(1) + 4 : 0,
+    titleH = opts.title ? Canvas.textHeight(2) + 10 : 0;
+  const cellW = w * scale,
+    cellH = h * scale;
   const canvas = new Canvas(gap + cols * (cellW + gap), titleH + gap + rows * (captionH + cellH + gap));
   if (opts.title) canvas.text(opts.title, canvas.width / 2, 6, TEXT, { scale: 2, align: 'center' });
   const colors = opts.colors ?? 'gray';
   let shared: [number, number] | null = null;
   if (Array.isArray(opts.range)) shared = [opts.range[0]!, opts.range[1]!];
-  else if (opts.range === 'shared') shared = tiles.reduce<[number, number]>((r, t) => { const [a, b] = rangeOf(t.values); return [Math.min(r[0], a), Math.max(r[1], b)]; }, [Infinity, -Infinity]);
+  else if (opts.range === 'shared')
+    shared = tiles.reduce<[number, number]>(
+      (r, t) => {
+        const [a, b] = rangeOf(t.values);
+        return [Math.min(r[0], a), Math.max(r[1], b)];
+      },
+      [Infinity, -Infinity],
+    );
   tiles.forEach((tile, i) => {
-    const x0 = gap + (i % cols) * (cellW + gap), y0 = titleH + gap + Math.floor(i / cols) * (captionH + cellH + gap);
+    const x0 = gap + (i % cols) * (cellW + gap),
+      y0 = titleH + gap + Math.floor(i / cols) * (captionH + cellH + gap);
     if (tile.caption) canvas.text(tile.caption, x0 + cellW / 2, y0, tile.captionColor ?? TEXT, { align: 'center' });
     const [lo, hi] = shared ?? rangeOf(tile.values);
     const tileColors = tile.colors ?? colors;
@@ -100,13 +117,20 @@ export function writeImageGrid(path: string, tiles: readonly Tile[], opts: GridO
 
 /** The confusion matrix (rows: true class, columns: predicted) as a heat map with the counts in its cells. */
 export function writeConfusionMatrix(path: string, matrix: readonly (readonly number[])[], classes: readonly string[], title = 'confusion matrix'): void {
-  const k = classes.length, cell = 34, left = 70, top = 60;
+  const k = classes.length,
+    cell = 34,
+    left = 70,
+    top = 60;
   const canvas = new Canvas(left + k * cell + 20, top + k * cell + 40);
   canvas.text(title, canvas.width / 2, 8, TEXT, { scale: 2, align: 'center' });
   canvas.text('predicted', left + (k * cell) / 2, top - 26, TEXT, { align: 'center' });
   canvas.text('true', 12, top + (k * cell) / 2 + 10, TEXT, { vertical: true, align: 'center' });
   let offMax = 1;
-  matrix.forEach((row, i) => row.forEach((v, j) => { if (i !== j) offMax = Math.max(offMax, v); }));
+  matrix.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (i !== j) offMax = Math.max(offMax, v);
+    }),
+  );
   for (let i = 0; i < k; i++) {
     canvas.text(classes[i]!.slice(0, 5), left - 4, top + i * cell + cell / 2 - 3, TEXT, { align: 'right' });
     canvas.text(classes[i]!.slice(0, 5), left + i * cell + cell / 2, top - 12, TEXT, { align: 'center' });

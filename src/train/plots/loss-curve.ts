@@ -123,7 +123,12 @@ function legendBox(l: Layout, nameWidth: (s: string) => number): { x: number; y:
   const w = 44 + Math.max(0, ...l.series.map((s) => nameWidth(s.name)));
   const h = l.series.length * row + 8;
   const { x, y, w: pw, h: ph } = l.plot;
-  const corners = [[x + pw - w - 10, y + 10], [x + pw - w - 10, y + ph - h - 10], [x + 10, y + 10], [x + 10, y + ph - h - 10]] as const;
+  const corners = [
+    [x + pw - w - 10, y + 10],
+    [x + pw - w - 10, y + ph - h - 10],
+    [x + 10, y + 10],
+    [x + 10, y + ph - h - 10],
+  ] as const;
   const points = l.series.flatMap((s) => s.segments.flat());
   let best: readonly [number, number] = corners[0];
   let fewest = Infinity;
@@ -139,7 +144,9 @@ export function lossCurveSvg(series: readonly LossSeries[], opts: LossCurveOptio
   const l = layout('lossCurveSvg', series, opts);
   const { x, y, w, h } = l.plot;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="13" fill="${TEXT}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="13" fill="${TEXT}">`,
+  );
   out.push(`<rect width="${l.width}" height="${l.height}" fill="#ffffff"/>`);
   out.push(`<defs><clipPath id="plot-area"><rect x="${f(x)}" y="${f(y)}" width="${f(w)}" height="${f(h)}"/></clipPath></defs>`);
   if (l.title) {
@@ -151,7 +158,9 @@ export function lossCurveSvg(series: readonly LossSeries[], opts: LossCurveOptio
   for (const t of l.yTicks) out.push(`<line x1="${f(x)}" y1="${f(t.px)}" x2="${f(x + w)}" y2="${f(t.px)}"/>`);
   for (const t of l.xTicks) out.push(`<line x1="${f(t.px)}" y1="${f(y)}" x2="${f(t.px)}" y2="${f(y + h)}"/>`);
   out.push('</g>');
-  out.push(`<g class="axes" stroke="${AXIS}" stroke-width="1"><line x1="${f(x)}" y1="${f(y + h)}" x2="${f(x + w)}" y2="${f(y + h)}"/><line x1="${f(x)}" y1="${f(y)}" x2="${f(x)}" y2="${f(y + h)}"/>`);
+  out.push(
+    `<g class="axes" stroke="${AXIS}" stroke-width="1"><line x1="${f(x)}" y1="${f(y + h)}" x2="${f(x + w)}" y2="${f(y + h)}"/><line x1="${f(x)}" y1="${f(y)}" x2="${f(x)}" y2="${f(y + h)}"/>`,
+  );
   for (const t of l.yTicks) out.push(`<line x1="${f(x - 5)}" y1="${f(t.px)}" x2="${f(x)}" y2="${f(t.px)}"/>`);
   for (const t of l.xTicks) out.push(`<line x1="${f(t.px)}" y1="${f(y + h)}" x2="${f(t.px)}" y2="${f(y + h + 5)}"/>`);
   out.push('</g>');
@@ -164,17 +173,23 @@ export function lossCurveSvg(series: readonly LossSeries[], opts: LossCurveOptio
   out.push('<g class="series" clip-path="url(#plot-area)" fill="none" stroke-width="2" stroke-linejoin="round" stroke-linecap="round">');
   for (const s of l.series) {
     for (const seg of s.segments) {
-      out.push(`<path stroke="${s.color}" d="${seg.map(([px, py], i) => `${i ? 'L' : 'M'}${f(px)} ${f(py)}`).join(' ')}"><title>${escapeXml(s.name)}</title></path>`);
+      out.push(
+        `<path stroke="${s.color}" d="${seg.map(([px, py], i) => `${i ? 'L' : 'M'}${f(px)} ${f(py)}`).join(' ')}"><title>${escapeXml(s.name)}</title></path>`,
+      );
       if (s.markers) for (const [px, py] of seg) out.push(`<circle cx="${f(px)}" cy="${f(py)}" r="3" fill="${s.color}" stroke="none"/>`);
     }
   }
   out.push('</g>');
   if (l.series.length) {
     const b = legendBox(l, (s) => s.length * 7.5);
-    out.push(`<g class="legend"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.w)}" height="${f(b.h)}" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>`);
+    out.push(
+      `<g class="legend"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.w)}" height="${f(b.h)}" rx="4" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>`,
+    );
     l.series.forEach((s, k) => {
       const cy = b.y + 4 + b.row * k + b.row / 2;
-      out.push(`<line x1="${f(b.x + 10)}" y1="${f(cy)}" x2="${f(b.x + 32)}" y2="${f(cy)}" stroke="${s.color}" stroke-width="2.5"/><text x="${f(b.x + 38)}" y="${f(cy + 4)}">${escapeXml(s.name)}</text>`);
+      out.push(
+        `<line x1="${f(b.x + 10)}" y1="${f(cy)}" x2="${f(b.x + 32)}" y2="${f(cy)}" stroke="${s.color}" stroke-width="2.5"/><text x="${f(b.x + 38)}" y="${f(cy + 4)}">${escapeXml(s.name)}</text>`,
+      );
     });
     out.push('</g>');
   }

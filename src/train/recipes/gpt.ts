@@ -69,20 +69,61 @@ type Preset = Omit<GptRunConfig, 'out' | 'data' | 'preset'> & { summary: string 
 export const GPT_PRESETS: Record<string, Preset> = {
   'shakespeare-char': {
     summary: "nanoGPT's CPU run: 4 layers, 4 heads, 128 wide, block 64, batch 12, 2,000 iterations, AdamW β1 0.6 (val ≈ 1.88)",
-    tokenizer: 'char', nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, dropout: 0, bias: false,
-    batchSize: 12, maxIters: 2000, lr: 1e-3, minLr: 1e-4, warmupIters: 100, lrDecayIters: 2000,
-    weightDecay: 0, beta1: 0.6, beta2: 0.99, gradClip: 1, evalInterval: 250, evalIters: 20, logInterval: 10,
-    sampleTokens: 300, temperature: 0.8, topK: 200, trainFraction: 0.9, seed: 1337,
+    tokenizer: 'char',
+    nLayer: 4,
+    nHead: 4,
+    nEmbd: 128,
+    blockSize: 64,
+    dropout: 0,
+    bias: false,
+    batchSize: 12,
+    maxIters: 2000,
+    lr: 1e-3,
+    minLr: 1e-4,
+    warmupIters: 100,
+    lrDecayIters: 2000,
+    weightDecay: 0,
+    beta1: 0.6,
+    beta2: 0.99,
+    gradClip: 1,
+    evalInterval: 250,
+    evalIters: 20,
+    logInterval: 10,
+    sampleTokens: 300,
+    temperature: 0.8,
+    topK: 200,
+    trainFraction: 0.9,
+    seed: 1337,
   },
   'shakespeare-char-baby': {
     summary: "nanoGPT's GPU 'baby GPT': 6 layers, 6 heads, 384 wide, block 256, batch 64, dropout 0.2, 5,000 iterations (val 1.4697 on an A100)",
-    tokenizer: 'char', nLayer: 6, nHead: 6, nEmbd: 384, blockSize: 256, dropout: 0.2, bias: false,
-    batchSize: 64, maxIters: 5000, lr: 1e-3, minLr: 1e-4, warmupIters: 100, lrDecayIters: 5000,
-    weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 250, evalIters: 200, logInterval: 10,
-    sampleTokens: 300, temperature: 0.8, topK: 200, trainFraction: 0.9, seed: 1337,
+    tokenizer: 'char',
+    nLayer: 6,
+    nHead: 6,
+    nEmbd: 384,
+    blockSize: 256,
+    dropout: 0.2,
+    bias: false,
+    batchSize: 64,
+    maxIters: 5000,
+    lr: 1e-3,
+    minLr: 1e-4,
+    warmupIters: 100,
+    lrDecayIters: 5000,
+    weightDecay: 0.1,
+    beta1: 0.9,
+    beta2: 0.99,
+    gradClip: 1,
+    evalInterval: 250,
+    evalIters: 200,
+    logInterval: 10,
+    sampleTokens: 300,
+    temperature: 0.8,
+    topK: 200,
+    trainFraction: 0.9,
+    seed: 1337,
   },
 };
-
 
 /** The tokenizer of a run: the char vocabulary is saved in the run folder as tokenizer.json. */
 export function runTokenizer(dir: string): Tokenizer & { eotId?: number } {
@@ -106,18 +147,25 @@ const SAMPLE_FILE = /^iter-(\d+)\.txt$/;
 
 /** samples.md: every sample in samples/, in order (rebuilt, so a resumed run never repeats one). */
 function writeSamplesMd(out: string): void {
-  const files = readdirSync(join(out, 'samples')).filter((f) => SAMPLE_FILE.test(f)).sort();
-  const text = files.map((f) => {
-    const at = Number(SAMPLE_FILE.exec(f)![1]);
-    const txt = readFileSync(join(out, 'samples', f), 'utf8').replace(/\n$/, '');
-    return `## Sample after ${at.toLocaleString('en-US')} iterations\n\n\`\`\`\n${txt}\n\`\`\`\n\n`;
-  }).join('');
+  const files = readdirSync(join(out, 'samples'))
+    .filter((f) => SAMPLE_FILE.test(f))
+    .sort();
+  const text = files
+    .map((f) => {
+      const at = Number(SAMPLE_FILE.exec(f)![1]);
+      const txt = readFileSync(join(out, 'samples', f), 'utf8').replace(/\n$/, '');
+      return `## Sample after ${at.toLocaleString('en-US')} iterations\n\n\`\`\`\n${txt}\n\`\`\`\n\n`;
+    })
+    .join('');
   const bytes = new TextEncoder().encode(text);
   writeFileAtomic(join(out, 'samples.md'), (fd) => writeAll(fd, bytes));
 }
 
 /** Trains as configured (or resumes) and writes the run folder; `say` receives the printed lines. */
-export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; resume?: string | null; say?: (line: string) => void; resumeHint?: string } = {}): Promise<GptRunResult> {
+export async function trainGpt(
+  config: GptRunConfig,
+  opts: { quiet?: boolean; resume?: string | null; say?: (line: string) => void; resumeHint?: string } = {},
+): Promise<GptRunResult> {
   checkOptions('trainGpt', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
@@ -133,32 +181,52 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   else tokenizer = loadGpt2();
   const ids = Int32Array.from(tokenizer.encode(text));
   const { train, val } = trainValSplit(ids, config.trainFraction);
-  if (val.length < config.blockSize + 1) throw new Error(`deepts ${GPT_COMMAND}: the validation split has ${val.length} tokens, fewer than --block-size ${config.blockSize} + 1`);
+  if (val.length < config.blockSize + 1)
+    throw new Error(`deepts ${GPT_COMMAND}: the validation split has ${val.length} tokens, fewer than --block-size ${config.blockSize} + 1`);
 
   const gen = new Generator(config.seed);
   const modelConfig: GPTConfig = {
-    blockSize: config.blockSize, vocabSize: tokenizer.vocabSize, nLayer: config.nLayer, nHead: config.nHead,
-    nEmbd: config.nEmbd, dropout: config.dropout, bias: config.bias,
+    blockSize: config.blockSize,
+    vocabSize: tokenizer.vocabSize,
+    nLayer: config.nLayer,
+    nHead: config.nHead,
+    nEmbd: config.nEmbd,
+    dropout: config.dropout,
+    bias: config.bias,
   };
   const model = new GPT(modelConfig, { generator: gen });
   const optimizer = model.configureOptimizers({ weightDecay: config.weightDecay, lr: config.lr, betas: [config.beta1, config.beta2] });
   const trainBatches = new TokenBatcher(train, { batchSize: config.batchSize, blockSize: config.blockSize, generator: gen });
   let log: LogEntry[] = [];
   let batchLosses: [number, number][] = [];
-  if (!opts.resume) writeFileSync(join(out, 'tokenizer.json'), tokenizer instanceof CharTokenizer ? tokenizer.toJson() + '\n' : JSON.stringify({ format: 'gpt2' }) + '\n');
+  if (!opts.resume)
+    writeFileSync(join(out, 'tokenizer.json'), tokenizer instanceof CharTokenizer ? tokenizer.toJson() + '\n' : JSON.stringify({ format: 'gpt2' }) + '\n');
   writeRunConfig(out, GPT_COMMAND, { ...config, model: modelConfig });
 
   const tokensPerIter = config.batchSize * config.blockSize;
-  say(`deepts train gpt: ${config.preset}, ${tokenizer.vocabSize}-token ${config.tokenizer} vocabulary, ${train.length.toLocaleString('en-US')} train / ${val.length.toLocaleString('en-US')} val tokens`);
-  say(`model: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, dropout ${config.dropout}: ${(model.getNumParams() / 1e6).toFixed(2)}M parameters`);
-  say(`training: batch ${config.batchSize} × ${config.blockSize} = ${tokensPerIter} tokens/iteration, AdamW lr ${config.lr} → ${config.minLr} (warmup ${config.warmupIters}, cosine to ${config.lrDecayIters}), β1 ${config.beta1}, β2 ${config.beta2}, weight decay ${config.weightDecay}, clip ${config.gradClip}`);
+  say(
+    `deepts train gpt: ${config.preset}, ${tokenizer.vocabSize}-token ${config.tokenizer} vocabulary, ${train.length.toLocaleString('en-US')} train / ${val.length.toLocaleString('en-US')} val tokens`,
+  );
+  say(
+    `model: ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} wide, block ${config.blockSize}, dropout ${config.dropout}: ${(model.getNumParams() / 1e6).toFixed(2)}M parameters`,
+  );
+  say(
+    `training: batch ${config.batchSize} × ${config.blockSize} = ${tokensPerIter} tokens/iteration, AdamW lr ${config.lr} → ${config.minLr} (warmup ${config.warmupIters}, cosine to ${config.lrDecayIters}), β1 ${config.beta1}, β2 ${config.beta2}, weight decay ${config.weightDecay}, clip ${config.gradClip}`,
+  );
 
   const estimateLoss = (at: number): { train: number; val: number } => {
     const res = { train: 0, val: 0 };
     noGrad(() => {
-      for (const [split, stream] of [['train', train], ['val', val]] as const) {
+      for (const [split, stream] of [
+        ['train', train],
+        ['val', val],
+      ] as const) {
         // eval batches come from their own generator (seed, iteration): they never shift the training batches
-        const b = new TokenBatcher(stream, { batchSize: config.batchSize, blockSize: config.blockSize, generator: new Generator((config.seed * 1000003 + at * 7919 + (split === 'val' ? 1 : 0)) >>> 0) });
+        const b = new TokenBatcher(stream, {
+          batchSize: config.batchSize,
+          blockSize: config.blockSize,
+          generator: new Generator((config.seed * 1000003 + at * 7919 + (split === 'val' ? 1 : 0)) >>> 0),
+        });
         let s = 0;
         for (let k = 0; k < config.evalIters; k++) {
           const { x, y } = b.next();
@@ -173,7 +241,8 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   /** The mean loss over a whole split, in consecutive non-overlapping windows of blockSize tokens (every token predicted once). */
   const fullSplitLoss = (stream: Int32Array): number => {
     const windows = new TokenBatcher(stream, { batchSize: config.batchSize, blockSize: config.blockSize });
-    const T = config.blockSize, n = windows.windows;
+    const T = config.blockSize,
+      n = windows.windows;
     model.eval();
     let total = 0;
     noGrad(() => {
@@ -190,7 +259,12 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   const startIds = tokenizer.encode('\n');
   const sample = (at: number): void => {
     if (config.sampleTokens === 0) return;
-    const ids2 = generate(model, startIds, { maxNewTokens: config.sampleTokens, temperature: config.temperature, topK: config.topK || null, seed: (config.seed + at) >>> 0 });
+    const ids2 = generate(model, startIds, {
+      maxNewTokens: config.sampleTokens,
+      temperature: config.temperature,
+      topK: config.topK || null,
+      seed: (config.seed + at) >>> 0,
+    });
     model.train();
     const txt = tokenizer.decode(ids2);
     writeFileSync(join(out, 'samples', `iter-${String(at).padStart(6, '0')}.txt`), txt + '\n');
@@ -204,24 +278,36 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
       { name: 'train', points: log.map((e) => [e.iter, e.trainLoss] as const) },
       { name: 'val', points: log.map((e) => [e.iter, e.valLoss] as const) },
     ].filter((s) => s.points.length);
-    if (series.length) writeLossCurve(join(out, 'loss.svg'), series, { title: `GPT ${config.preset}: cross-entropy`, xLabel: 'iteration', yLabel: 'loss', logY: true });
+    if (series.length)
+      writeLossCurve(join(out, 'loss.svg'), series, { title: `GPT ${config.preset}: cross-entropy`, xLabel: 'iteration', yLabel: 'loss', logY: true });
   };
 
-  const schedule = (iter: number): number => cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: config.warmupIters, decayIters: config.lrDecayIters });
+  const schedule = (iter: number): number =>
+    cosineWithWarmup(iter, { maxLr: config.lr, minLr: config.minLr, warmupIters: config.warmupIters, decayIters: config.lrDecayIters });
   const result = await trainLoop({
-    models: { model }, optimizers: { optimizer }, lr: schedule, maxSteps: config.maxIters,
+    models: { model },
+    optimizers: { optimizer },
+    lr: schedule,
+    maxSteps: config.maxIters,
     data: () => trainBatches.next(),
     loss: ({ batch }) => model.forward(batch.x, batch.y).loss!,
     clipGradNorm: config.gradClip,
-    evalEvery: config.evalInterval, evalAtStart: true,
+    evalEvery: config.evalInterval,
+    evalAtStart: true,
     evaluate: (ctx) => {
       const l = estimateLoss(ctx.step);
       return { trainLoss: l.train, valLoss: l.val, lr: ctx.lr, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) };
     },
-    checkpoint: join(out, 'checkpoint.safetensors'), checkpointEvery: config.evalInterval,
-    config: { ...config, model: modelConfig }, kind: GPT_COMMAND, generators: { gen },
-    resume: Boolean(opts.resume), resumeHint: opts.resumeHint ?? `deepts ${GPT_COMMAND} --resume ${config.out}`,
-    log: join(out, 'log.jsonl'), logEvery: opts.quiet ? 0 : config.logInterval, say,
+    checkpoint: join(out, 'checkpoint.safetensors'),
+    checkpointEvery: config.evalInterval,
+    config: { ...config, model: modelConfig },
+    kind: GPT_COMMAND,
+    generators: { gen },
+    resume: Boolean(opts.resume),
+    resumeHint: opts.resumeHint ?? `deepts ${GPT_COMMAND} --resume ${config.out}`,
+    log: join(out, 'log.jsonl'),
+    logEvery: opts.quiet ? 0 : config.logInterval,
+    say,
     progress: { label: 'iter', units: { name: 'tokens', perStep: tokensPerIter } },
     state: {
       save: () => ({ log, batchLosses }),
@@ -260,7 +346,9 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
   writeCurve();
 
   const valLossFull = fullSplitLoss(val);
-  say(`val loss over the whole validation split (${Math.floor((val.length - 1) / config.blockSize).toLocaleString('en-US')} windows of ${config.blockSize}): ${valLossFull.toFixed(4)}`);
+  say(
+    `val loss over the whole validation split (${Math.floor((val.length - 1) / config.blockSize).toLocaleString('en-US')} windows of ${config.blockSize}): ${valLossFull.toFixed(4)}`,
+  );
   const seconds = (performance.now() - t0) / 1000;
   const last = log[log.length - 1]!;
   const metrics: Record<string, unknown> = {
@@ -280,7 +368,9 @@ export async function trainGpt(config: GptRunConfig, opts: { quiet?: boolean; re
     config: { ...config, model: modelConfig },
   };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-  say(`done: ${iter} iterations, train loss ${last.trainLoss.toFixed(4)}, val loss ${last.valLoss.toFixed(4)}, ${metrics.tokensPerSecond} tokens/s, ${seconds.toFixed(0)} s`);
+  say(
+    `done: ${iter} iterations, train loss ${last.trainLoss.toFixed(4)}, val loss ${last.valLoss.toFixed(4)}, ${metrics.tokensPerSecond} tokens/s, ${seconds.toFixed(0)} s`,
+  );
   say(`wrote ${config.out}/{metrics.json, loss.svg, samples.md, samples/, log.jsonl, checkpoint.safetensors, config.json, tokenizer.json}`);
   return { out, metrics, loop: result };
 }

@@ -77,10 +77,14 @@ export type LenetRunConfig = {
 function makeOptimizer(c: LenetRunConfig, params: Tensor[]): Optimizer<BaseOptions> {
   const wd = c.weightDecay;
   switch (c.optimizer) {
-    case 'adam': return new Adam(params, { lr: c.lr, weightDecay: wd });
-    case 'adamw': return new AdamW(params, { lr: c.lr, weightDecay: wd });
-    case 'sgd': return new SGD(params, { lr: c.lr, weightDecay: wd });
-    case 'momentum': return new SGD(params, { lr: c.lr, momentum: 0.9, weightDecay: wd });
+    case 'adam':
+      return new Adam(params, { lr: c.lr, weightDecay: wd });
+    case 'adamw':
+      return new AdamW(params, { lr: c.lr, weightDecay: wd });
+    case 'sgd':
+      return new SGD(params, { lr: c.lr, weightDecay: wd });
+    case 'momentum':
+      return new SGD(params, { lr: c.lr, momentum: 0.9, weightDecay: wd });
   }
 }
 
@@ -89,12 +93,16 @@ class TrainingClock implements Callback {
   seconds = 0;
   images = 0;
   private epochStart = 0;
-  onEpochBegin(): void { this.epochStart = performance.now(); }
+  onEpochBegin(): void {
+    this.epochStart = performance.now();
+  }
   onBatchEnd(logs: { batch: number; size: number }, state: { batchesPerEpoch: number }): void {
     this.images += logs.size;
     if (logs.batch === state.batchesPerEpoch) this.seconds += (performance.now() - this.epochStart) / 1000;
   }
-  stateDict(): unknown { return { seconds: this.seconds, images: this.images }; }
+  stateDict(): unknown {
+    return { seconds: this.seconds, images: this.images };
+  }
   loadStateDict(s: unknown): void {
     ({ seconds: this.seconds, images: this.images } = s as { seconds: number; images: number });
     this.epochStart = performance.now(); // a run resumed inside an epoch times the rest of it
@@ -104,7 +112,10 @@ class TrainingClock implements Callback {
 export type LenetRunResult = { out: string; metrics: Record<string, unknown>; loop: TrainLoopResult };
 
 /** Trains as configured and writes the run folder. `say` receives the human-readable lines. */
-export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {}): Promise<LenetRunResult> {
+export async function trainLenet(
+  config: LenetRunConfig,
+  opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {},
+): Promise<LenetRunResult> {
   checkOptions('trainLenet', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
@@ -113,7 +124,8 @@ export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean
   const trainData = await loadMnist('train', { ...dataOpts, limit: config.limit ?? undefined });
   const testData = await loadMnist('test', { ...dataOpts, limit: config.testLimit ?? undefined });
   const { mean, std } = MNIST_NORMALIZATION[config.dataset];
-  const train = mnistTensors(trainData), test = mnistTensors(testData);
+  const train = mnistTensors(trainData),
+    test = mnistTensors(testData);
   const background = -mean / std; // a blank pixel after normalization: what augmentation fills in
 
   // weights from the seed; shuffling and augmentation from their own streams of it
@@ -123,9 +135,19 @@ export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean
   const augmentGen = new Generator(Math.imul(config.seed ^ 0x27d4eb2f, 0x85ebca6b) >>> 0);
   const model = new LeNet5({ activation: config.activation, pool: config.pool, generator: weightsGen });
   const optimizer = makeOptimizer(config, model.parameters());
-  const augment = config.augment === 'affine'
-    ? (x: Tensor) => randomAffine(x, { degrees: config.degrees, translate: config.translate, scale: [1 - config.scale, 1 + config.scale], fill: background, generator: augmentGen })
-    : config.augment === 'shift' ? (x: Tensor) => randomShift(x, config.translate, { fill: background, generator: augmentGen }) : null;
+  const augment =
+    config.augment === 'affine'
+      ? (x: Tensor) =>
+          randomAffine(x, {
+            degrees: config.degrees,
+            translate: config.translate,
+            scale: [1 - config.scale, 1 + config.scale],
+            fill: background,
+            generator: augmentGen,
+          })
+      : config.augment === 'shift'
+        ? (x: Tensor) => randomShift(x, config.translate, { fill: background, generator: augmentGen })
+        : null;
   const loader = new AugmentedLoader(train.x, train.y, { batchSize: config.batchSize, shuffle: true, generator: shuffleGen, augment });
   const scheduler = config.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, config.epochs * loader.length) : undefined;
 
@@ -136,17 +158,34 @@ export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean
   if (!opts.quiet) {
     say(`deepts train lenet: ${config.dataset}, ${trainData.count} training / ${testData.count} test images, backend ${backend}, seed ${config.seed}`);
     say(`model: LeNet-5 (${config.activation}, ${config.pool} pooling), ${model.numParameters().toLocaleString('en-US')} parameters`);
-    say(`training: ${config.optimizer} lr ${config.lr} (${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs, augmentation ${config.augment === 'affine' ? `affine ±${config.degrees}°, ±${config.translate} px, scale ±${config.scale}` : config.augment === 'shift' ? `shift ±${config.translate} px` : 'none'}`);
+    say(
+      `training: ${config.optimizer} lr ${config.lr} (${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs, augmentation ${config.augment === 'affine' ? `affine ±${config.degrees}°, ±${config.translate} px, scale ±${config.scale}` : config.augment === 'shift' ? `shift ±${config.translate} px` : 'none'}`,
+    );
     say(`run folder: ${config.out}${opts.resume ? ' (resuming)' : ''}`);
   }
   const clock = new TrainingClock();
   const loss = (logits: Tensor, y: Tensor): Tensor => crossEntropy(logits, y, { labelSmoothing: config.labelSmoothing || undefined });
-  const history = await fit(model, loader, {
-    epochs: config.epochs, optimizer, loss, metrics: ['accuracy'], validation: { x: test.x, y: test.y }, batchSize: config.batchSize,
-    scheduler, schedulerEvery: 'batch', callbacks: [clock], progress: !opts.quiet, log: join(out, 'history.jsonl'),
-    checkpoint: join(out, 'checkpoint.safetensors'), checkpointEvery: 'epoch', resume: opts.resume, config, kind: LENET_COMMAND, say,
-    generators: { weights: weightsGen, shuffle: shuffleGen, augment: augmentGen }, resumeHint: opts.resumeHint ?? `deepts ${LENET_COMMAND} --resume ${config.out}`,
-  }) as FitHistory;
+  const history = (await fit(model, loader, {
+    epochs: config.epochs,
+    optimizer,
+    loss,
+    metrics: ['accuracy'],
+    validation: { x: test.x, y: test.y },
+    batchSize: config.batchSize,
+    scheduler,
+    schedulerEvery: 'batch',
+    callbacks: [clock],
+    progress: !opts.quiet,
+    log: join(out, 'history.jsonl'),
+    checkpoint: join(out, 'checkpoint.safetensors'),
+    checkpointEvery: 'epoch',
+    resume: opts.resume,
+    config,
+    kind: LENET_COMMAND,
+    say,
+    generators: { weights: weightsGen, shuffle: shuffleGen, augment: augmentGen },
+    resumeHint: opts.resumeHint ?? `deepts ${LENET_COMMAND} --resume ${config.out}`,
+  })) as FitHistory;
   if (history.loop?.interrupted) return { out, metrics: {}, loop: history.loop };
   const totalTrainSeconds = clock.seconds;
 
@@ -181,7 +220,11 @@ export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean
     numParameters: model.numParameters(),
     trainExamples: trainData.count,
     testExamples: testData.count,
-    machine: { cpus: cpus().length, loadAverageBefore: loadBefore.map((v) => Number(v.toFixed(2))), loadAverageAfter: loadavg().map((v) => Number(v.toFixed(2))) },
+    machine: {
+      cpus: cpus().length,
+      loadAverageBefore: loadBefore.map((v) => Number(v.toFixed(2))),
+      loadAverageAfter: loadavg().map((v) => Number(v.toFixed(2))),
+    },
     config,
   };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
@@ -193,26 +236,52 @@ export async function trainLenet(config: LenetRunConfig, opts: { quiet?: boolean
   const shown = wrong.slice(0, 100);
   const mistakes: Tile[] = shown.map((i) => ({ values: pixels(i), caption: `${labels[i]}>${predicted[i]}`, captionColor: [200, 60, 30] }));
   writeImageGrid(join(out, 'misclassified.png'), mistakes.length ? mistakes : [{ values: new Float32Array(hw), caption: 'none' }], {
-    height: trainData.rows, width: trainData.cols, cols: 10, scale: 2, colors: 'ink', title: `misclassified (true>predicted), ${shown.length} of ${wrong.length}`,
+    height: trainData.rows,
+    width: trainData.cols,
+    cols: 10,
+    scale: 2,
+    colors: 'ink',
+    title: `misclassified (true>predicted), ${shown.length} of ${wrong.length}`,
   });
   const digit = test.x.narrow(0, 0, 1);
   const maps = noGrad(() => model.featureMaps(digit)).toTypedArray(); // (1, 6, 28, 28)
-  writeImageGrid(join(out, 'feature-maps.png'), [
-    { values: pixels(0), caption: `input ${classes[labels[0]!]}` },
-    ...Array.from({ length: 6 }, (_, k) => ({ values: maps.subarray(k * hw, (k + 1) * hw), caption: `map ${k + 1}` })),
-  ], { height: trainData.rows, width: trainData.cols, scale: 4, colors: 'ink', title: 'conv1 feature maps (after ReLU) of one test digit' });
+  writeImageGrid(
+    join(out, 'feature-maps.png'),
+    [
+      { values: pixels(0), caption: `input ${classes[labels[0]!]}` },
+      ...Array.from({ length: 6 }, (_, k) => ({ values: maps.subarray(k * hw, (k + 1) * hw), caption: `map ${k + 1}` })),
+    ],
+    { height: trainData.rows, width: trainData.cols, scale: 4, colors: 'ink', title: 'conv1 feature maps (after ReLU) of one test digit' },
+  );
   const filters = model.conv1.weight.toTypedArray();
-  writeImageGrid(join(out, 'filters.png'), Array.from({ length: 6 }, (_, k) => ({ values: filters.subarray(k * 25, (k + 1) * 25), caption: `filter ${k + 1}` })), {
-    height: 5, width: 5, scale: 16, colors: 'signed', title: 'conv1 filters',
-  });
-  writeLossCurve(join(out, 'loss.svg'), [
-    { name: 'train', points: history.epochs.map((e) => [e.epoch, e.trainLoss] as const) },
-    { name: 'test', points: history.epochs.filter((e) => e.valLoss !== undefined).map((e) => [e.epoch, e.valLoss!] as const) },
-  ], { title: `LeNet-5 on ${config.dataset}: cross-entropy per epoch`, xLabel: 'epoch', yLabel: 'cross-entropy', logY: true });
+  writeImageGrid(
+    join(out, 'filters.png'),
+    Array.from({ length: 6 }, (_, k) => ({ values: filters.subarray(k * 25, (k + 1) * 25), caption: `filter ${k + 1}` })),
+    {
+      height: 5,
+      width: 5,
+      scale: 16,
+      colors: 'signed',
+      title: 'conv1 filters',
+    },
+  );
+  writeLossCurve(
+    join(out, 'loss.svg'),
+    [
+      { name: 'train', points: history.epochs.map((e) => [e.epoch, e.trainLoss] as const) },
+      { name: 'test', points: history.epochs.filter((e) => e.valLoss !== undefined).map((e) => [e.epoch, e.valLoss!] as const) },
+    ],
+    { title: `LeNet-5 on ${config.dataset}: cross-entropy per epoch`, xLabel: 'epoch', yLabel: 'cross-entropy', logY: true },
+  );
 
-  say(`test accuracy ${(testAccuracy * 100).toFixed(2)}% (error ${(100 - testAccuracy * 100).toFixed(2)}%, ${wrong.length} of ${labels.length} wrong), test loss ${testLoss.toFixed(4)}`);
-  say(`${last.epoch} epochs: ${totalTrainSeconds.toFixed(1)} s training, ${metrics.imagesPerSecond} images/s (backend ${backend}), ${metrics.totalSeconds} s in all`);
-  say(`wrote ${config.out}/{metrics.json, checkpoint.safetensors, confusion.png, misclassified.png, feature-maps.png, filters.png, loss.svg, history.jsonl, config.json}`);
+  say(
+    `test accuracy ${(testAccuracy * 100).toFixed(2)}% (error ${(100 - testAccuracy * 100).toFixed(2)}%, ${wrong.length} of ${labels.length} wrong), test loss ${testLoss.toFixed(4)}`,
+  );
+  say(
+    `${last.epoch} epochs: ${totalTrainSeconds.toFixed(1)} s training, ${metrics.imagesPerSecond} images/s (backend ${backend}), ${metrics.totalSeconds} s in all`,
+  );
+  say(
+    `wrote ${config.out}/{metrics.json, checkpoint.safetensors, confusion.png, misclassified.png, feature-maps.png, filters.png, loss.svg, history.jsonl, config.json}`,
+  );
   return { out, metrics, loop: history.loop! };
 }
-

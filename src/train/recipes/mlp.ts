@@ -77,11 +77,16 @@ export type MlpRunConfig = {
 
 function makeOptimizer(name: MlpOptimizerName, params: Tensor[], lr: number): Optimizer<BaseOptions> {
   switch (name) {
-    case 'sgd': return new SGD(params, { lr });
-    case 'momentum': return new SGD(params, { lr, momentum: 0.9 });
-    case 'rmsprop': return new RMSprop(params, { lr });
-    case 'adam': return new Adam(params, { lr });
-    case 'adamw': return new AdamW(params, { lr });
+    case 'sgd':
+      return new SGD(params, { lr });
+    case 'momentum':
+      return new SGD(params, { lr, momentum: 0.9 });
+    case 'rmsprop':
+      return new RMSprop(params, { lr });
+    case 'adam':
+      return new Adam(params, { lr });
+    case 'adamw':
+      return new AdamW(params, { lr });
   }
 }
 
@@ -105,7 +110,10 @@ function meanBaselineMse(trainY: Tensor, testY: Tensor): number {
 }
 
 /** Trains as configured and writes the run folder. `say` receives the human-readable lines. */
-export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {}): Promise<MlpRunResult> {
+export async function trainMlp(
+  config: MlpRunConfig,
+  opts: { quiet?: boolean; resume?: boolean; say?: (line: string) => void; resumeHint?: string } = {},
+): Promise<MlpRunResult> {
   checkOptions('trainMlp', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
@@ -118,9 +126,12 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; re
   manualSeed(config.seed);
   const nTrain = Math.round(config.numSamples * config.trainRatio);
   const nTest = config.numSamples - nTrain;
-  const trainXY = data.x.narrow(0, 0, nTrain), testXY = data.x.narrow(0, nTrain, nTest);
-  const trainY = data.y.narrow(0, 0, nTrain), testY = data.y.narrow(0, nTrain, nTest);
-  const trainX = applyFeatures(trainXY, config.features), testX = applyFeatures(testXY, config.features);
+  const trainXY = data.x.narrow(0, 0, nTrain),
+    testXY = data.x.narrow(0, nTrain, nTest);
+  const trainY = data.y.narrow(0, 0, nTrain),
+    testY = data.y.narrow(0, nTrain, nTest);
+  const trainX = applyFeatures(trainXY, config.features),
+    testX = applyFeatures(testXY, config.features);
 
   const outputs = task === 'classification' ? 2 : 1;
   const model = mlp({ inputs: config.features.length, hidden: config.hidden, outputs, activation: config.activation, dropout: config.dropout, generator: gen });
@@ -135,22 +146,47 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; re
   if (!opts.quiet) {
     const widths = [config.features.length, ...config.hidden, outputs].join(' → ');
     say(`deepts train mlp: ${config.dataset} (${task}), ${nTrain} train / ${nTest} test points, noise ${config.noise}, seed ${config.seed}`);
-    say(`model: ${widths} (${config.activation}${config.dropout ? `, dropout ${config.dropout}` : ''}), ${model.numParameters()} parameters; inputs ${config.features.join(',')}`);
-    say(`training: ${config.optimizer} lr ${config.lr} (${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs` +
-      `${config.l1 ? `, l1 ${config.l1}` : ''}${config.l2 ? `, l2 ${config.l2}` : ''}${config.patience ? `, early stopping patience ${config.patience}` : ''}`);
+    say(
+      `model: ${widths} (${config.activation}${config.dropout ? `, dropout ${config.dropout}` : ''}), ${model.numParameters()} parameters; inputs ${config.features.join(',')}`,
+    );
+    say(
+      `training: ${config.optimizer} lr ${config.lr} (${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs` +
+        `${config.l1 ? `, l1 ${config.l1}` : ''}${config.l2 ? `, l2 ${config.l2}` : ''}${config.patience ? `, early stopping patience ${config.patience}` : ''}`,
+    );
     say(`run folder: ${config.out}${opts.resume ? ' (resuming)' : ''}`);
   }
 
   const callbacks: Callback[] = [];
   const early = config.patience > 0 ? new EarlyStopping({ monitor: 'valLoss', patience: config.patience, restoreBest: true }) : null;
   if (early) callbacks.push(early);
-  const history = await fit(model, { x: trainX, y: trainY }, {
-    epochs: config.epochs, optimizer, loss, metrics: [...metrics], validation: { x: testX, y: testY },
-    batchSize: config.batchSize, generator: gen, scheduler, callbacks, l1: config.l1 || undefined, l2: config.l2 || undefined,
-    evalTrain: true, progress: !opts.quiet, log: join(out, 'history.jsonl'),
-    checkpoint: join(out, 'checkpoint.safetensors'), checkpointEvery: CHECKPOINT_EVERY * Math.ceil(nTrain / config.batchSize), resume: opts.resume,
-    generators: { gen }, config, kind: MLP_COMMAND, say, resumeHint: opts.resumeHint ?? `deepts ${MLP_COMMAND} --resume ${config.out}`,
-  }) as FitHistory;
+  const history = (await fit(
+    model,
+    { x: trainX, y: trainY },
+    {
+      epochs: config.epochs,
+      optimizer,
+      loss,
+      metrics: [...metrics],
+      validation: { x: testX, y: testY },
+      batchSize: config.batchSize,
+      generator: gen,
+      scheduler,
+      callbacks,
+      l1: config.l1 || undefined,
+      l2: config.l2 || undefined,
+      evalTrain: true,
+      progress: !opts.quiet,
+      log: join(out, 'history.jsonl'),
+      checkpoint: join(out, 'checkpoint.safetensors'),
+      checkpointEvery: CHECKPOINT_EVERY * Math.ceil(nTrain / config.batchSize),
+      resume: opts.resume,
+      generators: { gen },
+      config,
+      kind: MLP_COMMAND,
+      say,
+      resumeHint: opts.resumeHint ?? `deepts ${MLP_COMMAND} --resume ${config.out}`,
+    },
+  )) as FitHistory;
   if (history.loop?.interrupted) return { out, metrics: {}, history, loop: history.loop };
   const trainingSeconds = (performance.now() - t0) / 1000;
 
@@ -189,13 +225,23 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; re
   const positive = series.every((s) => s.points.every(([, v]) => v > 0 && Number.isFinite(v)));
   writeLossCurve(join(out, 'loss.svg'), series, {
     title: `MLP on ${config.dataset}: ${task === 'classification' ? 'cross-entropy' : 'MSE'} per epoch`,
-    xLabel: 'epoch', yLabel: task === 'classification' ? 'cross-entropy' : 'MSE', logY: positive,
+    xLabel: 'epoch',
+    yLabel: task === 'classification' ? 'cross-entropy' : 'MSE',
+    logY: positive,
   });
   const boundaryPredict = (grid: Tensor): Tensor => {
     const y = predict(model, applyFeatures(grid, config.features));
     return task === 'classification' ? noGrad(() => softmax(y, 1).select(1, 1)) : y;
   };
-  writeDecisionBoundary(join(out, 'boundary.png'), boundaryPredict, [{ x: trainXY, y: trainY }, { x: testXY, y: testY, test: true }], { task });
+  writeDecisionBoundary(
+    join(out, 'boundary.png'),
+    boundaryPredict,
+    [
+      { x: trainXY, y: trainY },
+      { x: testXY, y: testY, test: true },
+    ],
+    { task },
+  );
 
   const pct = (v: unknown): string => `${((v as number) * 100).toFixed(1)}%`;
   const num = (v: unknown): string => formatNumber(v as number);
@@ -218,5 +264,3 @@ export async function trainMlp(config: MlpRunConfig, opts: { quiet?: boolean; re
 function formatNumber(v: number): string {
   return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : v.toFixed(4);
 }
-
-

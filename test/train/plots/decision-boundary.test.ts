@@ -20,16 +20,32 @@ const field = (c: RGB): RGB => lighten(c, 0.35);
 
 test('predict receives raw coordinates on a grid over the domain, top row = largest x2', () => {
   let seen: Tensor | undefined;
-  decisionBoundaryImage((g) => {
-    seen = g;
-    return full([g.shape[0]!], 0.5);
-  }, [], { size: 20, resolution: 4, domain: [-2, 2] });
+  decisionBoundaryImage(
+    (g) => {
+      seen = g;
+      return full([g.shape[0]!], 0.5);
+    },
+    [],
+    { size: 20, resolution: 4, domain: [-2, 2] },
+  );
   assert.deepEqual(seen!.shape, [16, 2]);
   assert.deepEqual(seen!.toArray(), [
-    [-1.5, 1.5], [-0.5, 1.5], [0.5, 1.5], [1.5, 1.5],
-    [-1.5, 0.5], [-0.5, 0.5], [0.5, 0.5], [1.5, 0.5],
-    [-1.5, -0.5], [-0.5, -0.5], [0.5, -0.5], [1.5, -0.5],
-    [-1.5, -1.5], [-0.5, -1.5], [0.5, -1.5], [1.5, -1.5],
+    [-1.5, 1.5],
+    [-0.5, 1.5],
+    [0.5, 1.5],
+    [1.5, 1.5],
+    [-1.5, 0.5],
+    [-0.5, 0.5],
+    [0.5, 0.5],
+    [1.5, 0.5],
+    [-1.5, -0.5],
+    [-0.5, -0.5],
+    [0.5, -0.5],
+    [1.5, -0.5],
+    [-1.5, -1.5],
+    [-0.5, -1.5],
+    [0.5, -1.5],
+    [1.5, -1.5],
   ]);
   assert.equal(seen!.requiresGrad, false);
 });
@@ -59,7 +75,15 @@ test('points are drawn in their class colour at their coordinates, test points w
 });
 
 test('regression maps ± the largest |label| to orange/blue, or an explicit valueRange', () => {
-  const pts = [{ x: tensor([[0, 0], [1, 1]]), y: tensor([[-2], [2]]) }];
+  const pts = [
+    {
+      x: tensor([
+        [0, 0],
+        [1, 1],
+      ]),
+      y: tensor([[-2], [2]]),
+    },
+  ];
   const img = decisionBoundaryImage((g) => full([g.shape[0]!], 2), pts, { task: 'regression', size: 20, pointRadius: 2 });
   assert.ok(near(pixelAt(img, 1, 1), field(PLAYGROUND_BLUE)));
   const half = decisionBoundaryImage((g) => full([g.shape[0]!], 1), [], { task: 'regression', size: 20, valueRange: [-1, 3] });
@@ -67,14 +91,32 @@ test('regression maps ± the largest |label| to orange/blue, or an explicit valu
 });
 
 test('decisionBoundaryImage rejects bad predictions, labels, shapes and options', () => {
-  assert.throws(() => decisionBoundaryImage((g) => full([g.shape[0]!, 2], 0), [], { resolution: 10 }), /decisionBoundaryImage: predict returned shape \(100,2\) for a grid of 100 points, expected \(100,\) or \(100, 1\)/);
+  assert.throws(
+    () => decisionBoundaryImage((g) => full([g.shape[0]!, 2], 0), [], { resolution: 10 }),
+    /decisionBoundaryImage: predict returned shape \(100,2\) for a grid of 100 points, expected \(100,\) or \(100, 1\)/,
+  );
   assert.throws(() => decisionBoundaryImage(() => 3 as unknown as Tensor, [], { resolution: 10 }), /decisionBoundaryImage: predict must return a Tensor/);
-  assert.throws(() => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0]]), y: tensor([2], { dtype: 'int32' }) }]), /decisionBoundaryImage: classification labels must be 0 or 1, but points\[0\].y\[0\] is 2/);
-  assert.throws(() => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0, 0]]), y: tensor([1]) }]), /decisionBoundaryImage: points\[0\].x must have shape \(N, 2\), got \(1,3\)/);
-  assert.throws(() => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0]]), y: tensor([1, 0]) }]), /points\[0\].y must have shape \(1,\) or \(1, 1\) to match x \(1,2\), got \(2,\)/);
+  assert.throws(
+    () => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0]]), y: tensor([2], { dtype: 'int32' }) }]),
+    /decisionBoundaryImage: classification labels must be 0 or 1, but points\[0\].y\[0\] is 2/,
+  );
+  assert.throws(
+    () => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0, 0]]), y: tensor([1]) }]),
+    /decisionBoundaryImage: points\[0\].x must have shape \(N, 2\), got \(1,3\)/,
+  );
+  assert.throws(
+    () => decisionBoundaryImage(rightIsBlue, [{ x: tensor([[0, 0]]), y: tensor([1, 0]) }]),
+    /points\[0\].y must have shape \(1,\) or \(1, 1\) to match x \(1,2\), got \(2,\)/,
+  );
   assert.throws(() => decisionBoundaryImage(rightIsBlue, [], { size: 0 }), /decisionBoundaryImage: size must be an integer in \[8, 8192\], got 0/);
-  assert.throws(() => decisionBoundaryImage(rightIsBlue, [], { domain: [1, -1] }), /decisionBoundaryImage: domain must be \[lo, hi\] with finite lo < hi, got \[1,-1\]/);
-  assert.throws(() => decisionBoundaryImage(rightIsBlue, [], { task: 'ranking' as 'regression' }), /decisionBoundaryImage: task must be 'classification' or 'regression', got 'ranking'/);
+  assert.throws(
+    () => decisionBoundaryImage(rightIsBlue, [], { domain: [1, -1] }),
+    /decisionBoundaryImage: domain must be \[lo, hi\] with finite lo < hi, got \[1,-1\]/,
+  );
+  assert.throws(
+    () => decisionBoundaryImage(rightIsBlue, [], { task: 'ranking' as 'regression' }),
+    /decisionBoundaryImage: task must be 'classification' or 'regression', got 'ranking'/,
+  );
 });
 
 test('writeDecisionBoundary writes a PNG of the image', () => {

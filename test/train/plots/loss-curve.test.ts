@@ -7,7 +7,10 @@ import { lossCurveImage, lossCurveSvg, writeLossCurve, type LossSeries } from '.
 import { readPng } from './png-reader.js';
 
 const decay = (n: number, scale = 1): [number, number][] => Array.from({ length: n }, (_, i) => [i, scale * Math.exp(-i / 20) + 0.01]);
-const series: LossSeries[] = [{ name: 'train', points: decay(100) }, { name: 'val', points: decay(100, 1.2) }];
+const series: LossSeries[] = [
+  { name: 'train', points: decay(100) },
+  { name: 'val', points: decay(100, 1.2) },
+];
 
 /** The numbers in each path's d attribute, as [x, y] pairs. */
 function paths(svg: string): [number, number][][] {
@@ -26,7 +29,8 @@ test('lossCurveSvg draws one path per series, a legend, title, axis labels and t
   const ps = paths(svg);
   assert.equal(ps.length, 2);
   assert.equal(ps[0]!.length, 100);
-  for (const text of ['MLP on spiral', '>epoch<', '>cross entropy<', '>train<', '>val<', '>0<', '>0.2<', '>1.2<', '>50<']) assert.ok(svg.includes(text), `missing ${text}`);
+  for (const text of ['MLP on spiral', '>epoch<', '>cross entropy<', '>train<', '>val<', '>0<', '>0.2<', '>1.2<', '>50<'])
+    assert.ok(svg.includes(text), `missing ${text}`);
   // loss falls, so the curve goes down the screen: larger pixel y at the end, and x grows
   const train = ps[0]!;
   assert.ok(train[0]![1] < train[99]![1]);
@@ -36,18 +40,54 @@ test('lossCurveSvg draws one path per series, a legend, title, axis labels and t
 });
 
 test('lossCurveSvg escapes names and splits a line at non-finite values', () => {
-  const pts: [number, number][] = [[0, 1], [1, 0.5], [2, Number.NaN], [3, 0.4], [4, 0.3]];
+  const pts: [number, number][] = [
+    [0, 1],
+    [1, 0.5],
+    [2, Number.NaN],
+    [3, 0.4],
+    [4, 0.3],
+  ];
   const svg = lossCurveSvg([{ name: 'a<b & "c"', points: pts }]);
   assert.ok(svg.includes('a&lt;b &amp; &quot;c&quot;'));
   assert.ok(!svg.includes('a<b'));
-  assert.deepEqual(paths(svg).map((p) => p.length), [2, 2]);
+  assert.deepEqual(
+    paths(svg).map((p) => p.length),
+    [2, 2],
+  );
 });
 
 test('lossCurveSvg with logY labels powers of ten and rejects non-positive values', () => {
-  const svg = lossCurveSvg([{ name: 'loss', points: [[0, 2], [1, 0.02], [2, 0.0005]] }], { logY: true });
+  const svg = lossCurveSvg(
+    [
+      {
+        name: 'loss',
+        points: [
+          [0, 2],
+          [1, 0.02],
+          [2, 0.0005],
+        ],
+      },
+    ],
+    { logY: true },
+  );
   for (const label of ['>1e-4<', '>0.001<', '>0.01<', '>0.1<', '>1<', '>10<']) assert.ok(svg.includes(label), `missing ${label}`);
   assert.ok(svg.includes('loss (log scale)'));
-  assert.throws(() => lossCurveSvg([{ name: 'l', points: [[0, 1], [1, 0]] }], { logY: true }), /lossCurveSvg: logY needs positive values, but series 'l' has 0 at x = 1/);
+  assert.throws(
+    () =>
+      lossCurveSvg(
+        [
+          {
+            name: 'l',
+            points: [
+              [0, 1],
+              [1, 0],
+            ],
+          },
+        ],
+        { logY: true },
+      ),
+    /lossCurveSvg: logY needs positive values, but series 'l' has 0 at x = 1/,
+  );
 });
 
 test('lossCurveSvg handles a single point and empty series', () => {
@@ -58,7 +98,10 @@ test('lossCurveSvg handles a single point and empty series', () => {
 });
 
 test('lossCurveSvg rejects malformed series and sizes', () => {
-  assert.throws(() => lossCurveSvg([{ name: 'x', points: [[1, 2, 3]] as unknown as [number, number][] }]), /lossCurveSvg: series 'x' point 0 must be a pair of numbers \[x, y\]/);
+  assert.throws(
+    () => lossCurveSvg([{ name: 'x', points: [[1, 2, 3]] as unknown as [number, number][] }]),
+    /lossCurveSvg: series 'x' point 0 must be a pair of numbers \[x, y\]/,
+  );
   assert.throws(() => lossCurveSvg([{ points: [] } as unknown as LossSeries]), /lossCurveSvg: series 0 must be \{name: string, points: \[x, y\]\[\]\}/);
   assert.throws(() => lossCurveSvg(series, { width: 50 }), /lossCurveSvg: width and height must be integers of at least 200 x 150, got 50 x 500/);
 });
@@ -66,7 +109,8 @@ test('lossCurveSvg rejects malformed series and sizes', () => {
 test('lossCurveImage rasterizes the series in their legend colours on a white background', () => {
   const img = lossCurveImage(series, { width: 400, height: 300 });
   assert.equal(img.rgba.length, 400 * 300 * 4);
-  let blue = 0, orange = 0;
+  let blue = 0,
+    orange = 0;
   for (let i = 0; i < img.rgba.length; i += 4) {
     const [r, g, b] = [img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!];
     if (r === 0x1f && g === 0x77 && b === 0xb4) blue++;
@@ -84,7 +128,10 @@ test('writeLossCurve writes SVG or PNG by extension and rejects others', () => {
     writeLossCurve(join(dir, 'loss.PNG'), series, { title: 'x' });
     const png = readPng(new Uint8Array(readFileSync(join(dir, 'loss.PNG'))));
     assert.deepEqual([png.width, png.height], [800, 500]);
-    assert.throws(() => writeLossCurve(join(dir, 'loss.jpg'), series), /writeLossCurve: cannot tell the format of '.*loss.jpg', expected a path ending in .svg or .png/);
+    assert.throws(
+      () => writeLossCurve(join(dir, 'loss.jpg'), series),
+      /writeLossCurve: cannot tell the format of '.*loss.jpg', expected a path ending in .svg or .png/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

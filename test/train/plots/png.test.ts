@@ -14,14 +14,18 @@ test('crc32 matches the standard check value and a bitwise implementation', () =
 });
 
 test('encodePng writes a valid RGBA PNG: signature, IHDR, chunk CRCs, IDAT pixels, IEND', () => {
-  const w = 3, h = 2;
-  const rgba = Uint8Array.from([
-    255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255,
-    10, 20, 30, 0, 200, 100, 50, 128, 255, 255, 255, 255,
-  ]);
+  const w = 3,
+    h = 2;
+  const rgba = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 20, 30, 0, 200, 100, 50, 128, 255, 255, 255, 255]);
   const png = readPng(encodePng(w, h, rgba));
-  assert.deepEqual(png.chunks.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
-  assert.ok(png.chunks.every((c) => c.crcOk), 'every chunk CRC must match');
+  assert.deepEqual(
+    png.chunks.map((c) => c.type),
+    ['IHDR', 'IDAT', 'IEND'],
+  );
+  assert.ok(
+    png.chunks.every((c) => c.crcOk),
+    'every chunk CRC must match',
+  );
   assert.deepEqual([png.width, png.height, png.bitDepth, png.colorType], [3, 2, 8, 6]);
   assert.deepEqual(png.chunks[0]!.data.subarray(10), Uint8Array.from([0, 0, 0]), 'compression, filter, interlace');
   assert.deepEqual(png.pixels, rgba);

@@ -10,12 +10,21 @@ test('niceStep picks 1, 2 or 5 times a power of ten', () => {
 });
 
 test('linearTicks labels without float noise and niceDomain ends on ticks', () => {
-  assert.deepEqual(linearTicks(0, 1, 5).map((t) => t.label), ['0', '0.2', '0.4', '0.6', '0.8', '1']);
-  assert.deepEqual(linearTicks(0.25, 0.95, 7).map((t) => t.label), ['0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9']);
+  assert.deepEqual(
+    linearTicks(0, 1, 5).map((t) => t.label),
+    ['0', '0.2', '0.4', '0.6', '0.8', '1'],
+  );
+  assert.deepEqual(
+    linearTicks(0.25, 0.95, 7).map((t) => t.label),
+    ['0.3', '0.4', '0.5', '0.6', '0.7', '0.8', '0.9'],
+  );
   assert.deepEqual(niceDomain(0.013, 0.74, 6), [0, 0.8]);
   assert.deepEqual(niceDomain(3, 3), [2.7, 3.3], 'a flat series gets ±10% around its value');
   assert.deepEqual(niceDomain(0, 0), [-1, 1]);
-  assert.deepEqual(linearTicks(2.7, 3.3, 5).map((t) => t.value), [2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.3]);
+  assert.deepEqual(
+    linearTicks(2.7, 3.3, 5).map((t) => t.value),
+    [2.7, 2.8, 2.9, 3, 3.1, 3.2, 3.3],
+  );
 });
 
 test('formatTick switches to exponent form for tiny and huge values', () => {
@@ -26,6 +35,12 @@ test('formatTick switches to exponent form for tiny and huge values', () => {
 });
 
 test('logTicks gives powers of ten, with 2x and 5x over short ranges', () => {
-  assert.deepEqual(logTicks(-4, 1).map((t) => t.label), ['1e-4', '0.001', '0.01', '0.1', '1', '10']);
-  assert.deepEqual(logTicks(-1, 0).map((t) => t.label), ['0.1', '0.2', '0.5', '1']);
+  assert.deepEqual(
+    logTicks(-4, 1).map((t) => t.label),
+    ['1e-4', '0.001', '0.01', '0.1', '1', '10'],
+  );
+  assert.deepEqual(
+    logTicks(-1, 0).map((t) => t.label),
+    ['0.1', '0.2', '0.5', '1'],
+  );
 });
