@@ -10,29 +10,57 @@ import { checkBoolean, checkOptions, isPlainObject } from '../util/options.js';
 const GENERATOR_KEYS = ['generator'];
 const FUNCTIONAL_KEYS = ['p', 'training', 'generator'];
 
-function checkP(op: string, p: number): void {
+export function checkP(op: string, p: number): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability p must be in [0, 1], got ${p}`);
+}
+
+/** dropout's and dropout2d's arguments, positional or in PyTorch's keyword form {p, training, generator}, checked. */
+export function dropoutArgs(
+  op: string,
+  args: number,
+  p: number | { p?: number; training?: boolean; generator?: Generator },
+  training: boolean,
+  opts: { generator?: Generator },
+): { p: number; training: boolean; generator: Generator | undefined } {
+  if (isPlainObject(p)) {
+    if (args > 2) throw new TypeError(`${op}: pass p, training and generator positionally or in one options object, not both`);
+    checkOptions(op, p, FUNCTIONAL_KEYS);
+    [p, training, opts] = [p.p ?? 0.5, p.training ?? true, { generator: p.generator }];
+  }
+  checkP(op, p as number);
+  checkBoolean(op, 'training', training);
+  checkOptions(op, opts, GENERATOR_KEYS);
+  return { p: p as number, training, generator: opts.generator };
+}
+
+/** Dropout's and Dropout2d's constructor arguments: p (and generator) positionally, or {p, generator}, checked. */
+export function dropoutModuleArgs(
+  op: string,
+  args: number,
+  p: number | { p?: number; generator?: Generator },
+  opts: { generator?: Generator },
+): { p: number; generator: Generator | undefined } {
+  if (isPlainObject(p)) {
+    if (args > 1) throw new TypeError(`${op}: pass p and generator positionally or in one options object, not both`);
+    checkOptions(op, p, ['p', 'generator']);
+    [p, opts] = [p.p ?? 0.5, { generator: p.generator }];
+  }
+  checkOptions(op, opts, GENERATOR_KEYS);
+  checkP(op, p as number);
+  return { p: p as number, generator: opts.generator };
 }
 
 /** Functional dropout; the identity when not training or p = 0. The mask comes from the seeded generator. */
 export function dropout(
   x: Tensor,
-  p: number | { p?: number; training?: boolean; generator?: Generator } = 0.5,
-  training = true,
-  opts: { generator?: Generator } = {},
+  pOrOptions: number | { p?: number; training?: boolean; generator?: Generator } = 0.5,
+  trainingArg = true,
+  optsArg: { generator?: Generator } = {},
 ): Tensor {
-  if (isPlainObject(p)) {
-    // PyTorch's keyword form dropout(x, {p, training})
-    if (arguments.length > 2) throw new TypeError('dropout: pass p, training and generator positionally or in one options object, not both');
-    checkOptions('dropout', p, FUNCTIONAL_KEYS);
-    [p, training, opts] = [p.p ?? 0.5, p.training ?? true, { generator: p.generator }];
-  }
-  checkP('dropout', p);
-  checkBoolean('dropout', 'training', training);
-  checkOptions('dropout', opts, GENERATOR_KEYS);
+  const { p, training, generator } = dropoutArgs('dropout', arguments.length, pOrOptions, trainingArg, optsArg);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const u = rand(x.shape, { dtype: x.dtype, generator: opts.generator ?? defaultGenerator });
+  const u = rand(x.shape, { dtype: x.dtype, generator: generator ?? defaultGenerator });
   const mask = mul(lt(u, 1 - p).to(x.dtype), 1 / (1 - p)); // 0 or 1/(1−p), no grad
   return mul(x, mask);
 }
@@ -44,15 +72,7 @@ export class Dropout extends Module {
   /** new Dropout(0.1), or new Dropout({p: 0.1, generator}). */
   constructor(p: number | { p?: number; generator?: Generator } = 0.5, opts: { generator?: Generator } = {}) {
     super();
-    if (isPlainObject(p)) {
-      if (arguments.length > 1) throw new TypeError('Dropout: pass p and generator positionally or in one options object, not both');
-      checkOptions('Dropout', p, ['p', 'generator']);
-      [p, opts] = [p.p ?? 0.5, { generator: p.generator }];
-    }
-    checkOptions('Dropout', opts, GENERATOR_KEYS);
-    checkP('Dropout', p);
-    this.p = p;
-    this.generator = opts.generator;
+    ({ p: this.p, generator: this.generator } = dropoutModuleArgs('Dropout', arguments.length, p, opts));
   }
 
   forward(x: Tensor): Tensor {
