@@ -387,11 +387,10 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   };
 
   const checkpointModel = modelsAsOne(models as Record<string, CheckpointModel>);
-  const optimizerState = statefulAsOne(optimizers as Record<string, CheckpointStateful>, Object.keys(models).length === 1 && 'model' in models ? 'model' : '');
-  const schedulerState = statefulAsOne(
-    (opts.schedulers ?? {}) as Record<string, CheckpointStateful>,
-    Object.keys(models).length === 1 && 'model' in models ? 'model' : '',
-  );
+  // one model named 'model' keeps saveCheckpoint's single-model layout for its optimizer and scheduler too
+  const singleLayout = Object.keys(models).length === 1 && 'model' in models;
+  const optimizerState = statefulAsOne(optimizers as Record<string, CheckpointStateful>, singleLayout);
+  const schedulerState = statefulAsOne((opts.schedulers ?? {}) as Record<string, CheckpointStateful>, singleLayout);
 
   /** The last epoch worked on (between epochs the stream already points at the next one). */
   const epochsWorked = (): number => (stream.batchInEpoch === 0 ? Math.max(stream.epoch - 1, 0) : stream.epoch);

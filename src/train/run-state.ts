@@ -40,10 +40,10 @@ export function modelsAsOne(models: Record<string, CheckpointModel>): Checkpoint
 }
 
 /** Optimizers (or schedulers) of a run as one stateful object (undefined when there are none). */
-export function statefulAsOne(parts: Record<string, CheckpointStateful>, single: string): CheckpointStateful | undefined {
+export function statefulAsOne(parts: Record<string, CheckpointStateful>, singleLayout: boolean): CheckpointStateful | undefined {
   const names = Object.keys(parts);
   if (names.length === 0) return undefined;
-  if (names.length === 1 && single === 'model') return parts[names[0]!]!;
+  if (names.length === 1 && singleLayout) return parts[names[0]!]!;
   return {
     stateDict: () => Object.fromEntries(names.map((n) => [n, parts[n]!.stateDict()])),
     loadStateDict(state: Record<string, unknown>): void {
