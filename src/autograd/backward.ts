@@ -142,12 +142,15 @@ function onPathToTargets(post: readonly Tensor[], targets: ReadonlySet<Tensor>):
 
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 
-/** Drops what a node saved (its closures and inputs), so a second pass through it raises. */
-function free(node: GradNode): void {
+/** Drops what a node saved (its closures and inputs), so a second pass through it raises; `reuse`: its scratch goes back to the pool. */
+function free(node: GradNode, reuse: boolean): void {
+  const scratch = reuse && isRecorded(node) ? node.scratch : null;
   node.freed = true;
   node.inputs = NO_INPUTS;
   node.composed = null;
   node.backward = freedBackward;
+  node.scratch = null;
+  if (scratch) for (const a of scratch) recycle(a, dtypeOfArray(a));
 }
 
 function freedBackward(): never {
@@ -268,7 +271,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         }
         accumulate(input, gi);
       });
-      if (!run.retainGraph) free(node);
+      if (!run.retainGraph) free(node, pooling);
       if (pooling) recycleDead();
     }
   } finally {

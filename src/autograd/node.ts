@@ -1,6 +1,7 @@
 // A node of the autograd graph: the op that made a tensor, its inputs, and how to send a gradient
 // back to them. Ops build these next to their forward code (see src/ops/record.ts).
 import type { Tensor } from '../tensor/tensor.js';
+import type { TypedArray } from '../tensor/dtype.js';
 
 /**
  * A gradient that is zero except on one strided region: `value` sits at (strides, offset) of a
@@ -36,6 +37,11 @@ export interface GradNode {
   composed?: DoubleBackward | null;
   /** Set once a backward pass without retainGraph has run the node and dropped what it saved. */
   freed?: boolean;
+  /**
+   * Storages only this node can read (an op's intermediates, kept for its backward and never part
+   * of a tensor that left the op): when a pass frees the node they are dead, and are reused.
+   */
+  scratch?: readonly TypedArray[] | null;
 }
 
 /** The backward functions of the nodes the ops recorded: they keep nothing they are given or allocate beyond the call. */

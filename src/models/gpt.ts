@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { arange } from '../tensor/creation.js';
 import type { Generator } from '../tensor/generator.js';
-import { add, crossEntropy, gelu, scaledDotProductAttention } from '../ops/index.js';
+import { add, crossEntropy, feedForward, gelu, scaledDotProductAttention, selfAttention } from '../ops/index.js';
 import { Module } from '../nn/module.js';
 import { ModuleList } from '../nn/containers.js';
 import { Linear } from '../nn/linear.js';
@@ -15,6 +15,7 @@ import { Embedding } from '../nn/embedding.js';
 import { LayerNorm } from '../nn/layernorm.js';
 import { Dropout } from '../nn/dropout.js';
 import { LayerKVCache } from '../nn/attention.js';
+import { plainLinears } from '../nn/mlp-blocks.js';
 import { normal_, zeros_ } from '../nn/init.js';
 import { AdamW } from '../optim/adamw.js';
 import { checkOptions, describe, optionKeys } from '../util/options.js';
@@ -77,6 +78,11 @@ export class CausalSelfAttention extends Module {
   }
 
   forward(x: Tensor, cache?: LayerKVCache | null): Tensor {
+    const { cAttn, cProj } = this;
+    const dropout = this.training ? this.dropout : 0;
+    // one op (ops/self-attention.ts) unless a cache, attention dropout or a wrapped layer needs the steps
+    if (!cache && dropout === 0 && plainLinears(cAttn, cProj))
+      return this.residDropout.forward(selfAttention(x, cAttn.weight, cAttn.bias, cProj.weight, cProj.bias, this.nHead, { isCausal: true })); // (B, T, C)
     const [B, T, C] = x.shape as [number, number, number];
     const hs = C / this.nHead;
     // (B, T, 3C) -> three (B, nh, T, hs) views of it: heads are strides, not copies
@@ -86,7 +92,7 @@ export class CausalSelfAttention extends Module {
       v = qkv.select(0, 2);
     if (cache) [k, v] = cache.append(k, v); // (B, nh, Tpast + T, hs)
     // causal self-attention: each position sees itself and the past
-    const y = scaledDotProductAttention(q, k, v, { isCausal: true, dropoutP: this.training ? this.dropout : 0 }); // (B, nh, T, hs)
+    const y = scaledDotProductAttention(q, k, v, { isCausal: true, dropoutP: dropout }); // (B, nh, T, hs)
     return this.residDropout.forward(this.cProj.forward(y.transpose(1, 2).reshape(B, T, C))); // (B, T, C)
   }
 }
@@ -106,7 +112,11 @@ export class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.dropout.forward(this.cProj.forward(gelu(this.cFc.forward(x), this.approximate))); // (B, T, C)
+    const { cFc, cProj } = this;
+    const y = plainLinears(cFc, cProj) // one op (ops/feed-forward.ts) unless a layer was wrapped
+      ? feedForward(x, cFc.weight, cFc.bias, cProj.weight, cProj.bias, this.approximate === 'tanh' ? 'geluTanh' : 'gelu')
+      : cProj.forward(gelu(cFc.forward(x), this.approximate));
+    return this.dropout.forward(y); // (B, T, C)
   }
 }
 

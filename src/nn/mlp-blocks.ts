@@ -5,13 +5,13 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
-import { gelu, mul, relu, silu } from '../ops/index.js';
+import { feedForward, gelu, mul, relu, silu, type FeedForwardActivation } from '../ops/index.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import { Dropout } from './dropout.js';
 import { checkNumber, checkOptions } from '../util/options.js';
 
-export type FeedForwardActivation = 'gelu' | 'geluTanh' | 'relu';
+export type { FeedForwardActivation };
 export type FeedForwardOptions = { activation?: FeedForwardActivation; dropout?: number; bias?: boolean; dtype?: DType; generator?: Generator };
 
 export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
@@ -25,6 +25,11 @@ export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
     default:
       throw new RangeError(`FeedForward: activation must be 'gelu', 'geluTanh' or 'relu', got '${activation}'`);
   }
+}
+
+/** Whether the layers are nn.Linear itself, whose forward feedForward() reproduces. */
+export function plainLinears(a: Module, b: Module): boolean {
+  return a.constructor === Linear && b.constructor === Linear;
 }
 
 export class FeedForward extends Module {
@@ -46,7 +51,12 @@ export class FeedForward extends Module {
 
   /** (..., d) -> (..., d) */
   forward(x: Tensor): Tensor {
-    return this.drop.forward(this.fc2.forward(activate(this.fc1.forward(x), this.activation)));
+    const { fc1, fc2 } = this;
+    // one op while the layers are plain Linears (a wrapped or subclassed layer runs its own forward)
+    const y = plainLinears(fc1, fc2)
+      ? feedForward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, this.activation)
+      : fc2.forward(activate(fc1.forward(x), this.activation));
+    return this.drop.forward(y);
   }
 
   override extraRepr(): string {

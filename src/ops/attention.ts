@@ -121,6 +121,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
       return [dq, dk, dv];
     },
     () => composedAttention(q, k, v, mask, causal, scale, 0),
+    [probs], // the weights are the backward's alone
   );
 }
 

@@ -22,6 +22,8 @@ export type { TensorLike } from './util.js';
 export * from './layernorm.js';
 export * from './embedding.js';
 export * from './attention.js';
+export * from './feed-forward.js';
+export * from './self-attention.js';
 // CNNs: convolution, pooling, batch norm
 export * from './conv.js';
 export * from './pool.js';

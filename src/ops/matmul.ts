@@ -100,6 +100,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * The kernels of linear(): x2 (rows, in) · weightᵀ + bias, then the activation, into a new
+ * contiguous tensor of `shape` (rows × out elements); nothing is recorded. Float operands of one dtype.
+ */
+export function linearForward(x2: Tensor, weight: Tensor, bias: Tensor | null | undefined, activation: 'identity' | 'relu', shape: readonly number[]): Tensor {
+  const [rows, inF] = x2.shape as [number, number];
+  const out = weight.shape[0]!;
+  const y = uninitializedTensor(shape, x2.dtype);
+  const k = kernels();
+  k.matmul(
+    { data: x2.storage, dtype: x2.dtype, offset: x2.offset, shape: [1, rows, inF], strides: [0, x2.strides[0]!, x2.strides[1]!] },
+    { data: weight.storage, dtype: weight.dtype, offset: weight.offset, shape: [1, inF, out], strides: [0, weight.strides[1]!, weight.strides[0]!] },
+    y.storage,
+  );
+  if (bias || activation !== 'identity') k.biasActivation(y.storage, bias ? bias.toTypedArray() : null, { rows, cols: out, activation }, y.storage);
+  return y;
+}
+
+/**
  * y = act(x Wᵀ + b), as torch.nn.functional.linear (W is (out, in)) followed by `activation`
  * ('identity' by default, or 'relu'). One autograd node: the forward is one matmul kernel (Wᵀ is
  * strides, not a copy) and one fused bias+activation pass; the backward gives dW = gᵀx directly
@@ -122,14 +140,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   }
   const rows = x.numel() / inF;
   const x2 = reshape(x, rows, inF);
-  const y = uninitializedTensor([...x.shape.slice(0, -1), out], x.dtype);
-  const k = kernels();
-  k.matmul(
-    { data: x2.storage, dtype: x2.dtype, offset: x2.offset, shape: [1, rows, inF], strides: [0, x2.strides[0]!, x2.strides[1]!] },
-    { data: weight.storage, dtype: weight.dtype, offset: weight.offset, shape: [1, inF, out], strides: [0, weight.strides[1]!, weight.strides[0]!] },
-    y.storage,
-  );
-  if (bias || activation !== 'identity') k.biasActivation(y.storage, bias ? bias.toTypedArray() : null, { rows, cols: out, activation }, y.storage);
+  const y = linearForward(x2, weight, bias, activation, [...x.shape.slice(0, -1), out]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(y, 'Linear', inputs, (g) => {
     let gz = reshape(g, rows, out);

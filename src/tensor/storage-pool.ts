@@ -14,6 +14,7 @@ export const MIN_POOLED_ELEMENTS = 4096;
 const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
 const pool = new Map<string, TypedArray[]>();
+const pooled = new Set<TypedArray>(); // what `pool` holds: an array given back twice is held once
 let pooledBytes = 0;
 let tracked: Set<TypedArray> | null = null;
 
@@ -24,6 +25,7 @@ export function takePooled(dtype: DType, size: number, zero = true): TypedArray 
   const list = pool.get(key(dtype, size));
   const a = list?.pop();
   if (!a) return null;
+  pooled.delete(a);
   pooledBytes -= a.byteLength;
   if (zero) a.fill(0);
   return a;
@@ -43,11 +45,13 @@ export function trackAllocations(set: Set<TypedArray> | null): Set<TypedArray> |
 
 /** Gives back an array nothing can read any more (the autograd engine proved it); false when the pool is full. */
 export function recycle(a: TypedArray, dtype: DType): boolean {
+  if (pooled.has(a)) return true;
   if (a.length < MIN_POOLED_ELEMENTS || pooledBytes + a.byteLength > MAX_POOLED_BYTES) return false;
   const k = key(dtype, a.length);
   let list = pool.get(k);
   if (!list) pool.set(k, (list = []));
   list.push(a);
+  pooled.add(a);
   pooledBytes += a.byteLength;
   return true;
 }
@@ -55,6 +59,7 @@ export function recycle(a: TypedArray, dtype: DType): boolean {
 /** Empties the pool (tests; or to hand the memory back to the garbage collector). */
 export function clearStoragePool(): void {
   pool.clear();
+  pooled.clear();
   pooledBytes = 0;
 }
 
@@ -67,6 +72,6 @@ export function storagePoolBytes(): number {
 // of them, or a subarray, DataView or Buffer over their memory), so nothing here reuses them: the
 // collector frees them, and malloc hands their memory out again only once no JS value can read
 // it (the native addon keeps glibc from returning freed blocks to the system; native/src/
-// malloc_tuning.cc). A plain synchronous loop runs as fast as one that yields. The three functions
-// below were the way to recycle them through a FinalizationRegistry, which could hand out memory
-// that a second view still read; they are kept so that code calling them still runs.
+// malloc_tuning.cc). The exception is an op's scratch (ops/record.ts): intermediates a fused op
+// keeps for its backward and never puts in a tensor it returns, which only its graph node can
+// read; they come back here when a pass frees the node, or at once when nothing is recorded.
