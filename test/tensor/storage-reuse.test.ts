@@ -220,6 +220,9 @@ test('backward() reuses nothing while a registered backend (which sees every arr
     dt.setBackend('spy-reuse');
     const x = dt.ones([N], { requiresGrad: true });
     x.mul(2).mul(3).mul(4).sum().backward();
+    const [fx, w1, w2] = ffInputs(); // and no op's scratch
+    dt.feedForward(fx, w1, null, w2, null).sum().backward();
+    dt.noGrad(() => dt.feedForward(fx, w1, null, w2, null));
     const kept = seen.slice(),
       copies = kept.map((a) => Float32Array.from(a));
     churn(N);
@@ -229,6 +232,53 @@ test('backward() reuses nothing while a registered backend (which sees every arr
     dt.setBackend(prev);
     dt.clearStoragePool();
   }
+});
+
+// An op's scratch (ops/record.ts): feedForward keeps its hidden activations for its backward only.
+const ffShapes = { x: [64, 128], w1: [512, 128], w2: [128, 512] };
+const HIDDEN_BYTES = 64 * 512 * 4; // one (rows, hidden) float32 array
+function ffInputs(): [Tensor, Tensor, Tensor] {
+  const g = new dt.Generator(7);
+  return [dt.randn(ffShapes.x, { generator: g }), dt.randn(ffShapes.w1, { generator: g }), dt.randn(ffShapes.w2, { generator: g })].map((t) =>
+    t.requiresGrad_(),
+  ) as [Tensor, Tensor, Tensor];
+}
+
+test("an op's scratch is reused once backward() has freed its node, and a backward kept from before then raises", () => {
+  dt.clearStoragePool();
+  const [x, w1, w2] = ffInputs();
+  const y = dt.feedForward(x, w1, null, w2, null);
+  const kept = y.gradFn!.backward;
+  assert.equal(dt.storagePoolBytes(), 0, 'nothing is pooled while the node may still run');
+  y.sum().backward();
+  assert.ok(dt.storagePoolBytes() >= 2 * HIDDEN_BYTES, `the two hidden arrays went back to the pool (${dt.storagePoolBytes()} bytes pooled)`);
+  assert.throws(() => kept(dt.ones(y.shape)), /backward through the graph a second time/);
+  dt.clearStoragePool();
+});
+
+test("with retainGraph an op's scratch is kept: a second backward after others allocate gives the same gradients", () => {
+  dt.clearStoragePool();
+  const [x, w1, w2] = ffInputs();
+  const y = dt.feedForward(x, w1, null, w2, null);
+  y.sum().backward({ retainGraph: true });
+  const first = Array.from(w1.grad!.toTypedArray());
+  w1.grad = null;
+  const kept = churn(64 * 512); // would take (and fill with 7s) any hidden array handed back too early
+  assert.equal(kept.length, 64);
+  y.sum().backward();
+  assert.deepEqual(Array.from(w1.grad!.toTypedArray()), first);
+  dt.clearStoragePool();
+});
+
+test("without a graph an op's scratch is dead when the op returns, and reused at once", () => {
+  dt.clearStoragePool();
+  const [x, w1, w2] = ffInputs();
+  const withGraph = Array.from(dt.feedForward(x, w1, null, w2, null).toTypedArray());
+  const y = dt.noGrad(() => dt.feedForward(x, w1, null, w2, null));
+  assert.ok(dt.storagePoolBytes() >= 2 * HIDDEN_BYTES, 'the hidden arrays went back to the pool');
+  churn(64 * 512);
+  assert.deepEqual(Array.from(y.toTypedArray()), withGraph, 'the output is not one of them');
+  dt.clearStoragePool();
 });
 
 test('on glibc the native addon keeps freed blocks with malloc, so reused memory costs no fresh pages', (t) => {

@@ -294,6 +294,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
   rmsNorm: (b) => dt.rmsNorm(dt.randn([2, 4]), 4, b),
   embedding: (b) => dt.embedding(ids(), dt.randn([10, 4]), b),
   scaledDotProductAttention: (b) => dt.scaledDotProductAttention(dt.randn([1, 1, 2, 4]), dt.randn([1, 1, 2, 4]), dt.randn([1, 1, 2, 4]), b),
+  selfAttention: (b) => dt.selfAttention(dt.randn([1, 2, 4]), dt.randn([12, 4]), null, dt.randn([4, 4]), null, 2, b),
   conv1d: (b) => dt.conv1d(dt.randn([1, 2, 5]), dt.randn([3, 2, 3]), null, b),
   conv2d: (b) => dt.conv2d(img(), dt.randn([3, 2, 3, 3]), null, b),
   convTranspose2d: (b) => dt.convTranspose2d(img(), dt.randn([2, 3, 3, 3]), null, b),
