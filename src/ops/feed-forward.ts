@@ -3,7 +3,7 @@
 // other, kernel for kernel, so the results are the same to the bit; what the fusion buys is that
 // the hidden activations — (rows, 4C), the largest tensors of a GPT step — never leave the op: they
 // are the node's scratch (record.ts), reused as soon as backward has passed the node.
-import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { isFloat } from '../tensor/dtype.js';
 import { record } from './record.js';

@@ -5,7 +5,7 @@
 // reshape → linear(), so the result is the same to the bit; the fusion keeps the packed q/k/v, the
 // attention weights and the heads' outputs inside the op, as the node's scratch (record.ts),
 // reused once backward has passed the node.
-import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { isFloat } from '../tensor/dtype.js';
 import { record } from './record.js';
@@ -32,7 +32,16 @@ function splitHeads(qkv: Tensor, numHeads: number): [Tensor, Tensor, Tensor] {
 }
 
 /** The same sublayer from the ordinary ops: the reference, and what createGraph differentiates. */
-function composedSelfAttention(x: Tensor, wIn: Tensor, bIn: Tensor | null, wOut: Tensor, bOut: Tensor | null, numHeads: number, causal: boolean, scale?: number): Tensor {
+function composedSelfAttention(
+  x: Tensor,
+  wIn: Tensor,
+  bIn: Tensor | null,
+  wOut: Tensor,
+  bOut: Tensor | null,
+  numHeads: number,
+  causal: boolean,
+  scale?: number,
+): Tensor {
   const [B, T, C] = x.shape as [number, number, number];
   const [q, k, v] = splitHeads(linear(x, wIn, bIn), numHeads);
   const y = scaledDotProductAttention(q, k, v, { isCausal: causal, scale }); // (B, nh, T, hs)

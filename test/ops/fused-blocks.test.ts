@@ -13,7 +13,10 @@ const ACTS: FeedForwardActivation[] = ['gelu', 'geluTanh', 'relu'];
 
 test('feedForward: gradchecks for each activation, with and without biases, on 2-D, 3-D and non-contiguous inputs', () => {
   for (const act of ACTS) {
-    dt.gradcheck((x, w1, b1, w2, b2) => feedForward(x, w1, b1, w2, b2, act), [leaf([2, 3, 4], { gap: 0.05 }), leaf([6, 4]), leaf([6]), leaf([3, 6]), leaf([3])]);
+    dt.gradcheck(
+      (x, w1, b1, w2, b2) => feedForward(x, w1, b1, w2, b2, act),
+      [leaf([2, 3, 4], { gap: 0.05 }), leaf([6, 4]), leaf([6]), leaf([3, 6]), leaf([3])],
+    );
     dt.gradcheck((x, w1, w2) => feedForward(x, w1, null, w2, null, act), [leaf([5, 4], { gap: 0.05 }), leaf([6, 4]), leaf([4, 6])]);
   }
   dt.gradcheck((x, w1, w2) => feedForward(x.transpose(0, 1), w1, null, w2, null), [leaf([4, 5]), leaf([6, 4]), leaf([4, 6])]);
@@ -54,7 +57,10 @@ test('feedForward equals linear → activation → linear to the bit (output and
 });
 
 test('selfAttention: gradchecks causal and not, with and without biases, one and several heads', () => {
-  dt.gradcheck((x, wi, bi, wo, bo) => selfAttention(x, wi, bi, wo, bo, 2, { isCausal: true }), [leaf([2, 3, 4]), leaf([12, 4]), leaf([12]), leaf([4, 4]), leaf([4])]);
+  dt.gradcheck(
+    (x, wi, bi, wo, bo) => selfAttention(x, wi, bi, wo, bo, 2, { isCausal: true }),
+    [leaf([2, 3, 4]), leaf([12, 4]), leaf([12]), leaf([4, 4]), leaf([4])],
+  );
   dt.gradcheck((x, wi, wo) => selfAttention(x, wi, null, wo, null, 1, { scale: 0.3 }), [leaf([1, 4, 2]), leaf([6, 2]), leaf([2, 2])]);
   dt.gradgradcheck((x, wi, wo) => selfAttention(x, wi, null, wo, null, 2, { isCausal: true }), [leaf([1, 3, 4]), leaf([12, 4]), leaf([4, 4])]);
 });
