@@ -29,15 +29,39 @@ function parse(argv: string[]): { what: string[]; flags: Flags } {
   return { what, flags };
 }
 
+const VALUE_FLAGS = ['sizes', 'threads', 'seconds', 'steps', 'warmup', 'batch'];
+const SWITCHES = ['reference', 'tfjs', 'js', 'write'];
+
+/** Why the flags are wrong (an unknown flag, a switch given a value, a number that is not one), or null. */
+function badFlags(flags: Flags): string | null {
+  for (const [k, v] of Object.entries(flags)) {
+    if (SWITCHES.includes(k)) {
+      if (v !== false) return `--${k} is on by default; --no-${k} turns it off`;
+    } else if (!VALUE_FLAGS.includes(k)) return `unknown flag --${k}`;
+    else if (typeof v !== 'string' || !v || v.split(',').some((n) => !Number.isFinite(Number(n)) || Number(n) <= 0))
+      return `--${k} takes ${k === 'sizes' || k === 'threads' ? 'a comma-separated list of positive numbers' : 'a positive number'}, got '${v}'`;
+  }
+  return null;
+}
+
 const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 'string' && v ? v.split(',').map(Number) : dflt);
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
 export const BENCH_USAGE =
-  'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
+  'usage: deepts bench gemm|mlp|gpt|cnn|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--warmup N] [--batch N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
 const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn'];
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    log(BENCH_USAGE);
+    return 0;
+  }
   const { what, flags } = parse(argv);
+  const bad = badFlags(flags);
+  if (bad) {
+    log(`deepts bench: ${bad}\n${BENCH_USAGE}`);
+    return 2;
+  }
   const targets = what.length === 0 || what.includes('all') ? BENCHES : what;
   for (const t of targets)
     if (!BENCHES.includes(t)) {
