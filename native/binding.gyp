@@ -25,6 +25,8 @@
         "src/cnn_addon.cc",
         "src/transformer.cc",
         "src/transformer_addon.cc",
+        "src/rnn.cc",
+        "src/rnn_addon.cc",
         "src/gemm/gemm.cc",
         "src/gemm/kernels_avx2.cc",
         "src/gemm/kernels_avx512.cc",

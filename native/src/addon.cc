@@ -20,6 +20,7 @@ namespace deepts {
 void registerCnnKernels(napi_env env, napi_value exports);
 /** The transformer kernels' N-API functions (transformer_addon.cc). */
 void registerTransformerKernels(napi_env env, napi_value exports);
+void registerRnnKernels(napi_env env, napi_value exports);
 
 namespace {
 
@@ -373,6 +374,7 @@ napi_value Init_(napi_env env, napi_value exports) {
   });
   registerCnnKernels(env, exports);
   registerTransformerKernels(env, exports);
+  registerRnnKernels(env, exports);
   return exports;
 }
 

@@ -278,7 +278,37 @@ export interface Kernels {
     gradWeight: TypedArray | null,
     gradBias: TypedArray | null,
   ): void;
+
+  // ---- recurrent cells: one time step of `rows` sequences, H = p.hidden; row kernels (contiguous arrays) ----
+  /**
+   * LSTM cell, gates in PyTorch's order i, f, g, o: xg and hg (rows, 4H) are the input and hidden
+   * projections with their biases, summed into the pre-activations; cPrev (rows, H). Writes hc
+   * (2, rows, H): h = o ⊙ tanh(c), then c = f ⊙ cPrev + i ⊙ g; act (rows, 4H): σ(i), σ(f), tanh(g),
+   * σ(o); and tanhC (rows, H) — what the backward reads.
+   */
+  lstmCell(xg: TypedArray, hg: TypedArray, cPrev: TypedArray, p: RnnCellParams, hc: TypedArray, act: TypedArray, tanhC: TypedArray): void;
+  /**
+   * The LSTM cell's backward from dhc (2, rows, H) (dh, then the gradient reaching c from later
+   * steps), act, tanhC and cPrev: writes dGates (rows, 4H), the gradient of the pre-activations (so
+   * of xg and hg alike), and dcPrev (rows, H).
+   */
+  lstmCellBackward(act: TypedArray, tanhC: TypedArray, cPrev: TypedArray, dhc: TypedArray, p: RnnCellParams, dGates: TypedArray, dcPrev: TypedArray): void;
+  /**
+   * GRU cell, gates r, z, n as PyTorch: xg = x Wihᵀ + bih and hg = h Whhᵀ + bhh, each (rows, 3H);
+   * hPrev (rows, H). r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r ⊙ hn), h = (1 − z) ⊙ n + z ⊙ hPrev.
+   * Writes h (rows, H) and saved (rows, 4H): r, z, n, hn — what the backward reads.
+   */
+  gruCell(xg: TypedArray, hg: TypedArray, hPrev: TypedArray, p: RnnCellParams, h: TypedArray, saved: TypedArray): void;
+  /**
+   * The GRU cell's backward from dh (rows, H), saved and hPrev: writes dxg and dhg (rows, 3H), the
+   * gradients of the two projections, and dhPrev (rows, H), the direct part z ⊙ dh (the part
+   * through hg is dhg's).
+   */
+  gruCellBackward(saved: TypedArray, hPrev: TypedArray, dh: TypedArray, p: RnnCellParams, dxg: TypedArray, dhg: TypedArray, dhPrev: TypedArray): void;
 }
+
+/** One time step of a recurrent cell: `rows` sequences, `hidden` features of state. */
+export type RnnCellParams = { rows: number; hidden: number };
 
 /** The random numbers a fill of `n` values consumes from the stream (normal uses two per pair). */
 export function randomCounterAdvance(kind: 'uniform' | 'normal', n: number, dtype: DType): number {

@@ -36,3 +36,9 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pool.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export type { BatchNormOptions } from './batchnorm.js';
 export { Dropout2d, dropout2d } from './dropout2d.js';
+// recurrent networks
+export { RNN, LSTM, GRU, RNNBase } from './rnn.js';
+export type { RNNOptions, RNNTanhOptions, RNNMode } from './rnn.js';
+export { RNNCell, LSTMCell, GRUCell } from './rnn-cells.js';
+export type { RNNCellOptions, RNNTanhCellOptions } from './rnn-cells.js';
+export * as utils from './utils/index.js';

@@ -24,6 +24,7 @@ export * from './embedding.js';
 export * from './attention.js';
 export * from './feed-forward.js';
 export * from './self-attention.js';
+export { lstmCell, gruCell } from './rnn-cells.js';
 // CNNs: convolution, pooling, batch norm
 export * from './conv.js';
 export * from './pool.js';

@@ -17,6 +17,7 @@ import { attention, attentionBackward } from './attention.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { batchNorm, batchNormBackward } from './batchnorm.js';
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from './rnn.js';
 
 export const jsKernels: Kernels = {
   unary,
@@ -59,6 +60,11 @@ export const jsKernels: Kernels = {
   adaptiveAvgPool2dBackward,
   batchNorm,
   batchNormBackward,
+  // recurrent cells
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
 };
 
 export const jsBackend: Backend = {

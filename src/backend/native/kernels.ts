@@ -10,6 +10,7 @@ import { MetaWriter } from './meta.js';
 import { NATIVE_THRESHOLDS as T } from './thresholds.js';
 import { createNativeCnnKernels } from './cnn.js';
 import { createNativeTransformerKernels } from './transformer.js';
+import { createNativeRnnKernels } from './rnn.js';
 
 const MAX_DIMS = 16;
 
@@ -44,6 +45,7 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
     ...createNativeCnnKernels(addon, js),
     // layer/RMS norm, embedding, GELU backward, attention: native/src/transformer.cc
     ...createNativeTransformerKernels(addon, js),
+    ...createNativeRnnKernels(addon, js),
 
     unary(op: UnaryOp, x: View, out: TypedArray, params: readonly number[] = []): void {
       const code = unaryCode[op];

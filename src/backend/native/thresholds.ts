@@ -29,6 +29,8 @@ export const NATIVE_THRESHOLDS = {
   random: 256,
   /** parameters updated by an optimizer step — crossover 64 */
   optimizer: 64,
+  /** rows·hidden of a recurrent cell step (each element costs 4–5 sigmoids/tanhs, as elementwiseCostly ×4) */
+  rnnCell: 16,
 };
 
 export type NativeThresholds = typeof NATIVE_THRESHOLDS;
