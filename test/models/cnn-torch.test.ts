@@ -3,37 +3,12 @@
 // sums in float32, deepts' js kernels in float64, so the difference is PyTorch's rounding).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as dt from '../../src/index.js';
 import { LeNet5 } from '../../src/models/lenet.js';
-
-type T = { shape: number[]; f32: string };
-const REL = 1e-5;
+import { compare, loadFixture, tensorOf, values, type T } from '../f32-fixtures.js';
 
 function load<X>(name: string): X {
-  return JSON.parse(readFileSync(new URL(`../../../fixtures/cnn/${name}`, import.meta.url), 'utf8')) as X;
-}
-function values(t: T): Float32Array {
-  const b = Buffer.from(t.f32, 'base64');
-  const out = new Float32Array(b.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = b.readFloatLE(4 * i);
-  return out;
-}
-function tensorOf(t: T, requiresGrad = false): dt.Tensor {
-  return dt.tensor(values(t), { shape: t.shape, requiresGrad });
-}
-/** Checks every element within REL of itself plus REL of the largest magnitude; fails naming the first that is not. */
-function compare(what: string, actual: dt.Tensor, expected: T): void {
-  assert.deepEqual([...actual.shape], expected.shape, `${what}: shape`);
-  const a = actual.toTypedArray(),
-    e = values(expected);
-  let scale = 0;
-  for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]!));
-  for (let i = 0; i < e.length; i++) {
-    const diff = Math.abs(a[i]! - e[i]!);
-    if (!(diff <= REL * Math.abs(e[i]!) + REL * scale))
-      assert.fail(`${what}: element ${i} is ${a[i]}, PyTorch gives ${e[i]} (difference ${diff.toExponential(2)}, largest |value| ${scale.toPrecision(3)})`);
-  }
+  return loadFixture<X>('cnn', name);
 }
 /** y, and the gradients of sum(y·r) with respect to the inputs. */
 function run(f: (...xs: dt.Tensor[]) => dt.Tensor, inputs: dt.Tensor[], r: T): dt.Tensor {
