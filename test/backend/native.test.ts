@@ -357,6 +357,47 @@ test('native: transformer kernels at every SIMD level and thread count match js 
   });
 });
 
+test('native: the LSTM and GRU cells at every SIMD level and thread count match js (threaded rows, odd H)', { skip }, () => {
+  const k = nativeBackend!.kernels;
+  const rows = 130,
+    H = 257;
+  const p = { rows, hidden: H };
+  for (const dtype of ['float32', 'float64'] as const) {
+    const xg4 = filled(dtype, rows * 4 * H),
+      hg4 = filled(dtype, rows * 4 * H),
+      c = filled(dtype, rows * H),
+      dhc = filled(dtype, 2 * rows * H);
+    const xg3 = filled(dtype, rows * 3 * H),
+      hg3 = filled(dtype, rows * 3 * H),
+      dh = filled(dtype, rows * H);
+    const cells = (kk: typeof k) => {
+      const hc = allocate(dtype, 2 * rows * H),
+        act = allocate(dtype, rows * 4 * H),
+        tanhC = allocate(dtype, rows * H),
+        dGates = allocate(dtype, rows * 4 * H),
+        dcPrev = allocate(dtype, rows * H);
+      kk.lstmCell(xg4, hg4, c, p, hc, act, tanhC);
+      kk.lstmCellBackward(act, tanhC, c, dhc, p, dGates, dcPrev);
+      const h = allocate(dtype, rows * H),
+        saved = allocate(dtype, rows * 4 * H),
+        dxg = allocate(dtype, rows * 3 * H),
+        dhg = allocate(dtype, rows * 3 * H),
+        dhPrev = allocate(dtype, rows * H);
+      kk.gruCell(xg3, hg3, c, p, h, saved);
+      kk.gruCellBackward(saved, c, dh, p, dxg, dhg, dhPrev);
+      return [hc, act, tanhC, dGates, dcPrev, h, saved, dxg, dhg, dhPrev];
+    };
+    const want = cells(jsKernels);
+    // float32 sigmoid/tanh are vectorized approximations on native (a few ulp), libm in js
+    const tol = dtype === 'float32' ? 2e-6 : 1e-14;
+    everyLevelAndThreads((level, threads) => {
+      const got = cells(k);
+      got.forEach((a, i) => assertClose(a, want[i]!, tol, `cell output ${i} ${dtype} ${level} ${threads} threads`));
+      assert.deepEqual(cells(k), got, 'the cells are deterministic');
+    });
+  }
+});
+
 test('native: views that reach outside their array are refused before any C++ reads them', { skip }, () => {
   const k = nativeBackend!.kernels;
   const prev = setNativeThresholds(Object.fromEntries(Object.keys(NATIVE_THRESHOLDS).map((key) => [key, 0])));
