@@ -162,4 +162,3 @@ for (const name of listBackends()) {
     }
   });
 }
-

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dt from '../../src/index.js';
 import { LeNet5 } from '../../src/models/lenet.js';
-import { compare, loadFixture, tensorOf, values, type T } from '../f32-fixtures.js';
+import { compare, loadFixture, tensorOf, type T } from '../f32-fixtures.js';
 
 function load<X>(name: string): X {
   return loadFixture<X>('cnn', name);

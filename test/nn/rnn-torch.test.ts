@@ -64,7 +64,10 @@ function check(c: Case): void {
   compare(`${c.name}: output`, out, c.out);
   compare(`${c.name}: h_n`, hN, c.hN);
   if (c.cN) compare(`${c.name}: c_n`, cN!, c.cN);
-  let loss = out.mul(tensorOf(c.r)).sum().add(hN.mul(tensorOf(c.rh)).sum());
+  let loss = out
+    .mul(tensorOf(c.r))
+    .sum()
+    .add(hN.mul(tensorOf(c.rh)).sum());
   if (c.rc) loss = loss.add(cN!.mul(tensorOf(c.rc)).sum());
   loss.backward();
   compare(`${c.name}: d input`, x.grad!, c.dx);

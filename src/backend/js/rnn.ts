@@ -11,7 +11,15 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-export function lstmCell(xg: TypedArray, hg: TypedArray, cPrev: TypedArray, { rows, hidden: H }: RnnCellParams, hc: TypedArray, act: TypedArray, tanhC: TypedArray): void {
+export function lstmCell(
+  xg: TypedArray,
+  hg: TypedArray,
+  cPrev: TypedArray,
+  { rows, hidden: H }: RnnCellParams,
+  hc: TypedArray,
+  act: TypedArray,
+  tanhC: TypedArray,
+): void {
   const cOut = rows * H; // c follows h in hc
   for (let r = 0; r < rows; r++) {
     const g = r * 4 * H,

@@ -27,9 +27,7 @@ export class PackedSequence {
     const bs = Array.from(batchSizes.toTypedArray());
     const total = bs.reduce((a, b) => a + b, 0);
     if (bs.some((b, t) => !(b >= 1) || (t > 0 && b > bs[t - 1]!)) || total !== data.shape[0])
-      throw new RangeError(
-        `PackedSequence: batchSizes [${bs.join(', ')}] must be positive, non-increasing and sum to data's first dimension ${data.shape[0]}`,
-      );
+      throw new RangeError(`PackedSequence: batchSizes [${bs.join(', ')}] must be positive, non-increasing and sum to data's first dimension ${data.shape[0]}`);
   }
 
   /** batchSizes as numbers. */
