@@ -32,3 +32,8 @@ export {
 export type { MnistData, MnistOptions, MnistSplit, MnistDatasetName } from './mnist.js';
 export { randomShift, randomAffine, AugmentedLoader } from './augment.js';
 export type { RandomAffineOptions, AugmentedLoaderOptions } from './augment.js';
+// text classification: the sentiment sets, length-bucketed batches
+export { loadSentimentDataset, stratifiedSplit, SENTIMENT_DATASETS, SENTIMENT_LABELS } from './sentiment.js';
+export type { SentimentDatasetName, SentimentSplits, LabeledText, SentimentLoadOptions } from './sentiment.js';
+export { BucketBatches } from './bucket-batches.js';
+export type { BucketBatchOptions, IdBatch } from './bucket-batches.js';

@@ -36,3 +36,5 @@ export { trainMlp, MLP_DEFAULTS } from './recipes/mlp.js';
 export type { MlpRunConfig, MlpRunResult } from './recipes/mlp.js';
 export { trainLenet, LENET_DEFAULTS } from './recipes/lenet.js';
 export type { LenetRunConfig, LenetRunResult } from './recipes/lenet.js';
+export { trainSentiment, predictSentiment, loadSentimentRun, sentimentDefaults, encodeText, SENTIMENT_MODELS } from './recipes/sentiment.js';
+export type { SentimentRunConfig, SentimentRunResult, SentimentPrediction, SentimentModelName } from './recipes/sentiment.js';

@@ -9,6 +9,10 @@ const trainers: Record<string, Trainer> = {
     summary: 'a GPT language model on Tiny Shakespeare (nanoGPT: --preset shakespeare-char | shakespeare-char-baby)',
     load: () => import('./train-gpt.js'),
   },
+  sentiment: {
+    summary: 'a text classifier (lstm|bilstm|gru|bigru|textcnn) on ChnSentiCorp, waimai_10k or SST-2',
+    load: () => import('./train-sentiment.js'),
+  },
   lenet: { summary: 'LeNet-5 on MNIST / Fashion-MNIST (<= 0.7 % MNIST test error with the defaults)', load: () => import('./train-lenet.js') },
   bert: {
     summary: 'a small BERT masked-language model on Tiny Shakespeare (characters)',
