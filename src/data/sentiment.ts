@@ -29,6 +29,7 @@ export type SentimentSplits = {
   split: string;
 };
 
+/** seed: of the split (default 0); dir: the folder holding chnsenticorp/, waimai_10k/ and sst2/ (default $DEEPTS_DATA/sentiment). */
 export type SentimentLoadOptions = { seed?: number; dir?: string };
 const LOAD_KEYS = optionKeys<SentimentLoadOptions>({ seed: true, dir: true });
 

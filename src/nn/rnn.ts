@@ -13,7 +13,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { zeros } from '../tensor/creation.js';
-import { add, cat, gruCell, indexSelect, linear, lstmCell, narrow, relu, stack, tanh } from '../ops/index.js';
+import { add, cat, indexSelect, linear, narrow, recurrentLayer, relu, stack, tanh } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { dropout } from './dropout.js';
@@ -168,6 +168,9 @@ export abstract class RNNBase extends Module {
   private runDirection(x: Tensor, st: Steps, w: Weights, reverse: boolean, h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const T = st.sizes.length;
     const xProj = linear(x, w.wIh, w.bIh); // (Σ sizes, G·H): the input projection of every step at once
+    // gated cells: the whole time loop is one op with fused kernels (ops/rnn-layers.ts)
+    if (this.mode === 'LSTM' || this.mode === 'GRU')
+      return recurrentLayer(this.mode === 'LSTM' ? 'lstm' : 'gru', xProj, w.wHh, w.bHh, h0, c0, st.sizes, reverse);
     const outs = new Array<Tensor>(T);
     let h: Tensor | null = null,
       c: Tensor | null = null;
@@ -192,10 +195,8 @@ export abstract class RNNBase extends Module {
         c = c && cat([c, narrow(c0!, 0, n, b - n)], 0);
       }
       const xg = narrow(xProj, 0, st.offsets[t]!, b); // (b, G·H)
-      const hg = linear(h, w.wHh, w.bHh); // (b, G·H)
-      if (this.mode === 'LSTM') [h, c] = lstmCell(xg, hg, c!);
-      else if (this.mode === 'GRU') h = gruCell(xg, hg, h);
-      else h = this.mode === 'RNN_TANH' ? tanh(add(xg, hg)) : relu(add(xg, hg));
+      const hg = linear(h, w.wHh, w.bHh); // (b, H)
+      h = this.mode === 'RNN_TANH' ? tanh(add(xg, hg)) : relu(add(xg, hg));
       outs[t] = h;
     }
     finalH.push(h!);

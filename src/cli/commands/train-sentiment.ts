@@ -20,6 +20,7 @@ const both = (k: keyof typeof rnn) => (rnn[k] === cnn[k] ? String(rnn[k]) : `${r
 
 const spec: Record<string, FlagSpec> = {
   dataset: { type: 'string', default: 'chnsenticorp', help: SENTIMENT_DATASETS.join('|') },
+  data: { type: 'string', help: 'folder holding chnsenticorp/, waimai_10k/ and sst2/ (default: $DEEPTS_DATA/sentiment)' },
   model: { type: 'string', default: 'bilstm', help: SENTIMENT_MODELS.join('|') },
   epochs: { type: 'string', help: `passes over the training split (default ${both('epochs')})` },
   'batch-size': { type: 'string', help: `texts per step (default ${both('batchSize')})` },
@@ -57,6 +58,7 @@ export function parseSentimentConfig(
   if (lr === 0) throw new CliError(`deepts ${COMMAND}: --lr expects a number in (0, 10], got '0'`);
   const config: SentimentRunConfig = {
     dataset,
+    data: typeof f.data === 'string' && f.data !== '' ? f.data : null,
     model,
     epochs: num('epochs', d.epochs, { integer: true, min: 1, max: 1000 }),
     batchSize: num('batch-size', d.batchSize, { integer: true, min: 1, max: 100000 }),

@@ -36,6 +36,8 @@ export { SENTIMENT_DATASETS };
 
 export type SentimentRunConfig = {
   dataset: SentimentDatasetName;
+  /** The folder holding chnsenticorp/, waimai_10k/ and sst2/; null: $DEEPTS_DATA/sentiment. */
+  data: string | null;
   model: SentimentModelName;
   epochs: number;
   batchSize: number;
@@ -58,7 +60,7 @@ export type SentimentRunConfig = {
 };
 
 /** Defaults per model family (the dataset does not change them). */
-export function sentimentDefaults(model: SentimentModelName): Omit<SentimentRunConfig, 'dataset' | 'model' | 'out' | 'limit'> {
+export function sentimentDefaults(model: SentimentModelName): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
   const base = { batchSize: 64, embedding: 128, layers: 1, maxLength: 256, minFreq: 2, seed: 1 };
   const schedule = 'cosine' as const;
   return model === 'textcnn'
@@ -139,7 +141,7 @@ export async function trainSentiment(
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
   const loadBefore = loadavg();
-  const data = loadSentimentDataset(config.dataset, { seed: 0 }); // the split is the data set's, not the run's
+  const data = loadSentimentDataset(config.dataset, { seed: 0, dir: config.data ?? undefined }); // the split is the data set's, not the run's
   let train = data.train;
   if (config.limit !== null) train = train.slice(0, config.limit);
   const vocab = VocabTokenizer.build(
