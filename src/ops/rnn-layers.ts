@@ -45,7 +45,16 @@ function offsetsOf(sizes: readonly number[]): number[] {
 }
 
 /** The per-step form from the cell ops: [out (N, H), hN (B, H), cN (B, H) | null] stacked as the fused op's output. */
-function composedLayer(cell: RecurrentCell, xProj: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Tensor, c0: Tensor | null, sizes: readonly number[], reverse: boolean): Tensor {
+function composedLayer(
+  cell: RecurrentCell,
+  xProj: Tensor,
+  wHh: Tensor,
+  bHh: Tensor | null,
+  h0: Tensor,
+  c0: Tensor | null,
+  sizes: readonly number[],
+  reverse: boolean,
+): Tensor {
   const T = sizes.length,
     offsets = offsetsOf(sizes);
   const outs = new Array<Tensor>(T);

@@ -1,4 +1,4 @@
-// Ctrl-C in every `deepts train` command: the process gets a real SIGINT while it trains, stops at
+// Ctrl-C in every `deepts train` command (mlp, lenet, sentiment, gpt, bert, albert): the process gets a real SIGINT while it trains, stops at
 // the end of the step with exit code 130, leaves a checkpoint (and a sidecar that agrees with it)
 // and no temporary file, prints how to resume; `--resume` then finishes the run with the same
 // weights and the same log, line for line, as a run that was never interrupted.
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { BIN, deepts } from '../cli/helpers.js';
 import * as dt from '../../src/index.js';
 import { syntheticMnist } from '../data/synthetic-mnist.js';
+import { syntheticSentiment } from '../data/synthetic-sentiment.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepts-interrupt-'));
 const text = join(dir, 'text.txt');
@@ -19,6 +20,8 @@ writeFileSync(text, 'First Citizen:\nBefore we proceed any further, hear me spea
 const mnist = join(dir, 'mnist');
 mkdirSync(mnist);
 syntheticMnist(mnist, 320, 64);
+
+const sentiment = syntheticSentiment(join(dir, 'sentiment'), 300);
 
 type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
 const tinyTransformer = ['--data', text, '--block-size', '16', '--batch-size', '4', '--eval-interval', '20', '--eval-iters', '2', '--log-interval', '2'];
@@ -31,6 +34,12 @@ const cases: Case[] = [
     trigger: /^epoch 1\/1500/m,
   },
   { command: 'lenet', flags: ['--data', mnist, '--epochs', '4', '--batch-size', '32'], log: 'history.jsonl', trigger: /^epoch 1\/4/m },
+  {
+    command: 'sentiment',
+    flags: ['--data', sentiment, '--model', 'bilstm', '--epochs', '4', '--embedding', '8', '--hidden', '8', '--batch-size', '8'],
+    log: 'history.jsonl',
+    trigger: /^epoch 1\/4/m,
+  },
   {
     command: 'gpt',
     flags: [

@@ -21,6 +21,26 @@ test('lstmCell and gruCell: gradchecks of the fused kernels, and second derivati
   dt.gradgradcheck((xg, hg, h) => gruCell(xg, hg, h), [leaf([2, 6]), leaf([2, 6]), leaf([2, 2])]);
 });
 
+test('recurrentLayer (the fused time loop) equals the per-step cell ops, forward and second derivatives, on packed steps both ways', () => {
+  const sizes = [3, 3, 2, 1];
+  for (const cell of ['lstm', 'gru'] as const) {
+    const G = cell === 'lstm' ? 4 : 3;
+    for (const reverse of [false, true]) {
+      const x = leaf([9, G * 2]),
+        w = leaf([G * 2, 2]),
+        b = leaf([G * 2]),
+        h0 = leaf([3, 2]),
+        c0 = leaf([3, 2]);
+      const fused = (x: Tensor, w: Tensor, b: Tensor, h0: Tensor, c0: Tensor) => {
+        const [o, h, c] = dt.recurrentLayer(cell, x, w, b, h0, cell === 'lstm' ? c0 : null, sizes, reverse);
+        return c ? dt.cat([o, h, c], 0) : dt.cat([o, h, c0.mul(0)], 0);
+      };
+      dt.gradcheck(fused, [x, w, b, h0, c0]);
+      dt.gradgradcheck((x, w, h0) => fused(x!, w!, b.detach(), h0!, c0.detach()), [x, w, h0]);
+    }
+  }
+});
+
 test('lstmCell and gruCell equal their composed forms (float64)', () => {
   const [xg, hg, c] = [leaf([4, 12]), leaf([4, 12]), leaf([4, 3])];
   const [h, c2] = lstmCell(xg, hg, c);
