@@ -13,7 +13,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { View } from '../backend/kernels.js';
 import { record } from './record.js';
 import { kernels, requireFloat } from './util.js';
-import { cat, stack } from './join.js';
+import { cat } from './join.js';
 import { linear } from './matmul.js';
 import { narrow } from './view.js';
 import { gruCell, lstmCell } from './rnn-cells.js';
