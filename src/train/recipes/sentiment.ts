@@ -53,6 +53,8 @@ export type SentimentRunConfig = {
   maxLength: number;
   /** Tokens seen fewer times in the training split are <unk>. */
   minFreq: number;
+  /** Hashed character-bigram embeddings added to the token embeddings: this many buckets; 0: none. */
+  bigrams: number;
   seed: number;
   /** Subsample the training split (quick runs); null: all of it. */
   limit: number | null;
@@ -61,7 +63,7 @@ export type SentimentRunConfig = {
 
 /** Defaults per model family (the dataset does not change them). */
 export function sentimentDefaults(model: SentimentModelName): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
-  const base = { batchSize: 64, embedding: 128, layers: 1, maxLength: 256, minFreq: 2, seed: 1 };
+  const base = { batchSize: 64, embedding: 128, layers: 1, maxLength: 256, minFreq: 2, bigrams: 0, seed: 1 };
   const schedule = 'cosine' as const;
   return model === 'textcnn'
     ? { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 }
@@ -89,6 +91,7 @@ function buildModel(c: SentimentRunConfig, vocabSize: number, generator: Generat
     cell: c.model.endsWith('gru') ? 'gru' : 'lstm',
     bidirectional: c.model.startsWith('bi'),
     dropout: c.dropout,
+    bigramBuckets: c.bigrams,
     generator,
   });
 }
