@@ -36,3 +36,13 @@ export { trainMlp, MLP_DEFAULTS } from './recipes/mlp.js';
 export type { MlpRunConfig, MlpRunResult } from './recipes/mlp.js';
 export { trainLenet, LENET_DEFAULTS } from './recipes/lenet.js';
 export type { LenetRunConfig, LenetRunResult } from './recipes/lenet.js';
+export { runVanishingDemo, VANISHING_DEFAULTS, VANISHING_MODELS, VANISHING_GATE_INITS, VANISHING_LABELS } from './recipes/vanishing.js';
+export type {
+  VanishingDemoOptions,
+  VanishingDemoConfig,
+  VanishingDemoResult,
+  VanishingRun,
+  ClippingStep,
+  VanishingModel,
+  VanishingGateInit,
+} from './recipes/vanishing.js';
