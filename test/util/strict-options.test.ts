@@ -499,6 +499,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
   trainMlm: (b) => dt.trainMlm({} as never, b),
   trainMlp: (b) => dt.trainMlp({} as never, b),
   trainLenet: (b) => dt.trainLenet({} as never, b),
+  runVanishingDemo: (b) => dt.runVanishingDemo({ out: join(dir, 'vanishing'), ...b }),
 };
 
 /** Exports with an options parameter that the table does not cover, and why. */

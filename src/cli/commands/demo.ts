@@ -1,14 +1,26 @@
 // `deepts demo <name>`: the lecture's small examples, run with the library's own ops.
 //   conv   the 6×6 image and its two 3×3 filters (stride 1 and 2), 2×2 max pooling, and the
 //          Laplacian edge detector on an MNIST digit; prints the numbers, writes the pictures.
+//   vanishing  ‖∂L/∂h_t‖ against t for a tanh RNN, an LSTM and a GRU, the three trained on a
+//          long-range task at several gaps, and gradient clipping on an exploding RNN
+//          (the library's runVanishingDemo; this file only parses the flags).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
+import { CliError, choiceFlag, helpText, numberFlag, parseFlags, type FlagSpec, type Parsed } from '../args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { tensor } from '../../tensor/creation.js';
 import { conv2d, maxPool2d } from '../../ops/index.js';
 import { findMnistDir, loadMnistSync } from '../../data/mnist.js';
 import { writeImageGrid } from '../../train/plots/image-grid.js';
+import { defaultRunFolder } from '../../train/run-folder.js';
+import {
+  runVanishingDemo,
+  VANISHING_DEFAULTS,
+  VANISHING_GATE_INITS,
+  VANISHING_MODELS,
+  type VanishingDemoOptions,
+  type VanishingModel,
+} from '../../train/recipes/vanishing.js';
 
 /** The lecture's 6×6 black-and-white image (1 = ink). */
 export const LECTURE_IMAGE = [
@@ -193,27 +205,101 @@ export function convDemo(out: string, opts: { digit?: number; say?: (line: strin
 
 const DEMOS: Record<string, string> = {
   conv: "the lecture's convolution examples: the 6×6 image with filters 1 and 2 (stride 1 and 2), 2×2 max pooling, the Laplacian on a digit",
+  vanishing: 'the vanishing gradient: ||dL/dh_t|| of a tanh RNN, an LSTM and a GRU, their accuracy on a long-range task by gap, clipping an exploding RNN',
 };
 
-const spec: Record<string, FlagSpec> = {
-  out: { type: 'string', default: join('runs', 'demo-conv'), help: 'folder for the pictures' },
-  digit: { type: 'string', default: '0', help: 'which MNIST test digit the Laplacian is shown on' },
-  help: { type: 'boolean', short: 'h', help: 'show this help' },
+const help: FlagSpec = { type: 'boolean', short: 'h', help: 'show this help' };
+const D = VANISHING_DEFAULTS;
+
+/** The flags of `deepts demo vanishing`. */
+export const VANISHING_FLAGS: Record<string, FlagSpec> = {
+  out: { type: 'string', help: 'folder for the pictures (default: a new runs/demo-vanishing-<time>)' },
+  models: { type: 'string', default: D.models.join(','), help: `which layers, comma-separated (${VANISHING_MODELS.join(', ')})` },
+  gaps: { type: 'string', default: D.gaps.join(','), help: 'sequence lengths to train and test, comma-separated' },
+  steps: { type: 'string', default: String(D.steps), help: 'Adam steps per model and gap' },
+  repeats: { type: 'string', default: String(D.repeats), help: 'runs per model and gap (other weights and batches); the table shows their mean' },
+  hidden: { type: 'string', default: String(D.hidden), help: 'hidden size of every layer' },
+  lr: { type: 'string', default: String(D.lr), help: 'Adam learning rate' },
+  'batch-size': { type: 'string', default: String(D.batchSize), help: 'sequences per step' },
+  classes: { type: 'string', default: String(D.numClasses), help: 'classes (decided by the first token; chance is 1/classes)' },
+  'gate-init': { type: 'string', default: D.gateInit, help: `gate biases of the LSTM and GRU (${VANISHING_GATE_INITS.join('|')})` },
+  'explode-scale': { type: 'string', default: String(D.explodeScale), help: "the exploding RNN's recurrent weights are the tanh RNN's times this" },
+  'clip-norm': { type: 'string', default: String(D.clipNorm), help: 'gradient-norm clip (training and the clipping demonstration)' },
+  seed: { type: 'string', default: String(D.seed), help: 'random seed (weights and data)' },
+  quiet: { type: 'boolean', short: 'q', help: 'no training progress, only the results' },
+  help,
 };
+
+const SPECS: Record<string, Record<string, FlagSpec>> = {
+  conv: {
+    out: { type: 'string', default: join('runs', 'demo-conv'), help: 'folder for the pictures' },
+    digit: { type: 'string', default: '0', help: 'which MNIST test digit the Laplacian is shown on' },
+    help,
+  },
+  vanishing: VANISHING_FLAGS,
+};
+
+/** A comma-separated list of integers in min..max. */
+function intList(command: string, flags: Parsed['flags'], name: string, min: number, max: number): number[] {
+  const raw = String(flags[name]);
+  const parts = raw.split(',').map((p) => p.trim());
+  const values = parts.map(Number);
+  if (parts.some((p) => p === '') || values.some((v) => !Number.isInteger(v) || v < min || v > max))
+    throw new CliError(`deepts ${command}: --${name} expects comma-separated integers in ${min}..${max} such as 10,25,50,100, got '${raw}'`);
+  return values;
+}
+
+/** The flags of `deepts demo vanishing` as runVanishingDemo's options; every bad value is a CliError naming its flag. */
+export function parseVanishingFlags(flags: Parsed['flags']): VanishingDemoOptions {
+  const cmd = 'demo vanishing';
+  const models = String(flags.models)
+    .split(',')
+    .map((m) => m.trim());
+  for (const m of models)
+    if (!(VANISHING_MODELS as readonly string[]).includes(m))
+      throw new CliError(`deepts ${cmd}: --models expects a comma-separated list of ${VANISHING_MODELS.join(', ')}, got '${String(flags.models)}'`);
+  if (new Set(models).size !== models.length) throw new CliError(`deepts ${cmd}: --models lists a model twice: '${String(flags.models)}'`);
+  const positive = (name: string): number => {
+    const v = numberFlag(cmd, flags, name, { min: 0 })!;
+    if (!(v > 0)) throw new CliError(`deepts ${cmd}: --${name} expects a positive number, got '${String(flags[name])}'`);
+    return v;
+  };
+  return {
+    out: typeof flags.out === 'string' && flags.out !== '' ? flags.out : defaultRunFolder('demo-vanishing'),
+    models: models as VanishingModel[],
+    gaps: intList(cmd, flags, 'gaps', 2, 10000),
+    steps: numberFlag(cmd, flags, 'steps', { integer: true, min: 1, max: 1e7 })!,
+    repeats: numberFlag(cmd, flags, 'repeats', { integer: true, min: 1, max: 1000 })!,
+    hidden: numberFlag(cmd, flags, 'hidden', { integer: true, min: 1, max: 4096 })!,
+    lr: positive('lr'),
+    batchSize: numberFlag(cmd, flags, 'batch-size', { integer: true, min: 1, max: 1e6 })!,
+    numClasses: numberFlag(cmd, flags, 'classes', { integer: true, min: 2, max: 1000 })!,
+    gateInit: choiceFlag(cmd, flags, 'gate-init', VANISHING_GATE_INITS)!,
+    explodeScale: positive('explode-scale'),
+    clipNorm: positive('clip-norm'),
+    seed: numberFlag(cmd, flags, 'seed', { integer: true, min: 0, max: 2 ** 32 - 1 })!,
+  };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    console.log(['usage: deepts demo <name> [flags]', '', 'demos:', ...Object.entries(DEMOS).map(([n, s]) => `  ${n.padEnd(8)}${s}`)].join('\n'));
+    console.log(['usage: deepts demo <name> [flags]', '', 'demos:', ...Object.entries(DEMOS).map(([n, s]) => `  ${n.padEnd(11)}${s}`)].join('\n'));
     return name ? 0 : 2;
   }
-  if (!DEMOS[name]) throw new CliError(`deepts demo: unknown demo '${name}', expected one of ${Object.keys(DEMOS).join(', ')}`);
+  const spec = SPECS[name];
+  if (!DEMOS[name] || !spec) throw new CliError(`deepts demo: unknown demo '${name}', expected one of ${Object.keys(DEMOS).join(', ')}`);
   const parsed = parseFlags(`demo ${name}`, rest, spec);
   if (parsed.flags.help) {
-    console.log(helpText(`demo ${name}`, '[--out DIR]', spec));
+    console.log(helpText(`demo ${name}`, '[flags]', spec));
     return 0;
   }
   if (parsed.positionals.length) throw new CliError(`deepts demo ${name}: unexpected argument '${parsed.positionals[0]}'`);
+  if (name === 'vanishing') {
+    const opts = parseVanishingFlags(parsed.flags);
+    await runVanishingDemo({ ...opts, progress: parsed.flags.quiet ? null : undefined });
+    return 0;
+  }
   const digit = numberFlag(`demo ${name}`, parsed.flags, 'digit', { integer: true, min: 0, max: 9999 }) ?? 0;
   convDemo(String(parsed.flags.out), { digit });
   return 0;
