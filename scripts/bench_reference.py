@@ -6,6 +6,7 @@
   bench_reference.py gpt --threads 2 --steps 20           PyTorch CPU training step of nanoGPT's CPU char model
   bench_reference.py lenet --threads 2 --steps 30         PyTorch CPU LeNet-5 training step (batch 64, SGD momentum)
   bench_reference.py conv --threads 2 --steps 6           PyTorch CPU 3x3 conv 64->64, 56x56, batch 8: forward + backward
+  bench_reference.py rnn --threads 2 --steps 20           PyTorch CPU bidirectional-LSTM sentiment step (batch 64, length 100, Adam), peak RSS
 
 Prints one JSON object on stdout. Threads come from the caller: OPENBLAS_NUM_THREADS for numpy,
 torch.set_num_threads(--threads) with OPENBLAS_NUM_THREADS=1 for PyTorch. The caller also unsets
@@ -158,8 +159,9 @@ def bench_gpt(args):
     report_steps(torch, args, step)
 
 
-def report_steps(torch, args, step):
-    """Warm up (args.warmup calls and at least 1 s, as bench/steps.ts does), time args.steps calls of step, print the JSON the step benches read."""
+def report_steps(torch, args, step, extra=None):
+    """Warm up (args.warmup calls and at least 1 s, as bench/steps.ts does), time args.steps calls of step, print the JSON the step benches read
+    (with the fields extra() returns after the timing, if given)."""
     start, done = time.perf_counter(), 0
     while done < args.warmup or (args.warmup > 0 and time.perf_counter() - start < 1.0):
         step()
@@ -175,6 +177,7 @@ def report_steps(torch, args, step):
         "best_step_ms": min(times) * 1e3,
         "median_step_ms": statistics.median(times) * 1e3,
         "steps": args.steps,
+        **(extra() if extra else {}),
     }))
 
 
@@ -222,6 +225,56 @@ def bench_conv(args):
     report_steps(torch, args, step)
 
 
+def rss_mb():
+    """This process's resident set now, MB (2^20 bytes), from /proc/self/statm (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_rnn(args):
+    """The sentiment classifier of bench/rnn.ts: Embedding(vocab, embed) -> 1-layer bidirectional
+    LSTM(embed, hidden, batch_first) -> cat(h_n[0], h_n[1]) -> Linear(2 hidden, 2) -> cross-entropy,
+    Adam lr 1e-3, on a fixed batch of random ids and labels. Also reports the peak resident set of
+    this process (ru_maxrss: Python, torch, the model, Adam's state and every step's largest
+    transient, warm-up included) and the RSS before the model (after import torch)."""
+    import resource
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    base = rss_mb()
+
+    class Sentiment(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(args.vocab, args.embed)
+            self.lstm = nn.LSTM(args.embed, args.hidden, batch_first=True, bidirectional=True)
+            self.fc = nn.Linear(2 * args.hidden, 2)
+
+        def forward(self, ids):
+            _, (h_n, _) = self.lstm(self.embedding(ids))  # h_n (2, B, H): forward, reverse
+            return self.fc(torch.cat([h_n[0], h_n[1]], dim=1))
+
+    model = Sentiment()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randint(0, args.vocab, (args.batch, args.length))
+    y = torch.randint(0, 2, (args.batch,))
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        return loss.item()
+
+    def memory():
+        return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "base_rss_mb": base}
+
+    report_steps(torch, args, step, memory)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -251,9 +304,18 @@ def main():
     cv.add_argument("--size", type=int, default=56)
     cv.add_argument("--steps", type=int, default=6)
     cv.add_argument("--warmup", type=int, default=1)
+    r = sub.add_parser("rnn")
+    r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--batch", type=int, default=64)
+    r.add_argument("--length", type=int, default=100)
+    r.add_argument("--vocab", type=int, default=5000)
+    r.add_argument("--embed", type=int, default=128)
+    r.add_argument("--hidden", type=int, default=256)
+    r.add_argument("--steps", type=int, default=20)
+    r.add_argument("--warmup", type=int, default=3)
     args = p.parse_args()
     try:
-        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv}[args.cmd](args)
+        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv, "rnn": bench_rnn}[args.cmd](args)
     except ImportError as e:
         print(json.dumps({"error": f"{e.name or e} is not installed"}))
         sys.exit(3)

@@ -11,7 +11,7 @@ const commands: Record<string, Command> = {
   predict: { summary: 'label texts with a trained classifier: deepts predict --run DIR "很棒的旅行!"', load: () => import('./commands/predict.js') },
   demo: { summary: "the lecture's examples: deepts demo conv, deepts demo vanishing", load: () => import('./commands/demo.js') },
   sample: { summary: 'generate text from a trained GPT run: deepts sample --run DIR', load: () => import('./commands/sample.js') },
-  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn', load: () => import('./commands/bench.js') },
+  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn', load: () => import('./commands/bench.js') },
   tokenize: { summary: 'encode text with a tokenizer', load: () => import('./commands/tokenize.js') },
   tokenizer: { summary: 'train a BPE tokenizer: deepts tokenizer train', load: () => import('./commands/tokenizer.js') },
 };
