@@ -81,7 +81,8 @@ export function encodeText(vocab: VocabTokenizer, text: string, maxLength: numbe
 }
 
 function buildModel(c: SentimentRunConfig, vocabSize: number, generator: Generator): TextRNN | TextCNN {
-  if (c.model === 'textcnn') return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, generator });
+  if (c.model === 'textcnn')
+    return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, bigramBuckets: c.bigrams, generator });
   return new TextRNN({
     vocabSize,
     numClasses: 2,
