@@ -36,7 +36,7 @@ export { trainMlp, MLP_DEFAULTS } from './recipes/mlp.js';
 export type { MlpRunConfig, MlpRunResult } from './recipes/mlp.js';
 export { trainLenet, LENET_DEFAULTS } from './recipes/lenet.js';
 export type { LenetRunConfig, LenetRunResult } from './recipes/lenet.js';
-export { trainSentiment, predictSentiment, loadSentimentRun, sentimentDefaults, encodeText, SENTIMENT_MODELS } from './recipes/sentiment.js';
+export { trainSentiment, predictSentiment, loadSentimentRun, sentimentDefaults, sentimentModel, encodeText, SENTIMENT_MODELS } from './recipes/sentiment.js';
 export type { SentimentRunConfig, SentimentRunResult, SentimentPrediction, SentimentModelName } from './recipes/sentiment.js';
 export { runVanishingDemo, VANISHING_DEFAULTS, VANISHING_MODELS, VANISHING_GATE_INITS, VANISHING_LABELS } from './recipes/vanishing.js';
 export type {

@@ -126,3 +126,17 @@ test('TextRNN and TextCNN: logits (B, classes); padding never changes a row; gra
   assert.throws(() => new TextRNN({ vocabSize: 5, numClasses: 2, cell: 'rnn' } as never), /cell must be one of/);
   assert.throws(() => new TextCNN({ vocabSize: 5, numClasses: 2, widths: [0] }), /widths must be a non-empty list/);
 });
+
+test('sentimentModel builds what a run config says: every model name, hashed bigrams, layers', () => {
+  const base = { dataset: 'chnsenticorp', data: null, out: 'x', limit: null, ...dt.sentimentDefaults('bilstm') } as const;
+  const g = () => new dt.Generator(1);
+  for (const model of dt.SENTIMENT_MODELS) {
+    const m = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model) }, 50, g());
+    assert.equal(m.constructor.name, model === 'textcnn' ? 'TextCNN' : 'TextRNN', model);
+    const withBigrams = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model), bigrams: 100 }, 50, g());
+    assert.equal(withBigrams.numParameters() - m.numParameters(), 100 * 128, `${model}: --bigrams adds the bigram table`);
+  }
+  const two = dt.sentimentModel({ ...base, model: 'gru', layers: 2 }, 50, g()) as TextRNN;
+  assert.equal(two.rnn.numLayers, 2);
+  assert.equal(two.rnn.bidirectional, false);
+});

@@ -80,7 +80,8 @@ export function encodeText(vocab: VocabTokenizer, text: string, maxLength: numbe
   return kept.length ? kept : [UNK_ID]; // a text of only whitespace (or unknown marks) is one unknown token
 }
 
-function buildModel(c: SentimentRunConfig, vocabSize: number, generator: Generator): TextRNN | TextCNN {
+/** The classifier a run config describes (for a vocabulary of vocabSize). */
+export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generator: Generator): TextRNN | TextCNN {
   if (c.model === 'textcnn')
     return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, bigramBuckets: c.bigrams, generator });
   return new TextRNN({
@@ -157,7 +158,7 @@ export async function trainSentiment(
   manualSeed(config.seed);
   const weightsGen = new Generator(config.seed);
   const shuffleGen = new Generator(Math.imul(config.seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0);
-  const model = buildModel(config, vocab.vocabSize, weightsGen);
+  const model = sentimentModel(config, vocab.vocabSize, weightsGen);
   const optimizer = new Adam(model.parameters(), { lr: config.lr });
   const batches = (split: readonly LabeledText[], shuffle: boolean) =>
     new BucketBatches(
@@ -295,7 +296,7 @@ export function loadSentimentRun(dir: string): { config: SentimentRunConfig; voc
     throw new Error(`predict: ${dir} has no vocab.json; is it a finished 'deepts train sentiment' run?`);
   }
   const vocab = VocabTokenizer.fromJson(vocabText, vocabFile);
-  const model = buildModel(config, vocab.vocabSize, new Generator(0));
+  const model = sentimentModel(config, vocab.vocabSize, new Generator(0));
   const weights = join(dir, 'model.safetensors');
   let tensors: Record<string, Tensor>;
   try {
