@@ -16,7 +16,9 @@ import { signalExitCode } from '../../train/interrupt.js';
 const COMMAND = SENTIMENT_COMMAND;
 const rnn = sentimentDefaults('bilstm'),
   cnn = sentimentDefaults('textcnn');
-const both = (k: keyof typeof rnn) => (rnn[k] === cnn[k] ? String(rnn[k]) : `${rnn[k]} (textcnn: ${cnn[k]})`);
+const sst = sentimentDefaults('bilstm', 'sst2');
+const both = (k: keyof typeof rnn) =>
+  (rnn[k] === cnn[k] ? String(rnn[k]) : `${rnn[k]} (textcnn: ${cnn[k]})`) + (sst[k] === rnn[k] ? '' : `; RNNs on sst2: ${sst[k]}`);
 
 const spec: Record<string, FlagSpec> = {
   dataset: { type: 'string', default: 'chnsenticorp', help: SENTIMENT_DATASETS.join('|') },
@@ -53,7 +55,7 @@ export function parseSentimentConfig(
     return { config: resumedEpochConfig<SentimentRunConfig>(COMMAND, parsed, f.resume, 1000, warn), quiet: f.quiet === true, resume: true };
   const dataset = choiceFlag(COMMAND, f, 'dataset', SENTIMENT_DATASETS)!;
   const model = choiceFlag(COMMAND, f, 'model', SENTIMENT_MODELS)!;
-  const d = sentimentDefaults(model);
+  const d = sentimentDefaults(model, dataset);
   const num = (name: string, dflt: number, opts: { integer?: boolean; min?: number; max?: number }): number => numberFlag(COMMAND, f, name, opts) ?? dflt;
   const lr = num('lr', d.lr, { min: 0, max: 10 });
   if (lr === 0) throw new CliError(`deepts ${COMMAND}: --lr expects a number in (0, 10], got '0'`);

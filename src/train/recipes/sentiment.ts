@@ -61,13 +61,20 @@ export type SentimentRunConfig = {
   out: string;
 };
 
-/** Defaults per model family (the dataset does not change them). */
-export function sentimentDefaults(model: SentimentModelName): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
+/**
+ * Defaults per model family; SST-2 (many short phrases, a word vocabulary) trains its RNNs longer,
+ * with more dropout and every word kept: 0.841 dev accuracy for the BiLSTM against 0.825 with the
+ * Chinese sets' defaults (docs/rnn.md).
+ */
+export function sentimentDefaults(
+  model: SentimentModelName,
+  dataset: SentimentDatasetName = 'chnsenticorp',
+): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
   const base = { batchSize: 64, embedding: 128, layers: 1, maxLength: 256, minFreq: 2, bigrams: 0, seed: 1 };
   const schedule = 'cosine' as const;
-  return model === 'textcnn'
-    ? { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 }
-    : { ...base, schedule, epochs: 6, lr: 2e-3, hidden: 128, dropout: 0.3 };
+  if (model === 'textcnn') return { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 };
+  if (dataset === 'sst2') return { ...base, schedule, epochs: 4, lr: 2e-3, hidden: 128, dropout: 0.5, minFreq: 1 };
+  return { ...base, schedule, epochs: 6, lr: 2e-3, hidden: 128, dropout: 0.3 };
 }
 
 /** The vocabulary level of a data set's language. */
