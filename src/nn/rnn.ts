@@ -5,15 +5,16 @@
 // G = 1, 4 (i, f, g, o) or 3 (r, z, n); all U(−1/√H, 1/√H)), so a PyTorch state dict loads as it is.
 //
 // A layer runs over the packed form, the time steps one after another: the input projection of
-// every step is one matmul, then per step h Whhᵀ (a matmul) and the cell (ops/rnn-cells.ts: fused
-// kernels). At step t only the batchSizes[t] longest sequences are still running, so a padded step
-// never touches a state; the reverse direction starts each sequence at its own last step.
+// every step is one matmul, then per step h Whhᵀ (a matmul) and the cell — for the LSTM and GRU the
+// whole loop is one op with fused kernels (ops/rnn-layers.ts), the Elman RNN takes a linear and
+// tanh/relu a step. At step t only the batchSizes[t] longest sequences are still running, so a
+// padded step never touches a state; the reverse direction starts each sequence at its own last step.
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { zeros } from '../tensor/creation.js';
-import { add, cat, indexSelect, linear, narrow, recurrentLayer, relu, stack, tanh } from '../ops/index.js';
+import { cat, indexSelect, linear, narrow, recurrentLayer, recurrentSteps, stack } from '../ops/index.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { dropout } from './dropout.js';
@@ -47,17 +48,11 @@ const NAMES: Record<RNNMode, string> = { RNN_TANH: 'RNN', RNN_RELU: 'RNN', LSTM:
 /** One direction of one layer's parameters. */
 type Weights = { wIh: Parameter; wHh: Parameter; bIh: Parameter | null; bHh: Parameter | null };
 
-/** Steps of a packed batch: rows per step and where each step starts in data. */
-type Steps = { sizes: number[]; offsets: number[] };
+/** Steps of a packed batch: the rows of each step (batchSizes). */
+type Steps = { sizes: number[] };
 
 function steps(sizes: number[]): Steps {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const b of sizes) {
-    offsets.push(at);
-    at += b;
-  }
-  return { sizes, offsets };
+  return { sizes };
 }
 
 /** PyTorch's positional numLayers as the options object. */
@@ -166,45 +161,15 @@ export abstract class RNNBase extends Module {
 
   /** One direction of one layer: output data (Σ sizes, H), final h and c (B, H). */
   private runDirection(x: Tensor, st: Steps, w: Weights, reverse: boolean, h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
-    const T = st.sizes.length;
     const xProj = linear(x, w.wIh, w.bIh); // (Σ sizes, G·H): the input projection of every step at once
     // gated cells: the whole time loop is one op with fused kernels (ops/rnn-layers.ts)
     if (this.mode === 'LSTM' || this.mode === 'GRU')
       return recurrentLayer(this.mode === 'LSTM' ? 'lstm' : 'gru', xProj, w.wHh, w.bHh, h0, c0, st.sizes, reverse);
-    const outs = new Array<Tensor>(T);
-    let h: Tensor | null = null,
-      c: Tensor | null = null;
-    const finalH: Tensor[] = [],
-      finalC: Tensor[] = [];
-    for (let i = 0; i < T; i++) {
-      const t = reverse ? T - 1 - i : i;
-      const b = st.sizes[t]!;
-      if (!h) {
-        h = narrow(h0, 0, 0, b);
-        c = c0 && narrow(c0, 0, 0, b);
-      } else if (b < h.shape[0]!) {
-        // forward: sequences b.. ended at the previous step; their state is final
-        finalH.push(narrow(h, 0, b, h.shape[0]! - b));
-        if (c) finalC.push(narrow(c, 0, b, c.shape[0]! - b));
-        h = narrow(h, 0, 0, b);
-        c = c && narrow(c, 0, 0, b);
-      } else if (b > h.shape[0]!) {
-        // reverse: sequences h.rows.. start here, at their own last step, from their initial state
-        const n = h.shape[0]!;
-        h = cat([h, narrow(h0, 0, n, b - n)], 0);
-        c = c && cat([c, narrow(c0!, 0, n, b - n)], 0);
-      }
-      const xg = narrow(xProj, 0, st.offsets[t]!, b); // (b, G·H)
-      const hg = linear(h, w.wHh, w.bHh); // (b, H)
-      h = this.mode === 'RNN_TANH' ? tanh(add(xg, hg)) : relu(add(xg, hg));
-      outs[t] = h;
-    }
-    finalH.push(h!);
-    if (c) finalC.push(c);
-    // forward: the pieces were pushed from the highest rows down; reverse: one piece, every row
-    const hN = finalH.length === 1 ? finalH[0]! : cat(finalH.reverse(), 0);
-    const cN = c ? (finalC.length === 1 ? finalC[0]! : cat(finalC.reverse(), 0)) : null;
-    return [cat(outs, 0), hN, cN];
+    // the Elman RNN: one linear and tanh/relu a step
+    const y = recurrentSteps(this.mode === 'RNN_TANH' ? 'tanh' : 'relu', xProj, w.wHh, w.bHh, h0, null, st.sizes, reverse);
+    const N = xProj.shape[0]!,
+      B = h0.shape[0]!;
+    return [narrow(y, 0, 0, N), narrow(y, 0, N, B), null];
   }
 
   /** Checks and normalizes the input; returns the packed data, steps, and how to give the output back. */

@@ -25,7 +25,7 @@ export * from './attention.js';
 export * from './feed-forward.js';
 export * from './self-attention.js';
 export { lstmCell, gruCell } from './rnn-cells.js';
-export { recurrentLayer, type RecurrentCell } from './rnn-layers.js';
+export { recurrentLayer, recurrentSteps, type RecurrentCell, type StepCell } from './rnn-layers.js';
 // CNNs: convolution, pooling, batch norm
 export * from './conv.js';
 export * from './pool.js';

@@ -17,6 +17,8 @@ import { cat } from './join.js';
 import { linear } from './matmul.js';
 import { narrow } from './view.js';
 import { gruCell, lstmCell } from './rnn-cells.js';
+import { add } from './elementwise.js';
+import { relu, tanh } from './activations.js';
 
 export type RecurrentCell = 'lstm' | 'gru';
 
@@ -44,9 +46,16 @@ function offsetsOf(sizes: readonly number[]): number[] {
   return o;
 }
 
-/** The per-step form from the cell ops: [out (N, H), hN (B, H), cN (B, H) | null] stacked as the fused op's output. */
-function composedLayer(
-  cell: RecurrentCell,
+/** A cell of the per-step form: the gated ones, or the Elman RNN's tanh / ReLU. */
+export type StepCell = RecurrentCell | 'tanh' | 'relu';
+
+/**
+ * The per-step form of one direction of one layer, from ordinary ops (one step = a linear, then the
+ * cell op): what createGraph differentiates for recurrentLayer, and how the Elman RNN runs. The
+ * arguments are recurrentLayer's; returns [out (N, H); hN (B, H); cN (B, H) for the LSTM] stacked.
+ */
+export function recurrentSteps(
+  cell: StepCell,
   xProj: Tensor,
   wHh: Tensor,
   bHh: Tensor | null,
@@ -69,11 +78,13 @@ function composedLayer(
       h = narrow(h0, 0, 0, b);
       c = c0 && narrow(c0, 0, 0, b);
     } else if (b < h.shape[0]!) {
+      // forward: rows b.. ended at the previous step; their state is final
       finalH.push(narrow(h, 0, b, h.shape[0]! - b));
       if (c) finalC.push(narrow(c, 0, b, c.shape[0]! - b));
       h = narrow(h, 0, 0, b);
       c = c && narrow(c, 0, 0, b);
     } else if (b > h.shape[0]!) {
+      // reverse: rows h.rows.. start here, at their own last step, from their initial state
       const n = h.shape[0]!;
       h = cat([h, narrow(h0, 0, n, b - n)], 0);
       c = c && cat([c, narrow(c0!, 0, n, b - n)], 0);
@@ -81,13 +92,14 @@ function composedLayer(
     const xg = narrow(xProj, 0, offsets[t]!, b);
     const hg = linear(h, wHh, bHh);
     if (cell === 'lstm') [h, c] = lstmCell(xg, hg, c!);
-    else h = gruCell(xg, hg, h);
+    else if (cell === 'gru') h = gruCell(xg, hg, h);
+    else h = cell === 'tanh' ? tanh(add(xg, hg)) : relu(add(xg, hg));
     outs[t] = h;
   }
+  // forward: the pieces were pushed from the highest rows down; reverse: one piece, every row
   finalH.push(h!);
   if (c) finalC.push(c);
-  const hN = cat(finalH.reverse(), 0);
-  const parts = [cat(outs, 0), hN];
+  const parts = [cat(outs, 0), cat(finalH.reverse(), 0)];
   if (c) parts.push(cat(finalC.reverse(), 0));
   return cat(parts, 0);
 }
@@ -263,7 +275,7 @@ export function recurrentLayer(
       const db = bHh?.requiresGrad ? dHg.sum(0) : null;
       return [dGates, dW, dh0, ...(lstm ? [dc0] : []), ...(bHh ? [db] : [])];
     },
-    () => composedLayer(cell, xProj, wHh, bHh, h0, c0, sizes, reverse),
+    () => recurrentSteps(cell, xProj, wHh, bHh, h0, c0, sizes, reverse),
     [hPrev, saved, ...(cPrev ? [cPrev] : []), ...(tanhC ? [tanhC] : []), ...(cellStateScratch ? [cellStateScratch] : [])],
   );
   return [narrow(out, 0, 0, N), narrow(out, 0, N, B), lstm ? narrow(out, 0, N + B, B) : null];
