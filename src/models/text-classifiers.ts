@@ -21,7 +21,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { checkBoolean, checkNumber, checkOneOf, checkOptions, optionKeys } from '../util/options.js';
 
 export const TEXT_RNN_CELLS = ['lstm', 'gru'] as const;
-export const TEXT_RNN_POOLING = ['max', 'mean', 'last'] as const;
+export const TEXT_RNN_POOLING = ['max', 'mean', 'maxmean', 'last'] as const;
 
 export type TextRNNConfig = {
   vocabSize: number;
@@ -139,7 +139,8 @@ export class TextRNN extends Module {
       generator: gen,
     });
     this.drop = new Dropout(c.dropout, { generator: gen });
-    this.classifier = new Linear((c.bidirectional ? 2 : 1) * c.hiddenSize, c.numClasses, { generator: gen });
+    const features = (c.bidirectional ? 2 : 1) * c.hiddenSize * (c.pooling === 'maxmean' ? 2 : 1);
+    this.classifier = new Linear(features, c.numClasses, { generator: gen });
   }
 
   /** ids (B, T) int32, 0 = padding on the right → logits (B, numClasses). */
@@ -160,10 +161,10 @@ export class TextRNN extends Module {
     } else {
       const [padded] = padPackedSequence(out, { batchFirst: true }); // (B, T', D·H)
       const mask = stepMask(lengths, padded.shape[1]!).unsqueeze(2); // (B, T', 1)
-      pooled =
-        this.config.pooling === 'max'
-          ? where(mask, padded, -Infinity).max(1)
-          : sum(where(mask, padded, 0), 1).div(new Tensor(Float32Array.from(lengths), 'float32', [lengths.length, 1]).to(padded.dtype));
+      const max = () => where(mask, padded, -Infinity).max(1);
+      const mean = () => sum(where(mask, padded, 0), 1).div(new Tensor(Float32Array.from(lengths), 'float32', [lengths.length, 1]).to(padded.dtype));
+      const p = this.config.pooling;
+      pooled = p === 'max' ? max() : p === 'mean' ? mean() : cat([max(), mean()], 1); // maxmean: (B, 2·D·H)
     }
     return this.classifier.forward(this.drop.forward(pooled));
   }

@@ -110,6 +110,7 @@ test('TextRNN and TextCNN: logits (B, classes); padding never changes a row; gra
     new TextRNN({ vocabSize: 12, numClasses: 3, embeddingDim: 4, hiddenSize: 3 }),
     new TextRNN({ vocabSize: 12, numClasses: 3, embeddingDim: 4, hiddenSize: 3, cell: 'gru', bidirectional: false, pooling: 'last' }),
     new TextRNN({ vocabSize: 12, numClasses: 3, embeddingDim: 4, hiddenSize: 3, pooling: 'mean', bigramBuckets: 17 }),
+    new TextRNN({ vocabSize: 12, numClasses: 3, embeddingDim: 4, hiddenSize: 3, pooling: 'maxmean', numLayers: 2 }),
     new TextCNN({ vocabSize: 12, numClasses: 3, embeddingDim: 4, numFilters: 2 }),
   ]) {
     m.eval();

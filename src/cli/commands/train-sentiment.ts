@@ -10,6 +10,7 @@ import {
   type SentimentRunConfig,
 } from '../../train/recipes/sentiment.js';
 import { defaultRunFolder } from '../../train/run-folder.js';
+import { TEXT_RNN_POOLING } from '../../models/text-classifiers.js';
 import { resumedEpochConfig } from '../resume.js';
 import { signalExitCode } from '../../train/interrupt.js';
 
@@ -30,6 +31,7 @@ const spec: Record<string, FlagSpec> = {
   embedding: { type: 'string', help: `embedding size (default ${both('embedding')})` },
   hidden: { type: 'string', help: `RNN: hidden size per direction; textcnn: filters per width (default ${both('hidden')})` },
   layers: { type: 'string', help: `stacked RNN layers (default ${both('layers')})` },
+  pooling: { type: 'string', help: `RNN models: ${TEXT_RNN_POOLING.join('|')} over the real steps (last: the final states; default ${both('pooling')})` },
   dropout: { type: 'string', help: `dropout on the embeddings and the pooled features (default ${both('dropout')})` },
   'max-length': { type: 'string', help: `tokens kept per text: a longer one keeps its first and last halves (default ${both('maxLength')})` },
   'min-freq': { type: 'string', help: `tokens seen fewer times in train are <unk> (default ${both('minFreq')})` },
@@ -70,6 +72,7 @@ export function parseSentimentConfig(
     embedding: num('embedding', d.embedding, { integer: true, min: 1, max: 4096 }),
     hidden: num('hidden', d.hidden, { integer: true, min: 1, max: 4096 }),
     layers: num('layers', d.layers, { integer: true, min: 1, max: 16 }),
+    pooling: choiceFlag(COMMAND, f, 'pooling', TEXT_RNN_POOLING) ?? d.pooling,
     dropout: num('dropout', d.dropout, { min: 0, max: 0.9 }),
     maxLength: num('max-length', d.maxLength, { integer: true, min: 1, max: 100000 }),
     minFreq: num('min-freq', d.minFreq, { integer: true, min: 1, max: 1e6 }),

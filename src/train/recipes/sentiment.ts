@@ -25,7 +25,7 @@ import { readRunConfig, writeRunConfig } from '../run-folder.js';
 import { loadSentimentDataset, SENTIMENT_DATASETS, SENTIMENT_LABELS, type LabeledText, type SentimentDatasetName } from '../../data/sentiment.js';
 import { BucketBatches } from '../../data/bucket-batches.js';
 import { VocabTokenizer, UNK_ID } from '../../tokenizers/vocab-tokenizer.js';
-import { TextCNN, TextRNN } from '../../models/text-classifiers.js';
+import { TextCNN, TextRNN, type TEXT_RNN_POOLING } from '../../models/text-classifiers.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { checkOptions } from '../../util/options.js';
 
@@ -48,6 +48,8 @@ export type SentimentRunConfig = {
   /** RNN: hidden size per direction; TextCNN: filters per width. */
   hidden: number;
   layers: number;
+  /** RNN models: how the states become one vector — max or mean over the real steps, both, or the final states. */
+  pooling: (typeof TEXT_RNN_POOLING)[number];
   dropout: number;
   /** Tokens kept per text: longer texts keep their first and last halves of this. */
   maxLength: number;
@@ -70,7 +72,7 @@ export function sentimentDefaults(
   model: SentimentModelName,
   dataset: SentimentDatasetName = 'chnsenticorp',
 ): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
-  const base = { batchSize: 64, embedding: 128, layers: 1, maxLength: 256, minFreq: 2, bigrams: 0, seed: 1 };
+  const base = { batchSize: 64, embedding: 128, layers: 1, pooling: 'max' as const, maxLength: 256, minFreq: 2, bigrams: 0, seed: 1 };
   const schedule = 'cosine' as const;
   if (model === 'textcnn') return { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 };
   if (dataset === 'sst2') return { ...base, schedule, epochs: 4, lr: 2e-3, hidden: 128, dropout: 0.5, minFreq: 1 };
@@ -99,6 +101,7 @@ export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generat
     numLayers: c.layers,
     cell: c.model.endsWith('gru') ? 'gru' : 'lstm',
     bidirectional: c.model.startsWith('bi'),
+    pooling: c.pooling,
     dropout: c.dropout,
     bigramBuckets: c.bigrams,
     generator,
