@@ -5,6 +5,7 @@
 // generator state, so a resumed epoch draws the same batches.
 import { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
+import { shuffleInPlace } from './shuffle.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type BucketBatchOptions = {
@@ -68,14 +69,7 @@ export class BucketBatches implements Iterable<IdBatch> {
   private order(): number[][] {
     const n = this.sequences.length;
     const idx = Array.from({ length: n }, (_, i) => i);
-    const random = () => this.generator.nextUint32() / 4294967296;
-    const shuffle = <T>(a: T[]) => {
-      for (let i = a.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [a[i], a[j]] = [a[j]!, a[i]!];
-      }
-    };
-    if (this.shuffle) shuffle(idx);
+    if (this.shuffle) shuffleInPlace(idx, this.generator);
     const len = (i: number) => this.sequences[i]!.length;
     const pool = this.batchSize * this.poolBatches;
     const batches: number[][] = [];
@@ -83,7 +77,7 @@ export class BucketBatches implements Iterable<IdBatch> {
       const part = idx.slice(p, p + pool).sort((a, b) => len(a) - len(b) || a - b);
       for (let b = 0; b < part.length; b += this.batchSize) batches.push(part.slice(b, b + this.batchSize));
     }
-    if (this.shuffle) shuffle(batches);
+    if (this.shuffle) shuffleInPlace(batches, this.generator);
     return batches;
   }
 

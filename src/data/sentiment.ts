@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../io/data-paths.js';
 import { Generator } from '../tensor/generator.js';
+import { shuffleInPlace } from './shuffle.js';
 import { parseCsv } from '../tokenizers/sentiment-texts.js';
 import { checkNumber, checkOneOf, checkOptions, optionKeys } from '../util/options.js';
 
@@ -92,11 +93,7 @@ export function stratifiedSplit<T extends { label: number }>(items: readonly T[]
   }
   const parts: T[][] = fractions.map(() => []);
   for (const label of [...byLabel.keys()].sort((a, b) => a - b)) {
-    const list = byLabel.get(label)!;
-    for (let i = list.length - 1; i > 0; i--) {
-      const j = Math.floor((gen.nextUint32() / 4294967296) * (i + 1));
-      [list[i], list[j]] = [list[j]!, list[i]!];
-    }
+    const list = shuffleInPlace(byLabel.get(label)!, gen);
     let at = 0;
     fractions.forEach((f, k) => {
       const n = k === fractions.length - 1 ? list.length - at : Math.round(f * list.length);
@@ -105,11 +102,7 @@ export function stratifiedSplit<T extends { label: number }>(items: readonly T[]
     });
   }
   // interleave the labels again (a split ordered by label would train badly without shuffling)
-  for (const part of parts)
-    for (let i = part.length - 1; i > 0; i--) {
-      const j = Math.floor((gen.nextUint32() / 4294967296) * (i + 1));
-      [part[i], part[j]] = [part[j]!, part[i]!];
-    }
+  for (const part of parts) shuffleInPlace(part, gen);
   return parts;
 }
 

@@ -48,13 +48,6 @@ const NAMES: Record<RNNMode, string> = { RNN_TANH: 'RNN', RNN_RELU: 'RNN', LSTM:
 /** One direction of one layer's parameters. */
 type Weights = { wIh: Parameter; wHh: Parameter; bIh: Parameter | null; bHh: Parameter | null };
 
-/** Steps of a packed batch: the rows of each step (batchSizes). */
-type Steps = { sizes: number[] };
-
-function steps(sizes: number[]): Steps {
-  return { sizes };
-}
-
 /** PyTorch's positional numLayers as the options object. */
 function withNumLayers<O extends RNNOptions>(opts: O | number): O {
   return (typeof opts === 'number' ? { numLayers: opts } : opts) as O;
@@ -136,8 +129,8 @@ export abstract class RNNBase extends Module {
    * The whole stack over packed data (Σ sizes, inputSize): returns the last layer's output data
    * (Σ sizes, D·H) and the final states (D·numLayers, B, H) in sorted order; h0 (and c0) likewise.
    */
-  protected runPacked(data: Tensor, st: Steps, h0: Tensor | null, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
-    const B = st.sizes[0]!;
+  protected runPacked(data: Tensor, sizes: readonly number[], h0: Tensor | null, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
+    const B = sizes[0]!;
     const D = this.numDirections;
     const hN: Tensor[] = [],
       cN: Tensor[] = [];
@@ -148,7 +141,7 @@ export abstract class RNNBase extends Module {
         const k = layer * D + dir;
         const hInit = h0 ? h0.select(0, k) : zeros([B, this.hiddenSize], { dtype: data.dtype });
         const cInit = this.mode === 'LSTM' ? (c0 ? c0.select(0, k) : zeros([B, this.hiddenSize], { dtype: data.dtype })) : null;
-        const [out, h, c] = this.runDirection(x, st, this.weights(layer, dir === 1), dir === 1, hInit, cInit);
+        const [out, h, c] = this.runDirection(x, sizes, this.weights(layer, dir === 1), dir === 1, hInit, cInit);
         outs.push(out);
         hN.push(h);
         if (c) cN.push(c);
@@ -160,13 +153,12 @@ export abstract class RNNBase extends Module {
   }
 
   /** One direction of one layer: output data (Σ sizes, H), final h and c (B, H). */
-  private runDirection(x: Tensor, st: Steps, w: Weights, reverse: boolean, h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
+  private runDirection(x: Tensor, sizes: readonly number[], w: Weights, reverse: boolean, h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const xProj = linear(x, w.wIh, w.bIh); // (Σ sizes, G·H): the input projection of every step at once
     // gated cells: the whole time loop is one op with fused kernels (ops/rnn-layers.ts)
-    if (this.mode === 'LSTM' || this.mode === 'GRU')
-      return recurrentLayer(this.mode === 'LSTM' ? 'lstm' : 'gru', xProj, w.wHh, w.bHh, h0, c0, st.sizes, reverse);
+    if (this.mode === 'LSTM' || this.mode === 'GRU') return recurrentLayer(this.mode === 'LSTM' ? 'lstm' : 'gru', xProj, w.wHh, w.bHh, h0, c0, sizes, reverse);
     // the Elman RNN: one linear and tanh/relu a step
-    const y = recurrentSteps(this.mode === 'RNN_TANH' ? 'tanh' : 'relu', xProj, w.wHh, w.bHh, h0, null, st.sizes, reverse);
+    const y = recurrentSteps(this.mode === 'RNN_TANH' ? 'tanh' : 'relu', xProj, w.wHh, w.bHh, h0, null, sizes, reverse);
     const N = xProj.shape[0]!,
       B = h0.shape[0]!;
     return [narrow(y, 0, 0, N), narrow(y, 0, N, B), null];
@@ -175,7 +167,8 @@ export abstract class RNNBase extends Module {
   /** Checks and normalizes the input; returns the packed data, steps, and how to give the output back. */
   protected prepare(input: Tensor | PackedSequence): {
     data: Tensor;
-    st: Steps;
+    /** Rows of each step (batchSizes). */
+    sizes: number[];
     batch: number;
     packed: PackedSequence | null;
     unbatched: boolean;
@@ -186,7 +179,7 @@ export abstract class RNNBase extends Module {
       if (input.data.ndim !== 2 || input.data.shape[1] !== this.inputSize)
         throw new RangeError(`${name}: packed data must be (Σ batchSizes, inputSize = ${this.inputSize}), got ${shapeStr(input.data.shape)}`);
       const sizes = input.sizes();
-      return { data: input.data, st: steps(sizes), batch: sizes[0]!, packed: input, unbatched: false, steps: sizes.length };
+      return { data: input.data, sizes, batch: sizes[0]!, packed: input, unbatched: false, steps: sizes.length };
     }
     if (!(input instanceof Tensor)) throw new TypeError(`${name}: input must be a Tensor or a PackedSequence, got ${describe(input)}`);
     if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new TypeError(`${name}: input must be float32 or float64, got ${input.dtype}`);
@@ -200,7 +193,7 @@ export abstract class RNNBase extends Module {
     const timeMajor = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input; // (T, B, I)
     const [T, B] = timeMajor.shape as [number, number];
     if (T === 0 || B === 0) throw new RangeError(`${name}: input ${shapeStr(input.shape)} has no steps or no sequences`);
-    return { data: timeMajor.reshape(T * B, this.inputSize), st: steps(new Array<number>(T).fill(B)), batch: B, packed: null, unbatched, steps: T };
+    return { data: timeMajor.reshape(T * B, this.inputSize), sizes: new Array<number>(T).fill(B), batch: B, packed: null, unbatched, steps: T };
   }
 
   /** A state given by the caller, checked and in the packed batch's sorted order. */
@@ -258,7 +251,7 @@ export class RNN extends RNNBase {
   /** input (T, B, I) / (B, T, I) / (T, I) / packed; h0 (D·numLayers, B, H). Returns [output (…, D·H), hN]. */
   forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const prep = this.prepare(input);
-    const [out, hN] = this.runPacked(prep.data, prep.st, this.initialState('h0', h0, prep, prep.data.dtype), null);
+    const [out, hN] = this.runPacked(prep.data, prep.sizes, this.initialState('h0', h0, prep, prep.data.dtype), null);
     return [this.finish(prep, out), this.finalState(prep, hN)];
   }
 }
@@ -278,7 +271,7 @@ export class LSTM extends RNNBase {
     const h0 = this.initialState('h0', hx?.[0], prep, dtype),
       c0 = this.initialState('c0', hx?.[1], prep, dtype);
     if ((h0 === null) !== (c0 === null)) throw new TypeError('LSTM: give both h0 and c0, or neither');
-    const [out, hN, cN] = this.runPacked(prep.data, prep.st, h0, c0);
+    const [out, hN, cN] = this.runPacked(prep.data, prep.sizes, h0, c0);
     return [this.finish(prep, out), [this.finalState(prep, hN), this.finalState(prep, cN!)]];
   }
 }
@@ -292,7 +285,7 @@ export class GRU extends RNNBase {
 
   forward(input: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     const prep = this.prepare(input);
-    const [out, hN] = this.runPacked(prep.data, prep.st, this.initialState('h0', h0, prep, prep.data.dtype), null);
+    const [out, hN] = this.runPacked(prep.data, prep.sizes, this.initialState('h0', h0, prep, prep.data.dtype), null);
     return [this.finish(prep, out), this.finalState(prep, hN)];
   }
 }

@@ -8,7 +8,7 @@
 // from offsets[t], the longest sequences first; the reverse direction starts each sequence at its
 // own last step. The per-step composed form (rnn-cells.ts ops) is what createGraph differentiates.
 import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
-import type { TypedArray } from '../tensor/dtype.js';
+import { typedArray, dtypeOfArray, type TypedArray } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { View } from '../backend/kernels.js';
 import { record } from './record.js';
@@ -34,6 +34,12 @@ function transposedView(w: Tensor): View {
 /** W (out, in) as the (1, out, in) view. */
 function plainView(w: Tensor): View {
   return { data: w.storage, dtype: w.dtype, offset: w.offset, shape: [1, w.shape[0]!, w.shape[1]!], strides: [0, w.strides[0]!, w.strides[1]!] };
+}
+
+/** out[0, n) = a[0, n) + b[0, n), through the backend's binary kernel (a float sum rounded once, as in js). */
+function addRows(a: TypedArray, b: TypedArray, n: number, out: TypedArray): void {
+  const view = (d: TypedArray): View => ({ data: d, dtype: dtypeOfArray(d), offset: 0, shape: [n], strides: [1] });
+  kernels().binary('add', view(a), view(b), n === out.length ? out : out.subarray(0, n));
 }
 
 function offsetsOf(sizes: readonly number[]): number[] {
@@ -150,7 +156,7 @@ export function recurrentLayer(
   // what the backward reads, in the packed layout: the state each step started from, the gates
   const hPrev = uninitializedTensor([N, H], dtype).storage;
   const cPrev = lstm ? uninitializedTensor([N, H], dtype).storage : null;
-  const saved = uninitializedTensor([N, lstm ? 4 * H : 4 * H], dtype).storage; // LSTM: act; GRU: r, z, n, hn
+  const saved = uninitializedTensor([N, 4 * H], dtype).storage; // LSTM: act; GRU: r, z, n, hn
   const tanhC = lstm ? uninitializedTensor([N, H], dtype).storage : null;
   const cellStateScratch = lstm ? uninitializedTensor([N, H], dtype).storage : null; // each step's c, for the next step
   const cellState = cellStateScratch ?? hPrev; // (unused for the GRU)
@@ -204,14 +210,14 @@ export function recurrentLayer(
       const gs = g.contiguous().toTypedArray();
       const dGates = uninitializedTensor([N, G * H], dtype); // LSTM: of the pre-activations; GRU: of xProj
       const dHg = lstm ? dGates : uninitializedTensor([N, G * H], dtype); // GRU: of the hidden projection
-      const dh = new (dtype === 'float32' ? Float32Array : Float64Array)(B * H); // the gradient reaching each row's state
-      const dc = lstm ? new (dtype === 'float32' ? Float32Array : Float64Array)(B * H) : null;
+      const dh = typedArray(dtype, B * H); // the gradient reaching each row's state
+      const dc = lstm ? typedArray(dtype, B * H) : null;
       const dh0 = Tensor.empty([B, H], dtype),
         dc0 = lstm ? Tensor.empty([B, H], dtype) : null;
-      const dhc = new (dtype === 'float32' ? Float32Array : Float64Array)(2 * B * H); // LSTM: [dh; dc] of a step; GRU: its dh
-      const dPrevDirect = new (dtype === 'float32' ? Float32Array : Float64Array)(B * H);
-      const dPrev = new (dtype === 'float32' ? Float32Array : Float64Array)(B * H);
-      const dcPrev = lstm ? new (dtype === 'float32' ? Float32Array : Float64Array)(B * H) : null;
+      const dhc = typedArray(dtype, 2 * B * H); // LSTM: [dh; dc] of a step; GRU: its dh
+      const dPrevDirect = typedArray(dtype, B * H);
+      const dPrev = typedArray(dtype, B * H);
+      const dcPrev = lstm ? typedArray(dtype, B * H) : null;
       const wView = plainView(wHh);
       // the final states' gradients enter where each row's last step was: forward at its own end, reverse at step 0
       const enter = (from: number, to: number) => {
@@ -227,7 +233,7 @@ export function recurrentLayer(
         const p = { rows: b, hidden: H };
         const gOut = gs.subarray(o * H, (o + b) * H);
         if (lstm) {
-          for (let e = 0; e < b * H; e++) dhc[e] = gOut[e]! + dh[e]!;
+          addRows(gOut, dh, b * H, dhc);
           dhc.set(dc!.subarray(0, b * H), b * H);
           k.lstmCellBackward(
             saved.subarray(o * 4 * H, (o + b) * 4 * H),
@@ -240,7 +246,7 @@ export function recurrentLayer(
           );
         } else {
           const dStep = dhc.subarray(0, b * H); // dh of this step: its output's gradient plus the carried one
-          for (let e = 0; e < b * H; e++) dStep[e] = gOut[e]! + dh[e]!;
+          addRows(gOut, dh, b * H, dStep);
           k.gruCellBackward(
             saved.subarray(o * 4 * H, (o + b) * 4 * H),
             hPrev.subarray(o * H, (o + b) * H),
@@ -253,7 +259,7 @@ export function recurrentLayer(
         }
         // the gradient reaching the state this step started from: through Whh, plus the GRU's direct path
         k.matmul(rowsView(dHg.storage, dtype, o, b, G * H), wView, dPrev.subarray(0, b * H));
-        if (!lstm) for (let e = 0; e < b * H; e++) dPrev[e] = dPrev[e]! + dPrevDirect[e]!;
+        if (!lstm) addRows(dPrev, dPrevDirect, b * H, dPrev);
         // rows that continue from the previous step in processing order carry it; the others began at h0
         const before = reverse ? (t + 1 < T ? sizes[t + 1]! : 0) : t > 0 ? b : 0;
         const carried = Math.min(before, b);

@@ -15,7 +15,7 @@ import { writeLossCurve } from '../plots/index.js';
 import { writeConfusionMatrix, writeImageGrid, type Tile } from '../plots/image-grid.js';
 import { fit, type FitHistory } from '../fit.js';
 import { predict } from '../evaluate.js';
-import type { Callback } from '../callbacks/callback.js';
+import { TrainingClock } from '../callbacks/training-clock.js';
 import type { TrainLoopResult } from '../loop.js';
 import { writeRunConfig } from '../run-folder.js';
 import { loadMnist, mnistTensors, MNIST_CLASSES, MNIST_NORMALIZATION, type MnistDatasetName } from '../../data/mnist.js';
@@ -85,27 +85,6 @@ function makeOptimizer(c: LenetRunConfig, params: Tensor[]): Optimizer<BaseOptio
       return new SGD(params, { lr: c.lr, weightDecay: wd });
     case 'momentum':
       return new SGD(params, { lr: c.lr, momentum: 0.9, weightDecay: wd });
-  }
-}
-
-/** Wall-clock seconds spent in the training batches (augmentation included, evaluation not). */
-class TrainingClock implements Callback {
-  seconds = 0;
-  images = 0;
-  private epochStart = 0;
-  onEpochBegin(): void {
-    this.epochStart = performance.now();
-  }
-  onBatchEnd(logs: { batch: number; size: number }, state: { batchesPerEpoch: number }): void {
-    this.images += logs.size;
-    if (logs.batch === state.batchesPerEpoch) this.seconds += (performance.now() - this.epochStart) / 1000;
-  }
-  stateDict(): unknown {
-    return { seconds: this.seconds, images: this.images };
-  }
-  loadStateDict(s: unknown): void {
-    ({ seconds: this.seconds, images: this.images } = s as { seconds: number; images: number });
-    this.epochStart = performance.now(); // a run resumed inside an epoch times the rest of it
   }
 }
 
@@ -213,7 +192,7 @@ export async function trainLenet(
     testLoss,
     trainLoss: last.trainLoss,
     epochs: last.epoch,
-    imagesPerSecond: Math.round(clock.images / Math.max(totalTrainSeconds, 1e-9)),
+    imagesPerSecond: Math.round(clock.examples / Math.max(totalTrainSeconds, 1e-9)),
     trainSeconds: Number(totalTrainSeconds.toFixed(1)),
     totalSeconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
     backend,

@@ -19,7 +19,7 @@ import { writeLossCurve } from '../plots/index.js';
 import { writeConfusionMatrix } from '../plots/image-grid.js';
 import { fit, type FitHistory } from '../fit.js';
 import { EarlyStopping } from '../callbacks/early-stopping.js';
-import type { Callback } from '../callbacks/callback.js';
+import { TrainingClock } from '../callbacks/training-clock.js';
 import type { TrainLoopResult } from '../loop.js';
 import { readRunConfig, writeRunConfig } from '../run-folder.js';
 import { loadSentimentDataset, SENTIMENT_DATASETS, SENTIMENT_LABELS, type LabeledText, type SentimentDatasetName } from '../../data/sentiment.js';
@@ -106,25 +106,6 @@ export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generat
     bigramBuckets: c.bigrams,
     generator,
   });
-}
-
-/** Times the epochs (a resumed run keeps counting) and keeps the checkpointable seconds. */
-class TrainingClock implements Callback {
-  seconds = 0;
-  private start = performance.now();
-  onEpochBegin(): void {
-    this.start = performance.now();
-  }
-  onEpochEnd(): void {
-    this.seconds += (performance.now() - this.start) / 1000;
-  }
-  stateDict(): unknown {
-    return { seconds: this.seconds };
-  }
-  loadStateDict(s: unknown): void {
-    this.seconds = (s as { seconds: number }).seconds;
-    this.start = performance.now();
-  }
 }
 
 function accuracyAndConfusion(model: TextRNN | TextCNN, batches: BucketBatches): { accuracy: number; confusion: number[][] } {
