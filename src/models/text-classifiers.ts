@@ -6,7 +6,8 @@
 //   convolutions of widths 3, 4, 5 → ReLU → max over time → dropout → linear.
 // Both return logits (B, numClasses).
 import { Tensor } from '../tensor/tensor.js';
-import type { Generator } from '../tensor/generator.js';
+import { defaultGenerator, type Generator } from '../tensor/generator.js';
+import { PAD_ID, UNK_ID } from '../tokenizers/vocab-tokenizer.js';
 import { cat, lt, relu, sum, where } from '../ops/index.js';
 import { arange } from '../tensor/creation.js';
 import { Module } from '../nn/module.js';
@@ -15,6 +16,7 @@ import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
 import { Dropout } from '../nn/dropout.js';
 import { Conv1d } from '../nn/conv.js';
+import { zeros_ } from '../nn/init.js';
 import { GRU, LSTM } from '../nn/rnn.js';
 import { packPaddedSequence, padPackedSequence, type PackedSequence } from '../nn/utils/rnn.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -35,6 +37,8 @@ export type TextRNNConfig = {
   dropout?: number;
   /** Hashed character-bigram embeddings added to the token embeddings: this many buckets (default 0: none). */
   bigramBuckets?: number;
+  /** While training, each token becomes <unk> with this probability (word dropout; default 0). */
+  tokenDropout?: number;
   generator?: Generator;
 };
 const RNN_KEYS = optionKeys<TextRNNConfig>({
@@ -48,6 +52,7 @@ const RNN_KEYS = optionKeys<TextRNNConfig>({
   pooling: true,
   dropout: true,
   bigramBuckets: true,
+  tokenDropout: true,
   generator: true,
 });
 
@@ -85,8 +90,33 @@ export function bigramIds(ids: Tensor, buckets: number): Tensor {
   return new Tensor(out, 'int32', [B, T]);
 }
 
+/**
+ * The hashed bigram table, starting at zero: a bucket no training text reaches adds nothing to a
+ * token's embedding (random vectors there would be noise only test texts see), and a bucket that is
+ * reached learns from its gradient, which does not depend on the table's values.
+ */
+function bigramTable(buckets: number, dim: number, generator: Generator | undefined): Embedding {
+  const table = new Embedding(buckets, dim, { paddingIdx: 0, generator });
+  zeros_(table.weight);
+  return table;
+}
+
+/**
+ * Word dropout (Iyyer et al. 2015): each real token becomes <unk> with probability p, so the model
+ * cannot lean on a few frequent characters and learns what <unk> means before test text brings it.
+ */
+export function dropTokens(ids: Tensor, p: number, generator: Generator = defaultGenerator): Tensor {
+  const v = ids.contiguous().toTypedArray();
+  const out = Int32Array.from(v);
+  for (let i = 0; i < out.length; i++) if (out[i] !== PAD_ID && generator.nextUint32() < p * 4294967296) out[i] = UNK_ID;
+  return new Tensor(out, 'int32', [...ids.shape]);
+}
+
 /** The token embeddings, plus the hashed bigram embeddings when the model has them: (B, T, E). */
-function embed(ids: Tensor, tokens: Embedding, bigrams: Embedding | null): Tensor {
+function embed(model: TextRNN | TextCNN, ids_: Tensor): Tensor {
+  const { embedding: tokens, bigrams } = model;
+  const p = model.config.tokenDropout;
+  const ids = model.training && p > 0 ? dropTokens(ids_, p, model.generator) : ids_;
   const x = tokens.forward(ids);
   return bigrams ? x.add(bigrams.forward(bigramIds(ids, bigrams.numEmbeddings))) : x;
 }
@@ -101,6 +131,7 @@ export class TextRNN extends Module {
   readonly config: Required<Omit<TextRNNConfig, 'generator'>>;
   embedding: Embedding;
   bigrams: Embedding | null;
+  readonly generator: Generator | undefined;
   rnn: LSTM | GRU;
   drop: Dropout;
   classifier: Linear;
@@ -124,12 +155,15 @@ export class TextRNN extends Module {
       pooling: config.pooling ?? 'max',
       dropout: config.dropout ?? 0.3,
       bigramBuckets: config.bigramBuckets ?? 0,
+      tokenDropout: config.tokenDropout ?? 0,
     };
     if (c.bigramBuckets !== 0) checkNumber('TextRNN', 'bigramBuckets', c.bigramBuckets, { integer: true, min: 2 });
+    checkNumber('TextRNN', 'tokenDropout', c.tokenDropout, { min: 0, max: 0.9 });
     this.config = c;
     const gen = config.generator;
+    this.generator = gen;
     this.embedding = new Embedding(c.vocabSize, c.embeddingDim, { paddingIdx: 0, generator: gen });
-    this.bigrams = c.bigramBuckets ? new Embedding(c.bigramBuckets, c.embeddingDim, { paddingIdx: 0, generator: gen }) : null;
+    this.bigrams = c.bigramBuckets ? bigramTable(c.bigramBuckets, c.embeddingDim, gen) : null;
     const Rnn = c.cell === 'lstm' ? LSTM : GRU;
     this.rnn = new Rnn(c.embeddingDim, c.hiddenSize, {
       numLayers: c.numLayers,
@@ -146,7 +180,7 @@ export class TextRNN extends Module {
   /** ids (B, T) int32, 0 = padding on the right → logits (B, numClasses). */
   forward(ids: Tensor): Tensor {
     const lengths = lengthsOf('TextRNN', ids);
-    const x = this.drop.forward(embed(ids, this.embedding, this.bigrams)); // (B, T, E)
+    const x = this.drop.forward(embed(this, ids)); // (B, T, E)
     const packed = packPaddedSequence(x, lengths, { batchFirst: true, enforceSorted: false });
     const [out, state] = this.rnn.forward(packed) as [PackedSequence, Tensor | [Tensor, Tensor]];
     let pooled: Tensor;
@@ -181,6 +215,8 @@ export type TextCNNConfig = {
   dropout?: number;
   /** Hashed character-bigram embeddings added to the token embeddings: this many buckets (default 0: none). */
   bigramBuckets?: number;
+  /** While training, each token becomes <unk> with this probability (word dropout; default 0). */
+  tokenDropout?: number;
   generator?: Generator;
 };
 const CNN_KEYS = optionKeys<TextCNNConfig>({
@@ -191,6 +227,7 @@ const CNN_KEYS = optionKeys<TextCNNConfig>({
   widths: true,
   dropout: true,
   bigramBuckets: true,
+  tokenDropout: true,
   generator: true,
 });
 
@@ -198,6 +235,7 @@ export class TextCNN extends Module {
   readonly config: Required<Omit<TextCNNConfig, 'generator'>>;
   embedding: Embedding;
   bigrams: Embedding | null;
+  readonly generator: Generator | undefined;
   convs: ModuleList;
   drop: Dropout;
   classifier: Linear;
@@ -218,12 +256,15 @@ export class TextCNN extends Module {
       widths: [...widths],
       dropout: config.dropout ?? 0.5,
       bigramBuckets: config.bigramBuckets ?? 0,
+      tokenDropout: config.tokenDropout ?? 0,
     };
     if (c.bigramBuckets !== 0) checkNumber('TextCNN', 'bigramBuckets', c.bigramBuckets, { integer: true, min: 2 });
+    checkNumber('TextCNN', 'tokenDropout', c.tokenDropout, { min: 0, max: 0.9 });
     this.config = c;
     const gen = config.generator;
+    this.generator = gen;
     this.embedding = new Embedding(c.vocabSize, c.embeddingDim, { paddingIdx: 0, generator: gen });
-    this.bigrams = c.bigramBuckets ? new Embedding(c.bigramBuckets, c.embeddingDim, { paddingIdx: 0, generator: gen }) : null;
+    this.bigrams = c.bigramBuckets ? bigramTable(c.bigramBuckets, c.embeddingDim, gen) : null;
     this.convs = new ModuleList(c.widths.map((w) => new Conv1d(c.embeddingDim, c.numFilters, w, { generator: gen })));
     this.drop = new Dropout(c.dropout, { generator: gen });
     this.classifier = new Linear(c.widths.length * c.numFilters, c.numClasses, { generator: gen });
@@ -236,7 +277,7 @@ export class TextCNN extends Module {
     const [B, T] = ids.shape as [number, number];
     // at least one window of the widest filter: pad short batches with more padding
     const padded = T >= widest ? ids : cat([ids, new Tensor(new Int32Array(B * (widest - T)), 'int32', [B, widest - T])], 1);
-    const x = embed(padded, this.embedding, this.bigrams).transpose(1, 2); // (B, E, T)
+    const x = embed(this, padded).transpose(1, 2); // (B, E, T)
     const pooled = [...this.convs].map((conv, k) => {
       const w = this.config.widths[k]!;
       const y = relu((conv as Conv1d).forward(x)); // (B, F, T − w + 1)

@@ -57,6 +57,8 @@ export type SentimentRunConfig = {
   minFreq: number;
   /** Hashed character-bigram embeddings added to the token embeddings: this many buckets; 0: none. */
   bigrams: number;
+  /** While training, each token becomes <unk> with this probability (word dropout). */
+  tokenDropout: number;
   seed: number;
   /** Subsample the training split (quick runs); null: all of it. */
   limit: number | null;
@@ -72,7 +74,7 @@ export function sentimentDefaults(
   model: SentimentModelName,
   dataset: SentimentDatasetName = 'chnsenticorp',
 ): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
-  const base = { batchSize: 64, embedding: 128, layers: 1, pooling: 'max' as const, maxLength: 256, minFreq: 2, bigrams: 0, seed: 1 };
+  const base = { batchSize: 64, embedding: 128, layers: 1, pooling: 'max' as const, maxLength: 256, minFreq: 2, bigrams: 0, tokenDropout: 0, seed: 1 };
   const schedule = 'cosine' as const;
   if (model === 'textcnn') return { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 };
   if (dataset === 'sst2') return { ...base, schedule, epochs: 4, lr: 2e-3, hidden: 128, dropout: 0.5, minFreq: 1 };
@@ -92,7 +94,7 @@ export function encodeText(vocab: VocabTokenizer, text: string, maxLength: numbe
 /** The classifier a run config describes (for a vocabulary of vocabSize). */
 export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generator: Generator): TextRNN | TextCNN {
   if (c.model === 'textcnn')
-    return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, bigramBuckets: c.bigrams, generator });
+    return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, bigramBuckets: c.bigrams, tokenDropout: c.tokenDropout ?? 0, generator });
   return new TextRNN({
     vocabSize,
     numClasses: 2,
@@ -104,6 +106,7 @@ export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generat
     pooling: c.pooling,
     dropout: c.dropout,
     bigramBuckets: c.bigrams,
+    tokenDropout: c.tokenDropout ?? 0, // runs written before the option have none
     generator,
   });
 }
