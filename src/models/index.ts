@@ -126,7 +126,7 @@ export type { SeResNetOptions } from './senet.js';
 export { AlphaGoPolicy, alphaGoPolicy, GO_BOARD, GO_FEATURE_PLANES } from './alphago.js';
 export type { AlphaGoPolicyOptions } from './alphago.js';
 // Text classifiers (the lecture's RNN and CNN sentiment models).
-export { TextRNN, TextCNN, TEXT_RNN_CELLS, TEXT_RNN_POOLING } from './text-classifiers.js';
+export { TextRNN, TextCNN, TEXT_RNN_CELLS, TEXT_RNN_POOLING, dropTokens, bigramIds } from './text-classifiers.js';
 export type { TextRNNConfig, TextCNNConfig } from './text-classifiers.js';
 // Transformers (nanoGPT-style GPT, BERT, ALBERT, LLaMA) and the lecture's size tables.
 export { GPT, GPT2_CONFIG, checkGPTConfig } from './gpt.js';

@@ -132,12 +132,38 @@ test('sentimentModel builds what a run config says: every model name, hashed big
   const base = { dataset: 'chnsenticorp', data: null, out: 'x', limit: null, ...dt.sentimentDefaults('bilstm') } as const;
   const g = () => new dt.Generator(1);
   for (const model of dt.SENTIMENT_MODELS) {
-    const m = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model) }, 50, g());
+    const m = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model), bigrams: 0 }, 50, g());
     assert.equal(m.constructor.name, model === 'textcnn' ? 'TextCNN' : 'TextRNN', model);
     const withBigrams = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model), bigrams: 100 }, 50, g());
     assert.equal(withBigrams.numParameters() - m.numParameters(), 100 * 128, `${model}: --bigrams adds the bigram table`);
+    // the table starts at zero: a bucket no training text reaches adds nothing
+    assert.ok((withBigrams.bigrams!.weight.toTypedArray() as Float32Array).every((v) => v === 0), `${model}: bigram table starts at 0`);
   }
+  assert.equal(dt.sentimentDefaults('bilstm', 'sst2').bigrams, 0, 'SST-2 (words) has no bigram table by default');
   const two = dt.sentimentModel({ ...base, model: 'gru', layers: 2 }, 50, g()) as TextRNN;
   assert.equal(two.rnn.numLayers, 2);
   assert.equal(two.rnn.bidirectional, false);
+});
+
+test('tokenDropout: while training, real tokens become <unk> at the rate asked; padding and eval mode never change', () => {
+  const B = 40,
+    T = 50;
+  const v = new Int32Array(B * T);
+  for (let i = 0; i < v.length; i++) v[i] = i % T < 40 ? 2 + (i % 7) : PAD_ID; // 40 tokens then 10 padding a row
+  const ids = new dt.Tensor(v, 'int32', [B, T]);
+  const dropped = dt.models.dropTokens(ids, 0.25, new dt.Generator(3)).toTypedArray();
+  let unk = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === PAD_ID) assert.equal(dropped[i], PAD_ID, 'padding stays padding');
+    else if (dropped[i] === UNK_ID) unk++;
+    else assert.equal(dropped[i], v[i]);
+  }
+  const rate = unk / (B * 40);
+  assert.ok(Math.abs(rate - 0.25) < 0.03, `rate ${rate}`);
+  const m = new TextRNN({ vocabSize: 10, numClasses: 2, embeddingDim: 4, hiddenSize: 3, tokenDropout: 0.5, dropout: 0, generator: new dt.Generator(1) });
+  m.eval();
+  const a = m.forward(ids).toTypedArray(),
+    b = m.forward(ids).toTypedArray();
+  assert.deepEqual(a, b, 'eval mode drops nothing');
+  assert.throws(() => new TextCNN({ vocabSize: 5, numClasses: 2, tokenDropout: 1 }), /tokenDropout/);
 });

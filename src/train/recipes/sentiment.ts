@@ -76,9 +76,11 @@ export function sentimentDefaults(
 ): Omit<SentimentRunConfig, 'dataset' | 'data' | 'model' | 'out' | 'limit'> {
   const base = { batchSize: 64, embedding: 128, layers: 1, pooling: 'max' as const, maxLength: 256, minFreq: 2, bigrams: 0, tokenDropout: 0, seed: 1 };
   const schedule = 'cosine' as const;
-  if (model === 'textcnn') return { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5 };
+  // Chinese characters: hashed bigrams (words are mostly two characters); SST-2 has words already
+  const bigrams = dataset === 'sst2' ? 0 : 50_000;
+  if (model === 'textcnn') return { ...base, schedule, epochs: 8, lr: 1e-3, hidden: 100, dropout: 0.5, bigrams };
   if (dataset === 'sst2') return { ...base, schedule, epochs: 4, lr: 2e-3, hidden: 128, dropout: 0.5, minFreq: 1 };
-  return { ...base, schedule, epochs: 6, lr: 2e-3, hidden: 128, dropout: 0.3 };
+  return { ...base, schedule, epochs: 6, lr: 2e-3, hidden: 128, dropout: 0.3, bigrams, tokenDropout: 0.1 };
 }
 
 /** The vocabulary level of a data set's language. */
