@@ -18,6 +18,24 @@ export type BucketBatchOptions = {
 };
 const KEYS = optionKeys<BucketBatchOptions>({ batchSize: true, shuffle: true, poolBatches: true, generator: true });
 
+/** The example indices of each batch of one epoch of n examples: shuffled (when `shuffle`), cut into pools of poolBatches batches, each pool sorted by `compare` (ties by index) and cut into batches, the batches shuffled. Shared with TranslationBatches. */
+export function bucketOrder(
+  n: number,
+  compare: (a: number, b: number) => number,
+  o: { batchSize: number; poolBatches: number; shuffle: boolean; generator: Generator },
+): number[][] {
+  const idx = Array.from({ length: n }, (_, i) => i);
+  if (o.shuffle) shuffleInPlace(idx, o.generator);
+  const pool = o.batchSize * o.poolBatches;
+  const batches: number[][] = [];
+  for (let p = 0; p < n; p += pool) {
+    const part = idx.slice(p, p + pool).sort((a, b) => compare(a, b) || a - b);
+    for (let b = 0; b < part.length; b += o.batchSize) batches.push(part.slice(b, b + o.batchSize));
+  }
+  if (o.shuffle) shuffleInPlace(batches, o.generator);
+  return batches;
+}
+
 /** [ids (B, T) int32 padded with 0, labels (B,) int32]. */
 export type IdBatch = [Tensor, Tensor];
 
@@ -67,18 +85,7 @@ export class BucketBatches implements Iterable<IdBatch> {
 
   /** The example indices of each batch of one epoch (draws from the generator when shuffling). */
   private order(): number[][] {
-    const n = this.sequences.length;
-    const idx = Array.from({ length: n }, (_, i) => i);
-    if (this.shuffle) shuffleInPlace(idx, this.generator);
-    const len = (i: number) => this.sequences[i]!.length;
-    const pool = this.batchSize * this.poolBatches;
-    const batches: number[][] = [];
-    for (let p = 0; p < n; p += pool) {
-      const part = idx.slice(p, p + pool).sort((a, b) => len(a) - len(b) || a - b);
-      for (let b = 0; b < part.length; b += this.batchSize) batches.push(part.slice(b, b + this.batchSize));
-    }
-    if (this.shuffle) shuffleInPlace(batches, this.generator);
-    return batches;
+    return bucketOrder(this.sequences.length, (a, b) => this.sequences[a]!.length - this.sequences[b]!.length, this);
   }
 
   /** The padded batch of the given examples. */

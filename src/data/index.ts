@@ -35,5 +35,26 @@ export type { RandomAffineOptions, AugmentedLoaderOptions } from './augment.js';
 // text classification: the sentiment sets, length-bucketed batches
 export { loadSentimentDataset, stratifiedSplit, SENTIMENT_DATASETS, SENTIMENT_LABELS } from './sentiment.js';
 export type { SentimentDatasetName, SentimentSplits, LabeledText, SentimentLoadOptions } from './sentiment.js';
-export { BucketBatches } from './bucket-batches.js';
+export { BucketBatches, bucketOrder } from './bucket-batches.js';
 export type { BucketBatchOptions, IdBatch } from './bucket-batches.js';
+// translation: the Tatoeba English–Mandarin pairs, their vocabularies, teacher-forcing batches
+export {
+  loadTranslationPairs,
+  normalizeSentence,
+  translationVocab,
+  TRANSLATION_DIRECTIONS,
+  TRANSLATION_HELD_OUT,
+  TRANSLATION_SPECIALS,
+  BOS_ID,
+  EOS_ID,
+} from './translation.js';
+export type {
+  TranslationDirection,
+  TranslationLanguage,
+  TranslationPair,
+  TranslationSplits,
+  TranslationLoadOptions,
+  TranslationVocabOptions,
+} from './translation.js';
+export { TranslationBatches } from './translation-batches.js';
+export type { TranslationBatchOptions, TranslationBatch } from './translation-batches.js';

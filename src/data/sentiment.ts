@@ -7,8 +7,7 @@
 // shuffled by Generator(seed) and cut 80 / 10 / 10 %). SST-2's test labels are not public, so its
 // GLUE dev set is the test split and validation is a seeded stratified 5 % of train. Labels are
 // 0 = negative, 1 = positive; names 负面/正面 for the Chinese sets, negative/positive for SST-2.
-import { readFileSync } from 'node:fs';
-import { dataPath } from '../io/data-paths.js';
+import { dataPath, readDataFile } from '../io/data-paths.js';
 import { Generator } from '../tensor/generator.js';
 import { shuffleInPlace } from './shuffle.js';
 import { parseCsv } from '../tokenizers/sentiment-texts.js';
@@ -40,19 +39,11 @@ export const SENTIMENT_LABELS: Record<SentimentDatasetName, readonly string[]> =
   sst2: ['negative', 'positive'],
 };
 
-function readFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(
-      `${what}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DEEPTS_DATA to the folder holding sentiment/ (see SOURCES.md)`,
-    );
-  }
-}
+const readFile = (path: string) => readDataFile(path, 'sentiment', 'sentiment/');
 
 /** Rows of a `label,review` CSV: label 0/1, the review; empty reviews are dropped. */
 function labelReviewCsv(path: string): LabeledText[] {
-  const rows = parseCsv(readFile(path, 'sentiment'));
+  const rows = parseCsv(readFile(path));
   if (rows[0]?.[0] !== 'label' || rows[0]?.[1] !== 'review')
     throw new Error(`sentiment: ${path}: expected the header 'label,review', got '${rows[0]?.join(',')}'`);
   const out: LabeledText[] = [];
@@ -69,7 +60,7 @@ function labelReviewCsv(path: string): LabeledText[] {
 
 /** Rows of a `sentence<TAB>label` TSV. */
 function sentenceLabelTsv(path: string): LabeledText[] {
-  const lines = readFile(path, 'sentiment').split('\n');
+  const lines = readFile(path).split('\n');
   if (!lines[0]?.startsWith('sentence\tlabel')) throw new Error(`sentiment: ${path}: expected the header 'sentence<TAB>label', got '${lines[0]}'`);
   const out: LabeledText[] = [];
   lines.slice(1).forEach((line, i) => {

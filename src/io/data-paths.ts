@@ -1,6 +1,6 @@
 // Where shared data lives: $DEEPTS_DATA, else <repo root>/../shared/data. Data files are never
 // committed; code and tests find them here and tests skip when they are absent.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,17 @@ export function dataDir(): string {
 
 export function dataPath(...parts: string[]): string {
   return join(dataDir(), ...parts);
+}
+
+/** A data file's text; a missing or unreadable one is an error naming the path and DEEPTS_DATA (`holding`: what that folder should hold). */
+export function readDataFile(path: string, what: string, holding: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(
+      `${what}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); set DEEPTS_DATA to the folder holding ${holding} (see SOURCES.md)`,
+    );
+  }
 }
 
 /** Known tokenizer files under the data directory. */
