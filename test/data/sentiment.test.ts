@@ -137,7 +137,10 @@ test('sentimentModel builds what a run config says: every model name, hashed big
     const withBigrams = dt.sentimentModel({ ...base, model, ...dt.sentimentDefaults(model), bigrams: 100 }, 50, g());
     assert.equal(withBigrams.numParameters() - m.numParameters(), 100 * 128, `${model}: --bigrams adds the bigram table`);
     // the table starts at zero: a bucket no training text reaches adds nothing
-    assert.ok((withBigrams.bigrams!.weight.toTypedArray() as Float32Array).every((v) => v === 0), `${model}: bigram table starts at 0`);
+    assert.ok(
+      (withBigrams.bigrams!.weight.toTypedArray() as Float32Array).every((v) => v === 0),
+      `${model}: bigram table starts at 0`,
+    );
   }
   assert.equal(dt.sentimentDefaults('bilstm', 'sst2').bigrams, 0, 'SST-2 (words) has no bigram table by default');
   const two = dt.sentimentModel({ ...base, model: 'gru', layers: 2 }, 50, g()) as TextRNN;

@@ -96,7 +96,16 @@ export function encodeText(vocab: VocabTokenizer, text: string, maxLength: numbe
 /** The classifier a run config describes (for a vocabulary of vocabSize). */
 export function sentimentModel(c: SentimentRunConfig, vocabSize: number, generator: Generator): TextRNN | TextCNN {
   if (c.model === 'textcnn')
-    return new TextCNN({ vocabSize, numClasses: 2, embeddingDim: c.embedding, numFilters: c.hidden, dropout: c.dropout, bigramBuckets: c.bigrams, tokenDropout: c.tokenDropout ?? 0, generator });
+    return new TextCNN({
+      vocabSize,
+      numClasses: 2,
+      embeddingDim: c.embedding,
+      numFilters: c.hidden,
+      dropout: c.dropout,
+      bigramBuckets: c.bigrams,
+      tokenDropout: c.tokenDropout ?? 0,
+      generator,
+    });
   return new TextRNN({
     vocabSize,
     numClasses: 2,
