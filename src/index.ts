@@ -1,5 +1,5 @@
 // deepts: the public API. `import * as dt from 'deepts'` gives tensors, ops, autograd, nn, optim,
-// data, training and io, named as in PyTorch (camelCase).
+// data, training, io and metrics (sacreBLEU's BLEU and chrF), named as in PyTorch (camelCase).
 export const version = '0.1.0';
 
 export { Tensor } from './tensor/tensor.js';
@@ -37,3 +37,4 @@ export { setNumThreads, getNumThreads, nativeUnavailable, setNativeThresholds, N
 export { ACTIVATIONS } from './backend/kernels.js';
 export type { Activation } from './backend/kernels.js';
 export * as generation from './generate/index.js';
+export * as metrics from './metrics/index.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as dt from '../../src/index.js';
 import { assertClose } from '../helpers.js';
 
-const { nn, optim, models, tokenizers, generation, plots } = dt;
+const { nn, optim, models, tokenizers, generation, plots, metrics } = dt;
 const F = nn.functional;
 
 /** assert.throws with a TypeError whose message matches every pattern. */
@@ -477,6 +477,11 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'tokenizers.trainByteLevelBpe': (b) => tokenizers.trainByteLevelBpe('abab', { vocabSize: 300, ...b }),
   lossCurveSvg: (b) => dt.lossCurveSvg([], b),
   'plots.lossCurveImage': (b) => plots.lossCurveImage([], b),
+  'metrics.corpusBleu': (b) => metrics.corpusBleu(['a b'], ['a b'], b),
+  'metrics.sentenceBleu': (b) => metrics.sentenceBleu('a b', 'a b', b),
+  'metrics.corpusChrf': (b) => metrics.corpusChrf(['a b'], ['a b'], b),
+  'metrics.sentenceChrf': (b) => metrics.sentenceChrf('a b', 'a b', b),
+  'metrics.BleuScore.format': (b) => metrics.sentenceBleu('a b', 'a b').format(b),
   writeLossCurve: (b) => dt.writeLossCurve(join(dir, 'loss.svg'), [], b),
   decisionBoundaryImage: (b) => dt.decisionBoundaryImage((g) => g, [], b),
   writeDecisionBoundary: (b) => dt.writeDecisionBoundary(join(dir, 'b.png'), (g) => g, [], b),
@@ -520,6 +525,7 @@ function exportsTakingOptions(): string[] {
     'tokenizers.': tokenizers,
     'generation.': generation,
     'plots.': plots,
+    'metrics.': metrics,
   };
   const seen = new Set<unknown>();
   const out: string[] = [];

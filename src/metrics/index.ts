@@ -1,0 +1,5 @@
+// Public API of deepts metrics (re-exported from the package root as `metrics`): sacreBLEU's BLEU and chrF.
+export { BleuScore, corpusBleu, sentenceBleu, type BleuOptions, type BleuSmoothing } from './bleu.js';
+export { BLEU_TOKENIZERS, BLEU_TOKENIZER_NAMES, tokenize13a, tokenizeZh, type BleuTokenizer } from './bleu-tokenizers.js';
+export { ChrfScore, corpusChrf, sentenceChrf, type ChrfOptions } from './chrf.js';
+export { MetricScore, SACREBLEU_VERSION, SIGNATURE_VERSION, type FormatOptions } from './score.js';
