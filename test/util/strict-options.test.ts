@@ -307,6 +307,9 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'nn.utils.rnn.packSequence': (b) => nn.utils.rnn.packSequence([dt.ones([2, 1])], b),
   BucketBatches: (b) => new dt.BucketBatches([[1]], [0], { batchSize: 1, ...b }),
   loadSentimentDataset: (b) => dt.loadSentimentDataset('sst2', b),
+  loadTranslationPairs: (b) => dt.loadTranslationPairs(b),
+  translationVocab: (b) => dt.translationVocab(['a b'], 'en', b),
+  TranslationBatches: (b) => new dt.TranslationBatches([[4]], [[2, 4, 3]], { batchSize: 1, ...b }),
   trainSentiment: (b) => dt.trainSentiment({} as never, b),
   'models.TextCNN': (b) => new models.TextCNN({ vocabSize: 4, numClasses: 2, ...b }),
   'models.TextRNN': (b) => new models.TextRNN({ vocabSize: 4, numClasses: 2, ...b }),
@@ -510,6 +513,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
 /** Exports with an options parameter that the table does not cover, and why. */
 const EXEMPT: Record<string, string> = {
   writeRunConfig: "its config is the run's own record, written as given",
+  bucketOrder: "a complete options record BucketBatches and TranslationBatches fill after checking their own",
 };
 
 /** Every exported function or class (by the name it is first reached under) whose parameters include an options object. */
