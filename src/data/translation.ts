@@ -15,7 +15,7 @@
 //   exactly 1,000 long before the groups run out.
 import { dataPath, readDataFile } from '../io/data-paths.js';
 import { Generator } from '../tensor/generator.js';
-import { VocabTokenizer } from '../tokenizers/vocab-tokenizer.js';
+import { BOS_ID, BOS_TOKEN, EOS_ID, EOS_TOKEN, VocabTokenizer } from '../tokenizers/vocab-tokenizer.js';
 import { shuffleInPlace } from './shuffle.js';
 import { checkNumber, checkOneOf, checkOptions, optionKeys } from '../util/options.js';
 
@@ -144,9 +144,8 @@ export function loadTranslationPairs(opts: TranslationLoadOptions = {}): Transla
 }
 
 /** A translation vocabulary's specials after <pad> = 0 and <unk> = 1. */
-export const TRANSLATION_SPECIALS = ['<bos>', '<eos>'] as const;
-export const BOS_ID = 2;
-export const EOS_ID = 3;
+export const TRANSLATION_SPECIALS = [BOS_TOKEN, EOS_TOKEN] as const;
+export { BOS_ID, EOS_ID };
 
 export type TranslationVocabOptions = { minFreq?: number; maxSize?: number };
 const VOCAB_KEYS = optionKeys<TranslationVocabOptions>({ minFreq: true, maxSize: true });

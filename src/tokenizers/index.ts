@@ -2,7 +2,21 @@
 export type { EncodeOptions, Tokenizer } from './tokenizer.js';
 export { TokenizerFileError } from './errors.js';
 export { CharTokenizer } from './char-tokenizer.js';
-export { VocabTokenizer, splitTokens, joinWords, PAD_ID, UNK_ID, PAD_TOKEN, UNK_TOKEN, type VocabLevel, type VocabOptions } from './vocab-tokenizer.js';
+export {
+  VocabTokenizer,
+  splitTokens,
+  joinWords,
+  PAD_ID,
+  UNK_ID,
+  PAD_TOKEN,
+  UNK_TOKEN,
+  BOS_ID,
+  EOS_ID,
+  BOS_TOKEN,
+  EOS_TOKEN,
+  type VocabLevel,
+  type VocabOptions,
+} from './vocab-tokenizer.js';
 export { ByteLevelBpe, type ByteLevelBpeSpec } from './byte-level-bpe.js';
 export { GPT2_SPLIT_PATTERN } from './gpt2-pattern.js';
 export { GPT2_END_OF_TEXT, gpt2FromStrings, loadGpt2 } from './gpt2-files.js';

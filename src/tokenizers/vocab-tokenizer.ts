@@ -28,6 +28,11 @@ export const PAD_TOKEN = '<pad>';
 export const UNK_TOKEN = '<unk>';
 export const PAD_ID = 0;
 export const UNK_ID = 1;
+/** Sequence marks for encoder–decoder vocabularies: the specials after <pad> and <unk>, so ids 2 and 3. */
+export const BOS_TOKEN = '<bos>';
+export const EOS_TOKEN = '<eos>';
+export const BOS_ID = 2;
+export const EOS_ID = 3;
 
 // words (with inner apostrophes and hyphens: don't, well-made) or single non-space marks
 const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;

@@ -248,6 +248,7 @@ const img = () => dt.randn([2, 2, 8, 8]);
 const params = () => new nn.Linear(2, 1).parameters();
 const sgd = () => new optim.SGD(params(), { lr: 0.1 });
 const ids = () => dt.tensor([[1, 2, 3]], { dtype: 'int32' });
+const s2sConfig = { srcVocabSize: 10, tgtVocabSize: 10, embeddingDim: 4, hiddenSize: 4 };
 type B = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Each entry passes `b` = {bogus_key: 1} where the options go (a config object: its copy with bogus_key). */
@@ -441,6 +442,11 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'models.AlbertModel config': (b) => new models.AlbertModel({ ...albertConfig, ...b }),
   'models.AlbertForMaskedLM': (b) => new models.AlbertForMaskedLM(albertConfig, b),
   'models.AlbertForMaskedLM config': (b) => new models.AlbertForMaskedLM({ ...albertConfig, ...b }),
+  'models.Seq2Seq': (b) => new models.Seq2Seq(s2sConfig, b),
+  'models.Seq2Seq config': (b) => new models.Seq2Seq({ ...s2sConfig, ...b }),
+  'models.checkSeq2SeqConfig': (b) => models.checkSeq2SeqConfig({ ...s2sConfig, ...b }),
+  'models.Seq2Seq.forward': (b) => new models.Seq2Seq(s2sConfig).forward(ids(), null, ids(), b),
+  'models.seq2seqLoss': (b) => models.seq2seqLoss(dt.randn([1, 3, 10]), ids(), b),
   'models.bertParamCount': (b) => models.bertParamCount(bertConfig, b),
   'models.albertParamCount': (b) => models.albertParamCount(albertConfig, b),
   'models.gpt2StateDict': (b) => models.gpt2StateDict({}, { ...gptConfig, ...b }),
@@ -472,6 +478,8 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'models.alphaGoPolicy': (b) => models.alphaGoPolicy(b),
   // generation, tokenizers, plots
   'generation.generate': (b) => generation.generate(new models.GPT(gptConfig), [1], { maxNewTokens: 1, ...b }),
+  'generation.greedyDecode': (b) => generation.greedyDecode(new models.Seq2Seq(s2sConfig), ids(), b),
+  'generation.beamSearch': (b) => generation.beamSearch(new models.Seq2Seq(s2sConfig), ids(), b),
   'generation.checkSamplingOptions': (b) => generation.checkSamplingOptions('sampling', b),
   'generation.samplingProbabilities': (b) => generation.samplingProbabilities([1, 2], b),
   'generation.sampleFromLogits': (b) => generation.sampleFromLogits([1, 2], b, new dt.Generator(1)),
