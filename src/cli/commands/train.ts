@@ -13,6 +13,10 @@ const trainers: Record<string, Trainer> = {
     summary: 'a text classifier (lstm|bilstm|gru|bigru|textcnn) on ChnSentiCorp, waimai_10k or SST-2',
     load: () => import('./train-sentiment.js'),
   },
+  translate: {
+    summary: 'a GRU encoder-decoder (seq2seq|attention|luong) on the Tatoeba zh-en pairs, either direction',
+    load: () => import('./train-translate.js'),
+  },
   lenet: { summary: 'LeNet-5 on MNIST / Fashion-MNIST (<= 0.7 % MNIST test error with the defaults)', load: () => import('./train-lenet.js') },
   bert: {
     summary: 'a small BERT masked-language model on Tiny Shakespeare (characters)',
