@@ -3,7 +3,8 @@
 // scaled dot products in each head, concatenate the heads and project back. Masks follow
 // nn.MultiheadAttention: keyPaddingMask (B, Tk) and a bool attnMask are true where attention is
 // NOT allowed (a float attnMask is added to the scores). A LayerKVCache keeps past keys/values
-// for generation; a RotaryEmbedding rotates q and k (LLaMA-style).
+// for generation, a MemoryKVCache the projected keys/values of a fixed memory (cross-attention
+// while decoding); a RotaryEmbedding rotates q and k (LLaMA-style).
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
@@ -52,6 +53,45 @@ export class LayerKVCache {
   }
 }
 
+/** Whether a and b are the same view: storage, offset, shape and strides (a transpose made twice is the same view). */
+function sameView(a: Tensor, b: Tensor): boolean {
+  return (
+    a.storage === b.storage &&
+    a.offset === b.offset &&
+    a.shape.length === b.shape.length &&
+    a.shape.every((n, i) => n === b.shape[i] && a.strides[i] === b.strides[i])
+  );
+}
+
+/**
+ * The projected keys and values of a fixed key/value input, for cross-attention over an
+ * encoder's output while decoding step by step: the first call projects the memory and later
+ * calls with the same memory (the same view of the same storage) reuse the result, so each layer
+ * projects a sentence's memory once, not once per step. A different memory is projected afresh.
+ * For inference: the cached keys keep the graph of the first call.
+ */
+export class MemoryKVCache {
+  /** (B, H, S, hs) views, once filled. */
+  k: Tensor | null = null;
+  v: Tensor | null = null;
+  #key: Tensor | null = null;
+  #value: Tensor | null = null;
+
+  /** The cached [k, v] if they were projected from these key and value inputs, else null. */
+  lookup(key: Tensor, value: Tensor): [Tensor, Tensor] | null {
+    if (!this.k || !this.v || !this.#key || !this.#value) return null;
+    return sameView(this.#key, key) && sameView(this.#value, value) ? [this.k, this.v] : null;
+  }
+
+  store(key: Tensor, value: Tensor, k: Tensor, v: Tensor): void {
+    [this.#key, this.#value, this.k, this.v] = [key, value, k, v];
+  }
+
+  reset(): void {
+    this.k = this.v = this.#key = this.#value = null;
+  }
+}
+
 export type MultiheadAttentionOptions = {
   dropout?: number;
   bias?: boolean;
@@ -65,15 +105,24 @@ export type MultiheadAttentionOptions = {
 export type AttentionCallOptions = {
   /** (B, Tk) bool, true at padding keys that must be ignored. */
   keyPaddingMask?: Tensor | null;
-  /** (Tq, Tk) or (B·H, Tq, Tk)… broadcastable to (B, H, Tq, Tk): bool true = not allowed, or float added. */
+  /** (Tq, Tk), (B·H, Tq, Tk) as PyTorch, or broadcastable to (B, H, Tq, Tk): bool true = not allowed, or float added. */
   attnMask?: Tensor | null;
   isCausal?: boolean;
   cache?: LayerKVCache | null;
+  /** Keys/values of a fixed key/value input, projected once (cross-attention); not with cache or rotary. */
+  memoryCache?: MemoryKVCache | null;
   rotary?: RotaryEmbedding | null;
 };
 
 const MHA_KEYS = optionKeys<MultiheadAttentionOptions>({ dropout: true, bias: true, kdim: true, vdim: true, dtype: true, generator: true });
-const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({ keyPaddingMask: true, attnMask: true, isCausal: true, cache: true, rotary: true });
+const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({
+  keyPaddingMask: true,
+  attnMask: true,
+  isCausal: true,
+  cache: true,
+  memoryCache: true,
+  rotary: true,
+});
 
 function checkMask(name: string, t: unknown): void {
   if (t !== undefined && t !== null && !(t instanceof Tensor))
@@ -143,19 +192,32 @@ export class MultiheadAttention extends Module {
         `MultiheadAttention: query ${shapeStr(query.shape)}, key ${shapeStr(key.shape)} and value ${shapeStr(value.shape)} must share B, and key/value their length`,
       );
     }
+    if (opts.memoryCache && (opts.cache || opts.rotary))
+      throw new TypeError('MultiheadAttention.forward: memoryCache (keys/values of a fixed memory) cannot be combined with cache or rotary');
     const offset = opts.cache?.length ?? 0;
     let q = this.heads(this.qProj.forward(query)); // (B, H, Tq, hs)
-    let k = this.heads(this.kProj.forward(key)); // (B, H, Tk, hs)
-    let v = this.heads(this.vProj.forward(value)); // (B, H, Tk, hs)
-    if (opts.rotary) {
-      q = opts.rotary.forward(q, offset);
-      k = opts.rotary.forward(k, offset);
+    if (opts.rotary) q = opts.rotary.forward(q, offset);
+    let [k, v] = opts.memoryCache?.lookup(key, value) ?? [null, null];
+    if (!k || !v) {
+      k = this.heads(this.kProj.forward(key)); // (B, H, Tk, hs)
+      v = this.heads(this.vProj.forward(value)); // (B, H, Tk, hs)
+      if (opts.rotary) k = opts.rotary.forward(k, offset);
+      if (opts.cache) [k, v] = opts.cache.append(k, v);
+      opts.memoryCache?.store(key, value, k, v);
     }
-    if (opts.cache) [k, v] = opts.cache.append(k, v);
     const Tk = k.shape[2]!;
     let mask: Tensor | null = null; // additive or bool-allowed, broadcast to (B, H, Tq, Tk)
     if (opts.attnMask) {
-      const m = opts.attnMask;
+      let m = opts.attnMask;
+      const H = this.numHeads;
+      if (m.ndim === 2 && (m.shape[0] !== Tq || m.shape[1] !== Tk))
+        throw new RangeError(`MultiheadAttention: a 2-D attnMask must be (Tq, Tk) = ${shapeStr([Tq, Tk])}, got ${shapeStr(m.shape)}`);
+      if (m.ndim === 3) {
+        // PyTorch's per-(batch, head) mask
+        if ((m.shape[0] !== B * H && m.shape[0] !== 1) || m.shape[1] !== Tq || m.shape[2] !== Tk)
+          throw new RangeError(`MultiheadAttention: a 3-D attnMask must be (B·H, Tq, Tk) = ${shapeStr([B * H, Tq, Tk])}, got ${shapeStr(m.shape)}`);
+        m = m.shape[0] === 1 ? m : m.reshape(B, H, Tq, Tk);
+      }
       mask = m.dtype === 'bool' ? logicalNot(m) : m;
     }
     if (opts.keyPaddingMask) {

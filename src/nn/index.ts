@@ -22,13 +22,21 @@ export { LayerNorm } from './layernorm.js';
 export type { LayerNormOptions } from './layernorm.js';
 export { RMSNorm } from './rmsnorm.js';
 export type { RMSNormOptions } from './rmsnorm.js';
-export { MultiheadAttention, LayerKVCache } from './attention.js';
+export { MultiheadAttention, LayerKVCache, MemoryKVCache } from './attention.js';
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './attention.js';
 export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding, RotaryEmbedding, sinusoidalTable, applyRotary } from './positional.js';
 export { FeedForward, SwiGLU, swigluHidden } from './mlp-blocks.js';
 export type { FeedForwardActivation, FeedForwardOptions } from './mlp-blocks.js';
 export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder } from './transformer.js';
-export type { TransformerLayerOptions, EncoderCallOptions, DecoderCallOptions } from './transformer.js';
+export type { TransformerLayerOptions, EncoderCallOptions, DecoderCallOptions, DecoderStackCallOptions } from './transformer.js';
+export { Transformer } from './transformer-model.js';
+export type {
+  TransformerOptions,
+  TransformerEncodeOptions,
+  TransformerDecodeOptions,
+  TransformerCallOptions,
+  TransformerDecoderCaches,
+} from './transformer-model.js';
 // CNNs: convolution, pooling, batch norm, channel dropout
 export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
 export type { ConvOptions, Conv1dOptions, ConvTranspose2dOptions } from './conv.js';

@@ -1,6 +1,7 @@
 // The position-wise feed-forward blocks of transformers:
 // - FeedForward: Linear(d, hidden) → activation (GELU, GELU-tanh or ReLU) → Linear(hidden, d) → dropout
-//   (GPT's and BERT's MLP, hidden = 4d);
+//   (GPT's and BERT's MLP, hidden = 4d); activationDropout adds a dropout after the activation
+//   (PyTorch's nn.TransformerEncoderLayer has one);
 // - SwiGLU: w2(silu(w1 x) ⊙ w3 x), LLaMA's gated MLP (no biases, hidden ≈ 8d/3 rounded up).
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
@@ -12,7 +13,15 @@ import { Dropout } from './dropout.js';
 import { checkNumber, checkOptions } from '../util/options.js';
 
 export type { FeedForwardActivation };
-export type FeedForwardOptions = { activation?: FeedForwardActivation; dropout?: number; bias?: boolean; dtype?: DType; generator?: Generator };
+export type FeedForwardOptions = {
+  activation?: FeedForwardActivation;
+  dropout?: number;
+  /** Dropout on the hidden activations (default 0: none). */
+  activationDropout?: number;
+  bias?: boolean;
+  dtype?: DType;
+  generator?: Generator;
+};
 
 export function activate(x: Tensor, activation: FeedForwardActivation): Tensor {
   switch (activation) {
@@ -37,25 +46,32 @@ export class FeedForward extends Module {
   fc1: Linear;
   fc2: Linear;
   drop: Dropout;
+  /** Only when activationDropout > 0 (so models without one keep their module tree). */
+  activationDropout: Dropout | null = null;
 
   constructor(dModel: number, hidden = 4 * dModel, opts: FeedForwardOptions = {}) {
     super();
-    checkOptions('FeedForward', opts, ['activation', 'dropout', 'bias', 'dtype', 'generator']);
+    checkOptions('FeedForward', opts, ['activation', 'dropout', 'activationDropout', 'bias', 'dtype', 'generator']);
     this.activation = opts.activation ?? 'gelu';
     activate(Tensor.empty([0]), this.activation); // validates the name
     const lin = { bias: opts.bias ?? true, dtype: opts.dtype, generator: opts.generator };
     this.fc1 = new Linear(dModel, hidden, lin);
     this.fc2 = new Linear(hidden, dModel, lin);
     this.drop = new Dropout(opts.dropout ?? 0, { generator: opts.generator });
+    if (opts.activationDropout) this.activationDropout = new Dropout(opts.activationDropout, { generator: opts.generator });
   }
 
   /** (..., d) -> (..., d) */
   forward(x: Tensor): Tensor {
-    const { fc1, fc2 } = this;
+    const { fc1, fc2, activationDropout: ad } = this;
+    let y: Tensor;
     // one op while the layers are plain Linears (a wrapped or subclassed layer runs its own forward)
-    const y = plainLinears(fc1, fc2)
-      ? feedForward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, this.activation)
-      : fc2.forward(activate(fc1.forward(x), this.activation));
+    // and no hidden dropout is due
+    if (plainLinears(fc1, fc2) && !(ad?.training && ad.p > 0)) y = feedForward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, this.activation);
+    else {
+      const h = activate(fc1.forward(x), this.activation);
+      y = fc2.forward(ad ? ad.forward(h) : h);
+    }
     return this.drop.forward(y);
   }
 

@@ -4,8 +4,10 @@
 //   post-norm: x = norm1(x + drop(selfAttn(x)));   x = norm2(x + ff(x))
 //   pre-norm:  x = x + drop(selfAttn(norm1(x)));   x = x + ff(norm2(x))
 // The decoder layer adds cross-attention over the encoder's output (memory) between the two.
-// The feed-forward block is Linear → activation → Linear → dropout (Hugging Face's BERT layout;
-// PyTorch adds one more dropout after the activation).
+// The feed-forward block is Linear → activation → Linear → dropout (Hugging Face's BERT layout);
+// activationDropout adds the dropout after the activation that PyTorch's layers have (nn.Transformer
+// sets it to dropout). Step-by-step decoding keeps a LayerKVCache for the self-attention and a
+// MemoryKVCache for the cross-attention (the memory's keys/values, projected once).
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
@@ -14,13 +16,15 @@ import { Module } from './module.js';
 import { ModuleList } from './containers.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './layernorm.js';
-import { MultiheadAttention, type LayerKVCache } from './attention.js';
+import { MultiheadAttention, type LayerKVCache, type MemoryKVCache } from './attention.js';
 import { FeedForward, type FeedForwardActivation } from './mlp-blocks.js';
 import { checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
 export type TransformerLayerOptions = {
   dimFeedforward?: number;
   dropout?: number;
+  /** Dropout after the feed-forward activation (default 0; PyTorch's layers use `dropout` here). */
+  activationDropout?: number;
   activation?: FeedForwardActivation;
   layerNormEps?: number;
   normFirst?: boolean;
@@ -32,16 +36,25 @@ export type TransformerLayerOptions = {
 export type EncoderCallOptions = { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean };
 export type DecoderCallOptions = {
   tgtMask?: Tensor | null;
+  /** The cross-attention's attnMask, (T, S) or (B·H, T, S). */
+  memoryMask?: Tensor | null;
   tgtKeyPaddingMask?: Tensor | null;
   memoryKeyPaddingMask?: Tensor | null;
   /** Default true: a decoder attends to the past only. */
   tgtIsCausal?: boolean;
   cache?: LayerKVCache | null;
+  /** The memory's cross-attention keys/values, projected on the first step and reused (inference). */
+  memoryCache?: MemoryKVCache | null;
+};
+export type DecoderStackCallOptions = Omit<DecoderCallOptions, 'cache' | 'memoryCache'> & {
+  caches?: readonly LayerKVCache[];
+  memoryCaches?: readonly MemoryKVCache[];
 };
 
 const LAYER_KEYS = optionKeys<TransformerLayerOptions>({
   dimFeedforward: true,
   dropout: true,
+  activationDropout: true,
   activation: true,
   layerNormEps: true,
   normFirst: true,
@@ -52,12 +65,14 @@ const LAYER_KEYS = optionKeys<TransformerLayerOptions>({
 const ENCODER_CALL_KEYS = optionKeys<EncoderCallOptions>({ srcMask: true, srcKeyPaddingMask: true, isCausal: true });
 const DECODER_CALL_KEYS = optionKeys<DecoderCallOptions>({
   tgtMask: true,
+  memoryMask: true,
   tgtKeyPaddingMask: true,
   memoryKeyPaddingMask: true,
   tgtIsCausal: true,
   cache: true,
+  memoryCache: true,
 });
-const DECODER_STACK_CALL_KEYS = [...DECODER_CALL_KEYS.filter((k) => k !== 'cache'), 'caches'];
+const DECODER_STACK_CALL_KEYS = [...DECODER_CALL_KEYS.filter((k) => k !== 'cache' && k !== 'memoryCache'), 'caches', 'memoryCaches'];
 
 function parts(dModel: number, nhead: number, opts: TransformerLayerOptions, op = 'TransformerEncoderLayer') {
   checkNumber(op, 'dModel', dModel);
@@ -67,7 +82,13 @@ function parts(dModel: number, nhead: number, opts: TransformerLayerOptions, op 
   const common = { dtype: opts.dtype, generator: opts.generator };
   return {
     attn: () => new MultiheadAttention(dModel, nhead, { dropout, bias: opts.bias, ...common }),
-    ff: new FeedForward(dModel, opts.dimFeedforward ?? 2048, { activation: opts.activation ?? 'relu', dropout, bias: opts.bias, ...common }),
+    ff: new FeedForward(dModel, opts.dimFeedforward ?? 2048, {
+      activation: opts.activation ?? 'relu',
+      dropout,
+      activationDropout: opts.activationDropout ?? 0,
+      bias: opts.bias,
+      ...common,
+    }),
     norm: () => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, bias: opts.bias, dtype: opts.dtype }),
     drop: () => new Dropout(dropout, { generator: opts.generator }),
   };
@@ -143,7 +164,10 @@ export class TransformerDecoderLayer extends Module {
           cache: opts.cache,
         }),
       );
-    const ca = (h: Tensor): Tensor => this.dropout2.forward(this.crossAttn.forward(h, memory, memory, { keyPaddingMask: opts.memoryKeyPaddingMask }));
+    const ca = (h: Tensor): Tensor =>
+      this.dropout2.forward(
+        this.crossAttn.forward(h, memory, memory, { attnMask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, memoryCache: opts.memoryCache }),
+      );
     if (this.normFirst) {
       x = add(x, sa(this.norm1.forward(x)));
       x = add(x, ca(this.norm2.forward(x)));
@@ -188,11 +212,14 @@ export class TransformerDecoder extends Module {
     this.layers = new ModuleList(Array.from({ length: numLayers }, (_, i) => makeLayer(i)));
     this.norm = opts.norm ?? null;
   }
-  forward(x: Tensor, memory: Tensor, opts: Omit<DecoderCallOptions, 'cache'> & { caches?: readonly LayerKVCache[] } = {}): Tensor {
+  forward(x: Tensor, memory: Tensor, opts: DecoderStackCallOptions = {}): Tensor {
     checkOptions('TransformerDecoder.forward', opts, DECODER_STACK_CALL_KEYS);
-    const { caches, ...layerOpts } = opts;
+    const { caches, memoryCaches, ...layerOpts } = opts;
     let i = 0;
-    for (const layer of this.layers) x = (layer as TransformerDecoderLayer).forward(x, memory, { ...layerOpts, cache: caches?.[i++] ?? null });
+    for (const layer of this.layers) {
+      x = (layer as TransformerDecoderLayer).forward(x, memory, { ...layerOpts, cache: caches?.[i] ?? null, memoryCache: memoryCaches?.[i] ?? null });
+      i++;
+    }
     return this.norm ? this.norm.forward(x) : x;
   }
 }

@@ -249,6 +249,7 @@ const params = () => new nn.Linear(2, 1).parameters();
 const sgd = () => new optim.SGD(params(), { lr: 0.1 });
 const ids = () => dt.tensor([[1, 2, 3]], { dtype: 'int32' });
 const s2sConfig = { srcVocabSize: 10, tgtVocabSize: 10, embeddingDim: 4, hiddenSize: 4 };
+const tinyTransformer = () => new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
 type B = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Each entry passes `b` = {bogus_key: 1} where the options go (a config object: its copy with bogus_key). */
@@ -369,6 +370,12 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'nn.TransformerDecoder': (b) => new nn.TransformerDecoder(() => new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), 1, b),
   'nn.TransformerDecoder.forward': (b) =>
     new nn.TransformerDecoder(() => new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), 1).forward(dt.randn([1, 2, 4]), dt.randn([1, 2, 4]), b),
+  'nn.Transformer': (b) => new nn.Transformer(b),
+  'nn.Transformer.forward': (b) => tinyTransformer().forward(dt.randn([1, 2, 4]), dt.randn([1, 2, 4]), b),
+  'nn.Transformer.encode': (b) => tinyTransformer().encode(dt.randn([1, 2, 4]), b),
+  'nn.Transformer.decode': (b) => tinyTransformer().decode(dt.randn([1, 2, 4]), dt.randn([1, 2, 4]), b),
+  'nn.Transformer.generateSquareSubsequentMask': (b) => nn.Transformer.generateSquareSubsequentMask(2, b),
+  'nn.Transformer.loadTorchStateDict': (b) => tinyTransformer().loadTorchStateDict({}, b),
   'nn.FeedForward': (b) => new nn.FeedForward(4, 8, b),
   'nn.SwiGLU': (b) => new nn.SwiGLU(4, 8, b),
   'nn.LearnedPositionalEmbedding': (b) => new nn.LearnedPositionalEmbedding(4, 2, b),
