@@ -9,6 +9,7 @@ const commands: Record<string, Command> = {
   train: { summary: 'train a model: deepts train mlp --dataset spiral', load: () => import('./commands/train.js') },
   params: { summary: "a model's parameter count: deepts params resnet18 (--json, --layers)", load: () => import('./commands/params.js') },
   predict: { summary: 'label texts with a trained classifier: deepts predict --run DIR "很棒的旅行!"', load: () => import('./commands/predict.js') },
+  translate: { summary: 'translate with a trained translation run: deepts translate --run DIR "我爱中国。"', load: () => import('./commands/translate.js') },
   demo: { summary: "the lecture's examples: deepts demo conv, deepts demo vanishing", load: () => import('./commands/demo.js') },
   sample: { summary: 'generate text from a trained GPT run: deepts sample --run DIR', load: () => import('./commands/sample.js') },
   bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn', load: () => import('./commands/bench.js') },

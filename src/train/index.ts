@@ -38,6 +38,17 @@ export { trainLenet, LENET_DEFAULTS } from './recipes/lenet.js';
 export type { LenetRunConfig, LenetRunResult } from './recipes/lenet.js';
 export { trainSentiment, predictSentiment, loadSentimentRun, sentimentDefaults, sentimentModel, encodeText, SENTIMENT_MODELS } from './recipes/sentiment.js';
 export type { SentimentRunConfig, SentimentRunResult, SentimentPrediction, SentimentModelName } from './recipes/sentiment.js';
+export {
+  trainTranslate,
+  translateTexts,
+  translateWith,
+  loadTranslationRun,
+  translateDefaults,
+  translationModel,
+  translationBleu,
+  TRANSLATE_MODELS,
+} from './recipes/translate.js';
+export type { TranslateRunConfig, TranslateRunResult, Translation, TranslationRun, TranslateOptions, TranslateModelName } from './recipes/translate.js';
 export { runVanishingDemo, VANISHING_DEFAULTS, VANISHING_MODELS, VANISHING_GATE_INITS, VANISHING_LABELS } from './recipes/vanishing.js';
 export type {
   VanishingDemoOptions,

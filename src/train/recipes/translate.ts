@@ -81,7 +81,7 @@ export function translateDefaults(): Omit<TranslateRunConfig, 'direction' | 'dat
     schedule: 'cosine',
     warmup: 200,
     embedding: 256,
-    hidden: 512,
+    hidden: 256,
     layers: 1,
     dropout: 0.3,
     teacherForcing: 1,

@@ -1,0 +1,105 @@
+// `deepts train translate` then `deepts translate`, as a user runs them, on a small synthetic
+// cmn.txt (each Chinese character stands for one English word, so the pairs are learnable): the
+// run folder's files and metrics, translations on stdout with notes on stderr, the attention map,
+// --eval, and the bad inputs of both commands.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deepts } from '../cli/helpers.js';
+import { Generator } from '../../src/index.js';
+import * as dt from '../../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'deepts-translate-e2e-'));
+const CHARS = [...'我你他她爱看有猫狗书中国人大小好山水日月'];
+const WORDS = ['i', 'you', 'he', 'she', 'love', 'see', 'have', 'cat', 'dog', 'book', 'middle', 'country', 'person', 'big', 'small', 'good', 'mountain', 'water', 'sun', 'moon'];
+
+/** 2,300 distinct pairs `English<TAB>Chinese<TAB>attribution`: 1,000 test, 1,000 validation, 300 train. */
+function syntheticCmn(folder: string): string {
+  mkdirSync(folder, { recursive: true });
+  const g = new Generator(7);
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  while (lines.length < 2300) {
+    const n = 3 + g.randomInt(4);
+    const ids = Array.from({ length: n }, () => g.randomInt(CHARS.length));
+    const zh = ids.map((i) => CHARS[i]).join('') + '。';
+    if (seen.has(zh)) continue;
+    seen.add(zh);
+    const en = ids.map((i) => WORDS[i]).join(' ');
+    lines.push(`${en[0]!.toUpperCase()}${en.slice(1)}.\t${zh}\tCC-BY 2.0 (France) synthetic`);
+  }
+  writeFileSync(join(folder, 'cmn.txt'), lines.join('\n') + '\n');
+  return folder;
+}
+
+const data = syntheticCmn(join(dir, 'data'));
+const run = join(dir, 'run');
+
+test('deepts train translate writes its run folder; deepts translate prints translations and draws attention', () => {
+  const r = deepts(
+    ['train', 'translate', '--data', data, '--epochs', '2', '--batch-size', '16', '--embedding', '16', '--hidden', '32', '--beam', '3', '--out', run],
+    { DEEPTS_NUM_THREADS: '1' },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /300 train \/ 1000 validation \/ 1000 test pairs/);
+  assert.match(r.stdout, /validation: loss \d+\.\d+, greedy BLEU \d+\.\d+/);
+  assert.match(r.stdout, /test: BLEU = \d+\.\d+/);
+  assert.match(r.stdout, /nrefs:1\|case:lc\|eff:no\|tok:13a\|smooth:exp/);
+  for (const f of ['metrics.json', 'test-translations.tsv', 'loss.svg', 'bleu.svg', 'source-vocab.json', 'target-vocab.json', 'model.safetensors', 'checkpoint.safetensors', 'config.json', 'history.jsonl'])
+    assert.ok(existsSync(join(run, f)), f);
+  const m = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+  for (const k of ['testBleu', 'testBleuGreedy', 'validationBleu', 'chrF', 'seconds']) assert.equal(typeof m[k], 'number', k);
+  assert.ok(m.testBleu >= 0 && m.testBleu <= 100);
+  assert.equal(readFileSync(join(run, 'test-translations.tsv'), 'utf8').trim().split('\n').length, 1000);
+
+  // one translation a line on stdout; the character never seen in training is a note on stderr
+  const png = join(dir, 'attention.png');
+  const t = deepts(['translate', '--run', run, '我爱中国。', '他看龍。', '--attention', png]);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(t.stdout.trim().split('\n').length, 2);
+  assert.match(t.stderr, /sentence 2 has tokens the model never saw in training, read as <unk>: 龍/);
+  assert.ok(existsSync(png) && readFileSync(png).subarray(1, 4).toString() === 'PNG', 'attention map written');
+  // --json carries the tokens and the attention rows; the library gives the same translation
+  const j = deepts(['translate', '--run', run, '--json', '--beam', '1', '我爱中国。']);
+  assert.equal(j.code, 0, j.stderr);
+  const row = JSON.parse(j.stdout.trim());
+  assert.equal(row.attention.length, row.targetTokens.length);
+  assert.equal(row.translation, dt.translateTexts(run, ['我爱中国。'], { beam: 1 })[0]!.translation);
+  // a source longer than the model's limit is cut, with a warning
+  const long = deepts(['translate', '--run', run, '我'.repeat(80)]);
+  assert.equal(long.code, 0, long.stderr);
+  assert.match(long.stderr, /sentence 1 is longer than the model's 60 tokens; the rest was cut/);
+  // --eval: BLEU and chrF against source<TAB>reference lines
+  const evalFile = join(dir, 'eval.tsv');
+  writeFileSync(evalFile, '我爱中国。\tI love middle country.\n\n他有猫。\tHe have cat.\n');
+  const e = deepts(['translate', '--run', run, '--eval', evalFile]);
+  assert.equal(e.code, 0, e.stderr);
+  assert.match(e.stdout, /^BLEU = \d+\.\d+/m);
+  assert.match(e.stdout, /^chrF2 = \d+\.\d+/m);
+});
+
+test('bad input: empty sentences, no --run, a run of another command, a malformed --eval file, bad flags', () => {
+  const bad = (args: string[], message: RegExp) => {
+    const r = deepts(args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, message);
+  };
+  bad(['train', 'translate', '--direction', 'zh-fr'], /--direction.*zh-fr/);
+  bad(['train', 'translate', '--model', 'lstm'], /--model.*lstm/);
+  bad(['train', 'translate', '--hidden', '33'], /--hidden must be even/);
+  bad(['train', 'translate', '--teacher-forcing', '2'], /--teacher-forcing/);
+  bad(['translate', '我爱中国。'], /--run DIR is required/);
+  bad(['translate', '--run', run], /give the sentences as arguments/);
+  bad(['translate', '--run', run, '我', '  '], /sentence 2 is empty/);
+  bad(['translate', '--run', run, '--beam', '0', '我'], /--beam/);
+  const malformed = join(dir, 'bad.tsv');
+  writeFileSync(malformed, '我爱中国。\tI love China.\n只有一列\n');
+  bad(['translate', '--run', run, '--eval', malformed], /--eval .*bad.tsv line 2: expected 'source<TAB>reference', got 1 field/);
+  const other = join(dir, 'other');
+  assert.equal(deepts(['train', 'mlp', '--epochs', '2', '--out', other, '--quiet']).code, 0);
+  bad(['translate', '--run', other, '我'], /train mlp/);
+  assert.throws(() => dt.translateTexts(run, ['']), /sentence 1 is empty/);
+  assert.throws(() => dt.translateTexts(run, ['我'], { beam: 2, bogus: 1 } as never), /unknown option 'bogus'/);
+});
