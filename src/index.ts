@@ -24,7 +24,16 @@ export * as optim from './optim/index.js';
 export { Parameter } from './nn/parameter.js';
 export * from './data/index.js';
 export * as plots from './train/plots/index.js';
-export { writeLossCurve, lossCurveSvg, writeDecisionBoundary, decisionBoundaryImage, encodePng, writePng } from './train/plots/index.js';
+export {
+  writeLossCurve,
+  lossCurveSvg,
+  writeDecisionBoundary,
+  decisionBoundaryImage,
+  encodePng,
+  writePng,
+  writeAttentionMap,
+  writeAttentionGrid,
+} from './train/plots/index.js';
 export * from './io/index.js';
 export * as tokenizers from './tokenizers/index.js';
 export type { Tokenizer, EncodeOptions } from './tokenizers/tokenizer.js';

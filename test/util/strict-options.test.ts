@@ -506,6 +506,12 @@ const TABLE: Record<string, (b: B) => unknown> = {
   writeLossCurve: (b) => dt.writeLossCurve(join(dir, 'loss.svg'), [], b),
   decisionBoundaryImage: (b) => dt.decisionBoundaryImage((g) => g, [], b),
   writeDecisionBoundary: (b) => dt.writeDecisionBoundary(join(dir, 'b.png'), (g) => g, [], b),
+  writeAttentionMap: (b) => dt.writeAttentionMap(join(dir, 'attention.png'), [[1]], ['a'], ['b'], b),
+  writeAttentionGrid: (b) => dt.writeAttentionGrid(join(dir, 'attention-grid.svg'), [[[[1]]]], ['a'], ['b'], b),
+  'plots.attentionMapImage': (b) => plots.attentionMapImage([[1]], ['a'], ['b'], b),
+  'plots.attentionMapSvg': (b) => plots.attentionMapSvg([[1]], ['a'], ['b'], b),
+  'plots.attentionGridImage': (b) => plots.attentionGridImage([[[[1]]]], ['a'], ['b'], b),
+  'plots.attentionGridSvg': (b) => plots.attentionGridSvg([[[[1]]]], ['a'], ['b'], b),
   // training
   fit: (b) =>
     dt.fit(

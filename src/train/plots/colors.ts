@@ -36,3 +36,29 @@ export function lighten(c: RGB, amount: number): RGB {
 
 /** Line colours for chart series (matplotlib's tab10 order: blue, orange, green, red, ...). */
 export const SERIES_COLORS: readonly string[] = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** Stops of the sequential scale: white through light blue to a dark navy (close to matplotlib's 'Blues', starting at pure white). */
+const SEQUENTIAL_STOPS: readonly RGB[] = ['#ffffff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'].map(hexToRgb);
+
+/** A white → dark blue sequential scale for t in [0, 1] (clamped; NaN is white): heat maps of non-negative values such as attention weights. */
+export function sequentialColor(t: number): RGB {
+  const c = Number.isNaN(t) ? 0 : Math.max(0, Math.min(1, t));
+  const pos = c * (SEQUENTIAL_STOPS.length - 1);
+  const i = Math.min(SEQUENTIAL_STOPS.length - 2, Math.floor(pos));
+  const m = mix(SEQUENTIAL_STOPS[i]!, SEQUENTIAL_STOPS[i + 1]!, pos - i);
+  return [Math.round(m[0]), Math.round(m[1]), Math.round(m[2])];
+}
+
+/** '#rrggbb' of a colour. */
+export function rgbToHex(c: RGB): string {
+  return (
+    '#' +
+    c
+      .map((v) =>
+        Math.max(0, Math.min(255, Math.round(v)))
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
+}
