@@ -128,9 +128,11 @@ export type { AlphaGoPolicyOptions } from './alphago.js';
 // Text classifiers (the lecture's RNN and CNN sentiment models).
 export { TextRNN, TextCNN, TEXT_RNN_CELLS, TEXT_RNN_POOLING, dropTokens, bigramIds } from './text-classifiers.js';
 export type { TextRNNConfig, TextCNNConfig } from './text-classifiers.js';
-// Encoder–decoder translation models (GRU seq2seq: no attention, Bahdanau, Luong).
+// Encoder–decoder translation models (GRU seq2seq: no attention, Bahdanau, Luong; the Transformer).
 export { Seq2Seq, Seq2SeqEncoder, AdditiveAttention, MultiplicativeAttention, seq2seqLoss, checkSeq2SeqConfig, SEQ2SEQ_ATTENTION } from './seq2seq.js';
 export type { Seq2SeqConfig, Seq2SeqAttention, Seq2SeqState, Seq2SeqOutput, Seq2SeqForwardOptions, Seq2SeqLossOptions } from './seq2seq.js';
+export { TransformerTranslator } from './transformer-translator.js';
+export type { TransformerTranslatorConfig, TransformerDecodeState } from './transformer-translator.js';
 // Transformers (nanoGPT-style GPT, BERT, ALBERT, LLaMA) and the lecture's size tables.
 export { GPT, GPT2_CONFIG, checkGPTConfig } from './gpt.js';
 export type { GPTConfig, GPTOutput } from './gpt.js';

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
-import { copy_, logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
+import { copy_, indexSelect, logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import type { RotaryEmbedding } from './positional.js';
@@ -51,6 +51,19 @@ export class LayerKVCache {
   reset(): void {
     this.length = 0;
   }
+
+  /** A cache of batch rows `rows` (N',) int32 of this one (repeats allowed: beam search), the filled positions copied. */
+  selectRows(rows: Tensor): LayerKVCache {
+    const c = new LayerKVCache(this.capacity);
+    if (!this.k || !this.v || this.length === 0) return c;
+    const n = rows.shape[0]!;
+    c.k = Tensor.empty([n, this.k.shape[1]!, this.capacity, this.k.shape[3]!], this.k.dtype);
+    c.v = Tensor.empty([n, this.v.shape[1]!, this.capacity, this.v.shape[3]!], this.v.dtype);
+    copy_(c.k.narrow(2, 0, this.length), indexSelect(this.k.narrow(2, 0, this.length), 0, rows));
+    copy_(c.v.narrow(2, 0, this.length), indexSelect(this.v.narrow(2, 0, this.length), 0, rows));
+    c.length = this.length;
+    return c;
+  }
 }
 
 /** Whether a and b are the same view: storage, offset, shape and strides (a transpose made twice is the same view). */
@@ -89,6 +102,16 @@ export class MemoryKVCache {
 
   reset(): void {
     this.k = this.v = this.#key = this.#value = null;
+  }
+
+  /**
+   * The cache of batch rows `rows` (N',) int32, for `key`/`value` made of those rows of the cached
+   * inputs (beam search reorders its hypotheses): the projections are selected, not recomputed.
+   */
+  selectRows(rows: Tensor, key: Tensor, value: Tensor): MemoryKVCache {
+    const c = new MemoryKVCache();
+    if (this.k && this.v) c.store(key, value, indexSelect(this.k, 0, rows), indexSelect(this.v, 0, rows));
+    return c;
   }
 }
 

@@ -13,7 +13,28 @@ import * as dt from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepts-translate-e2e-'));
 const CHARS = [...'我你他她爱看有猫狗书中国人大小好山水日月'];
-const WORDS = ['i', 'you', 'he', 'she', 'love', 'see', 'have', 'cat', 'dog', 'book', 'middle', 'country', 'person', 'big', 'small', 'good', 'mountain', 'water', 'sun', 'moon'];
+const WORDS = [
+  'i',
+  'you',
+  'he',
+  'she',
+  'love',
+  'see',
+  'have',
+  'cat',
+  'dog',
+  'book',
+  'middle',
+  'country',
+  'person',
+  'big',
+  'small',
+  'good',
+  'mountain',
+  'water',
+  'sun',
+  'moon',
+];
 
 /** 2,300 distinct pairs `English<TAB>Chinese<TAB>attribution`: 1,000 test, 1,000 validation, 300 train. */
 function syntheticCmn(folder: string): string {
@@ -47,7 +68,18 @@ test('deepts train translate writes its run folder; deepts translate prints tran
   assert.match(r.stdout, /validation: loss \d+\.\d+, greedy BLEU \d+\.\d+/);
   assert.match(r.stdout, /test: BLEU = \d+\.\d+/);
   assert.match(r.stdout, /nrefs:1\|case:lc\|eff:no\|tok:13a\|smooth:exp/);
-  for (const f of ['metrics.json', 'test-translations.tsv', 'loss.svg', 'bleu.svg', 'source-vocab.json', 'target-vocab.json', 'model.safetensors', 'checkpoint.safetensors', 'config.json', 'history.jsonl'])
+  for (const f of [
+    'metrics.json',
+    'test-translations.tsv',
+    'loss.svg',
+    'bleu.svg',
+    'source-vocab.json',
+    'target-vocab.json',
+    'model.safetensors',
+    'checkpoint.safetensors',
+    'config.json',
+    'history.jsonl',
+  ])
     assert.ok(existsSync(join(run, f)), f);
   const m = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
   for (const k of ['testBleu', 'testBleuGreedy', 'validationBleu', 'chrF', 'seconds']) assert.equal(typeof m[k], 'number', k);

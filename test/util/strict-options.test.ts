@@ -453,6 +453,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'models.AlbertForMaskedLM': (b) => new models.AlbertForMaskedLM(albertConfig, b),
   'models.AlbertForMaskedLM config': (b) => new models.AlbertForMaskedLM({ ...albertConfig, ...b }),
   'models.Seq2Seq': (b) => new models.Seq2Seq(s2sConfig, b),
+  'models.TransformerTranslator': (b) => new models.TransformerTranslator({ srcVocabSize: 5, tgtVocabSize: 5, dModel: 4, nhead: 2, ...b }, {}),
   'models.Seq2Seq config': (b) => new models.Seq2Seq({ ...s2sConfig, ...b }),
   'models.checkSeq2SeqConfig': (b) => models.checkSeq2SeqConfig({ ...s2sConfig, ...b }),
   'models.Seq2Seq.forward': (b) => new models.Seq2Seq(s2sConfig).forward(ids(), null, ids(), b),
@@ -537,7 +538,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
 /** Exports with an options parameter that the table does not cover, and why. */
 const EXEMPT: Record<string, string> = {
   writeRunConfig: "its config is the run's own record, written as given",
-  bucketOrder: "a complete options record BucketBatches and TranslationBatches fill after checking their own",
+  bucketOrder: 'a complete options record BucketBatches and TranslationBatches fill after checking their own',
 };
 
 /** Every exported function or class (by the name it is first reached under) whose parameters include an options object. */

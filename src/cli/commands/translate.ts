@@ -36,7 +36,9 @@ export function parseEvalFile(path: string, lines: readonly string[]): { sources
     if (line.trim() === '') return;
     const fields = line.replace(/\r$/, '').split('\t');
     if (fields.length !== 2 || fields[0]!.trim() === '' || fields[1]!.trim() === '')
-      throw new CliError(`deepts ${COMMAND}: --eval ${path} line ${i + 1}: expected 'source<TAB>reference', got ${fields.length} field${fields.length === 1 ? '' : 's'}`);
+      throw new CliError(
+        `deepts ${COMMAND}: --eval ${path} line ${i + 1}: expected 'source<TAB>reference', got ${fields.length} field${fields.length === 1 ? '' : 's'}`,
+      );
     sources.push(fields[0]!);
     references.push(fields[1]!);
   });
@@ -51,7 +53,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(helpText(COMMAND, '--run DIR "sentence" ["sentence" ...] | --file F | --eval F', spec));
     return 0;
   }
-  if (typeof f.run !== 'string' || f.run === '') throw new CliError(`deepts ${COMMAND}: --run DIR is required (the folder of a \`deepts train translate\` run)`);
+  if (typeof f.run !== 'string' || f.run === '')
+    throw new CliError(`deepts ${COMMAND}: --run DIR is required (the folder of a \`deepts train translate\` run)`);
   const beam = numberFlag(COMMAND, f, 'beam', { integer: true, min: 1, max: 100 });
   const lengthPenalty = numberFlag(COMMAND, f, 'length-penalty', { min: 0, max: 10 });
   const opts = { ...(beam !== undefined ? { beam } : {}), ...(lengthPenalty !== undefined ? { lengthPenalty } : {}) };

@@ -24,18 +24,20 @@ import { loadTranslationPairs, translationVocab, TRANSLATION_DIRECTIONS, type Tr
 import { TranslationBatches, type TranslationBatch } from '../../data/translation-batches.js';
 import { VocabTokenizer, UNK_ID, splitTokens } from '../../tokenizers/vocab-tokenizer.js';
 import { Seq2Seq, seq2seqLoss, type Seq2SeqAttention } from '../../models/seq2seq.js';
-import { beamSearch, greedyDecode, type Seq2SeqHypothesis } from '../../generate/seq2seq-decode.js';
+import { TransformerTranslator } from '../../models/transformer-translator.js';
+import { beamSearch, greedyDecode, type Seq2SeqHypothesis, type Seq2SeqModel } from '../../generate/seq2seq-decode.js';
 import { corpusBleu, type BleuScore } from '../../metrics/bleu.js';
 import { corpusChrf } from '../../metrics/chrf.js';
 import { checkNumber, checkOptions } from '../../util/options.js';
 
 export const TRANSLATE_COMMAND = 'train translate';
-export const TRANSLATE_MODELS = ['seq2seq', 'attention', 'luong'] as const;
+export const TRANSLATE_MODELS = ['seq2seq', 'attention', 'luong', 'transformer'] as const;
 export type TranslateModelName = (typeof TRANSLATE_MODELS)[number];
 export { TRANSLATION_DIRECTIONS };
 
 /** Which attention each model name means: the slide's single context vector, Bahdanau's additive, Luong's general. */
-const ATTENTION: Record<TranslateModelName, Seq2SeqAttention> = { seq2seq: 'none', attention: 'bahdanau', luong: 'luong-general' };
+const ATTENTION: Record<Exclude<TranslateModelName, 'transformer'>, Seq2SeqAttention> = { seq2seq: 'none', attention: 'bahdanau', luong: 'luong-general' };
+const describeModel = (m: TranslateModelName) => (m === 'transformer' ? 'Transformer encoder-decoder' : `GRU, ${ATTENTION[m]} attention`);
 
 export type TranslateRunConfig = {
   direction: TranslationDirection;
@@ -44,15 +46,19 @@ export type TranslateRunConfig = {
   model: TranslateModelName;
   epochs: number;
   batchSize: number;
-  /** Adam's peak learning rate: linear warm-up over `warmup` steps, then a cosine to lr / 10. */
+  /** Adam's peak learning rate, reached after `warmup` steps. */
   lr: number;
-  /** Linear warm-up over `warmup` steps, then a cosine to lr / 10 over the rest. */
-  schedule: 'cosine';
+  /** After the linear warm-up: 'cosine' to lr / 10 over the rest; 'noam' (the Transformer paper's): lr·√(warmup / step). */
+  schedule: 'cosine' | 'noam';
   warmup: number;
+  /** GRU models: the embedding size; the Transformer: its width dModel (embeddings and every layer). */
   embedding: number;
-  /** The decoder's state size (the bidirectional encoder has half of it a direction). */
+  /** GRU models: the decoder's state size (the bidirectional encoder has half of it a direction); the Transformer: its feed-forward width. */
   hidden: number;
+  /** Stacked GRU layers, or Transformer layers on each side. */
   layers: number;
+  /** Transformer attention heads (GRU models: unused). */
+  heads: number;
   dropout: number;
   /** The probability of feeding the gold previous token while training (else the model's own argmax). */
   teacherForcing: number;
@@ -72,8 +78,22 @@ export type TranslateRunConfig = {
   out: string;
 };
 
-/** Defaults for every model (a run of about 20 minutes on 2 cores). */
-export function translateDefaults(): Omit<TranslateRunConfig, 'direction' | 'data' | 'model' | 'out' | 'limit'> {
+/** Defaults for a model (a run of about 20–30 minutes on 2 cores). */
+export function translateDefaults(model: TranslateModelName = 'attention'): Omit<TranslateRunConfig, 'direction' | 'data' | 'model' | 'out' | 'limit'> {
+  if (model === 'transformer')
+    // the course anchor's 3 layers of 256 (Vaswani's base model at a quarter of the width)
+    return {
+      ...translateDefaults('attention'),
+      epochs: 20,
+      lr: 1e-3,
+      schedule: 'noam',
+      warmup: 800,
+      embedding: 256,
+      hidden: 1024,
+      layers: 3,
+      heads: 4,
+      dropout: 0.1,
+    };
   return {
     epochs: 10,
     batchSize: 64,
@@ -83,6 +103,7 @@ export function translateDefaults(): Omit<TranslateRunConfig, 'direction' | 'dat
     embedding: 256,
     hidden: 256,
     layers: 1,
+    heads: 4,
     dropout: 0.3,
     teacherForcing: 1,
     labelSmoothing: 0.1,
@@ -100,8 +121,25 @@ function languages(direction: TranslationDirection): { source: 'zh' | 'en'; targ
   return direction === 'zh-en' ? { source: 'zh', target: 'en' } : { source: 'en', target: 'zh' };
 }
 
+export type TranslationModel = Seq2Seq | TransformerTranslator;
+
 /** The model a run config describes, for vocabularies of these sizes. */
-export function translationModel(c: TranslateRunConfig, srcVocabSize: number, tgtVocabSize: number, generator: Generator): Seq2Seq {
+export function translationModel(c: TranslateRunConfig, srcVocabSize: number, tgtVocabSize: number, generator: Generator): TranslationModel {
+  if (c.model === 'transformer')
+    return new TransformerTranslator(
+      {
+        srcVocabSize,
+        tgtVocabSize,
+        dModel: c.embedding,
+        nhead: c.heads,
+        numEncoderLayers: c.layers,
+        numDecoderLayers: c.layers,
+        dimFeedforward: c.hidden,
+        dropout: c.dropout,
+        maxLength: c.maxLength + 2, // + <bos> and the decoded <eos>
+      },
+      { generator },
+    );
   return new Seq2Seq(
     {
       srcVocabSize,
@@ -138,7 +176,7 @@ export type Translation = {
 
 /** Translates `texts` with a trained model, batched (by length) and in order. */
 export function translateWith(
-  model: Seq2Seq,
+  model: TranslationModel,
   vocabs: { source: VocabTokenizer; target: VocabTokenizer },
   texts: readonly string[],
   opts: { beam: number; lengthPenalty: number; maxLength: number; batchSize?: number },
@@ -162,8 +200,9 @@ export function translateWith(
       rows.forEach((i, r) => ids.set(encoded[i]!.ids, r * S));
       const src = new Tensor(ids, 'int32', [rows.length, S]);
       const srcLengths = rows.map((i) => encoded[i]!.ids.length);
+      const m = model as Seq2SeqModel<unknown>;
       const hyps: Seq2SeqHypothesis[] =
-        opts.beam > 1 ? beamSearch(model, src, { srcLengths, beamWidth: opts.beam, lengthPenalty: opts.lengthPenalty }) : greedyDecode(model, src, { srcLengths });
+        opts.beam > 1 ? beamSearch(m, src, { srcLengths, beamWidth: opts.beam, lengthPenalty: opts.lengthPenalty }) : greedyDecode(m, src, { srcLengths });
       rows.forEach((i, r) => {
         const h = hyps[r]!;
         const token = (v: VocabTokenizer, id: number) => v.idToToken(id) ?? '<unk>';
@@ -188,7 +227,7 @@ export function translateWith(
 }
 
 /** Mean teacher-forced loss (per target token, label smoothing included) of the batches. */
-function meanLoss(model: Seq2Seq, batches: TranslationBatches, labelSmoothing: number): number {
+function meanLoss(model: TranslationModel, batches: TranslationBatches, labelSmoothing: number): number {
   let sum = 0,
     tokens = 0;
   const wasTraining = model.training;
@@ -216,6 +255,10 @@ export async function trainTranslate(
 ): Promise<TranslateRunResult> {
   checkOptions('trainTranslate', opts, ['quiet', 'resume', 'say', 'resumeHint']);
   checkNumber('trainTranslate', 'teacherForcing', config.teacherForcing, { min: 0, max: 1 });
+  if (config.model === 'transformer' && config.teacherForcing !== 1)
+    throw new RangeError(
+      `trainTranslate: the Transformer trains on every target position at once (teacher forcing 1), got teacherForcing ${config.teacherForcing}`,
+    );
   const say = opts.say ?? ((line: string) => console.log(line));
   const t0 = performance.now();
   const loadBefore = loadavg();
@@ -268,7 +311,7 @@ export async function trainTranslate(
       `vocabularies (seen ≥ ${config.minFreq}× in train, + 4 specials): source ${vocabs.source.vocabSize.toLocaleString('en-US')} ${lang.source === 'zh' ? 'characters' : 'words'}, target ${vocabs.target.vocabSize.toLocaleString('en-US')} ${lang.target === 'zh' ? 'characters' : 'words'}; batches ${(100 * trainBatches.fill()).toFixed(1)} % real tokens`,
     );
     say(
-      `model: ${config.model} (${ATTENTION[config.model]} attention), ${model.numParameters().toLocaleString('en-US')} parameters; Adam lr ${config.lr} (warm-up ${config.warmup}, cosine), batch ${config.batchSize}, ${config.epochs} epochs (${steps} steps)`,
+      `model: ${config.model} (${describeModel(config.model)}), ${model.numParameters().toLocaleString('en-US')} parameters; Adam lr ${config.lr} (warm-up ${config.warmup}, ${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs (${steps} steps)`,
     );
   }
   const valRefs = data.validation.map((p) => p.target);
@@ -281,20 +324,35 @@ export async function trainTranslate(
   const loop = await trainLoop<TranslationBatch>({
     models: { model },
     optimizers: { optimizer },
-    lr: (step) => cosineWithWarmup(step, { maxLr: config.lr, minLr: config.lr / 10, warmupIters: Math.min(config.warmup, steps), decayIters: steps }),
+    lr: (step) =>
+      config.schedule === 'noam'
+        ? config.lr * Math.min((step + 1) / Math.max(config.warmup, 1), Math.sqrt(Math.max(config.warmup, 1) / (step + 1)))
+        : cosineWithWarmup(step, { maxLr: config.lr, minLr: config.lr / 10, warmupIters: Math.min(config.warmup, steps), decayIters: steps }),
     data: trainBatches,
     epochs: config.epochs,
     maxSteps: steps,
     loss: ({ batch: [src, decIn, labels] }) =>
-      seq2seqLoss(model.forward(src, null, decIn, { teacherForcingRatio: config.teacherForcing, generator: forcingGen }).logits, labels, {
-        labelSmoothing: config.labelSmoothing,
-      }),
+      seq2seqLoss(
+        (model instanceof Seq2Seq
+          ? model.forward(src, null, decIn, { teacherForcingRatio: config.teacherForcing, generator: forcingGen })
+          : model.forward(src, null, decIn)
+        ).logits,
+        labels,
+        {
+          labelSmoothing: config.labelSmoothing,
+        },
+      ),
     clipGradNorm: config.clip,
     evalEvery: trainBatches.length,
     evaluate: (ctx) => {
       const e0 = performance.now();
       const valLoss = meanLoss(model, validation, config.labelSmoothing);
-      const hyps = translateWith(model, vocabs, data.validation.map((p) => p.source), { beam: 1, lengthPenalty: 0, maxLength: config.maxLength, batchSize: 256 });
+      const hyps = translateWith(
+        model,
+        vocabs,
+        data.validation.map((p) => p.source),
+        { beam: 1, lengthPenalty: 0, maxLength: config.maxLength, batchSize: 256 },
+      );
       const bleu = translationBleu(
         hyps.map((h) => h.translation),
         valRefs,
@@ -416,12 +474,14 @@ export async function trainTranslate(
     say(`test: ${testBleu.format()}  (greedy ${greedyBleu.score.toFixed(2)}; chrF2 ${chrf.score.toFixed(2)})`);
     say(`      ${testBleu.signature}`);
     say(`validation BLEU ${validationBleu.toFixed(2)} (best epoch ${bestEval.epoch}), ${metrics.seconds} s training`);
-    say(`wrote ${out}/{metrics.json, test-translations.tsv, loss.svg, bleu.svg, source-vocab.json, target-vocab.json, model.safetensors, checkpoint.safetensors, config.json, history.jsonl}`);
+    say(
+      `wrote ${out}/{metrics.json, test-translations.tsv, loss.svg, bleu.svg, source-vocab.json, target-vocab.json, model.safetensors, checkpoint.safetensors, config.json, history.jsonl}`,
+    );
   }
   return { out, metrics, loop };
 }
 
-export type TranslationRun = { config: TranslateRunConfig; vocabs: { source: VocabTokenizer; target: VocabTokenizer }; model: Seq2Seq };
+export type TranslationRun = { config: TranslateRunConfig; vocabs: { source: VocabTokenizer; target: VocabTokenizer }; model: TranslationModel };
 
 /** Loads a `train translate` run folder: its config, vocabularies and best weights. */
 export function loadTranslationRun(dir: string): TranslationRun {
