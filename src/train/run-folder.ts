@@ -3,6 +3,7 @@
 // which command it belongs to.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { writeFileAtomic, writeAll } from '../io/atomic-write.js';
 
 function timestamp(d = new Date()): string {
@@ -16,6 +17,12 @@ export function defaultRunFolder(name: string): string {
   let out = base;
   for (let k = 2; existsSync(out); k++) out = `${base}-${k}`;
   return out;
+}
+
+/** The machine a run's metrics were measured on: its cores and the load average before and after (the machine may be shared). */
+export function machineRecord(loadBefore: readonly number[]): { cpus: number; loadAverageBefore: number[]; loadAverageAfter: number[] } {
+  const round = (v: number) => Number(v.toFixed(2));
+  return { cpus: cpus().length, loadAverageBefore: loadBefore.map(round), loadAverageAfter: loadavg().map(round) };
 }
 
 /** Writes config.json (atomically), stamped with the command. */

@@ -3,7 +3,7 @@
 // a resumable checkpoint, the per-epoch log and loss curve, the confusion matrix, a grid of
 // misclassified digits, and the first layer's filters and feature maps for one digit, as PNG.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Generator, manualSeed } from '../../tensor/generator.js';
@@ -17,7 +17,7 @@ import { fit, type FitHistory } from '../fit.js';
 import { predict } from '../evaluate.js';
 import { TrainingClock } from '../callbacks/training-clock.js';
 import type { TrainLoopResult } from '../loop.js';
-import { writeRunConfig } from '../run-folder.js';
+import { machineRecord, writeRunConfig } from '../run-folder.js';
 import { loadMnist, mnistTensors, MNIST_CLASSES, MNIST_NORMALIZATION, type MnistDatasetName } from '../../data/mnist.js';
 import { AugmentedLoader, randomAffine, randomShift } from '../../data/augment.js';
 import { LeNet5 } from '../../models/lenet.js';
@@ -199,11 +199,7 @@ export async function trainLenet(
     numParameters: model.numParameters(),
     trainExamples: trainData.count,
     testExamples: testData.count,
-    machine: {
-      cpus: cpus().length,
-      loadAverageBefore: loadBefore.map((v) => Number(v.toFixed(2))),
-      loadAverageAfter: loadavg().map((v) => Number(v.toFixed(2))),
-    },
+    machine: machineRecord(loadBefore),
     config,
   };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');

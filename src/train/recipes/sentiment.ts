@@ -6,7 +6,7 @@
 // the confusion matrix, the vocabulary, the config and a checkpoint; the weights of the epoch with
 // the best validation accuracy are the ones kept.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Generator, manualSeed } from '../../tensor/generator.js';
@@ -21,7 +21,7 @@ import { fit, type FitHistory } from '../fit.js';
 import { EarlyStopping } from '../callbacks/early-stopping.js';
 import { TrainingClock } from '../callbacks/training-clock.js';
 import type { TrainLoopResult } from '../loop.js';
-import { readRunConfig, writeRunConfig } from '../run-folder.js';
+import { machineRecord, readRunConfig, writeRunConfig } from '../run-folder.js';
 import { loadSentimentDataset, SENTIMENT_DATASETS, SENTIMENT_LABELS, type LabeledText, type SentimentDatasetName } from '../../data/sentiment.js';
 import { BucketBatches } from '../../data/bucket-batches.js';
 import { VocabTokenizer, UNK_ID } from '../../tokenizers/vocab-tokenizer.js';
@@ -243,11 +243,7 @@ export async function trainSentiment(
     validationTexts: data.validation.length,
     testTexts: data.test.length,
     split: data.split,
-    machine: {
-      cpus: cpus().length,
-      loadAverageBefore: loadBefore.map((v) => Number(v.toFixed(2))),
-      loadAverageAfter: loadavg().map((v) => Number(v.toFixed(2))),
-    },
+    machine: machineRecord(loadBefore),
     config,
   };
   writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');

@@ -7,7 +7,7 @@
 // BLEU is sacreBLEU's (src/metrics): English references with the 13a tokenizer, lower-cased (the
 // model's English vocabulary is lower-case), Chinese with its zh tokenizer; the signature is saved.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Tensor } from '../../tensor/tensor.js';
 import { Generator, manualSeed } from '../../tensor/generator.js';
@@ -19,7 +19,7 @@ import { loadSafetensors, saveSafetensors } from '../../io/safetensors.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { writeLossCurve } from '../plots/index.js';
 import { trainLoop, type TrainLoopResult } from '../loop.js';
-import { readRunConfig, writeRunConfig } from '../run-folder.js';
+import { machineRecord, readRunConfig, writeRunConfig } from '../run-folder.js';
 import { loadTranslationPairs, translationVocab, TRANSLATION_DIRECTIONS, type TranslationDirection, type TranslationPair } from '../../data/translation.js';
 import { TranslationBatches, type TranslationBatch } from '../../data/translation-batches.js';
 import { VocabTokenizer, UNK_ID, splitTokens } from '../../tokenizers/vocab-tokenizer.js';
@@ -447,11 +447,7 @@ export async function trainTranslate(
     vocabularySizes: { source: vocabs.source.vocabSize, target: vocabs.target.vocabSize },
     pairs: { train: train.length, validation: data.validation.length, test: data.test.length },
     split: data.split,
-    machine: {
-      cpus: cpus().length,
-      loadAverageBefore: loadBefore.map((v) => Number(v.toFixed(2))),
-      loadAverageAfter: loadavg().map((v) => Number(v.toFixed(2))),
-    },
+    machine: machineRecord(loadBefore),
     config,
   };
   writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
