@@ -46,6 +46,7 @@ export {
   translateDefaults,
   translationModel,
   translationBleu,
+  translationChrf,
   TRANSLATE_MODELS,
 } from './recipes/translate.js';
 export type { TranslateRunConfig, TranslateRunResult, Translation, TranslationRun, TranslateOptions, TranslateModelName } from './recipes/translate.js';

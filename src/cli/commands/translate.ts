@@ -4,8 +4,7 @@
 // --eval FILE scores the run against `source<TAB>reference` lines with sacreBLEU's BLEU and chrF.
 import { readFileSync } from 'node:fs';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
-import { loadTranslationRun, translateTexts, translationBleu, type TranslationRun } from '../../train/recipes/translate.js';
-import { corpusChrf } from '../../metrics/chrf.js';
+import { loadTranslationRun, translateTexts, translationBleu, translationChrf, type TranslationRun } from '../../train/recipes/translate.js';
 import { writeAttentionMap } from '../../train/plots/attention-map.js';
 
 const COMMAND = 'translate';
@@ -73,9 +72,10 @@ export async function run(argv: string[]): Promise<number> {
       references,
       target,
     );
-    const chrf = corpusChrf(
+    const chrf = translationChrf(
       out.map((t) => t.translation),
-      [references],
+      references,
+      target,
     );
     console.log(bleu.format());
     console.log(chrf.format());

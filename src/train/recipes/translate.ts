@@ -27,7 +27,7 @@ import { Seq2Seq, seq2seqLoss, type Seq2SeqAttention } from '../../models/seq2se
 import { TransformerTranslator } from '../../models/transformer-translator.js';
 import { beamSearch, greedyDecode, type Seq2SeqHypothesis, type Seq2SeqModel } from '../../generate/seq2seq-decode.js';
 import { corpusBleu, type BleuScore } from '../../metrics/bleu.js';
-import { corpusChrf } from '../../metrics/chrf.js';
+import { corpusChrf, type ChrfScore } from '../../metrics/chrf.js';
 import { checkNumber, checkOptions } from '../../util/options.js';
 
 export const TRANSLATE_COMMAND = 'train translate';
@@ -157,6 +157,11 @@ export function translationModel(c: TranslateRunConfig, srcVocabSize: number, tg
 /** sacreBLEU for the target language: English 13a lower-cased (the vocabulary is lower-case), Chinese zh. */
 export function translationBleu(hypotheses: readonly string[], references: readonly string[], target: 'zh' | 'en'): BleuScore {
   return corpusBleu([...hypotheses], [[...references]], target === 'en' ? { tokenize: '13a', lowercase: true } : { tokenize: 'zh' });
+}
+
+/** chrF2 for the target language, lower-cased for English as the BLEU. */
+export function translationChrf(hypotheses: readonly string[], references: readonly string[], target: 'zh' | 'en'): ChrfScore {
+  return corpusChrf([...hypotheses], [[...references]], { lowercase: target === 'en' });
 }
 
 export type Translation = {
@@ -422,9 +427,10 @@ export async function trainTranslate(
     testRefs,
     lang.target,
   );
-  const chrf = corpusChrf(
+  const chrf = translationChrf(
     beam.map((h) => h.translation),
-    [testRefs],
+    testRefs,
+    lang.target,
   );
   const validationBleu = Math.max(...evals.map((e) => e.valBleu));
   const bestEval = evals.find((e) => e.valBleu === validationBleu)!;
