@@ -95,7 +95,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof f.attention === 'string' && f.attention !== '') {
     const t = out[0]!;
-    if (!t.attention) throw new CliError(`deepts ${COMMAND}: the run's model (${run.config.model}) has no attention to draw`);
+    if (!t.attention)
+      throw new CliError(
+        run.config.model === 'transformer'
+          ? `deepts ${COMMAND}: --attention draws the GRU models' attention; the Transformer's per-layer, per-head maps are not exposed by its decoder yet`
+          : `deepts ${COMMAND}: the run's model (${run.config.model}) has no attention to draw`,
+      );
     writeAttentionMap(f.attention, t.attention, t.sourceTokens, [...t.targetTokens, '<eos>'].slice(0, t.attention.length), {
       title: `${run.config.model} ${run.config.direction}: ${t.source}`,
     });
