@@ -9,7 +9,6 @@ PyTorch gives: the output, the final states, and the gradients of
 sum(output * r) + sum(h_n * rh) (+ sum(c_n * rc)) for every parameter, the input and the initial state.
 Tensors are {"shape": [...], "f32": base64 of little-endian float32}.
 """
-import base64
 import functools
 import os
 import zlib
@@ -24,9 +23,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures',
 write = functools.partial(fixture_io.write_json, OUT)
 
 
-def t2j(t):
-    a = t.detach().to(torch.float32).reshape(-1).numpy().astype('<f4')
-    return {'shape': list(t.shape), 'f32': base64.b64encode(a.tobytes()).decode('ascii')}
+t2j = fixture_io.f32_tensor
 
 
 def case(name, mode, opts, lengths=None, batch_first=False, with_state=True, T=6, B=4, I=5, H=7):

@@ -16,7 +16,6 @@ zero the padded positions).
 weights; mean, sum and none), the loss and the gradient of the logits.
 Tensors are {"shape": [...], "f32": base64 of little-endian float32}.
 """
-import base64
 import functools
 import os
 import zlib
@@ -31,9 +30,7 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures',
 write = functools.partial(fixture_io.write_json, OUT)
 
 
-def t2j(t):
-    a = t.detach().to(torch.float32).reshape(-1).numpy().astype('<f4')
-    return {'shape': list(t.shape), 'f32': base64.b64encode(a.tobytes()).decode('ascii')}
+t2j = fixture_io.f32_tensor
 
 
 def bools(t):
