@@ -19,6 +19,19 @@ export type BucketBatchOptions = {
 const KEYS = optionKeys<BucketBatchOptions>({ batchSize: true, shuffle: true, poolBatches: true, generator: true });
 
 /** The example indices of each batch of one epoch of n examples: shuffled (when `shuffle`), cut into pools of poolBatches batches, each pool sorted by `compare` (ties by index) and cut into batches, the batches shuffled. Shared with TranslationBatches. */
+/** Real tokens over padded positions of the batches, for each length function (one per padded tensor). */
+export function paddedFill(batches: readonly (readonly number[])[], lengths: readonly ((i: number) => number)[]): number {
+  let real = 0,
+    total = 0;
+  for (const batch of batches)
+    for (const len of lengths) {
+      const lens = batch.map(len);
+      real += lens.reduce((a, b) => a + b, 0);
+      total += Math.max(...lens) * lens.length;
+    }
+  return total ? real / total : 1;
+}
+
 export function bucketOrder(
   n: number,
   compare: (a: number, b: number) => number,
@@ -70,17 +83,10 @@ export class BucketBatches implements Iterable<IdBatch> {
 
   /** Fraction of the padded positions of an epoch's batches that hold real tokens (the generator is left as it was). */
   fill(): number {
-    let real = 0,
-      total = 0;
     const state = this.generator.getState();
     const batches = this.order();
     this.generator.setState(state);
-    for (const batch of batches) {
-      const lens = batch.map((i) => this.sequences[i]!.length);
-      real += lens.reduce((a, b) => a + b, 0);
-      total += Math.max(...lens) * lens.length;
-    }
-    return total ? real / total : 1;
+    return paddedFill(batches, [(i) => this.sequences[i]!.length]);
   }
 
   /** The example indices of each batch of one epoch (draws from the generator when shuffling). */

@@ -13,7 +13,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
 import { UNK_ID, type VocabTokenizer } from '../tokenizers/vocab-tokenizer.js';
-import { bucketOrder } from './bucket-batches.js';
+import { bucketOrder, paddedFill } from './bucket-batches.js';
 import { BOS_ID, EOS_ID, TRANSLATION_SPECIALS, type TranslationPair } from './translation.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../util/options.js';
 
@@ -98,22 +98,10 @@ export class TranslationBatches implements Iterable<TranslationBatch> {
 
   /** Fraction of the positions of an epoch's source and decoder batches that hold real tokens (the generator is left as it was). */
   fill(): number {
-    let real = 0,
-      total = 0;
     const state = this.generator.getState();
     const batches = this.order();
     this.generator.setState(state);
-    for (const batch of batches) {
-      for (const [list, extra] of [
-        [this.sources, 0],
-        [this.targets, 1],
-      ] as const) {
-        const lens = batch.map((i) => list[i]!.length + extra);
-        real += lens.reduce((a, b) => a + b, 0);
-        total += Math.max(...lens) * lens.length;
-      }
-    }
-    return total ? real / total : 1;
+    return paddedFill(batches, [(i) => this.sources[i]!.length, (i) => this.targets[i]!.length + 1]); // decoder input: <bos> + target
   }
 
   /** The example indices of each batch of one epoch (draws from the generator when shuffling). */
