@@ -275,6 +275,98 @@ def bench_rnn(args):
     report_steps(torch, args, step, memory)
 
 
+def bench_seq2seq(args):
+    """The translation steps of bench/seq2seq.ts, written with torch.nn as deepts' models are built:
+    attention = src/models/seq2seq.ts with attention 'bahdanau' (embedding -> dropout -> packed
+    bidirectional GRU of hidden/2 a direction; s0 = tanh(W [h_fwd_last; h_bwd_first]); per step
+    Bahdanau's v.tanh(W_q s + W_k h_j), a GRUCell reading [E y; c_t], logits W_o [s_t; c_t; E y]);
+    transformer = src/models/transformer-translator.ts (embeddings x sqrt(d) + sinusoidal positions,
+    dropout, nn.Transformer post-norm with batch_first, logits through the target embedding).
+    Label-smoothed cross-entropy (0.1, ignore_index 0), backward, clip_grad_norm_(1), Adam."""
+    import math
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    B, S, T = args.batch, args.src_length, args.tgt_length
+
+    class Bahdanau(nn.Module):
+        def __init__(self, E=256, H=256, p=0.3):
+            super().__init__()
+            self.src_embed = nn.Embedding(args.src_vocab, E, padding_idx=0)
+            self.rnn = nn.GRU(E, H // 2, batch_first=True, bidirectional=True)
+            self.bridge = nn.Linear(H, H)
+            self.tgt_embed = nn.Embedding(args.tgt_vocab, E, padding_idx=0)
+            self.w_q = nn.Linear(H, H, bias=False)
+            self.w_k = nn.Linear(H, H, bias=False)
+            self.v = nn.Linear(H, 1, bias=False)
+            self.cell = nn.GRUCell(E + H, H)
+            self.out = nn.Linear(2 * H + E, args.tgt_vocab)
+            self.drop = nn.Dropout(p)
+
+        def forward(self, src, lengths, tgt_in):
+            packed = pack_padded_sequence(self.drop(self.src_embed(src)), lengths, batch_first=True, enforce_sorted=False)
+            out, h_n = self.rnn(packed)
+            memory, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])  # (B, S, H)
+            s = torch.tanh(self.bridge(torch.cat([h_n[0], h_n[1]], 1)))  # (B, H)
+            keys = self.w_k(memory)  # (B, S, H)
+            mask = torch.arange(src.shape[1]).view(1, -1) < lengths.view(-1, 1)
+            logits = []
+            for t in range(tgt_in.shape[1]):
+                y = self.drop(self.tgt_embed(tgt_in[:, t]))
+                e = self.v(torch.tanh(keys + self.w_q(s).unsqueeze(1))).squeeze(2).masked_fill(~mask, float("-inf"))
+                c = torch.bmm(F.softmax(e, -1).unsqueeze(1), memory).squeeze(1)
+                s = self.cell(torch.cat([y, c], 1), s)
+                logits.append(self.out(self.drop(torch.cat([s, c, y], 1))))
+            return torch.stack(logits, 1)  # (B, T, V)
+
+    class Translator(nn.Module):
+        def __init__(self, d=256, nhead=4, layers=3, ff=1024, p=0.1, max_len=256):
+            super().__init__()
+            self.d = d
+            self.src_embed = nn.Embedding(args.src_vocab, d, padding_idx=0)
+            self.tgt_embed = nn.Embedding(args.tgt_vocab, d, padding_idx=0)
+            pos = torch.arange(max_len).unsqueeze(1)
+            div = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
+            pe = torch.zeros(max_len, d)
+            pe[:, 0::2], pe[:, 1::2] = torch.sin(pos * div), torch.cos(pos * div)
+            self.register_buffer("pe", pe)
+            self.drop = nn.Dropout(p)
+            self.transformer = nn.Transformer(d, nhead, layers, layers, ff, p, batch_first=True)
+
+        def embed(self, table, ids):
+            return self.drop(table(ids) * math.sqrt(self.d) + self.pe[: ids.shape[1]])
+
+        def forward(self, src, lengths, tgt_in):
+            pad = src == 0
+            causal = self.transformer.generate_square_subsequent_mask(tgt_in.shape[1])
+            h = self.transformer(self.embed(self.src_embed, src), self.embed(self.tgt_embed, tgt_in), tgt_mask=causal,
+                                 src_key_padding_mask=pad, memory_key_padding_mask=pad)
+            return F.linear(h, self.tgt_embed.weight)
+
+    model = Bahdanau() if args.model == "attention" else Translator()
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3 if args.model == "attention" else 1e-3)
+    src = torch.randint(4, args.src_vocab, (B, S))
+    lengths = torch.full((B,), S, dtype=torch.int64)
+    tgt_in = torch.randint(4, args.tgt_vocab, (B, T))
+    labels = torch.randint(4, args.tgt_vocab, (B, T))
+
+    def step():
+        logits = model(src, lengths, tgt_in)
+        loss = F.cross_entropy(logits.reshape(-1, args.tgt_vocab), labels.reshape(-1), ignore_index=0, label_smoothing=0.1)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        return loss.item()
+
+    report_steps(torch, args, step)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -313,9 +405,19 @@ def main():
     r.add_argument("--hidden", type=int, default=256)
     r.add_argument("--steps", type=int, default=20)
     r.add_argument("--warmup", type=int, default=3)
+    q = sub.add_parser("seq2seq")
+    q.add_argument("--model", choices=["attention", "transformer"], default="attention")
+    q.add_argument("--threads", type=int, default=2)
+    q.add_argument("--batch", type=int, default=64)
+    q.add_argument("--src-length", type=int, default=12)
+    q.add_argument("--tgt-length", type=int, default=12)
+    q.add_argument("--src-vocab", type=int, default=3000)
+    q.add_argument("--tgt-vocab", type=int, default=4000)
+    q.add_argument("--steps", type=int, default=20)
+    q.add_argument("--warmup", type=int, default=3)
     args = p.parse_args()
     try:
-        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv, "rnn": bench_rnn}[args.cmd](args)
+        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv, "rnn": bench_rnn, "seq2seq": bench_seq2seq}[args.cmd](args)
     except ImportError as e:
         print(json.dumps({"error": f"{e.name or e} is not installed"}))
         sys.exit(3)

@@ -252,6 +252,15 @@ DEEPTS_FN(RandomUniform) {
   });
 }
 
+DEEPTS_FN(DropoutMask) {
+  return guarded(env, [&] {
+    Args a(env, info);
+    const double seed = a.number(3);
+    return boolean(env, dropoutMask(a.array(0), a.number(1), a.number(2),
+                                      static_cast<uint32_t>(static_cast<int64_t>(seed) & 0xFFFFFFFF), a.number(4)));
+  });
+}
+
 DEEPTS_FN(AdamStep) {
   return guarded(env, [&] {
     Args a(env, info);
@@ -364,6 +373,7 @@ napi_value Init_(napi_env env, napi_value exports) {
       {"scatterAdd", ScatterAdd},
       {"copy", Copy},
       {"randomUniform", RandomUniform},
+      {"dropoutMask", DropoutMask},
       {"adamStep", AdamStep},
       {"sgdStep", SgdStep},
       {"rmspropStep", RmspropStep},

@@ -42,6 +42,7 @@ bool scatterAdd(const Out& out, const int64_t* outShape, int ndim, int axis, con
                 int64_t* badIndex, bool* outOfRange);
 bool copy(const View& src, const View& dst);
 bool randomUniform(const Out& out, double low, double high, uint32_t seed, double offset);
+bool dropoutMask(const Out& out, double keep, double scale, uint32_t seed, double offset);
 
 struct AdamArgs {
   double lr, beta1, beta2, eps, weightDecay;

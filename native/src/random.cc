@@ -1,6 +1,9 @@
 // Uniform fills from the counter-based stream of src/backend/random.ts, bit for bit: value i is a
 // hash of (seed, offset + i), so threads fill disjoint ranges independently.
+#include <cmath>
 #include <cstdint>
+
+#include "multiversion.h"
 
 #include "kernels.h"
 #include "thread_pool.h"
@@ -46,6 +49,39 @@ bool randomUniform(const Out& out, double low, double high, uint32_t seed, doubl
     double* o = out.as<double>();
     parallelFor(out.length, 1 << 15, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) o[i] = low + span * uniform53(key, base + 2 * i);
+    });
+  }
+  return true;
+}
+
+// Dropout's mask in one pass: scale where randomUniform's u_i (low 0, high 1) is below keep, else 0.
+// In float32, u_i = k / 2^24 with k = bits >> 8, so u_i < keep is k < ceil(keep · 2^24): an integer
+// compare, and the loop (hashes, compare, select) vectorizes.
+static inline __attribute__((always_inline)) void dropoutMaskF32Body(float* o, int64_t b, int64_t e, uint32_t key, uint64_t base, uint32_t threshold, float s) {
+  for (int64_t i = b; i < e; i++) {
+    const uint64_t c = base + static_cast<uint64_t>(i);
+    const uint32_t lo = static_cast<uint32_t>(c), hi = static_cast<uint32_t>(c >> 32);
+    const uint32_t bits = mix32(mix32(lo ^ key) + (hi ^ key) * 0x85ebca6bu);
+    o[i] = (bits >> 8) < threshold ? s : 0.0f;
+  }
+}
+DEEPTS_MULTIVERSION(dropoutMaskF32, dropoutMaskF32Body,
+                    (float* o, int64_t b, int64_t e, uint32_t key, uint64_t base, uint32_t threshold, float s),
+                    (o, b, e, key, base, threshold, s))
+
+bool dropoutMask(const Out& out, double keep, double scale, uint32_t seed, double offset) {
+  if (out.dtype != DType::F32 && out.dtype != DType::F64) return false;
+  const uint32_t key = mix32(seed ^ 0x9e3779b9u);
+  const uint64_t base = static_cast<uint64_t>(offset);
+  if (out.dtype == DType::F32) {
+    float* o = out.as<float>();
+    const float s = static_cast<float>(scale);
+    const uint32_t threshold = static_cast<uint32_t>(std::ceil(keep * 16777216.0));
+    parallelFor(out.length, 1 << 15, [&](int64_t b, int64_t e) { dropoutMaskF32(o, b, e, key, base, threshold, s); });
+  } else {
+    double* o = out.as<double>();
+    parallelFor(out.length, 1 << 15, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) o[i] = uniform53(key, base + 2 * i) < keep ? scale : 0.0;
     });
   }
   return true;

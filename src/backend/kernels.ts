@@ -84,6 +84,8 @@ export type ScatterAddParams = { axis: number; outShape: readonly number[] };
 /** A fill from the counter-based stream: value i is a hash of (seed, offset + i). */
 export type RandomUniformParams = { low: number; high: number; seed: number; offset: number };
 export type RandomNormalParams = { mean: number; std: number; seed: number; offset: number };
+/** Dropout's mask: element i is `scale` where the stream's uniform u_i (randomUniform's, low 0, high 1) is below `keep`, else 0. */
+export type DropoutMaskParams = { keep: number; scale: number; seed: number; offset: number };
 /** 'none': exact (erf) GELU, 'tanh': GPT-2's approximation. */
 export type GeluBackwardParams = { approximate: 'none' | 'tanh' };
 
@@ -128,6 +130,8 @@ export interface Kernels {
   copy(src: View, dst: View): void;
   /** Fills out with uniform [low, high) numbers from the counter-based stream (seed, offset). */
   randomUniform(p: RandomUniformParams, out: TypedArray): void;
+  /** Fills out with dropout's mask, scale or 0, in one pass over the uniform stream (seed, offset). */
+  dropoutMask(p: DropoutMaskParams, out: TypedArray): void;
   /** Fills out with normal(mean, std) numbers (Box–Muller over the stream (seed, offset)). */
   randomNormal(p: RandomNormalParams, out: TypedArray): void;
   /** One Adam/AdamW step over contiguous param, grad and state arrays (updated in place). */

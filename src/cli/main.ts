@@ -12,7 +12,7 @@ const commands: Record<string, Command> = {
   translate: { summary: 'translate with a trained translation run: deepts translate --run DIR "我爱中国。"', load: () => import('./commands/translate.js') },
   demo: { summary: "the lecture's examples: deepts demo conv, deepts demo vanishing", load: () => import('./commands/demo.js') },
   sample: { summary: 'generate text from a trained GPT run: deepts sample --run DIR', load: () => import('./commands/sample.js') },
-  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn', load: () => import('./commands/bench.js') },
+  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq', load: () => import('./commands/bench.js') },
   tokenize: { summary: 'encode text with a tokenizer', load: () => import('./commands/tokenize.js') },
   tokenizer: { summary: 'train a BPE tokenizer: deepts tokenizer train', load: () => import('./commands/tokenizer.js') },
 };

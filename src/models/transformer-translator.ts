@@ -5,11 +5,13 @@
 // one embedding for both languages). Source padding is masked out of every attention over the
 // source; the decoder is causal. For decoding it implements the Seq2SeqModel interface: encode()
 // runs the encoder once, decodeStep() one position per call through the decoder's self-attention
-// KV caches and the memory's cached cross-attention keys/values, selectRows() reorders them all.
+// KV caches and the memory's cached cross-attention keys/values, selectRows() reorders them all;
+// crossAttention() gives every layer's and head's weights over the source, for attention maps.
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Generator } from '../tensor/generator.js';
-import { eq, indexSelect, linear } from '../ops/index.js';
+import { eq, indexSelect, linear, mean, stack } from '../ops/index.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { Module } from '../nn/module.js';
 import { Embedding } from '../nn/embedding.js';
 import { Dropout } from '../nn/dropout.js';
@@ -180,15 +182,40 @@ export class TransformerTranslator extends Module implements Seq2SeqModel<Transf
     return { memory, padding, position: 0, caches, memoryCaches };
   }
 
+  /** One position for every row; its attention is the last decoder layer's cross-attention, averaged over the heads (N, S). */
   decodeStep(state: TransformerDecodeState, prevTokens: Tensor): Seq2SeqStep<TransformerDecodeState> {
     const x = this.#embed(this.tgtEmbed, prevTokens.view(-1, 1), state.position); // (N, 1, d)
+    const weights: Tensor[] = [];
     const h = this.transformer.decode(x, state.memory, {
       memoryKeyPaddingMask: state.padding,
       caches: state.caches,
       memoryCaches: state.memoryCaches,
+      crossAttentionWeights: weights,
     }); // (N, 1, d)
     const logits = this.#logits(h).view(-1, this.tgtVocabSize); // (N, V)
-    return { logits, state: { ...state, position: state.position + 1 }, attention: null };
+    const attention = mean(weights[weights.length - 1]!, 1).view(-1, state.memory.shape[1]!); // (N, H, 1, S) → (N, S)
+    return { logits, state: { ...state, position: state.position + 1 }, attention };
+  }
+
+  /**
+   * Every decoder layer's cross-attention over the source, per head, when the decoder reads tgtIn
+   * (B, T) = <bos> y… (teacher-forced: for a decoded output it is what decoding attended to):
+   * (B, numDecoderLayers, nhead, T, S). Without gradients, in eval mode.
+   */
+  crossAttention(src: Tensor, tgtIn: Tensor): Tensor {
+    this.#checkIds('tgtIn', tgtIn, this.config.tgtVocabSize);
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => {
+        const { memory, padding } = this.#encode(src);
+        const weights: Tensor[] = [];
+        this.transformer.decode(this.#embed(this.tgtEmbed, tgtIn, 0), memory, { memoryKeyPaddingMask: padding, crossAttentionWeights: weights });
+        return stack(weights, 1); // L × (B, H, T, S) → (B, L, H, T, S)
+      });
+    } finally {
+      this.train(wasTraining);
+    }
   }
 
   selectRows(state: TransformerDecodeState, rows: Tensor): TransformerDecodeState {

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/generator.js';
 import { shapeStr } from '../tensor/shape.js';
-import { copy_, indexSelect, logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
+import { attentionWeights, copy_, indexSelect, logicalNot, scaledDotProductAttention, where } from '../ops/index.js';
 import { Module } from './module.js';
 import { Linear } from './linear.js';
 import type { RotaryEmbedding } from './positional.js';
@@ -135,6 +135,8 @@ export type AttentionCallOptions = {
   /** Keys/values of a fixed key/value input, projected once (cross-attention); not with cache or rotary. */
   memoryCache?: MemoryKVCache | null;
   rotary?: RotaryEmbedding | null;
+  /** When given, the attention weights (B, H, Tq, Tk) (before dropout) are pushed onto it: for looking at what the layer attends to. */
+  weights?: Tensor[] | null;
 };
 
 const MHA_KEYS = optionKeys<MultiheadAttentionOptions>({ dropout: true, bias: true, kdim: true, vdim: true, dtype: true, generator: true });
@@ -145,6 +147,7 @@ const MHA_CALL_KEYS = optionKeys<AttentionCallOptions>({
   cache: true,
   memoryCache: true,
   rotary: true,
+  weights: true,
 });
 
 function checkMask(name: string, t: unknown): void {
@@ -253,6 +256,9 @@ export class MultiheadAttention extends Module {
       else if (mask.dtype === 'bool') mask = mask.logicalAnd(allowed);
       else mask = where(allowed, mask, -Infinity);
     }
+    if (opts.weights !== undefined && opts.weights !== null && !Array.isArray(opts.weights))
+      throw new TypeError(`MultiheadAttention.forward: weights must be an array to collect the attention weights into, or null, got ${describe(opts.weights)}`);
+    opts.weights?.push(attentionWeights(q, k, { attnMask: mask, isCausal: opts.isCausal ?? false }));
     const y = scaledDotProductAttention(q, k, v, {
       attnMask: mask,
       isCausal: opts.isCausal ?? false,

@@ -2,8 +2,8 @@
 // 1/(1−p), so the expected activation is unchanged and evaluation needs no rescaling.
 import type { Tensor } from '../tensor/tensor.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
-import { rand } from '../tensor/creation.js';
-import { lt, mul } from '../ops/index.js';
+import { dropoutMask } from '../tensor/creation.js';
+import { mul } from '../ops/index.js';
 import { Module } from './module.js';
 import { checkBoolean, checkOptions, isPlainObject } from '../util/options.js';
 
@@ -60,9 +60,7 @@ export function dropout(
   const { p, training, generator } = dropoutArgs('dropout', arguments.length, pOrOptions, trainingArg, optsArg);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const u = rand(x.shape, { dtype: x.dtype, generator: generator ?? defaultGenerator });
-  const mask = mul(lt(u, 1 - p).to(x.dtype), 1 / (1 - p)); // 0 or 1/(1−p), no grad
-  return mul(x, mask);
+  return mul(x, dropoutMask(x.shape, 1 - p, x.dtype, generator ?? defaultGenerator)); // the mask: 0 or 1/(1−p), no grad
 }
 
 export class Dropout extends Module {

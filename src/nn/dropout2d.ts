@@ -4,8 +4,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
-import { rand } from '../tensor/creation.js';
-import { lt, mul } from '../ops/index.js';
+import { dropoutMask } from '../tensor/creation.js';
+import { mul } from '../ops/index.js';
 import { Module } from './module.js';
 import { dropoutArgs, dropoutModuleArgs } from './dropout.js';
 
@@ -21,8 +21,7 @@ export function dropout2d(
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
   const maskShape = x.ndim === 4 ? [x.shape[0]!, x.shape[1]!, 1, 1] : [x.shape[0]!, 1, 1];
-  const u = rand(maskShape, { dtype: x.dtype, generator: generator ?? defaultGenerator });
-  const mask = mul(lt(u, 1 - p).to(x.dtype), 1 / (1 - p)); // one 0 or 1/(1−p) per channel
+  const mask = dropoutMask(maskShape, 1 - p, x.dtype, generator ?? defaultGenerator); // one 0 or 1/(1−p) per channel
   return mul(x, mask);
 }
 

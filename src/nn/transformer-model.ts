@@ -57,6 +57,8 @@ export type TransformerDecodeOptions = {
   caches?: readonly LayerKVCache[] | null;
   /** The memory's cross-attention keys/values, one a decoder layer (makeDecoderCaches). */
   memoryCaches?: readonly MemoryKVCache[] | null;
+  /** When given, each decoder layer's cross-attention weights (B, nhead, T, S) are pushed onto it, in order. */
+  crossAttentionWeights?: Tensor[] | null;
 };
 
 export type TransformerCallOptions = TransformerEncodeOptions & Omit<TransformerDecodeOptions, 'caches' | 'memoryCaches'>;
@@ -88,6 +90,7 @@ const DECODE_KEYS = optionKeys<TransformerDecodeOptions>({
   tgtIsCausal: true,
   caches: true,
   memoryCaches: true,
+  crossAttentionWeights: true,
 });
 const FORWARD_KEYS = [...ENCODE_KEYS, ...DECODE_KEYS.filter((k) => k !== 'caches' && k !== 'memoryCaches')];
 

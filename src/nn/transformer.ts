@@ -45,6 +45,8 @@ export type DecoderCallOptions = {
   cache?: LayerKVCache | null;
   /** The memory's cross-attention keys/values, projected on the first step and reused (inference). */
   memoryCache?: MemoryKVCache | null;
+  /** When given, the cross-attention weights (B, nhead, T, S) are pushed onto it (one a layer, in order). */
+  crossAttentionWeights?: Tensor[] | null;
 };
 export type DecoderStackCallOptions = Omit<DecoderCallOptions, 'cache' | 'memoryCache'> & {
   caches?: readonly LayerKVCache[];
@@ -71,6 +73,7 @@ const DECODER_CALL_KEYS = optionKeys<DecoderCallOptions>({
   tgtIsCausal: true,
   cache: true,
   memoryCache: true,
+  crossAttentionWeights: true,
 });
 const DECODER_STACK_CALL_KEYS = [...DECODER_CALL_KEYS.filter((k) => k !== 'cache' && k !== 'memoryCache'), 'caches', 'memoryCaches'];
 
@@ -166,7 +169,12 @@ export class TransformerDecoderLayer extends Module {
       );
     const ca = (h: Tensor): Tensor =>
       this.dropout2.forward(
-        this.crossAttn.forward(h, memory, memory, { attnMask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, memoryCache: opts.memoryCache }),
+        this.crossAttn.forward(h, memory, memory, {
+          attnMask: opts.memoryMask,
+          keyPaddingMask: opts.memoryKeyPaddingMask,
+          memoryCache: opts.memoryCache,
+          weights: opts.crossAttentionWeights,
+        }),
       );
     if (this.normFirst) {
       x = add(x, sa(this.norm1.forward(x)));

@@ -8,10 +8,10 @@
 import { Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { defaultGenerator, type Generator } from '../tensor/generator.js';
-import { rand } from '../tensor/creation.js';
+import { dropoutMask } from '../tensor/creation.js';
 import { record } from './record.js';
 import { broadcastView, kernels, requireFloat } from './util.js';
-import { add, lt, mul, where } from './elementwise.js';
+import { add, mul, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { softmax } from './softmax.js';
 import { squeeze, transpose, unsqueeze } from './view.js';
@@ -38,6 +38,18 @@ function additiveMask(mask: Tensor, dtype: Tensor['dtype']): Tensor {
   if (mask.dtype === 'bool') return where(mask, 0, -Infinity).to(dtype);
   if (mask.dtype !== dtype) return mask.detach().to(dtype);
   return mask.detach();
+}
+
+/** attnMask as an additive mask checked to broadcast to the scores `shape` (B, H, Tq, Tk); null without one. */
+function scoreMask(op: string, attnMask: Tensor | null | undefined, dtype: Tensor['dtype'], shape: number[]): Tensor | null {
+  if (!attnMask) return null;
+  const mask = additiveMask(attnMask, dtype);
+  try {
+    broadcastView(mask, shape);
+  } catch {
+    throw new RangeError(`${op}: attnMask ${shapeStr(attnMask.shape)} does not broadcast to the scores (B, H, Tq, Tk) = ${shapeStr(shape)}`);
+  }
+  return mask;
 }
 
 /** true where query i may see key j under the bottom-right causal rule: (Tq, Tk) bool. */
@@ -90,17 +102,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     Dv = v.shape[3]!;
   const scale = opts.scale ?? 1 / Math.sqrt(D);
   const causal = opts.isCausal ?? false;
-  let mask: Tensor | null = null;
-  if (opts.attnMask) {
-    mask = additiveMask(opts.attnMask, q.dtype);
-    try {
-      broadcastView(mask, [B, H, Tq, Tk]);
-    } catch {
-      throw new RangeError(
-        `scaledDotProductAttention: attnMask ${shapeStr(opts.attnMask.shape)} does not broadcast to the scores (B, H, Tq, Tk) = ${shapeStr([B, H, Tq, Tk])}`,
-      );
-    }
-  }
+  const mask = scoreMask('scaledDotProductAttention', opts.attnMask, q.dtype, [B, H, Tq, Tk]);
   const p = opts.dropoutP ?? 0;
   const impl = opts.implementation ?? (p > 0 ? 'composed' : 'fused');
   // the kernels write every element of out, probs (zeros where masked) and the three gradients
@@ -125,17 +127,32 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   );
 }
 
-/** Attention from the ordinary ops on (B, H, T, D) q, k, v; `mask` is additive. */
-function composedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number, p: number, generator?: Generator): Tensor {
-  const Tq = q.shape[2]!,
-    Tk = k.shape[2]!;
+/** softmax(q·kᵀ·scale + mask) over (B, H, T, D) q and k; `mask` is additive. */
+function weights(q: Tensor, k: Tensor, mask: Tensor | null, causal: boolean, scale: number): Tensor {
   let att = mul(matmul(q, transpose(k, -2, -1)), scale); // (B, H, Tq, Tk)
   if (mask) att = add(att, mask);
-  if (causal) att = where(causalMask(Tq, Tk), att, -Infinity);
-  att = softmax(att, -1);
-  if (p > 0) {
-    const keep = lt(rand(att.shape, { dtype: att.dtype, generator: generator ?? defaultGenerator }), 1 - p).to(att.dtype);
-    att = mul(att, mul(keep, 1 / (1 - p)));
-  }
+  if (causal) att = where(causalMask(q.shape[2]!, k.shape[2]!), att, -Infinity);
+  return softmax(att, -1);
+}
+
+/**
+ * The attention weights softmax(q·kᵀ·scale + mask) that scaledDotProductAttention(q, k, v, opts)
+ * applies to v (before any dropout): (B, H, Tq, Tk), or (B, Tq, Tk) for 3-D inputs. For looking
+ * at what a model attends to (the fused kernel keeps its weights to itself).
+ */
+export function attentionWeights(q: Tensor, k: Tensor, opts: Omit<AttentionOptions, 'dropoutP' | 'generator' | 'implementation'> = {}): Tensor {
+  checkOptions('attentionWeights', opts, ['attnMask', 'isCausal', 'scale']);
+  check(q, k, k, opts);
+  if (q.ndim === 3) return squeeze(attentionWeights(unsqueeze(q, 1), unsqueeze(k, 1), opts), 1);
+  const [B, H, Tq, D] = q.shape as [number, number, number, number];
+  const Tk = k.shape[2]!;
+  const mask = scoreMask('attentionWeights', opts.attnMask, q.dtype, [B, H, Tq, Tk]);
+  return weights(q, k, mask, opts.isCausal ?? false, opts.scale ?? 1 / Math.sqrt(D));
+}
+
+/** Attention from the ordinary ops on (B, H, T, D) q, k, v; `mask` is additive. */
+function composedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, causal: boolean, scale: number, p: number, generator?: Generator): Tensor {
+  let att = weights(q, k, mask, causal, scale); // (B, H, Tq, Tk)
+  if (p > 0) att = mul(att, dropoutMask(att.shape, 1 - p, att.dtype, generator ?? defaultGenerator));
   return matmul(att, v); // (B, H, Tq, Dv)
 }

@@ -209,6 +209,19 @@ function randomFill(op: string, kind: 'uniform' | 'normal', shape: readonly numb
   return finish(t, opts);
 }
 
+/**
+ * Inverted dropout's mask for keep probability `keep`: 1/keep where the generator's uniform draw
+ * is below keep, else 0 — the same draws as rand(shape) would take, in one pass. No gradient.
+ */
+export function dropoutMask(shape: readonly number[], keep: number, dtype: DType, generator: Generator = defaultGenerator): Tensor {
+  if (!isFloat(dtype)) throw new TypeError(`dropoutMask: dtype must be float32 or float64, got ${dtype}`);
+  if (!(keep > 0 && keep <= 1)) throw new RangeError(`dropoutMask: keep must be in (0, 1], got ${keep}`);
+  const t = Tensor.empty(checkShape('dropoutMask', shape), dtype);
+  const offset = generator.reserve(randomCounterAdvance('uniform', t.numel(), dtype));
+  getBackend().kernels.dropoutMask({ keep, scale: 1 / keep, seed: generator.seed, offset }, t.storage);
+  return t;
+}
+
 /** Uniform [0, 1). */
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
   return randomFill('rand', 'uniform', shape, 0, 1, opts);

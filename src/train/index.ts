@@ -43,6 +43,7 @@ export {
   translateTexts,
   translateWith,
   loadTranslationRun,
+  translationHeadAttention,
   translateDefaults,
   translationModel,
   translationBleu,

@@ -406,6 +406,16 @@ for (const name of listBackends()) {
           mean += v / u.length;
         }
         assert.ok(Math.abs(mean - 1) < 0.03, `uniform mean ${mean}`);
+        // dropout's mask: scale exactly where the same stream's uniform is below keep (0.7), else 0
+        const mask = allocate(dtype, 20000),
+          unit = allocate(dtype, 20000),
+          maskRef = allocate(dtype, 20000);
+        k().dropoutMask({ keep: 0.7, scale: 1 / 0.7, seed: 99, offset: 1000 }, mask);
+        jsKernels.dropoutMask({ keep: 0.7, scale: 1 / 0.7, seed: 99, offset: 1000 }, maskRef);
+        assert.deepEqual(mask, maskRef, 'dropoutMask: same mask as the js backend');
+        k().randomUniform({ low: 0, high: 1, seed: 99, offset: 1000 }, unit);
+        const scale = dtype === 'float32' ? Math.fround(1 / 0.7) : 1 / 0.7;
+        unit.forEach((v, i) => assert.equal(mask[i], v < 0.7 ? scale : 0, `dropoutMask ${dtype} at ${i}`));
         const n = allocate(dtype, 20001);
         k().randomNormal({ mean: 2, std: 0.5, seed: 5, offset: 0 }, n);
         const nref = allocate(dtype, 20001);

@@ -233,6 +233,9 @@ test('native: gather, scatterAdd, softmax, random, optimizers and fused losses o
       k.randomUniform({ low: -2, high: 5, seed: 1234, offset: 77 }, u);
       jsKernels.randomUniform({ low: -2, high: 5, seed: 1234, offset: 77 }, ur);
       assert.deepEqual(u, ur, `randomUniform ${dtype} ${tag}`);
+      k.dropoutMask({ keep: 0.9, scale: 1 / 0.9, seed: 1234, offset: 77 }, u);
+      jsKernels.dropoutMask({ keep: 0.9, scale: 1 / 0.9, seed: 1234, offset: 77 }, ur);
+      assert.deepEqual(u, ur, `dropoutMask ${dtype} ${tag}`);
     }
     for (const dtype of ['float32', 'float64'] as const)
       for (const decoupled of [false, true])

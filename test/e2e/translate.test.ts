@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { deepts } from '../cli/helpers.js';
 import { Generator } from '../../src/index.js';
 import * as dt from '../../src/index.js';
+import { parseTranslateConfig } from '../../src/cli/commands/train-translate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepts-translate-e2e-'));
 const CHARS = [...'我你他她爱看有猫狗书中国人大小好山水日月'];
@@ -150,10 +151,15 @@ test('deepts train translate --model transformer trains, decodes with its caches
   const t = deepts(['translate', '--run', tr, '我爱中国。', '--beam', '3']);
   assert.equal(t.code, 0, t.stderr);
   assert.equal(t.stdout.trim().split('\n').length, 1);
-  // the Transformer's per-head maps are not wired to --attention yet: a clear error, not a crash
-  const a = deepts(['translate', '--run', tr, '我爱中国。', '--attention', join(dir, 'tf.png')]);
-  assert.notEqual(a.code, 0);
-  assert.match(a.stderr, /the Transformer's per-layer, per-head maps are not exposed/);
+  // --attention: the last layer's map (mean of the heads) and every layer × head beside it
+  const a = deepts(['translate', '--run', tr, '我爱中国。', '--attention', join(dir, 'tf.svg')]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(a.stderr, /wrote .*tf\.svg/);
+  assert.match(a.stderr, /wrote .*tf-heads\.svg/);
+  const grid = readFileSync(join(dir, 'tf-heads.svg'), 'utf8');
+  assert.match(grid, /layer 1 head 1/);
+  assert.match(grid, /layer 1 head 2/);
+  assert.doesNotMatch(grid, /layer 2/);
 });
 
 test('bad input: empty sentences, no --run, a run of another command, a malformed --eval file, bad flags', () => {
@@ -165,6 +171,18 @@ test('bad input: empty sentences, no --run, a run of another command, a malforme
   bad(['train', 'translate', '--direction', 'zh-fr'], /--direction.*zh-fr/);
   bad(['train', 'translate', '--model', 'lstm'], /--model.*lstm/);
   bad(['train', 'translate', '--hidden', '33'], /--hidden must be even/);
+  bad(['train', 'translate', '--encoder', 'sideways'], /--encoder.*sideways/);
+  bad(['train', 'translate', '--model', 'transformer', '--encoder', 'unidirectional'], /--encoder is for the GRU models/);
+  // the baseline's encoder is the slide's one left-to-right GRU; the attention models' bidirectional
+  const encoder = (args: string[]) => {
+    const p = parseTranslateConfig(['--out', join(dir, 'unused'), ...args]);
+    return p === 'help' ? null : (p.config.encoder ?? null);
+  };
+  assert.equal(encoder(['--model', 'seq2seq']), 'unidirectional');
+  assert.equal(encoder(['--model', 'attention']), 'bidirectional');
+  assert.equal(encoder(['--model', 'seq2seq', '--encoder', 'bidirectional']), 'bidirectional');
+  assert.equal(encoder(['--model', 'seq2seq', '--hidden', '33']), 'unidirectional', 'an odd --hidden is fine one-way');
+  assert.equal(encoder(['--model', 'transformer']), null);
   bad(['train', 'translate', '--teacher-forcing', '2'], /--teacher-forcing/);
   bad(['train', 'translate', '--model', 'transformer', '--teacher-forcing', '0.5'], /--teacher-forcing is for the GRU models/);
   bad(['train', 'translate', '--model', 'transformer', '--embedding', '30', '--heads', '4'], /--embedding \(30\) must be a multiple of --heads \(4\)/);

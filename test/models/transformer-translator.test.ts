@@ -67,6 +67,46 @@ test('beam search of width 1 (α = 0) is greedy decoding; a wider beam scores at
   beam4.forEach((h, i) => assert.ok(h.score >= greedy[i]!.score - 1e-4, `sentence ${i}: beam ${h.score} < greedy ${greedy[i]!.score}`));
 });
 
+test('crossAttention: every layer and head over the real source; decoding attends as the teacher-forced pass does', () => {
+  const m = tiny();
+  const src = ids([
+    [4, 5, 6, 7],
+    [8, 9],
+  ]);
+  const hyps = greedyDecode(m, src, { maxLength: 6 });
+  hyps.forEach((h, b) => {
+    const S = b === 0 ? 4 : 2;
+    const tgtIn = ids([[2, ...h.tokens]]);
+    const w = m.crossAttention(ids([b === 0 ? [4, 5, 6, 7] : [8, 9]]), tgtIn); // (1, L, H, T, S)
+    assert.deepEqual(w.shape, [1, 2, 2, h.tokens.length + 1, S]);
+    const v = w.toTypedArray();
+    for (let r = 0; r < v.length / S; r++) {
+      const row = v.subarray(r * S, (r + 1) * S);
+      assert.ok(Math.abs([...row].reduce((a: number, x) => a + Number(x), 0) - 1) < 1e-5, `row ${r} sums to 1`);
+    }
+    // the decoder's step attention (last layer, mean of the heads) is the same, row by row
+    const last = w.toArray() as number[][][][][];
+    h.attention!.forEach((row, t) =>
+      row.forEach((a, j) => {
+        const want = (last[0]![1]![0]![t]![j]! + last[0]![1]![1]![t]![j]!) / 2;
+        assert.ok(Math.abs(a - want) < 1e-5, `sentence ${b} step ${t} source ${j}: ${a} vs ${want}`);
+      }),
+    );
+  });
+  // padding gets exactly zero weight
+  const padded = m
+    .crossAttention(
+      src,
+      ids([
+        [2, 5],
+        [2, 5],
+      ]),
+    )
+    .toArray() as number[][][][][];
+  for (const layer of padded[1]!) for (const head of layer) for (const row of head) assert.deepEqual(row.slice(2), [0, 0]);
+  assert.equal(m.training, true, 'crossAttention leaves the training mode as it was');
+});
+
 test('bad config and input: clear errors', () => {
   assert.throws(() => new TransformerTranslator({ srcVocabSize: 5, tgtVocabSize: 5, dModel: 10, nhead: 3 }), /dModel \(10\) must be a multiple of nhead \(3\)/);
   assert.throws(() => new TransformerTranslator({ srcVocabSize: 5, tgtVocabSize: 6, shareEmbeddings: true }), /shareEmbeddings needs one joint vocabulary/);

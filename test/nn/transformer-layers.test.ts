@@ -89,6 +89,24 @@ test('MultiheadAttention: a key-padding mask equals dropping the padded keys', (
   assertClose(m.forward(q, kv, kv, { attnMask: am }), cut.toTypedArray(), 1e-12);
 });
 
+test('MultiheadAttention: weights collects (B, H, Tq, Tk) attention weights and changes nothing', () => {
+  const m = attentionModule();
+  const q = leaf([2, 2, 6]),
+    kv = leaf([2, 5, 6]);
+  const keyPaddingMask = tensor([
+    [false, false, false, true, true],
+    [false, false, false, false, false],
+  ]);
+  const weights: Tensor[] = [];
+  const y = m.forward(q, kv, kv, { keyPaddingMask, weights });
+  assertClose(y, m.forward(q, kv, kv, { keyPaddingMask }).toTypedArray(), 1e-12);
+  assert.equal(weights.length, 1);
+  assert.deepEqual(weights[0]!.shape, [2, 2, 2, 5]);
+  const w = weights[0]!.toTypedArray();
+  for (let r = 0; r < 4; r++) assert.deepEqual([...w.subarray(r * 5 + 3, r * 5 + 5)], [0, 0], `padded keys of row ${r}`);
+  assert.throws(() => m.forward(q, kv, kv, { weights: {} as never }), /MultiheadAttention.forward: weights must be an array/);
+});
+
 test('MultiheadAttention with a LayerKVCache: token-by-token equals the full causal pass (with rotary too)', () => {
   for (const rotary of [null, new RotaryEmbedding(4, { maxSeqLen: 16, dtype: 'float64' })]) {
     const m = attentionModule(8);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gradcheck, tensor, Tensor } from '../../src/index.js';
-import { layerNorm, rmsNorm, embedding, scaledDotProductAttention, causalMask } from '../../src/ops/index.js';
+import { layerNorm, rmsNorm, embedding, scaledDotProductAttention, causalMask, attentionWeights, matmul } from '../../src/ops/index.js';
 import { gelu, erf, exp, tanh } from '../../src/ops/index.js';
 import { leaf, assertClose } from '../helpers.js';
 
@@ -59,6 +59,28 @@ test('scaledDotProductAttention: gradchecks of the fused kernel (causal, additiv
   const add = leaf([3, 3]).detach();
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v, { attnMask: add, scale: 0.7 }), [leaf([2, 3, 2]), leaf([2, 3, 2]), leaf([2, 3, 2])]);
   gradcheck((q, k, v) => scaledDotProductAttention(q, k, v, { isCausal: true }), [leaf([1, 2, 2, 3]), leaf([1, 2, 5, 3]), leaf([1, 2, 5, 3])]);
+});
+
+test('attentionWeights: the weights scaledDotProductAttention applies (rows sum to 1, masked keys 0, causal, 3-D), with a gradient', () => {
+  const q = leaf([2, 2, 3, 4]),
+    k = leaf([2, 2, 5, 4]),
+    v = leaf([2, 2, 5, 3]);
+  const bool = tensor([[true, true, false, true, true]]).view(1, 1, 1, 5);
+  for (const opts of [{}, { isCausal: true }, { attnMask: bool, scale: 0.6 }]) {
+    const w = attentionWeights(q, k, opts);
+    assert.deepEqual(w.shape, [2, 2, 3, 5]);
+    assertClose(matmul(w, v), scaledDotProductAttention(q, k, v, opts).toTypedArray(), 1e-12);
+    const rows = w.sum(-1).toTypedArray();
+    rows.forEach((r) => assert.ok(Math.abs(r - 1) < 1e-12));
+  }
+  const masked = attentionWeights(q, k, { attnMask: bool }).toTypedArray();
+  for (let r = 0; r < masked.length / 5; r++) assert.equal(masked[r * 5 + 2], 0);
+  const causal = attentionWeights(q, k, { isCausal: true }).toTypedArray(); // bottom-right: query 0 sees keys 0..2
+  for (let bh = 0; bh < 4; bh++) assert.deepEqual([...causal.subarray(bh * 15 + 3, bh * 15 + 5)], [0, 0]);
+  assert.deepEqual(attentionWeights(leaf([2, 3, 4]), leaf([2, 5, 4])).shape, [2, 3, 5]);
+  gradcheck((a, b) => attentionWeights(a, b, { isCausal: true }), [leaf([1, 2, 3, 2]), leaf([1, 2, 3, 2])]);
+  assert.throws(() => attentionWeights(q, k, { dropoutP: 0.1 } as never), /attentionWeights: unknown option 'dropoutP'/);
+  assert.throws(() => attentionWeights(q, k, { attnMask: tensor([[true, false]]) }), /attentionWeights: attnMask \(1,2\) does not broadcast/);
 });
 
 test('scaledDotProductAttention: fused == composed (values and gradients), on head-split strided views', () => {

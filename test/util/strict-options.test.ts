@@ -296,6 +296,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
   rmsNorm: (b) => dt.rmsNorm(dt.randn([2, 4]), 4, b),
   embedding: (b) => dt.embedding(ids(), dt.randn([10, 4]), b),
   scaledDotProductAttention: (b) => dt.scaledDotProductAttention(dt.randn([1, 1, 2, 4]), dt.randn([1, 1, 2, 4]), dt.randn([1, 1, 2, 4]), b),
+  attentionWeights: (b) => dt.attentionWeights(dt.randn([1, 1, 2, 4]), dt.randn([1, 1, 2, 4]), b),
   'nn.RNN': (b) => new nn.RNN(2, 3, b),
   'nn.RNNBase': (b) => new (nn.RNNBase as unknown as new (...a: unknown[]) => unknown)('GRU', 2, 3, b),
   'nn.LSTM': (b) => new nn.LSTM(2, 3, b),

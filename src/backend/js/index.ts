@@ -6,7 +6,7 @@ import { matmul } from './matmul.js';
 import { softmax } from './softmax.js';
 import { gather, scatterAdd } from './gather.js';
 import { copy } from './copy.js';
-import { randomNormal, randomUniform } from './random.js';
+import { dropoutMask, randomNormal, randomUniform } from './random.js';
 import { adamStep, rmspropStep, sgdStep } from './optimizers.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { biasActivation } from './bias-activation.js';
@@ -30,6 +30,7 @@ export const jsKernels: Kernels = {
   scatterAdd,
   copy,
   randomUniform,
+  dropoutMask,
   randomNormal,
   adamStep,
   sgdStep,

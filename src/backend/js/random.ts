@@ -1,5 +1,5 @@
 // Random fills from the counter-based stream in backend/random.ts.
-import type { RandomNormalParams, RandomUniformParams } from '../kernels.js';
+import type { DropoutMaskParams, RandomNormalParams, RandomUniformParams } from '../kernels.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { uniform24, uniform53 } from '../random.js';
 
@@ -10,6 +10,11 @@ export function randomUniform({ low, high, seed, offset }: RandomUniformParams, 
     const u = wide ? uniform53(seed, offset + 2 * i) : uniform24(seed, offset + i);
     out[i] = low + span * u;
   }
+}
+
+export function dropoutMask({ keep, scale, seed, offset }: DropoutMaskParams, out: TypedArray): void {
+  const wide = out instanceof Float64Array;
+  for (let i = 0; i < out.length; i++) out[i] = (wide ? uniform53(seed, offset + 2 * i) : uniform24(seed, offset + i)) < keep ? scale : 0;
 }
 
 export function randomNormal({ mean, std, seed, offset }: RandomNormalParams, out: TypedArray): void {

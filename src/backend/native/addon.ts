@@ -25,6 +25,7 @@ export interface NativeAddon {
   scatterAdd(out: TypedArray, index: TypedArray, src: TypedArray, axis: number): boolean;
   copy(src: TypedArray, dst: TypedArray): boolean;
   randomUniform(out: TypedArray, low: number, high: number, seed: number, offset: number): boolean;
+  dropoutMask(out: TypedArray, keep: number, scale: number, seed: number, offset: number): boolean;
   adamStep(
     param: TypedArray,
     grad: TypedArray,

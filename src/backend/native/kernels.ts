@@ -137,6 +137,10 @@ export function createNativeKernels(addon: NativeAddon, js: Kernels): Kernels {
       if (out.length < T.random || !addon.randomUniform(out, p.low, p.high, p.seed, p.offset)) js.randomUniform(p, out);
     },
 
+    dropoutMask(p, out): void {
+      if (out.length < T.random || !addon.dropoutMask(out, p.keep, p.scale, p.seed, p.offset)) js.dropoutMask(p, out);
+    },
+
     // randomNormal stays on js: its sin/cos/log are V8's, and the stream must match bit for bit.
 
     adamStep(param, grad, m, v, vMax, p): void {

@@ -6,6 +6,7 @@ import {
   TRANSLATE_MODELS,
   TRANSLATION_DIRECTIONS,
   translateDefaults,
+  encoderDefault,
   trainTranslate,
   type TranslateRunConfig,
 } from '../../train/recipes/translate.js';
@@ -33,6 +34,10 @@ const spec: Record<string, FlagSpec> = {
     help: `GRU: decoder state size, the bidirectional encoder half a direction; transformer: feed-forward width (default ${both('hidden')})`,
   },
   layers: { type: 'string', help: `stacked GRU layers, or Transformer layers a side (default ${both('layers')})` },
+  encoder: {
+    type: 'string',
+    help: 'GRU models: bidirectional (hidden/2 a direction) | unidirectional (default: unidirectional for seq2seq, bidirectional with attention)',
+  },
   heads: { type: 'string', help: `transformer: attention heads (default ${both('heads')})` },
   dropout: { type: 'string', help: `dropout on embeddings, between layers and before the output (default ${both('dropout')})` },
   'teacher-forcing': { type: 'string', help: `probability of feeding the gold previous token in training (default ${both('teacherForcing')})` },
@@ -79,6 +84,7 @@ export function parseTranslateConfig(
     embedding: num('embedding', d.embedding, { integer: true, min: 1, max: 4096 }),
     hidden: num('hidden', d.hidden, { integer: true, min: 2, max: 8192 }),
     layers: num('layers', d.layers, { integer: true, min: 1, max: 16 }),
+    encoder: choiceFlag(COMMAND, f, 'encoder', ['bidirectional', 'unidirectional'] as const) ?? encoderDefault(model),
     heads: num('heads', d.heads, { integer: true, min: 1, max: 64 }),
     dropout: num('dropout', d.dropout, { min: 0, max: 0.9 }),
     teacherForcing: num('teacher-forcing', d.teacherForcing, { min: 0, max: 1 }),
@@ -97,7 +103,9 @@ export function parseTranslateConfig(
       throw new CliError(`deepts ${COMMAND}: --embedding (${config.embedding}) must be a multiple of --heads (${config.heads})`);
     if (config.teacherForcing !== 1)
       throw new CliError(`deepts ${COMMAND}: --teacher-forcing is for the GRU models; the Transformer trains on every position at once`);
-  } else if (config.hidden % 2 !== 0)
+    if (typeof f.encoder === 'string') throw new CliError(`deepts ${COMMAND}: --encoder is for the GRU models; the Transformer's encoder attends both ways`);
+    delete config.encoder;
+  } else if (config.encoder === 'bidirectional' && config.hidden % 2 !== 0)
     throw new CliError(`deepts ${COMMAND}: --hidden must be even (the bidirectional encoder has half of it a direction), got ${config.hidden}`);
   return { config, quiet: f.quiet === true, resume: false };
 }

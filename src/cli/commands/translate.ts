@@ -1,11 +1,19 @@
 // `deepts translate --run DIR "我爱中国。" ["…" …]` (or --file F, one sentence a line): translations by
 // a `deepts train translate` run, one a line on stdout (notes on stderr), with beam search;
-// --attention PATH writes the attention map of the first sentence (PNG or SVG by extension);
+// --attention PATH writes the attention map of the first sentence (PNG or SVG by extension; for a
+// Transformer the last layer's, averaged over heads, and every layer × head beside it as PATH-heads);
 // --eval FILE scores the run against `source<TAB>reference` lines with sacreBLEU's BLEU and chrF.
 import { readFileSync } from 'node:fs';
 import { CliError, helpText, numberFlag, parseFlags, type FlagSpec } from '../args.js';
-import { loadTranslationRun, translateTexts, translationBleu, translationChrf, type TranslationRun } from '../../train/recipes/translate.js';
-import { writeAttentionMap } from '../../train/plots/attention-map.js';
+import {
+  loadTranslationRun,
+  translateTexts,
+  translationBleu,
+  translationChrf,
+  translationHeadAttention,
+  type TranslationRun,
+} from '../../train/recipes/translate.js';
+import { writeAttentionGrid, writeAttentionMap } from '../../train/plots/attention-map.js';
 
 const COMMAND = 'translate';
 const spec: Record<string, FlagSpec> = {
@@ -14,7 +22,10 @@ const spec: Record<string, FlagSpec> = {
   eval: { type: 'string', help: 'score against this file of `source<TAB>reference` lines: BLEU and chrF' },
   beam: { type: 'string', help: "beam width; 1: greedy (default: the run's)" },
   'length-penalty': { type: 'string', help: "alpha of GNMT's length penalty (default: the run's)" },
-  attention: { type: 'string', help: 'write the attention map of the first sentence here (.png or .svg)' },
+  attention: {
+    type: 'string',
+    help: 'write the attention map of the first sentence here (.png or .svg); Transformer: also every layer × head as <name>-heads.<ext>',
+  },
   json: { type: 'boolean', help: 'print one JSON object a line (source, translation, tokens, attention)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -95,16 +106,20 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof f.attention === 'string' && f.attention !== '') {
     const t = out[0]!;
-    if (!t.attention)
-      throw new CliError(
-        run.config.model === 'transformer'
-          ? `deepts ${COMMAND}: --attention draws the GRU models' attention; the Transformer's per-layer, per-head maps are not exposed by its decoder yet`
-          : `deepts ${COMMAND}: the run's model (${run.config.model}) has no attention to draw`,
-      );
-    writeAttentionMap(f.attention, t.attention, t.sourceTokens, [...t.targetTokens, '<eos>'].slice(0, t.attention.length), {
-      title: `${run.config.model} ${run.config.direction}: ${t.source}`,
+    if (!t.attention) throw new CliError(`deepts ${COMMAND}: the run's model (${run.config.model}) has no attention to draw`);
+    const targetTokens = [...t.targetTokens, '<eos>'].slice(0, t.attention.length);
+    const title = `${run.config.model} ${run.config.direction}: ${t.source}`;
+    const heads = translationHeadAttention(run, t);
+    writeAttentionMap(f.attention, t.attention, t.sourceTokens, targetTokens, {
+      title: heads ? `${title} (last layer, mean of the heads)` : title,
     });
     console.error(`wrote ${f.attention}`);
+    if (heads) {
+      // the Transformer: every layer and head too, beside the map
+      const grid = f.attention.replace(/(\.[^./]*)$/, '-heads$1');
+      writeAttentionGrid(grid, heads, t.sourceTokens, targetTokens, { title: `${title}: cross-attention, layer × head` });
+      console.error(`wrote ${grid}`);
+    }
   }
   return 0;
 }

@@ -22,7 +22,7 @@ import { trainLoop, type TrainLoopResult } from '../loop.js';
 import { machineRecord, readRunConfig, writeRunConfig } from '../run-folder.js';
 import { loadTranslationPairs, translationVocab, TRANSLATION_DIRECTIONS, type TranslationDirection, type TranslationPair } from '../../data/translation.js';
 import { TranslationBatches, type TranslationBatch } from '../../data/translation-batches.js';
-import { VocabTokenizer, UNK_ID, splitTokens } from '../../tokenizers/vocab-tokenizer.js';
+import { VocabTokenizer, BOS_ID, UNK_ID, splitTokens } from '../../tokenizers/vocab-tokenizer.js';
 import { Seq2Seq, seq2seqLoss, type Seq2SeqAttention } from '../../models/seq2seq.js';
 import { TransformerTranslator } from '../../models/transformer-translator.js';
 import { beamSearch, greedyDecode, type Seq2SeqHypothesis, type Seq2SeqModel } from '../../generate/seq2seq-decode.js';
@@ -37,7 +37,8 @@ export { TRANSLATION_DIRECTIONS };
 
 /** Which attention each model name means: the slide's single context vector, Bahdanau's additive, Luong's general. */
 const ATTENTION: Record<Exclude<TranslateModelName, 'transformer'>, Seq2SeqAttention> = { seq2seq: 'none', attention: 'bahdanau', luong: 'luong-general' };
-const describeModel = (m: TranslateModelName) => (m === 'transformer' ? 'Transformer encoder-decoder' : `GRU, ${ATTENTION[m]} attention`);
+const describeModel = (c: TranslateRunConfig) =>
+  c.model === 'transformer' ? 'Transformer encoder-decoder' : `GRU, ${c.encoder ?? encoderDefault(c.model)} encoder, ${ATTENTION[c.model]} attention`;
 
 export type TranslateRunConfig = {
   direction: TranslationDirection;
@@ -57,6 +58,12 @@ export type TranslateRunConfig = {
   hidden: number;
   /** Stacked GRU layers, or Transformer layers on each side. */
   layers: number;
+  /**
+   * GRU models: a 'bidirectional' encoder (annotations [h→; h←], hidden/2 a direction) or a
+   * 'unidirectional' one (the slide's encoder: one left-to-right GRU whose last state is c). Default:
+   * unidirectional for seq2seq, bidirectional with attention; unused by the Transformer.
+   */
+  encoder?: 'bidirectional' | 'unidirectional';
   /** Transformer attention heads (GRU models: unused). */
   heads: number;
   dropout: number;
@@ -84,7 +91,7 @@ export function translateDefaults(model: TranslateModelName = 'attention'): Omit
     // the course anchor's 3 layers of 256 (Vaswani's base model at a quarter of the width)
     return {
       ...translateDefaults('attention'),
-      epochs: 12,
+      epochs: 10,
       lr: 1e-3,
       schedule: 'noam',
       warmup: 800,
@@ -123,6 +130,11 @@ function languages(direction: TranslationDirection): { source: 'zh' | 'en'; targ
 
 export type TranslationModel = Seq2Seq | TransformerTranslator;
 
+/** The GRU encoder a model has by default: the baseline's is the slide's one left-to-right GRU, the attention models' bidirectional (as Bahdanau's). */
+export function encoderDefault(model: TranslateModelName): 'bidirectional' | 'unidirectional' {
+  return model === 'seq2seq' ? 'unidirectional' : 'bidirectional';
+}
+
 /** The model a run config describes, for vocabularies of these sizes. */
 export function translationModel(c: TranslateRunConfig, srcVocabSize: number, tgtVocabSize: number, generator: Generator): TranslationModel {
   if (c.model === 'transformer')
@@ -149,6 +161,7 @@ export function translationModel(c: TranslateRunConfig, srcVocabSize: number, tg
       numLayers: c.layers,
       dropout: c.dropout,
       attention: ATTENTION[c.model],
+      bidirectional: (c.encoder ?? encoderDefault(c.model)) === 'bidirectional',
     },
     { generator },
   );
@@ -316,7 +329,7 @@ export async function trainTranslate(
       `vocabularies (seen ≥ ${config.minFreq}× in train, + 4 specials): source ${vocabs.source.vocabSize.toLocaleString('en-US')} ${lang.source === 'zh' ? 'characters' : 'words'}, target ${vocabs.target.vocabSize.toLocaleString('en-US')} ${lang.target === 'zh' ? 'characters' : 'words'}; batches ${(100 * trainBatches.fill()).toFixed(1)} % real tokens`,
     );
     say(
-      `model: ${config.model} (${describeModel(config.model)}), ${model.numParameters().toLocaleString('en-US')} parameters; Adam lr ${config.lr} (warm-up ${config.warmup}, ${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs (${steps} steps)`,
+      `model: ${config.model} (${describeModel(config)}), ${model.numParameters().toLocaleString('en-US')} parameters; Adam lr ${config.lr} (warm-up ${config.warmup}, ${config.schedule}), batch ${config.batchSize}, ${config.epochs} epochs (${steps} steps)`,
     );
   }
   const valRefs = data.validation.map((p) => p.target);
@@ -527,4 +540,21 @@ export function translateTexts(run: string | TranslationRun, texts: readonly str
   const lengthPenalty = opts.lengthPenalty ?? r.config.lengthPenalty;
   checkNumber('translateTexts', 'lengthPenalty', lengthPenalty, { min: 0, max: 10 });
   return noGrad(() => translateWith(r.model, r.vocabs, texts, { beam, lengthPenalty, maxLength: r.config.maxLength }));
+}
+
+/**
+ * The Transformer's cross-attention behind a translation, per decoder layer and head:
+ * weights[layer][head] has a row per output token and the <eos> where decoding reached it (the rows
+ * of `translation.attention`) over the source tokens. null for the GRU models (their one map is `translation.attention`).
+ */
+export function translationHeadAttention(run: string | TranslationRun, translation: Translation): number[][][][] | null {
+  const r = typeof run === 'string' ? loadTranslationRun(resolve(run)) : run;
+  if (!(r.model instanceof TransformerTranslator)) return null;
+  const source = r.vocabs.source.encode(translation.source).slice(0, r.config.maxLength);
+  const target = translation.targetTokens.map((t) => r.vocabs.target.tokenToId(t) ?? UNK_ID);
+  const src = new Tensor(Int32Array.from(source.length ? source : [UNK_ID]), 'int32', [1, Math.max(source.length, 1)]);
+  const tgtIn = new Tensor(Int32Array.from([BOS_ID, ...target]), 'int32', [1, target.length + 1]);
+  const rows = translation.attention?.length ?? target.length + 1; // the <eos> row only where decoding reached it
+  const weights = (r.model.crossAttention(src, tgtIn).toArray() as number[][][][][])[0]!; // (L, H, T, S)
+  return weights.map((layer) => layer.map((head) => head.slice(0, rows)));
 }
