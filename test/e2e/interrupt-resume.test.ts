@@ -1,4 +1,4 @@
-// Ctrl-C in every `deepts train` command (mlp, lenet, sentiment, gpt, bert, albert): the process gets a real SIGINT while it trains, stops at
+// Ctrl-C in every `deepts train` command (mlp, lenet, sentiment, translate, gpt, bert, albert): the process gets a real SIGINT while it trains, stops at
 // the end of the step with exit code 130, leaves a checkpoint (and a sidecar that agrees with it)
 // and no temporary file, prints how to resume; `--resume` then finishes the run with the same
 // weights and the same log, line for line, as a run that was never interrupted.
@@ -12,6 +12,7 @@ import { BIN, deepts } from '../cli/helpers.js';
 import * as dt from '../../src/index.js';
 import { syntheticMnist } from '../data/synthetic-mnist.js';
 import { syntheticSentiment } from '../data/synthetic-sentiment.js';
+import { syntheticCmn } from '../data/synthetic-cmn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepts-interrupt-'));
 const text = join(dir, 'text.txt');
@@ -22,6 +23,7 @@ mkdirSync(mnist);
 syntheticMnist(mnist, 320, 64);
 
 const sentiment = syntheticSentiment(join(dir, 'sentiment'), 300);
+const cmn = syntheticCmn(join(dir, 'cmn'));
 
 type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
 const tinyTransformer = ['--data', text, '--block-size', '16', '--batch-size', '4', '--eval-interval', '20', '--eval-iters', '2', '--log-interval', '2'];
@@ -39,6 +41,12 @@ const cases: Case[] = [
     flags: ['--data', sentiment, '--model', 'bilstm', '--epochs', '4', '--embedding', '8', '--hidden', '8', '--batch-size', '8'],
     log: 'history.jsonl',
     trigger: /^epoch 1\/4/m,
+  },
+  {
+    command: 'translate',
+    flags: ['--data', cmn, '--model', 'attention', '--epochs', '3', '--batch-size', '16', '--embedding', '8', '--hidden', '8', '--beam', '1'],
+    log: 'history.jsonl',
+    trigger: /^validation: loss/m,
   },
   {
     command: 'gpt',
@@ -150,7 +158,8 @@ for (const [i, c] of cases.entries()) {
     assert.deepEqual(lines, logLines(straight, c.log), 'the same log, no line twice');
     const ms = JSON.parse(readFileSync(join(split, 'metrics.json'), 'utf8')),
       mt = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
-    for (const k of ['trainLoss', 'testLoss', 'valLoss', 'valLossFull', 'testAccuracy']) if (k in mt) assert.equal(ms[k], mt[k], k);
+    for (const k of ['trainLoss', 'testLoss', 'valLoss', 'valLossFull', 'testAccuracy', 'testBleu', 'validationBleu'])
+      if (k in mt) assert.equal(ms[k], mt[k], k);
   });
 }
 

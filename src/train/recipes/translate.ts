@@ -91,7 +91,7 @@ export function translateDefaults(model: TranslateModelName = 'attention'): Omit
     // the course anchor's 3 layers of 256 (Vaswani's base model at a quarter of the width)
     return {
       ...translateDefaults('attention'),
-      epochs: 10,
+      epochs: 8,
       lr: 1e-3,
       schedule: 'noam',
       warmup: 800,
