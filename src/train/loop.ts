@@ -118,8 +118,10 @@ export type TrainLoopOptions<B = unknown> = {
   handleSignals?: boolean;
   /** The command that resumes this run, printed after Ctrl-C. */
   resumeHint?: string;
-  /** Stop when a step's loss is NaN or infinite (default true). */
+  /** Stop when a step's loss is NaN or infinite (default true); the last checkpoint written before it is kept, not overwritten. */
   stopOnNaN?: boolean;
+  /** The numbers of a step's logs that stopOnNaN checks (default ['loss']; a GAN's ['dLoss', 'gLoss']). */
+  lossKeys?: readonly string[];
   hooks?: LoopHooks<B>;
 };
 
@@ -198,6 +200,7 @@ const OPTION_KEYS = [
   'handleSignals',
   'resumeHint',
   'stopOnNaN',
+  'lossKeys',
   'hooks',
 ] as const;
 
@@ -228,6 +231,8 @@ function checkLoopOptions(o: TrainLoopOptions<unknown>): void {
   if (o.epochs !== undefined && (o.data === undefined || typeof o.data === 'function'))
     throw new TypeError('trainLoop: epochs need iterable data (a DataLoader, an array of batches); a batch function is an endless stream: use maxSteps');
   if (o.resume && !o.checkpoint) throw new TypeError('trainLoop: resume needs checkpoint (the file to continue from)');
+  if (o.lossKeys !== undefined && !(Array.isArray(o.lossKeys) && o.lossKeys.every((k) => typeof k === 'string')))
+    throw new TypeError(`trainLoop: lossKeys must be an array of the step logs' names, got ${String(o.lossKeys)}`);
   if (o.evalEvery !== undefined && !o.evaluate) throw new TypeError('trainLoop: evalEvery needs evaluate');
   for (const [name, m] of Object.entries(o.models)) {
     if (typeof m?.parameters !== 'function' || typeof m.stateDict !== 'function')
@@ -519,6 +524,8 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
   };
 
   let interrupted: StopRequest | null = null;
+  let diverged = false;
+  const lossKeys = opts.lossKeys ?? ['loss'];
   let rateStart = performance.now(),
     rateStep = step,
     lastTurn = rateStart;
@@ -551,9 +558,13 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
       step++;
       trainSeconds += (performance.now() - s0) / 1000;
       if (opts.schedulerEvery !== 'epoch') for (const s of Object.values(opts.schedulers ?? {})) s.step();
-      const loss = logs.loss;
-      if ((opts.stopOnNaN ?? true) && loss !== undefined && !Number.isFinite(loss)) {
-        stopReason = `stopped at ${label} ${step}: the training loss is ${loss} (try a lower learning rate)`;
+      if (opts.stopOnNaN ?? true) {
+        const bad = lossKeys.find((k) => logs[k] !== undefined && !Number.isFinite(logs[k]));
+        if (bad !== undefined) {
+          const what = bad === 'loss' ? 'the training loss' : `${bad}`;
+          stopReason = `stopped at ${label} ${step}: ${what} is ${logs[bad]} (try a lower learning rate)${opts.checkpoint ? '; the last checkpoint before it is kept' : ''}`;
+          diverged = true;
+        }
       }
       await hooks.onStepEnd?.(logs, ctx);
       if (say && logEvery > 0 && step % logEvery === 0) {
@@ -587,7 +598,7 @@ export async function trainLoop<B = unknown>(opts: TrainLoopOptions<B>): Promise
     }
     interrupted = interrupts?.requested ?? null;
     if (!interrupted && opts.evaluate && evaluatedAt !== step && stopReason === null) await evaluateNow();
-    writeCheckpoint();
+    if (!diverged) writeCheckpoint(); // weights after a non-finite loss are not worth resuming
     if (interrupted) {
       say?.(`interrupted by ${interrupted.signal} at ${label} ${step}${opts.checkpoint ? `: checkpoint written to ${opts.checkpoint}` : ''}`);
       if (opts.resumeHint) say?.(`resume with: ${opts.resumeHint}`);
