@@ -69,13 +69,17 @@ export class LeNet5 extends nn.Module {
     return this.pool === 'max' ? this.act(this.subsample(z)) : this.subsample(this.act(z));
   }
 
-  forward(x: Tensor): Tensor {
+  /** The penultimate layer, fc2 after its activation: (N, 84), what FID-LeNet compares. */
+  features(x: Tensor): Tensor {
     let h = this.actPool(this.conv1.forward(x)); // (N, 6, 14, 14)
     h = this.actPool(this.conv2.forward(h)); // (N, 16, 5, 5)
     h = h.flatten(1); // (N, 400)
-    h = this.act(this.fc1.forward(h));
-    h = this.act(this.fc2.forward(h));
-    return this.fc3.forward(h); // (N, 10) logits
+    h = this.act(this.fc1.forward(h)); // (N, 120)
+    return this.act(this.fc2.forward(h)); // (N, 84)
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.fc3.forward(this.features(x)); // (N, 10) logits
   }
 }
 
