@@ -53,7 +53,7 @@ function describe(dir: string): string {
  * Reads the config of a run folder to resume; refuses a folder of another command (naming what it
  * is and how to resume it) or one without a checkpoint.
  */
-export function readRunConfig<T>(dir: string, command: string, checkpoint = 'checkpoint.safetensors'): T {
+export function readRunConfig<T>(dir: string, command: string, checkpoint = 'checkpoint.safetensors', flag = '--resume'): T {
   const path = join(dir, 'config.json');
   let config: { command?: unknown } | null = null;
   if (existsSync(path)) {
@@ -63,14 +63,14 @@ export function readRunConfig<T>(dir: string, command: string, checkpoint = 'che
       config = null;
     }
   }
-  if (!existsSync(dir)) throw new Error(`deepts ${command}: --resume ${dir}: no such folder`);
+  if (!existsSync(dir)) throw new Error(`deepts ${command}: ${flag} ${dir}: no such folder`);
   if (!config || config.command !== command) {
     const what = describe(dir);
     const hint = config && typeof config.command === 'string' ? `; resume it with: deepts ${config.command} --resume ${dir}` : '';
-    throw new Error(`deepts ${command}: --resume ${dir}: the folder ${what}, not of \`deepts ${command}\`${hint}`);
+    throw new Error(`deepts ${command}: ${flag} ${dir}: the folder ${what}, not of \`deepts ${command}\`${hint}`);
   }
   if (!existsSync(join(dir, checkpoint)))
-    throw new Error(`deepts ${command}: --resume ${dir}: no ${checkpoint} there (the run stopped before its first checkpoint; start it again)`);
+    throw new Error(`deepts ${command}: ${flag} ${dir}: no ${checkpoint} there (${flag === '--resume' ? 'the run stopped before its first checkpoint; start it again' : 'the run has not written it yet'})`);
   const { command: _c, ...rest } = config as Record<string, unknown>;
   return rest as T;
 }

@@ -41,10 +41,25 @@ export function loadRun(dir: string): { model: GPT; tokenizer: Tokenizer } {
   return { model, tokenizer: runTokenizer(dir) };
 }
 
+/** The run folder named by --run, when it is a GAN run (then the GAN's flags apply). */
+function ganRunOf(argv: string[]): boolean {
+  const i = argv.findIndex((a) => a === '--run' || a.startsWith('--run='));
+  if (i < 0) return false;
+  const dir = argv[i]!.startsWith('--run=') ? argv[i]!.slice(6) : argv[i + 1];
+  if (!dir) return false;
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { command?: string }).command === 'train gan';
+  } catch {
+    return false;
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
+  if (ganRunOf(argv)) return (await import('./sample-gan.js')).runGanSample(argv);
   const { flags: f, positionals } = parseFlags(COMMAND, argv, spec);
   if (f.help) {
     console.log(helpText(COMMAND, '--run DIR [--prompt TEXT] [flags]', spec));
+    console.log('\nOn a deepts train gan run: deepts sample --run DIR [--n 64] [--digit 7] [--seed 1] [--out grid.png] (deepts sample --run DIR --help)');
     return 0;
   }
   if (positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${positionals[0]}' (flags start with --; see --help)`);

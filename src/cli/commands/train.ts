@@ -17,6 +17,10 @@ const trainers: Record<string, Trainer> = {
     summary: 'a GRU encoder-decoder (seq2seq|attention|luong) on the Tatoeba zh-en pairs, either direction',
     load: () => import('./train-translate.js'),
   },
+  gan: {
+    summary: "a GAN on MNIST / Fashion-MNIST (gan: Goodfellow's MLP | dcgan | cdcgan: conditioned on the digit)",
+    load: () => import('./train-gan.js'),
+  },
   lenet: { summary: 'LeNet-5 on MNIST / Fashion-MNIST (<= 0.7 % MNIST test error with the defaults)', load: () => import('./train-lenet.js') },
   bert: {
     summary: 'a small BERT masked-language model on Tiny Shakespeare (characters)',

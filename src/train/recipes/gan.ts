@@ -87,7 +87,8 @@ export const GAN_SNAPSHOTS = [0, 50, 1000, 4000] as const;
 
 export type GanRunResult = { out: string; metrics: Record<string, unknown>; loop: TrainLoopResult };
 
-type Frame = { iteration: number; width: number; height: number; grey: string };
+/** A snapshot: G's images of the fixed inputs, as bytes (0 = −1, 255 = 1), base64. */
+type Frame = { iteration: number; pixels: string };
 type Saved = { evaluations: (GanEvaluation & { iteration: number; seconds: number })[]; curve: number[][] };
 
 /** One fixed batch of noise (and classes, row = class, for the conditional model): what every snapshot draws. */
@@ -108,10 +109,9 @@ function tilesOf(images: Tensor, captions?: string[]): Tile[] {
   return Array.from({ length: n }, (_, i) => ({ values: v.subarray(i * hw, (i + 1) * hw), caption: captions?.[i] }));
 }
 
-/** The grid of G's samples of the fixed inputs, white digits on black as MNIST draws them. */
-function sampleGrid(g: GanGenerator, inputs: ReturnType<typeof fixedInputs>, title: string) {
-  const images = generateImages(g, inputs.z, inputs.classes);
-  return imageGrid(tilesOf(images), { height: 28, width: 28, cols: inputs.cols, scale: 2, colors: 'gray', range: [-1, 1], title });
+/** The grid of G's images (N, 1, 28, 28) in [−1, 1], white digits on black as MNIST draws them. */
+function frameCanvas(images: Tensor, cols: number, title: string) {
+  return imageGrid(tilesOf(images), { height: 28, width: 28, cols, scale: 2, colors: 'gray', range: [-1, 1], title });
 }
 
 const MODEL_NAMES: Record<GanModelName, string> = { gan: 'MLP GAN', dcgan: 'DCGAN', cdcgan: 'conditional DCGAN' };
@@ -172,11 +172,12 @@ export async function trainGan(
   let frames: Frame[] = opts.resume && existsSync(framesPath) ? (JSON.parse(readFileSync(framesPath, 'utf8')) as Frame[]) : [];
   const snapshot = (iteration: number): void => {
     if (frames.some((f) => f.iteration === iteration)) return;
-    const canvas = sampleGrid(G, inputs, `${name}, iteration ${iteration.toLocaleString('en-US')}`);
-    writeFileAtomic(join(samplesDir, `iter-${String(iteration).padStart(6, '0')}.png`), encodePngOf(canvas));
-    const grey = new Uint8Array(canvas.width * canvas.height);
-    for (let i = 0; i < grey.length; i++) grey[i] = canvas.rgba[4 * i]!;
-    frames.push({ iteration, width: canvas.width, height: canvas.height, grey: Buffer.from(grey).toString('base64') });
+    const images = generateImages(G, inputs.z, inputs.classes);
+    const canvas = frameCanvas(images, inputs.cols, `${name}, iteration ${iteration.toLocaleString('en-US')}`);
+    writeFileAtomic(join(samplesDir, `iter-${String(iteration).padStart(6, '0')}.png`), encodePng(canvas.width, canvas.height, canvas.rgba));
+    const v = images.contiguous().toTypedArray();
+    const bytes = Uint8Array.from(v, (x) => Math.round(Math.max(0, Math.min(1, (x + 1) / 2)) * 255));
+    frames.push({ iteration, pixels: Buffer.from(bytes).toString('base64') });
     frames.sort((a, b) => a.iteration - b.iteration);
     writeFileAtomic(framesPath, JSON.stringify(frames));
   };
@@ -253,7 +254,11 @@ export async function trainGan(
   // pictures
   writeGif(
     join(out, 'progression.gif'),
-    frames.map((f) => ({ width: f.width, height: f.height, rgba: greyToRgba(Buffer.from(f.grey, 'base64')) })),
+    frames.map((f) => {
+      const bytes = Buffer.from(f.pixels, 'base64');
+      const images = tensor(Float32Array.from(bytes, (b) => (b / 255) * 2 - 1)).reshape(bytes.length / 784, 1, 28, 28);
+      return frameCanvas(images, inputs.cols, `${name}, iteration ${f.iteration.toLocaleString('en-US')}`);
+    }),
     { delayMs: 600 },
   );
   writeImageGrid(join(out, 'samples.png'), tilesOf(generateImages(G, inputs.z, inputs.classes)), {
@@ -328,19 +333,6 @@ export async function trainGan(
   return { out, metrics, loop: result };
 }
 
-function greyToRgba(grey: Uint8Array): Uint8Array {
-  const rgba = new Uint8Array(grey.length * 4);
-  for (let i = 0; i < grey.length; i++) {
-    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = grey[i]!;
-    rgba[4 * i + 3] = 255;
-  }
-  return rgba;
-}
-
-function encodePngOf(c: { width: number; height: number; rgba: Uint8Array }): Uint8Array {
-  return encodePng(c.width, c.height, c.rgba);
-}
-
 /** Ten images along the straight line between two noise vectors (per class row for the conditional model). */
 function writeInterpolation(path: string, g: GanGenerator, seed: number): void {
   const gen = new Generator(Math.imul(seed ^ 0x1b873593, 0xcc9e2d51) >>> 0);
@@ -378,7 +370,7 @@ export function saveGanNet(path: string, net: GanGenerator | GanDiscriminator, r
 
 /** The generator of a `deepts train gan` run folder (its last evaluation's weights), in eval mode. */
 export function loadGanRun(dir: string): { config: GanRunConfig; generator: GanGenerator } {
-  const config = readRunConfig<GanRunConfig>(dir, GAN_COMMAND, 'generator.safetensors');
+  const config = readRunConfig<GanRunConfig>(dir, GAN_COMMAND, 'generator.safetensors', '--run');
   return { config, generator: loadGanNet(join(dir, 'generator.safetensors'), 'generator', checkGanConfig(modelConfig(config))) as GanGenerator };
 }
 
@@ -398,4 +390,60 @@ export function loadGanNet(path: string, role: GanRole, config: Required<GanConf
   net.loadStateDict(tensors);
   net.eval();
   return net;
+}
+
+export type GanSampleOptions = {
+  /** Images to draw (default 64). */
+  n?: number;
+  /** Conditional models: draw this digit only (default: the classes in turn). */
+  digit?: number;
+  /** Seed of the noise (default 1). */
+  seed?: number;
+};
+
+/** Images (n, 1, 28, 28) in [−1, 1] from a run's generator, and the classes asked for (conditional models). */
+export function sampleGan(run: string | { generator: GanGenerator }, opts: GanSampleOptions = {}): { images: Tensor; classes: number[] | null } {
+  checkOptions('sampleGan', opts, ['n', 'digit', 'seed']);
+  const g = typeof run === 'string' ? loadGanRun(run).generator : run.generator;
+  const n = opts.n ?? 64;
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new RangeError(`sampleGan: n must be an integer in 1..100000, got ${n}`);
+  const K = g.config.numClasses;
+  if (opts.digit !== undefined) {
+    if (K === 0) throw new RangeError(`sampleGan: --digit needs a conditional model (cdcgan); this run's '${g.config.model}' draws any digit`);
+    if (!Number.isInteger(opts.digit) || opts.digit < 0 || opts.digit >= K) throw new RangeError(`sampleGan: digit must be an integer in 0..${K - 1}, got ${opts.digit}`);
+  }
+  const gen = new Generator(opts.seed ?? 1);
+  const classes = K > 0 ? Array.from({ length: n }, (_, i) => opts.digit ?? i % K) : null;
+  const images = generateImages(g, sampleNoise(n, g.config.latentDim, gen), classes ? tensor(Int32Array.from(classes)) : undefined);
+  return { images, classes };
+}
+
+/** Writes images (N, 1, 28, 28) in [−1, 1] as a PNG grid (white on black), `cols` a row (default √N). */
+export function writeSampleGrid(path: string, images: Tensor, opts: { cols?: number; title?: string; captions?: string[] } = {}): void {
+  checkOptions('writeSampleGrid', opts, ['cols', 'title', 'captions']);
+  const n = images.shape[0]!;
+  writeImageGrid(path, tilesOf(images, opts.captions), {
+    height: images.shape[2]!,
+    width: images.shape[3]!,
+    cols: opts.cols ?? Math.ceil(Math.sqrt(n)),
+    scale: 3,
+    colors: 'gray',
+    range: [-1, 1],
+    title: opts.title,
+  });
+}
+
+/** `deepts eval gan`: a run's generator judged again, on fresh samples. */
+export async function evaluateGanRun(
+  dir: string,
+  opts: { samples?: number; seed?: number; classifier?: string | null; say?: (line: string) => void } = {},
+): Promise<GanEvaluation & { realInceptionScore: number; realVsRealFid: number; judge: string }> {
+  checkOptions('evaluateGanRun', opts, ['samples', 'seed', 'classifier', 'say']);
+  const { config, generator } = loadGanRun(dir);
+  const testData = await loadMnist('test', { dataset: config.dataset, dir: config.data ?? undefined });
+  const { x } = mnistTensors(testData, { normalize: false });
+  const classifier = await mnistClassifier({ dataset: config.dataset, run: opts.classifier ?? config.classifier, data: config.data, say: opts.say });
+  const evaluator = new GanEvaluator(classifier, x.mul(2).sub(1));
+  const e = evaluator.evaluate(generator, { samples: opts.samples ?? 10_000, seed: opts.seed });
+  return { ...e, realInceptionScore: evaluator.realInceptionScore, realVsRealFid: evaluator.realVsRealFid, judge: classifier.source };
 }
