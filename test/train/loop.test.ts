@@ -167,3 +167,30 @@ test('a NaN loss stops the loop with the step named', async () => {
   assert.equal(r.step, 1);
   assert.match(r.stopReason!, /stopped at step 1: the training loss is NaN/);
 });
+
+test('a non-finite value under lossKeys stops the run and keeps the last checkpoint before it', async () => {
+  const out = tmp();
+  const model = new nn.Linear(1, 1);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const checkpoint = join(out, 'ck.safetensors');
+  const r = await trainLoop({
+    models: { model },
+    optimizers: { opt },
+    maxSteps: 10,
+    say: null,
+    checkpoint,
+    checkpointEvery: 2,
+    lossKeys: ['dLoss', 'gLoss'],
+    step: (ctx) => {
+      opt.zeroGrad();
+      model.forward(dt.ones([1, 1])).sum().backward();
+      opt.step();
+      return { dLoss: 0.5, gLoss: ctx.step === 4 ? Number.NaN : 1 };
+    },
+  });
+  assert.equal(r.step, 5);
+  assert.match(r.stopReason!, /stopped at step 5: gLoss is NaN \(try a lower learning rate\); the last checkpoint before it is kept/);
+  const saved = dt.loadCheckpoint(checkpoint, { model: new nn.Linear(1, 1), generator: null });
+  assert.equal(saved.step, 4);
+  await assert.rejects(trainLoop({ models: { model }, optimizers: { opt }, maxSteps: 1, say: null, lossKeys: 'loss' as never, loss: () => dt.ones([1]).sum() }), /trainLoop: lossKeys must be an array/);
+});
