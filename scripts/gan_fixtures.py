@@ -83,6 +83,7 @@ def dcgan_cases():
         g, d = G(nz, w, k), D(w, k)
         g.apply(init)
         d.apply(init)
+        g_state, d_state = state(g), state(d)  # before the forward passes move the running statistics
         z = torch.randn(n, nz)
         y = torch.tensor([3, 0, 9, 3, 7]) if k else None
         fake = g(z, y)
@@ -90,7 +91,7 @@ def dcgan_cases():
         logits = d(x * 2 - 1, y)
         r = torch.randn_like(logits)
         (logits * r).sum().backward()
-        case = {'name': name, 'latentDim': nz, 'width': w, 'numClasses': k, 'G': state(g), 'D': state(d),
+        case = {'name': name, 'latentDim': nz, 'width': w, 'numClasses': k, 'G': g_state, 'D': d_state,
                 'z': t2j(z), 'fake': t2j(fake), 'x': t2j(x), 'logits': t2j(logits), 'r': t2j(r), 'dx': t2j(x.grad),
                 'runningMeanAfter': t2j(g.bn1.running_mean), 'runningVarAfter': t2j(g.bn1.running_var)}
         if k:

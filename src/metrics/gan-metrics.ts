@@ -33,7 +33,7 @@ export function inceptionScore(probs: ArrayLike<number>, k: number, opts: { spli
       if (!(p >= 0)) throw new RangeError(`inceptionScore: probability ${p} at row ${i}, class ${j}`);
       s += p;
     }
-    if (Math.abs(s - 1) > 1e-3) throw new RangeError(`inceptionScore: row ${i} sums to ${s}, not 1 (pass probabilities: softmax of the logits)`);
+    if (Math.abs(s - 1) > 1e-3) throw new RangeError(`inceptionScore: row ${i} sums to ${Number(s.toPrecision(6))}, not 1 (pass probabilities: softmax of the logits)`);
   }
   const scores: number[] = [];
   for (let part = 0; part < splits; part++) {

@@ -31,15 +31,19 @@ type DcganCase = {
   classes?: number[];
 };
 
-const stateOf = (s: Record<string, T>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, tensorOf(v)]));
+/** PyTorch's state dict with its buffer names in camelCase (running_mean → runningMean); numBatchesTracked stays ours. */
+const stateOf = (m: dt.nn.Module, s: Record<string, T>) => ({
+  ...m.stateDict(),
+  ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), tensorOf(v)])),
+});
 
 test("DCGAN's generator and discriminator match PyTorch's (plain and conditional), PyTorch's state dicts loading as they are", () => {
   for (const c of loadFixture<DcganCase[]>('gan', 'dcgan.json')) {
     const config = { model: c.numClasses ? ('cdcgan' as const) : ('dcgan' as const), latentDim: c.latentDim, width: c.width };
     const G = new DCGANGenerator(config),
       D = new DCGANDiscriminator(config);
-    G.loadStateDict(stateOf(c.G));
-    D.loadStateDict(stateOf(c.D));
+    G.loadStateDict(stateOf(G, c.G));
+    D.loadStateDict(stateOf(D, c.D));
     const classes = c.classes ? dt.tensor(Int32Array.from(c.classes)) : undefined;
     compare(`${c.name} G(z)`, G.forward(tensorOf(c.z), classes), c.fake);
     compare(`${c.name} G's running mean`, G.bn1.runningMean!, c.runningMeanAfter);
@@ -75,11 +79,11 @@ test('GAN metrics: the extreme cases, eigen-decomposition, class shares and mode
   const same = new Float32Array(40 * k);
   for (let i = 0; i < 40; i++) same[i * k] = 1;
   assert.ok(Math.abs(inceptionScore(same, k, { splits: 2 }).mean - 1) < 1e-12);
-  assert.throws(() => inceptionScore(new Float32Array([0.5, 0.2]), 2), /inceptionScore: row 0 sums to 0.7, not 1/);
+  assert.throws(() => inceptionScore(new Float32Array([0.5, 0.2]), 2, { splits: 1 }), /inceptionScore: row 0 sums to 0.7, not 1/);
   // diagonal Gaussians: FID = |μ1 − μ2|² + Σ (σ1 − σ2)²
-  const a = featureStatistics(new Float64Array([1, 0, -1, 0, 1, 2, -1, -2]), 2); // means (0, 0), variances 4/3 and 8/3
+  const a = featureStatistics(new Float64Array([1, 0, -1, 0, 0, 2, 0, -2]), 2); // means (0, 0), variances 2/3 and 8/3, covariance 0
   const b = { mean: new Float64Array([1, 2]), cov: new Float64Array([3, 0, 0, 0.5]), dim: 2, count: 10 };
-  const expected = 1 + 4 + (Math.sqrt(4 / 3) - Math.sqrt(3)) ** 2 + (Math.sqrt(8 / 3) - Math.sqrt(0.5)) ** 2;
+  const expected = 1 + 4 + (Math.sqrt(2 / 3) - Math.sqrt(3)) ** 2 + (Math.sqrt(8 / 3) - Math.sqrt(0.5)) ** 2;
   assert.ok(Math.abs(frechetDistance(a, b) - expected) < 1e-9, `${frechetDistance(a, b)} vs ${expected}`);
   // a random symmetric matrix is V diag(λ) Vᵀ, and sqrt·sqrt gives it back
   const n = 7,
@@ -107,7 +111,7 @@ test('GAN metrics: the extreme cases, eigen-decomposition, class shares and mode
 });
 
 test('GAN models: config, noise and class checks name the problem', () => {
-  assert.throws(() => checkGanConfig({ model: 'wgan' as 'gan' }), /GAN: model expects one of gan\|dcgan\|cdcgan/);
+  assert.throws(() => checkGanConfig({ model: 'wgan' as 'gan' }), /GAN: model must be one of 'gan', 'dcgan', 'cdcgan', got 'wgan'/);
   assert.throws(() => checkGanConfig({ model: 'dcgan', imageSize: 32 }), /laid out for 28×28 images, got imageSize 32/);
   assert.throws(() => checkGanConfig({ model: 'dcgan', numClasses: 10 }), /numClasses is for the conditional model \('cdcgan'\), got 10 for 'dcgan'/);
   assert.throws(() => checkGanConfig({ model: 'gan', bogus: 1 } as never), /bogus/);
