@@ -1,4 +1,4 @@
-// `npm run bench` and `deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq`: runs deepts and the references side by side and
+// `npm run bench` and `deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq|gan`: runs deepts and the references side by side and
 // writes bench/results/<name>.md and .json. Flags:
 //   --sizes 128,256,512,1024,2048   gemm sizes          --threads 1,2    gemm thread counts
 //   --seconds 1                     time per gemm row   --steps N        timed steps (MLP 30, GPT 20)
@@ -8,6 +8,7 @@
 // rnn (bidirectional-LSTM sentiment step with peak memory, each row in its own process; bench/rnn.ts)
 // takes --threads N (default 2), --steps (20), --warmup (3). seq2seq (the GRU + attention and
 // Transformer translation steps; bench/seq2seq.ts) takes --threads N (default 2), --steps (20), --warmup (3).
+// gan (one DCGAN iteration, D and G; bench/gan.ts) takes --threads N (default 2), --steps (20), --warmup (3).
 import { loadavg } from 'node:os';
 import { gemmMarkdown, runGemmBench } from './gemm.js';
 import { mlpMarkdown, runMlpBench } from './mlp.js';
@@ -15,6 +16,7 @@ import { gptMarkdown, runGptBench } from './gpt.js';
 import { runCnnTarget } from './cnn.js';
 import { runRnnTarget } from './rnn.js';
 import { runSeq2SeqTarget } from './seq2seq.js';
+import { runGanTarget } from './gan.js';
 import { machineInfo, machineMarkdown } from './machine.js';
 import { setResultsWriting, writeResults } from './results.js';
 
@@ -53,8 +55,8 @@ const list = (v: string | boolean | undefined, dflt: number[]) => (typeof v === 
 const num = (v: string | boolean | undefined, dflt: number) => (typeof v === 'string' && v ? Number(v) : dflt);
 
 export const BENCH_USAGE =
-  'usage: deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--warmup N] [--batch N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
-const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn', 'rnn', 'seq2seq'];
+  'usage: deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq|gan|all [--sizes 128,256,...] [--threads 1,2] [--seconds 1] [--steps N] [--warmup N] [--batch N] [--no-reference] [--no-tfjs] [--no-js] [--no-write]';
+const BENCHES = ['gemm', 'mlp', 'gpt', 'cnn', 'rnn', 'seq2seq', 'gan'];
 
 export async function runBench(argv: string[], log: (s: string) => void = console.log): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -114,6 +116,12 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
         },
         log,
       );
+    } else if (t === 'gan') {
+      await runGanTarget(
+        machine,
+        { threads: num(flags.threads, 2), steps: num(flags.steps, 20), warmup: num(flags.warmup, 3), reference, tfjs: flags.tfjs !== false },
+        log,
+      );
     } else if (t === 'seq2seq') {
       await runSeq2SeqTarget(machine, { threads: num(flags.threads, 2), steps: num(flags.steps, 20), warmup: num(flags.warmup, 3), reference }, log);
     } else if (t === 'rnn') {
@@ -147,7 +155,7 @@ export async function runBench(argv: string[], log: (s: string) => void = consol
   return 0;
 }
 
-// run directly: node dist/bench/run.js [gemm|mlp|gpt|cnn|rnn|seq2seq] [flags]
+// run directly: node dist/bench/run.js [gemm|mlp|gpt|cnn|rnn|seq2seq|gan] [flags]
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   runBench(process.argv.slice(2)).then(
     (code) => {

@@ -7,6 +7,8 @@
   bench_reference.py lenet --threads 2 --steps 30         PyTorch CPU LeNet-5 training step (batch 64, SGD momentum)
   bench_reference.py conv --threads 2 --steps 6           PyTorch CPU 3x3 conv 64->64, 56x56, batch 8: forward + backward
   bench_reference.py rnn --threads 2 --steps 20           PyTorch CPU bidirectional-LSTM sentiment step (batch 64, length 100, Adam), peak RSS
+  bench_reference.py seq2seq --model attention|transformer PyTorch CPU translation training step (batch 64)
+  bench_reference.py gan --threads 2 --steps 20           PyTorch CPU DCGAN iteration (D and G steps, batch 64, 28x28)
 
 Prints one JSON object on stdout. Threads come from the caller: OPENBLAS_NUM_THREADS for numpy,
 torch.set_num_threads(--threads) with OPENBLAS_NUM_THREADS=1 for PyTorch. The caller also unsets
@@ -367,6 +369,39 @@ def bench_seq2seq(args):
     report_steps(torch, args, step)
 
 
+def bench_gan(args):
+    """One DCGAN iteration as bench/gan.ts and src/train/gan-step.ts: G makes a batch, D steps on it and a real
+    batch (BCE with logits), G steps through D; Adam 2e-4, betas (0.5, 0.999) for both; batch 64, z 100, width 32."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+
+    from gan_fixtures import D, G, init  # the nets deepts' GAN fixtures check, as src/models/gan.ts builds them
+
+    netG, netD = G(args.latent, args.width, 0), D(args.width, 0)
+    netG.apply(init)
+    netD.apply(init)
+    optG = torch.optim.Adam(netG.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(netD.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.randn(args.batch, 1, 28, 28).tanh()
+    ones, zeros = torch.ones(args.batch), torch.zeros(args.batch)
+
+    def step():
+        fake = netG(torch.randn(args.batch, args.latent))
+        optD.zero_grad(set_to_none=True)
+        loss_d = F.binary_cross_entropy_with_logits(netD(real), ones) + F.binary_cross_entropy_with_logits(netD(fake.detach()), zeros)
+        loss_d.backward()
+        optD.step()
+        optG.zero_grad(set_to_none=True)
+        loss_g = F.binary_cross_entropy_with_logits(netD(fake), ones)
+        loss_g.backward()
+        optG.step()
+
+    report_steps(torch, args, step)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -415,9 +450,16 @@ def main():
     q.add_argument("--tgt-vocab", type=int, default=4000)
     q.add_argument("--steps", type=int, default=20)
     q.add_argument("--warmup", type=int, default=3)
+    gn = sub.add_parser("gan")
+    gn.add_argument("--threads", type=int, default=2)
+    gn.add_argument("--batch", type=int, default=64)
+    gn.add_argument("--latent", type=int, default=100)
+    gn.add_argument("--width", type=int, default=32)
+    gn.add_argument("--steps", type=int, default=20)
+    gn.add_argument("--warmup", type=int, default=3)
     args = p.parse_args()
     try:
-        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv, "rnn": bench_rnn, "seq2seq": bench_seq2seq}[args.cmd](args)
+        {"gemm": bench_gemm, "mlp": bench_mlp, "gpt": bench_gpt, "lenet": bench_lenet, "conv": bench_conv, "rnn": bench_rnn, "seq2seq": bench_seq2seq, "gan": bench_gan}[args.cmd](args)
     except ImportError as e:
         print(json.dumps({"error": f"{e.name or e} is not installed"}))
         sys.exit(3)

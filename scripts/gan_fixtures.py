@@ -14,7 +14,6 @@ import functools
 import os
 
 import numpy as np
-import scipy.linalg
 import torch
 import torch.nn as nn
 
@@ -113,6 +112,8 @@ def inception_score(p, splits):
 
 def frechet(a, b):
     # pytorch-fid's calculate_frechet_distance
+    import scipy.linalg  # here, so bench_reference.py can import the nets without scipy
+
     mu1, mu2 = a.mean(0), b.mean(0)
     s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     covmean, _ = scipy.linalg.sqrtm(s1.dot(s2), disp=False)

@@ -13,7 +13,7 @@ const commands: Record<string, Command> = {
   demo: { summary: "the lecture's examples: deepts demo conv, deepts demo vanishing", load: () => import('./commands/demo.js') },
   sample: { summary: 'text from a trained GPT run, images from a GAN run: deepts sample --run DIR', load: () => import('./commands/sample.js') },
   eval: { summary: 'measure a trained run again: deepts eval gan --run DIR', load: () => import('./commands/eval.js') },
-  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq', load: () => import('./commands/bench.js') },
+  bench: { summary: 'speed against reference libraries: deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq|gan', load: () => import('./commands/bench.js') },
   tokenize: { summary: 'encode text with a tokenizer', load: () => import('./commands/tokenize.js') },
   tokenizer: { summary: 'train a BPE tokenizer: deepts tokenizer train', load: () => import('./commands/tokenizer.js') },
 };

@@ -1,4 +1,4 @@
-// `deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq`: the benches of bench/ (deepts against numpy/OpenBLAS, PyTorch and
+// `deepts bench gemm|mlp|gpt|cnn|rnn|seq2seq|gan`: the benches of bench/ (deepts against numpy/OpenBLAS, PyTorch and
 // TensorFlow.js), writing bench/results/. They live outside src/, so this works in a checkout.
 import { CliError } from '../args.js';
 
