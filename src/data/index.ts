@@ -6,6 +6,8 @@ export { DataLoader } from './dataloader.js';
 export type { DataLoaderOptions } from './dataloader.js';
 export { defaultCollate } from './collate.js';
 export type { Collated } from './collate.js';
+export { gaussianRing, gaussianRingModes } from './gaussian-ring.js';
+export type { GaussianRingOptions } from './gaussian-ring.js';
 export { makePlaygroundDataset, playgroundTask, PLAYGROUND_DATASETS } from './playground.js';
 export type { PlaygroundDataset, PlaygroundDatasetName, PlaygroundDatasetOptions, PlaygroundTask } from './playground.js';
 export { FEATURE_NAMES, FEATURE_ALIASES, featureName, parseFeatures, applyFeatures } from './features.js';

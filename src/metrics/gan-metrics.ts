@@ -7,6 +7,7 @@
 // - class shares and their KL divergence from uniform (mode collapse drops classes), and the
 //   coverage of a known set of modes (the 8-Gaussians ring).
 import { symmetricSqrt } from './symmetric-eigen.js';
+import { checkOptions } from '../util/options.js';
 
 /** Rows of a row-major (n, d) matrix given as a flat array, checked. */
 function rowsOf(where: string, values: ArrayLike<number>, d: number): number {
@@ -23,6 +24,7 @@ export type InceptionScore = { mean: number; std: number; splits: number };
  * mean and standard deviation.
  */
 export function inceptionScore(probs: ArrayLike<number>, k: number, opts: { splits?: number } = {}): InceptionScore {
+  checkOptions('inceptionScore', opts, ['splits']);
   const n = rowsOf('inceptionScore', probs, k);
   const splits = opts.splits ?? 10;
   if (!Number.isInteger(splits) || splits < 1 || splits > n) throw new RangeError(`inceptionScore: splits must be an integer in 1..${n} (the samples), got ${splits}`);
@@ -160,6 +162,7 @@ export function modeCoverage(
   d: number,
   opts: { radius: number; minShare?: number },
 ): ModeCoverage {
+  checkOptions('modeCoverage', opts, ['radius', 'minShare']);
   const n = rowsOf('modeCoverage', samples, d),
     m = rowsOf('modeCoverage', modes, d);
   if (!(opts.radius > 0)) throw new RangeError(`modeCoverage: radius must be positive, got ${opts.radius}`);

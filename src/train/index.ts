@@ -51,6 +51,12 @@ export {
   TRANSLATE_MODELS,
 } from './recipes/translate.js';
 export type { TranslateRunConfig, TranslateRunResult, Translation, TranslationRun, TranslateOptions, TranslateModelName } from './recipes/translate.js';
+export { ganStep, GAN_LOSS_KEYS } from './gan-step.js';
+export type { GanBatch, GanStepOptions } from './gan-step.js';
+export { GanEvaluator, mnistClassifier, deeptsCacheDir } from './gan-evaluation.js';
+export type { GanEvaluation, MnistClassifier } from './gan-evaluation.js';
+export { trainGan, sampleGan, writeSampleGrid, evaluateGanRun, loadGanRun, saveGanNet, loadGanNet, GAN_DEFAULTS, GAN_SNAPSHOTS } from './recipes/gan.js';
+export type { GanRunConfig, GanRunResult, GanSampleOptions, GanRole } from './recipes/gan.js';
 export { runVanishingDemo, VANISHING_DEFAULTS, VANISHING_MODELS, VANISHING_GATE_INITS, VANISHING_LABELS } from './recipes/vanishing.js';
 export type {
   VanishingDemoOptions,

@@ -3,6 +3,7 @@
 // pixel, which is exact for the digit grids and captions the plots draw.
 import omggif from 'omggif';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { checkOptions } from '../../util/options.js';
 
 export type GifFrame = { width: number; height: number; rgba: Uint8Array | Uint8ClampedArray };
 
@@ -19,6 +20,7 @@ const GREYS = Array.from({ length: 256 }, (_, v) => (v << 16) | (v << 8) | v);
 
 /** The GIF file's bytes; every frame must have the first frame's size. */
 export function encodeGif(frames: readonly GifFrame[], opts: GifOptions = {}): Uint8Array {
+  checkOptions('encodeGif', opts, ['delayMs', 'lastDelayMs', 'loop']);
   if (frames.length === 0) throw new RangeError('encodeGif: no frames');
   const { width, height } = frames[0]!;
   const delay = Math.round((opts.delayMs ?? 500) / 10);

@@ -11,3 +11,5 @@ export { attentionMapImage, attentionMapSvg, writeAttentionMap, attentionGridIma
 export type { AttentionMapOptions, AttentionWeights, AttentionStack } from './attention-map.js';
 export { PlotFont, loadFont, resolveFont, findFontPath, FONT_SEARCH_PATHS, CJK_FONT_PACKAGE } from './font.js';
 export type { FontChoice } from './font.js';
+export { encodeGif, writeGif } from './gif.js';
+export type { GifFrame, GifOptions } from './gif.js';

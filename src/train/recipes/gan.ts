@@ -375,7 +375,8 @@ export function loadGanRun(dir: string): { config: GanRunConfig; generator: GanG
 }
 
 /** Reads a generator's or discriminator's file, refusing the other role's weights (or another model's) by name. */
-export function loadGanNet(path: string, role: GanRole, config: Required<GanConfig>): GanGenerator | GanDiscriminator {
+export function loadGanNet(path: string, role: GanRole, modelConfig: GanConfig): GanGenerator | GanDiscriminator {
+  const config = checkGanConfig(modelConfig);
   const { tensors, metadata } = loadSafetensors(path);
   const meta = metadata?.['deepts.gan'];
   const saved = meta ? (JSON.parse(meta) as { role?: string; config?: GanConfig }) : null;
