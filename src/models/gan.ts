@@ -36,8 +36,10 @@ export type GanConfig = {
   model: GanModelName;
   /** Length of the noise vector z (default 100). */
   latentDim?: number;
-  /** DCGAN: feature maps of D's first layer and of G's last hidden layer ÷ 2 (default 32); MLP: ignored. */
+  /** DCGAN: G's base width: its hidden layers have 4·width and 2·width feature maps (default 32); MLP: ignored. */
   width?: number;
+  /** DCGAN: D's first layer's feature maps; its second has twice as many (default: width). */
+  discriminatorWidth?: number;
   /** Classes for the conditional model (default 10 for 'cdcgan', 0 otherwise). */
   numClasses?: number;
   /** Image height and width (default 28; the DCGAN needs 28). */
@@ -45,7 +47,7 @@ export type GanConfig = {
   /** Image channels (default 1). */
   channels?: number;
 };
-const CONFIG_KEYS = optionKeys<GanConfig>({ model: true, latentDim: true, width: true, numClasses: true, imageSize: true, channels: true });
+const CONFIG_KEYS = optionKeys<GanConfig>({ model: true, latentDim: true, width: true, discriminatorWidth: true, numClasses: true, imageSize: true, channels: true });
 
 export function checkGanConfig(config: GanConfig): Required<GanConfig> {
   if (config === null || typeof config !== 'object') throw new TypeError(`GAN: expected a config {${CONFIG_KEYS.join(', ')}}, got ${describe(config)}`);
@@ -55,11 +57,12 @@ export function checkGanConfig(config: GanConfig): Required<GanConfig> {
     model: config.model,
     latentDim: config.latentDim ?? 100,
     width: config.width ?? 32,
+    discriminatorWidth: config.discriminatorWidth ?? config.width ?? 32,
     numClasses: config.numClasses ?? (config.model === 'cdcgan' ? 10 : 0),
     imageSize: config.imageSize ?? 28,
     channels: config.channels ?? 1,
   };
-  for (const k of ['latentDim', 'width', 'imageSize', 'channels'] as const) checkNumber('GAN', k, c[k], { integer: true, min: 1 });
+  for (const k of ['latentDim', 'width', 'discriminatorWidth', 'imageSize', 'channels'] as const) checkNumber('GAN', k, c[k], { integer: true, min: 1 });
   checkNumber('GAN', 'numClasses', c.numClasses, { integer: true, min: 0 });
   if (c.model === 'cdcgan' && c.numClasses < 2) throw new RangeError(`GAN: the conditional model needs numClasses ≥ 2, got ${c.numClasses}`);
   if (c.model !== 'cdcgan' && c.numClasses !== 0) throw new RangeError(`GAN: numClasses is for the conditional model ('cdcgan'), got ${c.numClasses} for '${c.model}'`);
@@ -247,7 +250,7 @@ export class DCGANDiscriminator extends Module implements GanDiscriminator {
     checkOptions('DCGANDiscriminator', opts, ['generator']);
     this.config = checkGanConfig(config);
     const c = this.config,
-      w = c.width;
+      w = c.discriminatorWidth;
     this.conv1 = new Conv2d(c.channels + c.numClasses, w, 4, { stride: 2, padding: 1, bias: false });
     this.conv2 = new Conv2d(w, 2 * w, 4, { stride: 2, padding: 1, bias: false });
     this.bn2 = new BatchNorm2d(2 * w);

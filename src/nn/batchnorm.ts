@@ -26,7 +26,8 @@ const BATCH_NORM_KEYS = optionKeys<BatchNormOptions>({ eps: true, momentum: true
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
-  readonly momentum: number | null;
+  /** Settable, as in PyTorch (updateBn sets null for a cumulative average). */
+  momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   weight: Parameter | null; // (C,)

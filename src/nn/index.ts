@@ -2,6 +2,8 @@
 import '../ops/index.js'; // installs the Tensor methods that modules use
 export { Parameter, emptyParameter, withMetaParameters, isMeta } from './parameter.js';
 export { Module } from './module.js';
+export { AveragedModel, updateBn } from './averaged-model.js';
+export type { AveragedModelOptions } from './averaged-model.js';
 export type { StateDict, LoadStateDictResult } from './module.js';
 export { Sequential, ModuleList } from './containers.js';
 export { Linear } from './linear.js';

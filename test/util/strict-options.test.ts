@@ -303,6 +303,7 @@ const TABLE: Record<string, (b: B) => unknown> = {
   'nn.GRU': (b) => new nn.GRU(2, 3, b),
   'nn.RNNCell': (b) => new nn.RNNCell(2, 3, b),
   'nn.LSTMCell': (b) => new nn.LSTMCell(2, 3, b),
+  'nn.AveragedModel': (b) => new nn.AveragedModel(new nn.Linear(1, 1), new nn.Linear(1, 1), b),
   'nn.GRUCell': (b) => new nn.GRUCell(2, 3, b),
   'nn.utils.rnn.padSequence': (b) => nn.utils.rnn.padSequence([dt.ones([2, 1])], b),
   'nn.utils.rnn.packPaddedSequence': (b) => nn.utils.rnn.packPaddedSequence(dt.ones([2, 1, 1]), [2], b),

@@ -22,6 +22,7 @@ import {
   buildGan,
   checkGanConfig,
   generateImages,
+  sampleClasses,
   sampleNoise,
   DCGANDiscriminator,
   DCGANGenerator,
@@ -32,6 +33,7 @@ import {
   type GanGenerator,
   type GanModelName,
 } from '../../models/gan.js';
+import { AveragedModel, updateBn } from '../../nn/averaged-model.js';
 import { writeLossCurve } from '../plots/index.js';
 import { imageGrid, writeImageGrid, type Tile } from '../plots/image-grid.js';
 import { writeGif } from '../plots/gif.js';
@@ -55,8 +57,12 @@ export type GanRunConfig = {
   beta1: number;
   latentDim: number;
   width: number;
+  /** D's first layer's feature maps (DCGAN). */
+  discriminatorWidth: number;
   labelSmoothing: number;
   nCritic: number;
+  /** Decay of the exponential moving average of G's weights that is sampled and evaluated (0: G itself). */
+  ema: number;
   evalEvery: number;
   evalSamples: number;
   /** A `deepts train lenet` run to judge with (default: the cached LeNet-5, trained on first use). */
@@ -75,8 +81,10 @@ export const GAN_DEFAULTS = {
   beta1: 0.5,
   latentDim: 100,
   width: 32,
+  discriminatorWidth: 32,
   labelSmoothing: 0,
   nCritic: 1,
+  ema: 0.999,
   evalEvery: 1000,
   evalSamples: 10_000,
   seed: 1,
@@ -117,7 +125,7 @@ function frameCanvas(images: Tensor, cols: number, title: string) {
 const MODEL_NAMES: Record<GanModelName, string> = { gan: 'MLP GAN', dcgan: 'DCGAN', cdcgan: 'conditional DCGAN' };
 
 function modelConfig(c: GanRunConfig): GanConfig {
-  return { model: c.model, latentDim: c.latentDim, width: c.width };
+  return { model: c.model, latentDim: c.latentDim, width: c.width, discriminatorWidth: c.discriminatorWidth ?? c.width };
 }
 
 /** Trains as configured and writes the run folder. `say` receives the human-readable lines. */
@@ -148,6 +156,18 @@ export async function trainGan(
   const shuffleGen = new Generator(Math.imul(config.seed ^ 0x5bd1e995, 0x9e3779b1) >>> 0);
   const noiseGen = new Generator(Math.imul(config.seed ^ 0x27d4eb2f, 0x85ebca6b) >>> 0);
   const { generator: G, discriminator: D } = buildGan(gc, { generator: weightsGen });
+  // the generator that is drawn and judged: G's weights averaged over the iterations (or G)
+  const average = config.ema > 0 ? new AveragedModel(G, buildGan(gc, { generator: new Generator(0) }).generator, { decay: config.ema }) : null;
+  average?.updateParameters(G);
+  const Gs: GanGenerator = average ? average.module : G;
+  // the average's BatchNorm statistics, measured on it before it is drawn or judged (the same noise each time)
+  const measureAverage = (): void => {
+    if (!average) return;
+    const gen = new Generator(Math.imul(config.seed ^ 0x68e31da4, 0xb5297a4d) >>> 0);
+    const K = gc.numClasses;
+    const batches = Array.from({ length: 20 }, () => [sampleNoise(100, gc.latentDim, gen), ...(K ? [sampleClasses(100, K, gen)] : [])] as const);
+    updateBn(Gs, batches);
+  };
   const betas: [number, number] = [config.beta1, 0.999];
   const optimizerG = new Adam(G.parameters(), { lr: config.lr, betas });
   const optimizerD = new Adam(D.parameters(), { lr: config.lr, betas });
@@ -161,7 +181,7 @@ export async function trainGan(
   const name = MODEL_NAMES[config.model];
   if (!opts.quiet) {
     say(`deepts train gan: ${name} on ${config.dataset}, ${trainData.count} training images, backend ${backend}, seed ${config.seed}`);
-    say(`G ${G.numParameters().toLocaleString('en-US')} parameters, D ${D.numParameters().toLocaleString('en-US')}; Adam lr ${config.lr}, β1 ${config.beta1}, batch ${config.batchSize}, ${config.iterations} iterations (${(config.iterations / loader.length).toFixed(1)} epochs)`);
+    say(`G ${G.numParameters().toLocaleString('en-US')} parameters, D ${D.numParameters().toLocaleString('en-US')}${average ? `; samples from G's moving average (decay ${config.ema})` : ''}; Adam lr ${config.lr}, β1 ${config.beta1}, batch ${config.batchSize}, ${config.iterations} iterations (${(config.iterations / loader.length).toFixed(1)} epochs)`);
     say(`judge: ${classifier.source}${classifier.testAccuracy !== null ? ` (test accuracy ${(classifier.testAccuracy * 100).toFixed(2)} %)` : ''}; the real test images score IS ${evaluator.realInceptionScore.toFixed(2)}, FID between their halves ${evaluator.realVsRealFid.toFixed(2)}`);
     say(`run folder: ${config.out}${opts.resume ? ' (resuming)' : ''}`);
   }
@@ -172,7 +192,8 @@ export async function trainGan(
   let frames: Frame[] = opts.resume && existsSync(framesPath) ? (JSON.parse(readFileSync(framesPath, 'utf8')) as Frame[]) : [];
   const snapshot = (iteration: number): void => {
     if (frames.some((f) => f.iteration === iteration)) return;
-    const images = generateImages(G, inputs.z, inputs.classes);
+    measureAverage();
+    const images = generateImages(Gs, inputs.z, inputs.classes);
     const canvas = frameCanvas(images, inputs.cols, `${name}, iteration ${iteration.toLocaleString('en-US')}`);
     writeFileAtomic(join(samplesDir, `iter-${String(iteration).padStart(6, '0')}.png`), encodePng(canvas.width, canvas.height, canvas.rgba));
     const v = images.contiguous().toTypedArray();
@@ -186,7 +207,7 @@ export async function trainGan(
   const saved: Saved = { evaluations: [], curve: [] };
   let sums = [0, 0, 0, 0, 0]; // dLoss, gLoss, dReal, dFake, steps: averaged into the curve every 10 iterations
   const result = await trainLoop<GanBatch>({
-    models: { G, D },
+    models: average ? { G, D, Gema: average } : { G, D },
     optimizers: { G: optimizerG, D: optimizerD },
     maxSteps: config.iterations,
     data: loader,
@@ -194,7 +215,8 @@ export async function trainGan(
     lossKeys: GAN_LOSS_KEYS,
     evalEvery: config.evalEvery,
     evaluate: (ctx) => {
-      const e = evaluator.evaluate(G, { samples: config.evalSamples });
+      measureAverage();
+      const e = evaluator.evaluate(Gs, { samples: config.evalSamples });
       saved.evaluations.push({ iteration: ctx.step, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), ...e });
       const logs: StepLogs = { inceptionScore: e.inceptionScore, fid: e.fid, klFromUniform: e.klFromUniform, diversity: e.diversity };
       if (e.classAgreement !== undefined) logs.classAgreement = e.classAgreement;
@@ -225,6 +247,7 @@ export async function trainGan(
         if (ctx.step === 0) snapshot(0);
       },
       onStepEnd: (logs, ctx) => {
+        average?.updateParameters(G);
         sums = [sums[0]! + logs.dLoss!, sums[1]! + logs.gLoss!, sums[2]! + logs.dReal!, sums[3]! + logs.dFake!, sums[4]! + 1];
         if (ctx.step % 10 === 0) {
           saved.curve.push([ctx.step, ...sums.slice(0, 4).map((v) => v / sums[4]!)]);
@@ -234,7 +257,7 @@ export async function trainGan(
       },
       onEval: (logs, ctx) => {
         snapshot(ctx.step);
-        saveGanNet(join(out, 'generator.safetensors'), G, 'generator');
+        saveGanNet(join(out, 'generator.safetensors'), Gs, 'generator');
         saveGanNet(join(out, 'discriminator.safetensors'), D, 'discriminator');
         const e = saved.evaluations.at(-1)!;
         if (!opts.quiet) {
@@ -261,7 +284,7 @@ export async function trainGan(
     }),
     { delayMs: 600 },
   );
-  writeImageGrid(join(out, 'samples.png'), tilesOf(generateImages(G, inputs.z, inputs.classes)), {
+  writeImageGrid(join(out, 'samples.png'), tilesOf(generateImages(Gs, inputs.z, inputs.classes)), {
     height: 28,
     width: 28,
     cols: inputs.cols,
@@ -270,7 +293,7 @@ export async function trainGan(
     range: [-1, 1],
     title: G.config.numClasses ? `${name}: row = digit, column = one noise vector` : `${name} after ${result.step} iterations`,
   });
-  writeInterpolation(join(out, 'interpolation.png'), G, config.seed);
+  writeInterpolation(join(out, 'interpolation.png'), Gs, config.seed);
   const curve = saved.curve;
   writeLossCurve(
     join(out, 'loss.svg'),
