@@ -21,7 +21,8 @@ export function resumedRunConfig<C extends { out: string }, K extends keyof C & 
     if (name === 'resume' || name === 'quiet') continue;
     if (name === count.flag) {
       const value = numberFlag(command, parsed.flags, name, { integer: true, min: 1, max: count.max })!;
-      if (value !== config[count.flag]) warn(`deepts ${command}: --${name} ${value} differs from the run's ${String(config[count.flag])}${count.changed?.(config, value) ?? ''}`);
+      if (value !== config[count.flag])
+        warn(`deepts ${command}: --${name} ${value} differs from the run's ${String(config[count.flag])}${count.changed?.(config, value) ?? ''}`);
       (config as Record<string, unknown>)[count.flag] = value;
     } else if (name === 'out') {
       if (parsed.flags.out !== dir) warn(`deepts ${command}: --out ${String(parsed.flags.out)} is ignored: a resumed run writes into its own folder ${dir}`);
@@ -42,7 +43,11 @@ export function resumedEpochConfig<C extends { epochs: number; schedule: string;
     command,
     parsed,
     dir,
-    { flag: 'epochs', max: maxEpochs, changed: (c) => (c.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : '') },
+    {
+      flag: 'epochs',
+      max: maxEpochs,
+      changed: (c) => (c.schedule === 'cosine' ? ': the cosine schedule was planned over the old count and keeps its state' : ''),
+    },
     warn,
   );
 }

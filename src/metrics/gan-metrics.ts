@@ -27,7 +27,8 @@ export function inceptionScore(probs: ArrayLike<number>, k: number, opts: { spli
   checkOptions('inceptionScore', opts, ['splits']);
   const n = rowsOf('inceptionScore', probs, k);
   const splits = opts.splits ?? 10;
-  if (!Number.isInteger(splits) || splits < 1 || splits > n) throw new RangeError(`inceptionScore: splits must be an integer in 1..${n} (the samples), got ${splits}`);
+  if (!Number.isInteger(splits) || splits < 1 || splits > n)
+    throw new RangeError(`inceptionScore: splits must be an integer in 1..${n} (the samples), got ${splits}`);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < k; j++) {
@@ -35,7 +36,8 @@ export function inceptionScore(probs: ArrayLike<number>, k: number, opts: { spli
       if (!(p >= 0)) throw new RangeError(`inceptionScore: probability ${p} at row ${i}, class ${j}`);
       s += p;
     }
-    if (Math.abs(s - 1) > 1e-3) throw new RangeError(`inceptionScore: row ${i} sums to ${Number(s.toPrecision(6))}, not 1 (pass probabilities: softmax of the logits)`);
+    if (Math.abs(s - 1) > 1e-3)
+      throw new RangeError(`inceptionScore: row ${i} sums to ${Number(s.toPrecision(6))}, not 1 (pass probabilities: softmax of the logits)`);
   }
   const scores: number[] = [];
   for (let part = 0; part < splits; part++) {
@@ -156,12 +158,7 @@ export type ModeCoverage = {
  * when it is within `radius`; a mode is covered when it holds at least `minShare` of the samples
  * (default 1 %). The measure of the unrolled-GAN paper's 8-Gaussians ring.
  */
-export function modeCoverage(
-  samples: ArrayLike<number>,
-  modes: ArrayLike<number>,
-  d: number,
-  opts: { radius: number; minShare?: number },
-): ModeCoverage {
+export function modeCoverage(samples: ArrayLike<number>, modes: ArrayLike<number>, d: number, opts: { radius: number; minShare?: number }): ModeCoverage {
   checkOptions('modeCoverage', opts, ['radius', 'minShare']);
   const n = rowsOf('modeCoverage', samples, d),
     m = rowsOf('modeCoverage', modes, d);

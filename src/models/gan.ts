@@ -47,7 +47,15 @@ export type GanConfig = {
   /** Image channels (default 1). */
   channels?: number;
 };
-const CONFIG_KEYS = optionKeys<GanConfig>({ model: true, latentDim: true, width: true, discriminatorWidth: true, numClasses: true, imageSize: true, channels: true });
+const CONFIG_KEYS = optionKeys<GanConfig>({
+  model: true,
+  latentDim: true,
+  width: true,
+  discriminatorWidth: true,
+  numClasses: true,
+  imageSize: true,
+  channels: true,
+});
 
 export function checkGanConfig(config: GanConfig): Required<GanConfig> {
   if (config === null || typeof config !== 'object') throw new TypeError(`GAN: expected a config {${CONFIG_KEYS.join(', ')}}, got ${describe(config)}`);
@@ -65,7 +73,8 @@ export function checkGanConfig(config: GanConfig): Required<GanConfig> {
   for (const k of ['latentDim', 'width', 'discriminatorWidth', 'imageSize', 'channels'] as const) checkNumber('GAN', k, c[k], { integer: true, min: 1 });
   checkNumber('GAN', 'numClasses', c.numClasses, { integer: true, min: 0 });
   if (c.model === 'cdcgan' && c.numClasses < 2) throw new RangeError(`GAN: the conditional model needs numClasses ≥ 2, got ${c.numClasses}`);
-  if (c.model !== 'cdcgan' && c.numClasses !== 0) throw new RangeError(`GAN: numClasses is for the conditional model ('cdcgan'), got ${c.numClasses} for '${c.model}'`);
+  if (c.model !== 'cdcgan' && c.numClasses !== 0)
+    throw new RangeError(`GAN: numClasses is for the conditional model ('cdcgan'), got ${c.numClasses} for '${c.model}'`);
   if (c.model !== 'gan' && c.imageSize !== 28) throw new RangeError(`GAN: the DCGAN layers are laid out for 28×28 images, got imageSize ${c.imageSize}`);
   return c;
 }
@@ -265,7 +274,9 @@ export class DCGANDiscriminator extends Module implements GanDiscriminator {
     checkClasses('DCGANDiscriminator', c, n, classes);
     let h = x;
     if (classes) {
-      const planes = oneHot(classes, c.numClasses, x.dtype as 'float32').reshape(n, c.numClasses, 1, 1).expand(n, c.numClasses, 28, 28);
+      const planes = oneHot(classes, c.numClasses, x.dtype as 'float32')
+        .reshape(n, c.numClasses, 1, 1)
+        .expand(n, c.numClasses, 28, 28);
       h = cat([x, planes], 1); // (N, C + K, 28, 28)
     }
     h = leakyRelu(this.conv1.forward(h), 0.2); // (N, w, 14, 14)

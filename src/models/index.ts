@@ -134,7 +134,18 @@ export type { Seq2SeqConfig, Seq2SeqAttention, Seq2SeqState, Seq2SeqOutput, Seq2
 export { TransformerTranslator } from './transformer-translator.js';
 export type { TransformerTranslatorConfig, TransformerDecodeState } from './transformer-translator.js';
 // GANs: Goodfellow's MLP GAN, DCGAN and the class-conditional DCGAN.
-export { MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator, buildGan, checkGanConfig, generateImages, sampleNoise, sampleClasses, GAN_MODELS } from './gan.js';
+export {
+  MLPGenerator,
+  MLPDiscriminator,
+  DCGANGenerator,
+  DCGANDiscriminator,
+  buildGan,
+  checkGanConfig,
+  generateImages,
+  sampleNoise,
+  sampleClasses,
+  GAN_MODELS,
+} from './gan.js';
 export type { GanConfig, GanModelName, GanGenerator, GanDiscriminator, GanPair, MLPGanOptions } from './gan.js';
 // Transformers (nanoGPT-style GPT, BERT, ALBERT, LLaMA) and the lecture's size tables.
 export { GPT, GPT2_CONFIG, checkGPTConfig } from './gpt.js';

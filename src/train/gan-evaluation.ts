@@ -58,7 +58,17 @@ export async function mnistClassifier(
   if (existsSync(join(dir, 'metrics.json'))) return readLenetRun(dir, `the cached LeNet-5 in ${dir}`);
   const say = opts.say ?? (() => {});
   say(`training the judging LeNet-5 on ${dataset} once (deepts train lenet's defaults), cached in ${dir}`);
-  const config: LenetRunConfig = { ...LENET_DEFAULTS, dataset, data: opts.data ?? null, download: false, activation: 'relu', pool: 'max', limit: null, testLimit: null, out: dir };
+  const config: LenetRunConfig = {
+    ...LENET_DEFAULTS,
+    dataset,
+    data: opts.data ?? null,
+    download: false,
+    activation: 'relu',
+    pool: 'max',
+    limit: null,
+    testLimit: null,
+    out: dir,
+  };
   const r = await trainLenet(config, { quiet: true, say });
   if (r.loop.interrupted) throw new Error(`mnistClassifier: training the LeNet-5 was interrupted; it resumes with: deepts train lenet --resume ${dir}`);
   say(`LeNet-5 test accuracy ${((r.metrics.testAccuracy as number) * 100).toFixed(2)} %`);
@@ -68,7 +78,10 @@ export async function mnistClassifier(
 /** G's tanh images in [−1, 1] as the classifier's input: back to [0, 1], then the data set's normalization. */
 function classifierInput(images: Tensor, dataset: MnistDatasetName): Tensor {
   const { mean, std } = MNIST_NORMALIZATION[dataset];
-  return images.add(1).mul(0.5 / std).sub(mean / std);
+  return images
+    .add(1)
+    .mul(0.5 / std)
+    .sub(mean / std);
 }
 
 type Judged = { probs: Float32Array; features: Float32Array; predicted: Int32Array };

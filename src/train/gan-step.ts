@@ -57,8 +57,7 @@ export const GAN_LOSS_KEYS = ['dLoss', 'gLoss'] as const;
 export function ganStep(opts: GanStepOptions): (ctx: StepContext<GanBatch>) => StepLogs {
   checkOptions('ganStep', opts, STEP_KEYS);
   const { netG: G, netD: D, optimizerG, optimizerD, noise } = opts;
-  for (const k of ['netG', 'netD', 'optimizerG', 'optimizerD', 'noise'] as const)
-    if (opts[k] === undefined) throw new TypeError(`ganStep: ${k} is required`);
+  for (const k of ['netG', 'netD', 'optimizerG', 'optimizerD', 'noise'] as const) if (opts[k] === undefined) throw new TypeError(`ganStep: ${k} is required`);
   const smoothing = opts.labelSmoothing ?? 0;
   checkNumber('ganStep', 'labelSmoothing', smoothing, { min: 0, max: 0.5 });
   const nCritic = opts.nCritic ?? 1;

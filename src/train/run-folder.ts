@@ -70,7 +70,9 @@ export function readRunConfig<T>(dir: string, command: string, checkpoint = 'che
     throw new Error(`deepts ${command}: ${flag} ${dir}: the folder ${what}, not of \`deepts ${command}\`${hint}`);
   }
   if (!existsSync(join(dir, checkpoint)))
-    throw new Error(`deepts ${command}: ${flag} ${dir}: no ${checkpoint} there (${flag === '--resume' ? 'the run stopped before its first checkpoint; start it again' : 'the run has not written it yet'})`);
+    throw new Error(
+      `deepts ${command}: ${flag} ${dir}: no ${checkpoint} there (${flag === '--resume' ? 'the run stopped before its first checkpoint; start it again' : 'the run has not written it yet'})`,
+    );
   const { command: _c, ...rest } = config as Record<string, unknown>;
   return rest as T;
 }

@@ -27,13 +27,34 @@ function setup(): { data: string; judge: string } {
 test('deepts train gan: progress, evaluations, the progression, pictures, metrics.json; resume is bit-for-bit; sample and eval', () => {
   const { data, judge } = setup();
   const out = join(tmp(), 'run');
-  const common = ['train', 'gan', '--model', 'cdcgan', '--data', data, '--classifier', judge, '--batch-size', '32', '--width', '4', '--eval-every', '10', '--eval-samples', '100'];
+  const common = [
+    'train',
+    'gan',
+    '--model',
+    'cdcgan',
+    '--data',
+    data,
+    '--classifier',
+    judge,
+    '--batch-size',
+    '32',
+    '--width',
+    '4',
+    '--eval-every',
+    '10',
+    '--eval-samples',
+    '100',
+  ];
   const r = deepts([...common, '--iterations', '20', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /deepts train gan: conditional DCGAN on mnist, 320 training images, backend \w+, seed 1/);
   assert.match(r.stdout, /judge: the deepts train lenet run .*; the real test images score IS \d+\.\d+, FID between their halves/);
-  assert.match(r.stdout, /eval at iteration 10: IS \d+\.\d+ ± \d+\.\d+, FID-LeNet \d+\.\d+, digits (\d+\/){9}\d+ %, KL \d\.\d+, diversity \d\.\d+, class agreement \d+\.\d %/);
-  for (const f of ['samples.png', 'interpolation.png', 'samples/iter-000000.png', 'samples/iter-000010.png', 'samples/iter-000020.png']) assert.equal(PNG(join(out, f)), 'PNG', f);
+  assert.match(
+    r.stdout,
+    /eval at iteration 10: IS \d+\.\d+ ± \d+\.\d+, FID-LeNet \d+\.\d+, digits (\d+\/){9}\d+ %, KL \d\.\d+, diversity \d\.\d+, class agreement \d+\.\d %/,
+  );
+  for (const f of ['samples.png', 'interpolation.png', 'samples/iter-000000.png', 'samples/iter-000010.png', 'samples/iter-000020.png'])
+    assert.equal(PNG(join(out, f)), 'PNG', f);
   assert.equal(readFileSync(join(out, 'progression.gif')).subarray(0, 6).toString('latin1'), 'GIF89a');
   for (const f of ['loss.svg', 'd-outputs.svg', 'fid.svg']) assert.match(readFileSync(join(out, f), 'utf8'), /^<svg/);
   const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Record<string, unknown>;
@@ -49,7 +70,10 @@ test('deepts train gan: progress, evaluations, the progression, pictures, metric
   assert.match(resumed.stderr, /--iterations 20 differs from the run's 10/);
   assert.ok(readFileSync(join(half, 'generator.safetensors')).equals(readFileSync(join(out, 'generator.safetensors'))), 'resumed generator differs');
   const frames = JSON.parse(readFileSync(join(half, 'samples', 'progression.json'), 'utf8')) as { iteration: number }[];
-  assert.deepEqual(frames.map((f) => f.iteration), [0, 10, 20]);
+  assert.deepEqual(
+    frames.map((f) => f.iteration),
+    [0, 10, 20],
+  );
 
   // deepts sample and deepts eval gan on the run
   const grid = join(tmp(), 'sevens.png');
@@ -69,14 +93,17 @@ test('deepts train gan: progress, evaluations, the progression, pictures, metric
 test('deepts train gan: defaults and bad flags; --digit on an unconditional run', () => {
   const p = parseGanConfig(['--out', 'x']);
   assert.ok(p !== 'help');
-  assert.deepEqual({ ...p.config, out: undefined }, {
-    ...GAN_DEFAULTS,
-    model: 'dcgan',
-    data: null,
-    classifier: null,
-    limit: null,
-    out: undefined,
-  });
+  assert.deepEqual(
+    { ...p.config, out: undefined },
+    {
+      ...GAN_DEFAULTS,
+      model: 'dcgan',
+      data: null,
+      classifier: null,
+      limit: null,
+      out: undefined,
+    },
+  );
   const bad = (args: string[], re: RegExp) => {
     const r = deepts(['train', 'gan', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -88,7 +115,28 @@ test('deepts train gan: defaults and bad flags; --digit on an unconditional run'
   bad(['--resume', tmp()], /has no config\.json, so it is not a deepts run folder/);
   const { data, judge } = setup();
   const out = join(tmp(), 'run');
-  assert.equal(deepts(['train', 'gan', '--data', data, '--classifier', judge, '--width', '2', '--iterations', '2', '--eval-every', '2', '--eval-samples', '40', '--out', out, '--quiet']).code, 0);
+  assert.equal(
+    deepts([
+      'train',
+      'gan',
+      '--data',
+      data,
+      '--classifier',
+      judge,
+      '--width',
+      '2',
+      '--iterations',
+      '2',
+      '--eval-every',
+      '2',
+      '--eval-samples',
+      '40',
+      '--out',
+      out,
+      '--quiet',
+    ]).code,
+    0,
+  );
   const s = deepts(['sample', '--run', out, '--digit', '3']);
   assert.equal(s.code, 2);
   assert.match(s.stderr, /deepts sample: --digit needs a conditional model \(cdcgan\); this run's 'dcgan' draws any digit/);

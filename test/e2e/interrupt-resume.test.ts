@@ -1,4 +1,4 @@
-// Ctrl-C in every `deepts train` command (mlp, lenet, sentiment, translate, gpt, bert, albert): the process gets a real SIGINT while it trains, stops at
+// Ctrl-C in every `deepts train` command (mlp, lenet, sentiment, translate, gan, gpt, bert, albert): the process gets a real SIGINT while it trains, stops at
 // the end of the step with exit code 130, leaves a checkpoint (and a sidecar that agrees with it)
 // and no temporary file, prints how to resume; `--resume` then finishes the run with the same
 // weights and the same log, line for line, as a run that was never interrupted.
@@ -23,6 +23,9 @@ mkdirSync(mnist);
 syntheticMnist(mnist, 320, 64);
 
 const sentiment = syntheticSentiment(join(dir, 'sentiment'), 300);
+// the GAN's judge: a LeNet-5 of the synthetic digits
+const judge = join(dir, 'judge');
+assert.equal(deepts(['train', 'lenet', '--data', mnist, '--epochs', '1', '--batch-size', '32', '--out', judge, '--quiet']).code, 0);
 const cmn = syntheticCmn(join(dir, 'cmn'));
 
 type Case = { command: string; flags: string[]; log: string; trigger: RegExp };
@@ -47,6 +50,29 @@ const cases: Case[] = [
     flags: ['--data', cmn, '--model', 'attention', '--epochs', '3', '--batch-size', '16', '--embedding', '8', '--hidden', '8', '--beam', '1'],
     log: 'history.jsonl',
     trigger: /^validation: loss/m,
+  },
+  {
+    command: 'gan',
+    flags: [
+      '--data',
+      mnist,
+      '--classifier',
+      judge,
+      '--model',
+      'cdcgan',
+      '--iterations',
+      '120',
+      '--batch-size',
+      '16',
+      '--width',
+      '2',
+      '--eval-every',
+      '40',
+      '--eval-samples',
+      '40',
+    ],
+    log: 'log.jsonl',
+    trigger: /^iteration 50\//m,
   },
   {
     command: 'gpt',
@@ -109,7 +135,7 @@ function weights(run: string): Record<string, number[]> {
   const { tensors } = dt.loadSafetensors(join(run, 'checkpoint.safetensors'));
   return Object.fromEntries(
     Object.entries(tensors)
-      .filter(([k]) => k.startsWith('model.'))
+      .filter(([k]) => /^(model|G|D|Gema)\./.test(k))
       .map(([k, t]) => [k, Array.from(t.toTypedArray())]),
   );
 }
@@ -138,7 +164,7 @@ for (const [i, c] of cases.entries()) {
 
     const r = await runAndInterrupt(['train', c.command, ...c.flags, '--out', split], c.trigger);
     assert.equal(r.code, 130, `exit code after SIGINT\n${r.out}`);
-    assert.match(r.out, /interrupted by SIGINT at (step|iter) \d+: checkpoint written to /);
+    assert.match(r.out, /interrupted by SIGINT at (step|iter|iteration) \d+: checkpoint written to /);
     assert.match(r.out, new RegExp(`resume with: deepts train ${c.command} --resume ${split.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     assert.deepEqual(
       readdirSync(split).filter((f) => f.includes('.tmp')),
@@ -153,12 +179,14 @@ for (const [i, c] of cases.entries()) {
 
     const resumed = deepts(['train', c.command, '--resume', split, '--quiet'], env);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual(weights(split), weights(straight), 'the same final weights');
+    const w = weights(straight);
+    assert.ok(Object.keys(w).length > 0, 'the checkpoint holds the weights');
+    assert.deepEqual(weights(split), w, 'the same final weights');
     const lines = logLines(split, c.log);
     assert.deepEqual(lines, logLines(straight, c.log), 'the same log, no line twice');
     const ms = JSON.parse(readFileSync(join(split, 'metrics.json'), 'utf8')),
       mt = JSON.parse(readFileSync(join(straight, 'metrics.json'), 'utf8'));
-    for (const k of ['trainLoss', 'testLoss', 'valLoss', 'valLossFull', 'testAccuracy', 'testBleu', 'validationBleu'])
+    for (const k of ['trainLoss', 'testLoss', 'valLoss', 'valLossFull', 'testAccuracy', 'testBleu', 'validationBleu', 'inceptionScore', 'fid'])
       if (k in mt) assert.equal(ms[k], mt[k], k);
   });
 }

@@ -119,7 +119,10 @@ test('GAN models: config, noise and class checks name the problem', () => {
   assert.throws(() => G.forward(dt.randn([3, 8])), /DCGANGenerator: the conditional model needs the classes \(N,\) int32 of its 3 inputs/);
   assert.throws(() => G.forward(dt.randn([2, 8]), dt.tensor(Int32Array.from([1, 10]))), /DCGANGenerator: class 10 at 1 is outside 0..9/);
   assert.throws(() => G.forward(dt.randn([2, 9]), dt.tensor(Int32Array.from([1, 2]))), /DCGANGenerator: expected noise \(N, 8\), got \(2, 9\)/);
-  assert.throws(() => D.forward(dt.randn([2, 1, 32, 32]), dt.tensor(Int32Array.from([1, 2]))), /DCGANDiscriminator: expected images \(N, 1, 28, 28\), got \(2, 1, 32, 32\)/);
+  assert.throws(
+    () => D.forward(dt.randn([2, 1, 32, 32]), dt.tensor(Int32Array.from([1, 2]))),
+    /DCGANDiscriminator: expected images \(N, 1, 28, 28\), got \(2, 1, 32, 32\)/,
+  );
   const mlp = new MLPGenerator({ model: 'gan', latentDim: 4 }, { hidden: [8] });
   assert.throws(() => mlp.forward(dt.randn([2, 4]), dt.tensor(Int32Array.from([0, 1]))), /MLPGenerator: the 'gan' model is not conditional; pass no classes/);
   assert.deepEqual([...mlp.forward(dt.randn([2, 4])).shape], [2, 1, 28, 28]);
@@ -131,13 +134,22 @@ test('a generator file loaded as a discriminator (and the other way round) is re
   const { generator: G, discriminator: D } = buildGan(config);
   saveGanNet(join(dir, 'g.safetensors'), G, 'generator');
   saveGanNet(join(dir, 'd.safetensors'), D, 'discriminator');
-  assert.throws(() => loadGanNet(join(dir, 'g.safetensors'), 'discriminator', config), /loadGanNet: .*g\.safetensors holds a GAN generator's weights, not a discriminator's/);
+  assert.throws(
+    () => loadGanNet(join(dir, 'g.safetensors'), 'discriminator', config),
+    /loadGanNet: .*g\.safetensors holds a GAN generator's weights, not a discriminator's/,
+  );
   assert.throws(() => loadGanNet(join(dir, 'd.safetensors'), 'generator', config), /holds a GAN discriminator's weights, not a generator's/);
   // without the metadata: judged by the weights
   dt.saveSafetensors(join(dir, 'plain.safetensors'), D.stateDict());
-  assert.throws(() => loadGanNet(join(dir, 'plain.safetensors'), 'generator', config), /holds weights named conv1\.weight, .*not the dcgan generator of this run \(no up1\.weight\)/);
+  assert.throws(
+    () => loadGanNet(join(dir, 'plain.safetensors'), 'generator', config),
+    /holds weights named conv1\.weight, .*not the dcgan generator of this run \(no up1\.weight\)/,
+  );
   const wider = checkGanConfig({ model: 'dcgan', latentDim: 8, width: 3 });
-  assert.throws(() => loadGanNet(join(dir, 'g.safetensors'), 'generator', wider), /holds a dcgan generator, not the dcgan generator of this run \(up1\.weight is \(8, 8, 7, 7\), expected \(8, 12, 7, 7\)\)/);
+  assert.throws(
+    () => loadGanNet(join(dir, 'g.safetensors'), 'generator', wider),
+    /holds a dcgan generator, not the dcgan generator of this run \(up1\.weight is \(8, 8, 7, 7\), expected \(8, 12, 7, 7\)\)/,
+  );
   const back = loadGanNet(join(dir, 'g.safetensors'), 'generator', config);
   const z = dt.randn([2, 8]);
   assert.deepEqual(dt.models.generateImages(back as DCGANGenerator, z).toTypedArray(), dt.models.generateImages(G, z).toTypedArray());

@@ -32,10 +32,20 @@ test('AveragedModel: useBuffers averages BatchNorm running statistics and copies
   const model = make();
   const avg = new nn.AveragedModel(model, make(), { decay: 0.5, useBuffers: true });
   const still = new nn.AveragedModel(model, make(), { decay: 0.5 });
-  model.forward(dt.tensor([[1, 2], [3, 6]]));
+  model.forward(
+    dt.tensor([
+      [1, 2],
+      [3, 6],
+    ]),
+  );
   avg.updateParameters(model);
   still.updateParameters(model);
-  model.forward(dt.tensor([[5, 2], [7, 6]]));
+  model.forward(
+    dt.tensor([
+      [5, 2],
+      [7, 6],
+    ]),
+  );
   avg.updateParameters(model);
   const m = model.runningMean!.toTypedArray();
   assert.ok(Math.abs(avg.module.runningMean!.toTypedArray()[0]! - (0.5 * 0.2 + 0.5 * m[0]!)) < 1e-6);

@@ -183,7 +183,10 @@ test('a non-finite value under lossKeys stops the run and keeps the last checkpo
     lossKeys: ['dLoss', 'gLoss'],
     step: (ctx) => {
       opt.zeroGrad();
-      model.forward(dt.ones([1, 1])).sum().backward();
+      model
+        .forward(dt.ones([1, 1]))
+        .sum()
+        .backward();
       opt.step();
       return { dLoss: 0.5, gLoss: ctx.step === 4 ? Number.NaN : 1 };
     },
@@ -192,5 +195,8 @@ test('a non-finite value under lossKeys stops the run and keeps the last checkpo
   assert.match(r.stopReason!, /stopped at step 5: gLoss is NaN \(try a lower learning rate\); the last checkpoint before it is kept/);
   const saved = dt.loadCheckpoint(checkpoint, { model: new nn.Linear(1, 1), generator: null });
   assert.equal(saved.step, 4);
-  await assert.rejects(trainLoop({ models: { model }, optimizers: { opt }, maxSteps: 1, say: null, lossKeys: 'loss' as never, loss: () => dt.ones([1]).sum() }), /trainLoop: lossKeys must be an array/);
+  await assert.rejects(
+    trainLoop({ models: { model }, optimizers: { opt }, maxSteps: 1, say: null, lossKeys: 'loss' as never, loss: () => dt.ones([1]).sum() }),
+    /trainLoop: lossKeys must be an array/,
+  );
 });

@@ -35,7 +35,9 @@ async function evalGan(argv: string[]): Promise<number> {
   }
   const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
   console.log(`${f.run}: ${e.samples} samples, judged by ${e.judge}`);
-  console.log(`Inception Score  ${e.inceptionScore.toFixed(2)} ± ${e.inceptionScoreStd.toFixed(2)}   (the real test images: ${e.realInceptionScore.toFixed(2)})`);
+  console.log(
+    `Inception Score  ${e.inceptionScore.toFixed(2)} ± ${e.inceptionScoreStd.toFixed(2)}   (the real test images: ${e.realInceptionScore.toFixed(2)})`,
+  );
   console.log(`FID-LeNet        ${e.fid.toFixed(2)}   (real vs real, two halves of the test set: ${e.realVsRealFid.toFixed(2)})`);
   console.log(`digits           ${e.classShares.map((p, d) => `${d}: ${pct(p)}`).join(', ')}`);
   console.log(`KL from uniform  ${e.klFromUniform.toFixed(4)} nats`);

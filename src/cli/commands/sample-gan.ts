@@ -24,12 +24,13 @@ export async function runGanSample(argv: string[]): Promise<number> {
   const seed = numberFlag(COMMAND, f, 'seed', { integer: true, min: 0, max: 4294967295 })!;
   const digit = numberFlag(COMMAND, f, 'digit', { integer: true, min: 0, max: 9 });
   const run = loadGanRun(String(f.run));
-  let images, classes;
+  let drawn: ReturnType<typeof sampleGan>;
   try {
-    ({ images, classes } = sampleGan(run, { n, digit, seed }));
+    drawn = sampleGan(run, { n, digit, seed });
   } catch (e) {
     throw new CliError(`deepts ${COMMAND}: ${(e as Error).message.replace(/^sampleGan: /, '')}`);
   }
+  const { images, classes } = drawn;
   const out = String(f.out);
   const cols = classes && digit === undefined ? 10 : Math.ceil(Math.sqrt(n));
   const what = digit !== undefined ? `digit ${digit}` : classes ? 'digits 0-9 in turn' : `${run.config.model}`;

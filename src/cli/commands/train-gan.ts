@@ -46,7 +46,11 @@ export function parseGanConfig(
   if (f.help) return 'help';
   if (parsed.positionals.length) throw new CliError(`deepts ${COMMAND}: unexpected argument '${parsed.positionals[0]}' (flags start with --; see --help)`);
   if (typeof f.resume === 'string' && f.resume !== '')
-    return { config: resumedRunConfig<GanRunConfig, 'iterations'>(COMMAND, parsed, f.resume, { flag: 'iterations', max: 1e7 }, warn), quiet: f.quiet === true, resume: true };
+    return {
+      config: resumedRunConfig<GanRunConfig, 'iterations'>(COMMAND, parsed, f.resume, { flag: 'iterations', max: 1e7 }, warn),
+      quiet: f.quiet === true,
+      resume: true,
+    };
   const num = (name: string, opts: { integer?: boolean; min?: number; max?: number }): number => {
     const v = numberFlag(COMMAND, f, name, opts);
     if (v === undefined) throw new CliError(`deepts ${COMMAND}: --${name} needs a value`);

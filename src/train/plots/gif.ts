@@ -30,8 +30,7 @@ export function encodeGif(frames: readonly GifFrame[], opts: GifOptions = {}): U
   const gif = new omggif.GifWriter(buf, width, height, { loop: opts.loop ?? 0, palette: GREYS });
   const indexed = new Array<number>(width * height);
   frames.forEach((f, k) => {
-    if (f.width !== width || f.height !== height)
-      throw new RangeError(`encodeGif: frame ${k} is ${f.width}×${f.height}, the first is ${width}×${height}`);
+    if (f.width !== width || f.height !== height) throw new RangeError(`encodeGif: frame ${k} is ${f.width}×${f.height}, the first is ${width}×${height}`);
     const p = f.rgba;
     for (let i = 0; i < width * height; i++) indexed[i] = Math.round(0.299 * p[4 * i]! + 0.587 * p[4 * i + 1]! + 0.114 * p[4 * i + 2]!);
     gif.addFrame(0, 0, width, height, indexed, { delay: k === frames.length - 1 ? lastDelay : delay });

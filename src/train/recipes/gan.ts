@@ -181,8 +181,12 @@ export async function trainGan(
   const name = MODEL_NAMES[config.model];
   if (!opts.quiet) {
     say(`deepts train gan: ${name} on ${config.dataset}, ${trainData.count} training images, backend ${backend}, seed ${config.seed}`);
-    say(`G ${G.numParameters().toLocaleString('en-US')} parameters, D ${D.numParameters().toLocaleString('en-US')}${average ? `; samples from G's moving average (decay ${config.ema})` : ''}; Adam lr ${config.lr}, β1 ${config.beta1}, batch ${config.batchSize}, ${config.iterations} iterations (${(config.iterations / loader.length).toFixed(1)} epochs)`);
-    say(`judge: ${classifier.source}${classifier.testAccuracy !== null ? ` (test accuracy ${(classifier.testAccuracy * 100).toFixed(2)} %)` : ''}; the real test images score IS ${evaluator.realInceptionScore.toFixed(2)}, FID between their halves ${evaluator.realVsRealFid.toFixed(2)}`);
+    say(
+      `G ${G.numParameters().toLocaleString('en-US')} parameters, D ${D.numParameters().toLocaleString('en-US')}${average ? `; samples from G's moving average (decay ${config.ema})` : ''}; Adam lr ${config.lr}, β1 ${config.beta1}, batch ${config.batchSize}, ${config.iterations} iterations (${(config.iterations / loader.length).toFixed(1)} epochs)`,
+    );
+    say(
+      `judge: ${classifier.source}${classifier.testAccuracy !== null ? ` (test accuracy ${(classifier.testAccuracy * 100).toFixed(2)} %)` : ''}; the real test images score IS ${evaluator.realInceptionScore.toFixed(2)}, FID between their halves ${evaluator.realVsRealFid.toFixed(2)}`,
+    );
     say(`run folder: ${config.out}${opts.resume ? ' (resuming)' : ''}`);
   }
 
@@ -351,7 +355,9 @@ export async function trainGan(
       `${name} after ${result.step} iterations: IS ${last.inceptionScore.toFixed(2)} (real ${evaluator.realInceptionScore.toFixed(2)}), FID-LeNet ${last.fid.toFixed(2)} (real vs real ${evaluator.realVsRealFid.toFixed(2)}), every digit ${(Math.min(...last.classShares) * 100).toFixed(1)}–${(Math.max(...last.classShares) * 100).toFixed(1)} % of ${last.samples} samples${last.classAgreement !== undefined ? `, class agreement ${(last.classAgreement * 100).toFixed(1)} %` : ''}`,
     );
     say(`${result.trainSeconds.toFixed(1)} s training, ${metrics.seconds} s in all`);
-    say(`wrote ${config.out}/{metrics.json, samples.png, progression.gif, samples/, interpolation.png, loss.svg, d-outputs.svg, fid.svg, generator.safetensors, discriminator.safetensors, checkpoint.safetensors, log.jsonl, config.json}`);
+    say(
+      `wrote ${config.out}/{metrics.json, samples.png, progression.gif, samples/, interpolation.png, loss.svg, d-outputs.svg, fid.svg, generator.safetensors, discriminator.safetensors, checkpoint.safetensors, log.jsonl, config.json}`,
+    );
   }
   return { out, metrics, loop: result };
 }
@@ -372,7 +378,9 @@ function writeInterpolation(path: string, g: GanGenerator, seed: number): void {
     }
   const classes = K > 0 ? tensor(Int32Array.from({ length: rows * steps }, (_, i) => Math.floor(i / steps))) : undefined;
   const images = generateImages(g, tensor(z).reshape(rows * steps, d), classes);
-  const captions = Array.from({ length: rows * steps }, (_, i) => (i < steps ? `t=${((i % steps) / (steps - 1)).toFixed(2).replace(/0+$/, '').replace(/\.$/, '')}` : ''));
+  const captions = Array.from({ length: rows * steps }, (_, i) =>
+    i < steps ? `t=${((i % steps) / (steps - 1)).toFixed(2).replace(/0+$/, '').replace(/\.$/, '')}` : '',
+  );
   writeImageGrid(path, tilesOf(images, captions), {
     height: 28,
     width: 28,
@@ -404,12 +412,21 @@ export function loadGanNet(path: string, role: GanRole, modelConfig: GanConfig):
   const meta = metadata?.['deepts.gan'];
   const saved = meta ? (JSON.parse(meta) as { role?: string; config?: GanConfig }) : null;
   if (saved?.role !== undefined && saved.role !== role) throw new Error(`loadGanNet: ${path} holds a GAN ${saved.role}'s weights, not a ${role}'s`);
-  const net = role === 'generator' ? (config.model === 'gan' ? new MLPGenerator(config) : new DCGANGenerator(config)) : config.model === 'gan' ? new MLPDiscriminator(config) : new DCGANDiscriminator(config);
+  const net =
+    role === 'generator'
+      ? config.model === 'gan'
+        ? new MLPGenerator(config)
+        : new DCGANGenerator(config)
+      : config.model === 'gan'
+        ? new MLPDiscriminator(config)
+        : new DCGANDiscriminator(config);
   const missing = Object.keys(net.stateDict()).filter((k) => !(k in tensors));
   const wrongShape = Object.entries(net.stateDict()).find(([k, t]) => k in tensors && tensors[k]!.shape.join() !== t.shape.join());
   if (missing.length || wrongShape) {
     const what = saved?.config ? `a ${saved.config.model} ${saved.role ?? 'net'}` : `weights named ${Object.keys(tensors).slice(0, 3).join(', ')}, …`;
-    throw new Error(`loadGanNet: ${path} holds ${what}, not the ${config.model} ${role} of this run (${missing.length ? `no ${missing[0]}` : `${wrongShape![0]} is (${tensors[wrongShape![0]]!.shape.join(', ')}), expected (${wrongShape![1].shape.join(', ')})`})`);
+    throw new Error(
+      `loadGanNet: ${path} holds ${what}, not the ${config.model} ${role} of this run (${missing.length ? `no ${missing[0]}` : `${wrongShape![0]} is (${tensors[wrongShape![0]]!.shape.join(', ')}), expected (${wrongShape![1].shape.join(', ')})`})`,
+    );
   }
   net.loadStateDict(tensors);
   net.eval();
@@ -434,7 +451,8 @@ export function sampleGan(run: string | { generator: GanGenerator }, opts: GanSa
   const K = g.config.numClasses;
   if (opts.digit !== undefined) {
     if (K === 0) throw new RangeError(`sampleGan: --digit needs a conditional model (cdcgan); this run's '${g.config.model}' draws any digit`);
-    if (!Number.isInteger(opts.digit) || opts.digit < 0 || opts.digit >= K) throw new RangeError(`sampleGan: digit must be an integer in 0..${K - 1}, got ${opts.digit}`);
+    if (!Number.isInteger(opts.digit) || opts.digit < 0 || opts.digit >= K)
+      throw new RangeError(`sampleGan: digit must be an integer in 0..${K - 1}, got ${opts.digit}`);
   }
   const gen = new Generator(opts.seed ?? 1);
   const classes = K > 0 ? Array.from({ length: n }, (_, i) => opts.digit ?? i % K) : null;
