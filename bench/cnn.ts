@@ -11,14 +11,13 @@
 // deepts and PyTorch run at --threads (default 2) and again at 1 thread, since on a shared machine
 // the second core may not be free. TensorFlow.js and deepts js are far slower: few steps (and
 // TensorFlow.js's conv layer at batch 1; images/s is per image either way).
-import { loadavg } from 'node:os';
 import { backward, conv2d, crossEntropy, manualSeed, optim, randint, randn } from '../src/index.js';
 import { LeNet5 } from '../src/models/lenet.js';
 import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
-import { machineMarkdown, type MachineInfo } from './machine.js';
+import type { MachineInfo } from './machine.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { deeptsSteps, formatStepRow, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
-import { writeResults } from './results.js';
+import { writeBenchReport } from './results.js';
 
 export type CnnWorkload = 'lenet' | 'conv';
 export type CnnOptions = { threads: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
@@ -180,6 +179,5 @@ export function cnnMarkdown(report: CnnReport): string {
 /** `deepts bench cnn`: runs the bench and writes bench/results/cnn.md and .json. */
 export async function runCnnTarget(machine: MachineInfo, opts: CnnOptions, log: (s: string) => void): Promise<void> {
   const report = await runCnnBench(opts, log);
-  const md = `# CNN training: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${cnnMarkdown(report)}\n`;
-  log(writeResults('cnn', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
+  log(writeBenchReport('cnn', 'CNN training: deepts vs PyTorch and TensorFlow.js', machine, cnnMarkdown(report), { options: opts, ...report }).join('\n'));
 }

@@ -3,16 +3,15 @@
 // batch, G steps through D) on deepts native against PyTorch CPU (the same nets and step in
 // scripts/bench_reference.py gan, torch.set_num_threads(n), OPENBLAS_NUM_THREADS=1) and
 // TensorFlow.js (cpu backend), all in one run. Images/s counts the real batch: 64 / median step.
-import { loadavg } from 'node:os';
 import { Generator, manualSeed, optim, randn, tensor } from '../src/index.js';
 import { buildGan } from '../src/models/gan.js';
 import { ganStep, type GanBatch } from '../src/train/gan-step.js';
 import type { StepContext } from '../src/train/loop.js';
 import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
-import { machineMarkdown, type MachineInfo } from './machine.js';
+import type { MachineInfo } from './machine.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { deeptsSteps, formatStepRow, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
-import { writeResults } from './results.js';
+import { writeBenchReport } from './results.js';
 
 export type GanBenchOptions = { threads: number; steps: number; warmup: number; reference: boolean; tfjs: boolean };
 export type GanReport = { rows: StepRow[]; commands: string[] };
@@ -136,6 +135,5 @@ export function ganMarkdown(report: GanReport): string {
 /** `deepts bench gan`: runs the bench and writes bench/results/gan.md and .json. */
 export async function runGanTarget(machine: MachineInfo, opts: GanBenchOptions, log: (s: string) => void): Promise<void> {
   const report = await runGanBench(opts, log);
-  const md = `# DCGAN training: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${ganMarkdown(report)}\n`;
-  log(writeResults('gan', md, { machine, options: opts, ...report, loadAfter: loadavg() }).join('\n'));
+  log(writeBenchReport('gan', 'DCGAN training: deepts vs PyTorch and TensorFlow.js', machine, ganMarkdown(report), { options: opts, ...report }).join('\n'));
 }

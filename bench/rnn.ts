@@ -18,14 +18,13 @@
 // imports: Node + deepts + addon, or Python + torch) is reported beside it, so the difference is
 // what the training itself takes. In-process rows would report the largest of all rows so far.
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { nn, optim, crossEntropy, cat, randint, manualSeed, type Tensor } from '../src/index.js';
 import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
-import { machineMarkdown, type MachineInfo } from './machine.js';
+import type { MachineInfo } from './machine.js';
 import { isUnavailable, loadTfjsCpu, pythonCommand, runPythonReference, type Unavailable } from './reference.js';
 import { deeptsSteps, stepTable, summarizeSteps, timeSteps, torchRow, type StepResult, type StepRow, type TorchStepResult } from './steps.js';
-import { writeResults } from './results.js';
+import { writeBenchReport } from './results.js';
 
 export type RnnOptions = { threads: number; steps: number; warmup: number; reference: boolean; js: boolean; tfjs: boolean };
 
@@ -250,8 +249,13 @@ export function rnnMarkdown(report: RnnReport): string {
 /** `deepts bench rnn`: runs the bench and writes bench/results/rnn.md and .json. */
 export async function runRnnTarget(machine: MachineInfo, opts: RnnOptions, log: (s: string) => void): Promise<void> {
   const report = await runRnnBench(opts, log);
-  const md = `# LSTM sentiment training step: deepts vs PyTorch and TensorFlow.js\n\n${machineMarkdown(machine, loadavg())}\n\n${rnnMarkdown(report)}\n`;
-  log(writeResults('rnn', md, { machine, options: opts, shapes: RNN, ...report, loadAfter: loadavg() }).join('\n'));
+  log(
+    writeBenchReport('rnn', 'LSTM sentiment training step: deepts vs PyTorch and TensorFlow.js', machine, rnnMarkdown(report), {
+      options: opts,
+      shapes: RNN,
+      ...report,
+    }).join('\n'),
+  );
 }
 
 // a row's own process: node dist/bench/rnn.js --child native|js|tfjs <threads> <steps> <warmup>

@@ -10,14 +10,13 @@
 // (scripts/bench_reference.py seq2seq: pack_padded_sequence + nn.GRU + nn.GRUCell, and
 // nn.Transformer(batch_first=True) with the same embeddings), both at --threads (default 2) and at
 // 1 thread. Target tokens/s = 64 · 12 / median step time.
-import { loadavg } from 'node:os';
 import { models, optim, randint, manualSeed, type Tensor } from '../src/index.js';
 import { seq2seqLoss } from '../src/models/seq2seq.js';
 import { nativeBackend, nativeUnavailable } from '../src/backend/native/index.js';
-import { machineMarkdown, type MachineInfo } from './machine.js';
+import type { MachineInfo } from './machine.js';
 import { isUnavailable, pythonCommand, runPythonReference } from './reference.js';
 import { deeptsSteps, stepTable, torchRow, type StepRow, type TorchStepResult } from './steps.js';
-import { writeResults } from './results.js';
+import { writeBenchReport } from './results.js';
 
 export type Seq2SeqBenchOptions = { threads: number; steps: number; warmup: number; reference: boolean };
 export type Seq2SeqReport = { rows: StepRow[]; commands: string[] };
@@ -138,6 +137,11 @@ export function seq2seqMarkdown(report: Seq2SeqReport): string {
 /** `deepts bench seq2seq`: runs the bench and writes bench/results/seq2seq.md and .json. */
 export async function runSeq2SeqTarget(machine: MachineInfo, opts: Seq2SeqBenchOptions, log: (s: string) => void): Promise<void> {
   const report = await runSeq2SeqBench(opts, log);
-  const md = `# Translation training steps (GRU + attention, Transformer): deepts vs PyTorch\n\n${machineMarkdown(machine, loadavg())}\n\n${seq2seqMarkdown(report)}\n`;
-  log(writeResults('seq2seq', md, { machine, options: opts, shapes: { ...SEQ2SEQ, ...SEQ2SEQ_WORKLOADS }, ...report, loadAfter: loadavg() }).join('\n'));
+  log(
+    writeBenchReport('seq2seq', 'Translation training steps (GRU + attention, Transformer): deepts vs PyTorch', machine, seq2seqMarkdown(report), {
+      options: opts,
+      shapes: { ...SEQ2SEQ, ...SEQ2SEQ_WORKLOADS },
+      ...report,
+    }).join('\n'),
+  );
 }

@@ -193,8 +193,9 @@ export class GanEvaluator {
     const n = opts.samples ?? 10_000;
     const gen = new Generator(opts.seed ?? 1234);
     const K = g.config.numClasses;
-    // a conditional generator gets each class equally often, in order, so agreement is per class too
-    const classes = K > 0 ? tensor(Int32Array.from({ length: n }, (_, i) => i % K)) : undefined;
+    // a conditional generator gets each class equally often, in a shuffled order (so the sample
+    // pairs that diversity compares are of random classes, as the real pairs are)
+    const classes = K > 0 ? tensor(Int32Array.from(gen.permutation(n), (i) => i % K)) : undefined;
     const parts: Tensor[] = [];
     for (let i = 0; i < n; i += 1000) {
       const m = Math.min(1000, n - i);
