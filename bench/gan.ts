@@ -114,8 +114,8 @@ export async function runGanBench(opts: GanBenchOptions, log: (line: string) => 
     }
   }
   if (opts.tfjs) {
-    // TensorFlow.js's cpu convolutions take seconds a step: a few
-    const r = await tfjsRun(Math.min(opts.steps, 3), 1);
+    // TensorFlow.js's cpu transposed convolutions take about two minutes an iteration (bench/results/gan.md): one, without warm-up
+    const r = await tfjsRun(1, 0);
     add(isUnavailable(r) ? { workload: 'dcgan', name: 'TensorFlow.js (cpu backend)', error: r.error } : r);
   }
   return { rows, commands };
