@@ -39,5 +39,5 @@ test('bench rnn: the step table compares each row with PyTorch at its threads; t
 test('bench rnn: a bad flag is an error before anything runs', async () => {
   const lines: string[] = [];
   assert.equal(await runBench(['rnn', '--stesp', '2'], (s) => lines.push(s)), 2);
-  assert.match(lines.join('\n'), /unknown flag --stesp[\s\S]*usage: deepts bench gemm\|mlp\|gpt\|cnn\|rnn\|seq2seq\|all/);
+  assert.match(lines.join('\n'), /unknown flag --stesp[\s\S]*usage: deepts bench gemm\|mlp\|gpt\|cnn\|rnn\|seq2seq\|gan\|all/);
 });
