@@ -65,6 +65,7 @@ export function ganStep(opts: GanStepOptions): (ctx: StepContext<GanBatch>) => S
   const conditional = G.config.numClasses > 0;
   if (D.config.numClasses !== G.config.numClasses)
     throw new RangeError(`ganStep: the generator has ${G.config.numClasses} classes and the discriminator ${D.config.numClasses}`);
+  const dParams = D.parameters().filter((p) => p.requiresGrad);
   const meanProb = (logits: Tensor): number => noGrad(() => sigmoid(logits).mean().item());
 
   return (ctx) => {
@@ -89,9 +90,16 @@ export function ganStep(opts: GanStepOptions): (ctx: StepContext<GanBatch>) => S
       dReal = meanProb(realLogits);
     }
     optimizerG.zeroGrad();
-    const fakeLogits = D.forward(fake, fakeClasses); // D after its update, on the same batch
-    const gLoss = bceWithLogits(fakeLogits, fullLike(fakeLogits, 1));
-    gLoss.backward();
+    // D's weights are constants in G's step: without their gradients the backward pass only carries dL/dG(z) through D
+    for (const p of dParams) p.requiresGrad = false;
+    let gLoss: Tensor, fakeLogits: Tensor;
+    try {
+      fakeLogits = D.forward(fake, fakeClasses); // D after its update, on the same batch
+      gLoss = bceWithLogits(fakeLogits, fullLike(fakeLogits, 1));
+      gLoss.backward();
+    } finally {
+      for (const p of dParams) p.requiresGrad = true;
+    }
     optimizerG.step();
     return { dLoss, gLoss: gLoss.item(), dReal, dFake: meanProb(fakeLogits) };
   };

@@ -99,6 +99,19 @@ export type GanRunResult = { out: string; metrics: Record<string, unknown>; loop
 type Frame = { iteration: number; pixels: string };
 type Saved = { evaluations: (GanEvaluation & { iteration: number; seconds: number })[]; curve: number[][] };
 
+/** MNIST images as tanh's range: pixels v/255 in [0, 1] → [−1, 1]; labels as they are. */
+function tanhRange(data: Awaited<ReturnType<typeof loadMnist>>): { x: Tensor; y: Tensor } {
+  const { x, y } = mnistTensors(data, { normalize: false });
+  return { x: x.mul(2).sub(1), y };
+}
+
+/** The judge of a run's samples: its LeNet-5 and the statistics of the run's data set's test images. */
+async function ganEvaluator(config: GanRunConfig, classifierRun: string | null, say?: (line: string) => void): Promise<GanEvaluator> {
+  const testData = await loadMnist('test', { dataset: config.dataset, dir: config.data ?? undefined });
+  const classifier = await mnistClassifier({ dataset: config.dataset, run: classifierRun, data: config.data, say });
+  return new GanEvaluator(classifier, tanhRange(testData).x);
+}
+
 /** One fixed batch of noise (and classes, row = class, for the conditional model): what every snapshot draws. */
 function fixedInputs(g: GanGenerator, seed: number): { z: Tensor; classes?: Tensor; cols: number } {
   const gen = new Generator(Math.imul(seed ^ 0x3c6ef372, 0x9e3779b1) >>> 0);
@@ -140,16 +153,9 @@ export async function trainGan(
   const gc = checkGanConfig(modelConfig(config));
   const dataOpts = { dataset: config.dataset, dir: config.data ?? undefined };
   const trainData = await loadMnist('train', { ...dataOpts, limit: config.limit ?? undefined });
-  const testData = await loadMnist('test', dataOpts);
-  // tanh's range: pixels v/255 in [0, 1] → [−1, 1]
-  const toTanh = (d: typeof trainData) => {
-    const { x, y } = mnistTensors(d, { normalize: false });
-    return { x: x.mul(2).sub(1), y };
-  };
-  const train = toTanh(trainData),
-    test = toTanh(testData);
-  const classifier = await mnistClassifier({ dataset: config.dataset, run: config.classifier, data: config.data, say: opts.quiet ? undefined : say });
-  const evaluator = new GanEvaluator(classifier, test.x);
+  const train = tanhRange(trainData);
+  const evaluator = await ganEvaluator(config, config.classifier, opts.quiet ? undefined : say);
+  const classifier = evaluator.classifier;
 
   manualSeed(config.seed);
   const weightsGen = new Generator(config.seed);
@@ -288,13 +294,8 @@ export async function trainGan(
     }),
     { delayMs: 600 },
   );
-  writeImageGrid(join(out, 'samples.png'), tilesOf(generateImages(Gs, inputs.z, inputs.classes)), {
-    height: 28,
-    width: 28,
+  writeSampleGrid(join(out, 'samples.png'), generateImages(Gs, inputs.z, inputs.classes), {
     cols: inputs.cols,
-    scale: 3,
-    colors: 'gray',
-    range: [-1, 1],
     title: G.config.numClasses ? `${name}: row = digit, column = one noise vector` : `${name} after ${result.step} iterations`,
   });
   writeInterpolation(join(out, 'interpolation.png'), Gs, config.seed);
@@ -381,15 +382,7 @@ function writeInterpolation(path: string, g: GanGenerator, seed: number): void {
   const captions = Array.from({ length: rows * steps }, (_, i) =>
     i < steps ? `t=${((i % steps) / (steps - 1)).toFixed(2).replace(/0+$/, '').replace(/\.$/, '')}` : '',
   );
-  writeImageGrid(path, tilesOf(images, captions), {
-    height: 28,
-    width: 28,
-    cols: steps,
-    scale: 3,
-    colors: 'gray',
-    range: [-1, 1],
-    title: 'G((1 - t) z0 + t z1): between two noise vectors',
-  });
+  writeSampleGrid(path, images, { cols: steps, captions, title: 'G((1 - t) z0 + t z1): between two noise vectors' });
 }
 
 export type GanRole = 'generator' | 'discriminator';
@@ -482,10 +475,7 @@ export async function evaluateGanRun(
 ): Promise<GanEvaluation & { realInceptionScore: number; realVsRealFid: number; judge: string }> {
   checkOptions('evaluateGanRun', opts, ['samples', 'seed', 'classifier', 'say']);
   const { config, generator } = loadGanRun(dir);
-  const testData = await loadMnist('test', { dataset: config.dataset, dir: config.data ?? undefined });
-  const { x } = mnistTensors(testData, { normalize: false });
-  const classifier = await mnistClassifier({ dataset: config.dataset, run: opts.classifier ?? config.classifier, data: config.data, say: opts.say });
-  const evaluator = new GanEvaluator(classifier, x.mul(2).sub(1));
+  const evaluator = await ganEvaluator(config, opts.classifier ?? config.classifier, opts.say);
   const e = evaluator.evaluate(generator, { samples: opts.samples ?? 10_000, seed: opts.seed });
-  return { ...e, realInceptionScore: evaluator.realInceptionScore, realVsRealFid: evaluator.realVsRealFid, judge: classifier.source };
+  return { ...e, realInceptionScore: evaluator.realInceptionScore, realVsRealFid: evaluator.realVsRealFid, judge: evaluator.classifier.source };
 }
